@@ -1,0 +1,25 @@
+"""The roles of DESIGN §5, stored as Django groups whose names are these stable English codes.
+
+Groups are created by a data migration (``units/migrations/0002_roles.py``) and stay editable in the desk: an
+administrator changes their permissions, never their code names, which the scope rules rely on.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
+    RECEPTION_OFFICER = "reception_officer", _("Cán bộ một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên xử lý")
+    UNIT_LEADER = "unit_leader", _("Lãnh đạo đơn vị")
+    CLERK = "clerk", _("Văn thư")
+    SUPERVISOR = "supervisor", _("Giám sát")
+    CITIZEN = "citizen", _("Công dân, tổ chức")
+
+
+#: Roles whose scope is their unit *and all its descendants* (DESIGN §5); others see their unit only.
+SUBTREE_ROLES = frozenset({Role.UNIT_LEADER, Role.SUPERVISOR, Role.ADMINISTRATOR})
+
+#: Roles that work in the desk (Django admin ``is_staff``); citizens use the portal only.
+STAFF_ROLES = frozenset(set(Role) - {Role.CITIZEN})

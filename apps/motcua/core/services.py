@@ -1,0 +1,331 @@
+"""Writes of the working calendar and the recomputation of open deadlines (DESIGN §4, rule 1).
+
+Every change of calendar data ends in :func:`calendar_changed` (directly, or through
+:func:`calendar_year_import`): it gives the calendar a new revision, so that every process rebuilds
+its cached :func:`~motcua.core.selectors.site_calendar`, and recomputes the due moment of every open
+item of the registered :mod:`~motcua.core.deadline_sources`, auditing old → new. The desk's save
+hooks and the import command call these functions; nothing listens to model signals (rule 3).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core import deadline_sources
+from motcua.core.calendar_yaml import CalendarFileError, CalendarYear, dump_calendar_year
+from motcua.core.deadline_sources import DeadlineItem, DeadlineSource
+from motcua.core.deadlines import DayRule, DeadlineError, due_at
+from motcua.core.models import (
+    SITE_CALENDAR_KEY,
+    DeadlineChange,
+    DeadlineRecomputation,
+    Holiday,
+    MakeUpWorkingDay,
+    OfficeInterval,
+    WorkingCalendar,
+    new_revision,
+    weekdays_to_text,
+)
+from motcua.core.selectors import (
+    calendar_year,
+    site_calendar,
+    site_calendar_clear,
+    site_calendar_row,
+    site_day_rule,
+    site_default_cutoff,
+    site_default_hours,
+)
+from motcua.core.workcalendar import CalendarError, WorkCalendar
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 500
+
+
+def _actor(user):
+    """Return a user that can be stored as the actor (None for anonymous or missing)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user
+
+
+# -- the calendar row -------------------------------------------------------------------------
+
+
+def calendar_ensure() -> WorkingCalendar:
+    """Return the site's calendar row, creating it from the site config's defaults if missing."""
+    row = site_calendar_row()
+    if row is not None:
+        return row
+    with transaction.atomic():
+        row, created = WorkingCalendar.objects.get_or_create(
+            key=SITE_CALENDAR_KEY, defaults={"same_day_cutoff": site_default_cutoff()}
+        )
+        if created:
+            for start, end in site_default_hours():
+                OfficeInterval.objects.create(calendar=row, start=start, end=end)
+    return row
+
+
+def calendar_touch() -> str:
+    """Give the calendar a new revision and forget cached calendars; return the revision.
+
+    The cache is cleared now and again when the transaction commits, so that a process never
+    keeps a calendar built from data that was rolled back.
+    """
+    row = calendar_ensure()
+    revision = new_revision()
+    WorkingCalendar.objects.filter(pk=row.pk).update(revision=revision)
+    site_calendar_clear()
+    transaction.on_commit(site_calendar_clear)
+    return revision
+
+
+def calendar_changed(*, actor=None, reason: str = "") -> DeadlineRecomputation:
+    """Record that calendar data changed, then recompute open deadlines; return the audited run.
+
+    Raises :class:`CalendarError` when the calendar now has no working time at all (the caller's
+    transaction should then roll back).
+    """
+    calendar_touch()
+    site_calendar()  # fail here, not in the middle of the recomputation
+    return deadlines_recompute(actor=actor, reason=reason or _("Thay đổi lịch làm việc"))
+
+
+# -- import / export ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarImportResult:
+    year: int
+    holidays: int
+    holiday_days: int
+    working_days: int
+    settings_changed: tuple[str, ...] = ()
+    run: DeadlineRecomputation | None = field(default=None, compare=False)
+
+    def summary(self) -> str:
+        """One line for the desk and the command."""
+        text = _(
+            "Năm %(year)s: %(holidays)s đợt nghỉ (%(days)s ngày), %(working)s ngày làm bù"
+        ) % {
+            "year": self.year,
+            "holidays": self.holidays,
+            "days": self.holiday_days,
+            "working": self.working_days,
+        }
+        if self.settings_changed:
+            text += _("; đã đổi: %(what)s") % {"what": ", ".join(self.settings_changed)}
+        if self.run is not None:
+            text += _("; tính lại hạn: %(changed)s/%(checked)s thay đổi") % {
+                "changed": self.run.changed,
+                "checked": self.run.checked,
+            }
+        return text
+
+
+def _first_error(exc: ValidationError) -> str:
+    messages = exc.messages
+    return messages[0] if messages else str(exc)
+
+
+def calendar_year_import(
+    data: CalendarYear, *, actor=None, recompute: bool = True
+) -> CalendarImportResult:
+    """Replace one year of the site calendar with *data* (parsed by ``calendar_yaml``).
+
+    All or nothing: in one transaction the year's holidays and make-up days are replaced, the
+    weekly hours, weekdays and cut-off are set when the file has them (they are site-wide), the
+    result is validated, and open deadlines are recomputed. Raises :class:`CalendarFileError`
+    (one line naming the entry) and leaves the database untouched on any problem.
+    """
+    if data.year is None:
+        raise CalendarFileError(_("year: không xác định được năm của lịch; hãy ghi 'year:'"))
+    with transaction.atomic():
+        calendar_ensure()
+        row = WorkingCalendar.objects.select_for_update().get(key=SITE_CALENDAR_KEY)
+        changed: list[str] = []
+        if data.office_hours is not None:
+            current = tuple(row.office_intervals.order_by("start").values_list("start", "end"))
+            if current != data.office_hours:
+                row.office_intervals.all().delete()
+                for start, end in data.office_hours:
+                    OfficeInterval.objects.create(calendar=row, start=start, end=end)
+                changed.append(_("giờ hành chính"))
+        if data.weekdays is not None and data.weekdays != row.weekday_numbers:
+            row.weekdays = weekdays_to_text(data.weekdays)
+            changed.append(_("ngày làm việc trong tuần"))
+        if data.same_day_cutoff is not None and data.same_day_cutoff != row.same_day_cutoff:
+            row.same_day_cutoff = data.same_day_cutoff
+            changed.append(_("giờ chốt trong ngày"))
+        if changed:
+            row.save()
+        Holiday.objects.filter(calendar=row, year=data.year).delete()
+        MakeUpWorkingDay.objects.filter(calendar=row, year=data.year).delete()
+        days = 0
+        for i, entry in enumerate(data.holidays):
+            holiday = Holiday(
+                calendar=row,
+                year=data.year,
+                start_date=entry.start,
+                end_date=entry.end,
+                name=entry.name,
+                decision=entry.decision,
+            )
+            try:
+                holiday.full_clean()
+            except ValidationError as exc:
+                raise CalendarFileError(f"holidays[{i}]: {_first_error(exc)}") from None
+            holiday.save()
+            days += holiday.days
+        for i, entry in enumerate(data.working_days):
+            working = MakeUpWorkingDay(
+                calendar=row,
+                year=data.year,
+                date=entry.day,
+                name=entry.name,
+                decision=entry.decision,
+            )
+            try:
+                working.full_clean()
+            except ValidationError as exc:
+                raise CalendarFileError(f"working_days[{i}]: {_first_error(exc)}") from None
+            working.save()
+        calendar_touch()
+        try:
+            site_calendar()
+        except CalendarError as exc:
+            raise CalendarFileError(str(exc)) from None
+        run = None
+        if recompute:
+            run = deadlines_recompute(
+                actor=actor, reason=_("Nhập lịch năm %(year)s") % {"year": data.year}
+            )
+    return CalendarImportResult(
+        year=data.year,
+        holidays=len(data.holidays),
+        holiday_days=days,
+        working_days=len(data.working_days),
+        settings_changed=tuple(changed),
+        run=run,
+    )
+
+
+def calendar_year_export(year: int) -> str:
+    """Return one year of the site calendar as YAML text (the import format)."""
+    header = _("Lịch làm việc năm %(year)s, xuất từ motcua lúc %(now)s") % {
+        "year": year,
+        "now": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+    }
+    return dump_calendar_year(calendar_year(year), header=header)
+
+
+# -- recomputation -----------------------------------------------------------------------------
+
+
+def _recompute_batch(
+    run: DeadlineRecomputation,
+    source: DeadlineSource,
+    batch: Sequence[DeadlineItem],
+    calendar: WorkCalendar,
+    day_rule: DayRule,
+) -> None:
+    updates = []
+    changes = []
+    failed = 0
+    for item in batch:
+        try:
+            new_due = due_at(
+                calendar,
+                start=item.start,
+                amount=item.amount,
+                unit=item.unit,
+                pauses=item.pauses,
+                day_rule=day_rule,
+            )
+        except DeadlineError as exc:
+            failed += 1
+            changes.append(
+                DeadlineChange(
+                    run=run, source=source.name, item_id=str(item.id), old_due=item.due,
+                    error=str(exc),
+                )
+            )
+            continue
+        if new_due != item.due:
+            updates.append((item.id, new_due))
+            changes.append(
+                DeadlineChange(
+                    run=run, source=source.name, item_id=str(item.id), old_due=item.due,
+                    new_due=new_due,
+                )
+            )
+    try:
+        with transaction.atomic():
+            if updates:
+                source.apply(updates)
+            DeadlineChange.objects.bulk_create(changes)
+        run.changed += len(updates)
+    except (DatabaseError, ValueError, TypeError) as exc:
+        logger.exception("deadline recompute: %s could not apply a batch", source.name)
+        message = _("Không lưu được hạn mới: %(error)s") % {"error": exc}
+        failed += len(updates)
+        DeadlineChange.objects.bulk_create(
+            [c for c in changes if c.error]
+            + [
+                DeadlineChange(
+                    run=run, source=source.name, item_id=str(item_id), new_due=new_due,
+                    error=message,
+                )
+                for item_id, new_due in updates
+            ]
+        )
+    run.checked += len(batch)
+    run.failed += failed
+    run.save(update_fields=["checked", "changed", "failed"])
+
+
+def deadlines_recompute(
+    *,
+    actor=None,
+    reason: str = "",
+    calendar: WorkCalendar | None = None,
+    day_rule: DayRule | str | None = None,
+    sources: Iterable[DeadlineSource] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> DeadlineRecomputation:
+    """Recompute every open deadline of *sources* (default: all registered) and audit the changes.
+
+    Each item's due moment is computed afresh from its start, amount, unit and pauses with the
+    site calendar and day rule (DESIGN §4). Items whose due moment changes are handed to the
+    source's ``apply`` and recorded old → new; items that cannot be computed are recorded with the
+    error and left alone. Work is done in batches, each in its own savepoint (a batch whose
+    ``apply`` fails is recorded as failed, the others go on); running it twice changes nothing the
+    second time. A source that cannot even list its items raises, and the caller's transaction
+    (the calendar change) rolls back with it.
+    """
+    calendar = calendar if calendar is not None else site_calendar()
+    day_rule = DayRule(day_rule) if day_rule is not None else site_day_rule()
+    row = site_calendar_row()
+    run = DeadlineRecomputation.objects.create(
+        actor=_actor(actor),
+        reason=(reason or "")[:255],
+        calendar_revision=row.revision if row else "",
+        day_rule=day_rule,
+    )
+    for source in deadline_sources.registered() if sources is None else sources:
+        for batch in source.open_items(batch_size=batch_size):
+            _recompute_batch(run, source, batch, calendar, day_rule)
+    run.status = (
+        DeadlineRecomputation.Status.FAILED if run.failed else DeadlineRecomputation.Status.DONE
+    )
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at", "failed"])
+    return run

@@ -1,0 +1,297 @@
+"""Dossiers (hồ sơ), their step instances, pauses, consultations, events and code counters.
+
+A dossier keeps the procedure version it was received under (DESIGN §2 rule 5): its workflow is read
+from ``procedure_version.snapshot["workflow"]``, never from the live procedure.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.text import fold
+from motcua.dossiers.states import Action, Status
+
+
+class Channel(models.IntegerChoices):
+    """KenhThucHien of the national portal: 1 in person, 2 online, 3 postal."""
+
+    IN_PERSON = 1, _("Trực tiếp")
+    ONLINE = 2, _("Trực tuyến")
+    POSTAL = 3, _("Bưu chính công ích")
+
+
+class ApplicantKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Cá nhân")
+    ORGANISATION = "organisation", _("Tổ chức, doanh nghiệp")
+
+
+class Delivery(models.TextChoices):
+    COUNTER = "counter", _("Nhận tại bộ phận một cửa")
+    ONLINE = "online", _("Nhận trực tuyến")
+    POST = "post", _("Nhận qua bưu chính")
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
+    unit = models.ForeignKey(
+        "units.Unit", models.PROTECT, related_name="received_dossiers",
+        verbose_name=_("đơn vị tiếp nhận"),
+    )
+    current_unit = models.ForeignKey(
+        "units.Unit", models.PROTECT, related_name="handled_dossiers",
+        verbose_name=_("đơn vị đang xử lý"),
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", models.PROTECT, related_name="dossiers", verbose_name=_("thủ tục")
+    )
+    procedure_version = models.ForeignKey(
+        "procedures.ProcedureVersion", models.PROTECT, related_name="dossiers",
+        verbose_name=_("phiên bản thủ tục"),
+    )
+    status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices, db_index=True)
+    paused_from = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
+
+    applicant_kind = models.CharField(
+        _("loại người nộp"), max_length=16, choices=ApplicantKind.choices,
+        default=ApplicantKind.INDIVIDUAL,
+    )
+    applicant_name = models.CharField(_("người nộp / tổ chức"), max_length=200)
+    applicant_id_number = models.CharField(_("số định danh / CCCD"), max_length=20, blank=True)
+    applicant_tax_code = models.CharField(_("mã số thuế"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+        related_name="own_dossiers", verbose_name=_("tài khoản công dân"),
+    )
+    search_text = models.CharField(max_length=500, editable=False, db_index=True)
+    form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
+
+    fee_total = models.DecimalField(_("tổng phí, lệ phí"), max_digits=14, decimal_places=0, default=0)
+    is_paid = models.BooleanField(_("đã nộp phí"), default=False)
+    paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
+
+    submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("cán bộ tiếp nhận"),
+    )
+    due_at = models.DateTimeField(_("hạn trả kết quả"), null=True, blank=True, db_index=True)
+    apology_due_at = models.DateTimeField(_("ngày hẹn lại (văn bản xin lỗi)"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("thời điểm kết thúc xử lý"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
+
+    current_step = models.ForeignKey(
+        "DossierStep", models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("bước hiện tại"),
+    )
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    supplement_items = models.JSONField(_("nội dung cần bổ sung"), default=list, blank=True)
+    late_by_rule = models.BooleanField(
+        _("tính trễ hạn theo quy định"), default=False,
+        help_text=_("Yêu cầu bổ sung quá một lần (QĐ 766 §2.1)."),
+    )
+
+    delivery = models.CharField(
+        _("hình thức nhận kết quả"), max_length=10, choices=Delivery.choices, default=Delivery.COUNTER
+    )
+    delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=300, blank=True)
+    postal_tracking = models.CharField(_("mã vận đơn"), max_length=40, blank=True)
+    result_number = models.CharField(_("số văn bản kết quả"), max_length=60, blank=True)
+    result_date = models.DateField(_("ngày ban hành kết quả"), null=True, blank=True)
+    result_file = models.FileField(_("tệp kết quả"), upload_to="results/%Y/%m/", blank=True)
+
+    is_training = models.BooleanField(_("hồ sơ tập huấn"), default=False, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["current_unit", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.applicant_name}"
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(
+            " ".join([self.code, self.applicant_name, self.applicant_id_number,
+                      self.applicant_phone, self.applicant_tax_code])
+        )[:500]
+
+
+class DossierDocument(models.Model):
+    """One line of the checklist of required documents (thành phần hồ sơ) and its file."""
+
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="documents")
+    name = models.CharField(_("tên giấy tờ"), max_length=400)
+    originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
+    copies = models.PositiveSmallIntegerField(_("bản sao"), default=0)
+    is_mandatory = models.BooleanField(_("bắt buộc"), default=True)
+    received = models.BooleanField(_("đã nhận"), default=False)
+    file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/", blank=True)
+    is_supplement = models.BooleanField(_("bổ sung"), default=False)
+
+    class Meta:
+        verbose_name = _("giấy tờ trong hồ sơ")
+        verbose_name_plural = _("giấy tờ trong hồ sơ")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StepState(models.TextChoices):
+    OPEN = "open", _("Đang xử lý")
+    DONE = "done", _("Đã hoàn thành")
+    RETURNED = "returned", _("Bị trả lại")
+    TRANSFERRED = "transferred", _("Đã chuyển liên thông")
+
+
+class DossierStep(models.Model):
+    """One pass of a dossier through one workflow step; lateness is pinned to it (DESIGN §4)."""
+
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="steps")
+    index = models.PositiveSmallIntegerField(_("thứ tự bước"))
+    name = models.CharField(_("tên bước"), max_length=200)
+    unit = models.ForeignKey("units.Unit", models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    roles = models.JSONField(_("vai trò được xử lý"), default=list)
+    actions = models.JSONField(_("thao tác được phép"), default=list)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="dossier_steps",
+        verbose_name=_("cán bộ xử lý"),
+    )
+    state = models.CharField(_("tình trạng"), max_length=12, choices=StepState.choices,
+                             default=StepState.OPEN)
+    started_at = models.DateTimeField(_("bắt đầu"))
+    due_at = models.DateTimeField(_("hạn bước"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    duration_amount = models.DecimalField(max_digits=6, decimal_places=1, default=0)
+    duration_unit = models.CharField(max_length=16, blank=True)
+    required_answers = models.PositiveSmallIntegerField(_("số ý kiến cần có"), default=0)
+
+    class Meta:
+        verbose_name = _("bước xử lý của hồ sơ")
+        verbose_name_plural = _("bước xử lý của hồ sơ")
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["assignee", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.index + 1}. {self.name}"
+
+    @property
+    def is_late(self) -> bool:
+        return bool(self.due_at and self.finished_at and self.finished_at > self.due_at)
+
+
+class Consultation(models.Model):
+    """One party asked for an opinion in a parallel consultation step (N of M must answer)."""
+
+    step = models.ForeignKey(DossierStep, models.CASCADE, related_name="consultations")
+    unit = models.ForeignKey("units.Unit", models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("xin ý kiến")
+        verbose_name_plural = _("xin ý kiến")
+
+
+class PauseKind(models.TextChoices):
+    SUPPLEMENT = "supplement", _("Chờ bổ sung")
+    SUSPEND = "suspend", _("Tạm dừng")
+
+
+class DossierPause(models.Model):
+    """A stretch of time in which the clock is stopped; on resume due moments move later."""
+
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="pauses")
+    kind = models.CharField(max_length=12, choices=PauseKind.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+
+class DossierEvent(models.Model):
+    """Append-only history: who did what, when, from which state to which (Phiếu kiểm soát)."""
+
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=24, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("thay mặt"),
+    )
+    from_status = models.CharField(_("từ trạng thái"), max_length=24, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=24)
+    step = models.ForeignKey(DossierStep, models.SET_NULL, null=True, blank=True, related_name="events")
+    to_step = models.ForeignKey(DossierStep, models.SET_NULL, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey("units.Unit", models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), db_index=True)
+
+    class Meta:
+        verbose_name = _("nhật ký xử lý hồ sơ")
+        verbose_name_plural = _("nhật ký xử lý hồ sơ")
+        ordering = ["created_at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("DossierEvent is append-only")
+        super().save(*args, **kwargs)
+
+
+class DossierCodeCounter(models.Model):
+    """Daily sequence per receiving unit; locked row gives gap-free codes under concurrency."""
+
+    unit = models.ForeignKey("units.Unit", models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="uniq_code_counter")]
+
+
+class Delegation(models.Model):
+    """Officer *delegator*'s work may be done by *delegate* between two dates ("B thay A")."""
+
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="delegations_given",
+        verbose_name=_("người ủy quyền"),
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="delegations_received",
+        verbose_name=_("người được ủy quyền"),
+    )
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"))
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ủy quyền xử lý")
+        verbose_name_plural = _("ủy quyền xử lý")
+
+    def __str__(self) -> str:
+        return f"{self.delegate} ← {self.delegator} ({self.starts_on}–{self.ends_on})"

@@ -1,0 +1,118 @@
+"""Who may take which action on a dossier (DESIGN §5): role, unit scope and the step's config.
+
+Rules, each enforced by :func:`dossier_action_check`:
+
+1. Reception actions (receive, accept, refuse at intake, return the result) belong to a reception
+   officer of the dossier's current unit.
+2. Workflow actions (forward, approve, consult, issue, supplement request, suspend, refuse, stop,
+   transfer, apology …) need (a) the action to be offered by the current step's configuration and
+   (b) a role the step allows, held in the step's unit (directly, or through a subtree membership
+   of an ancestor — so a leader of the parent unit may act where the step allows leaders). When the
+   step is assigned, only the assignee, the assignee's delegate ("B on behalf of A") or a unit
+   leader of that unit may act.
+3. A consultation is answered by a staff member of the consulted unit.
+4. The applicant (citizen account) may withdraw and supplement their own dossier; a reception
+   officer may record either on the citizen's behalf at the counter.
+5. Closing training dossiers belongs to administrators.
+
+A refused check raises :class:`ActionForbidden` with a Vietnamese message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.roles import Role
+from motcua.dossiers.states import Action
+from motcua.units.selectors import user_roles_in_unit
+
+RECEPTION_ACTIONS = frozenset({Action.RECEIVE, Action.ACCEPT, Action.REFUSE_INTAKE,
+                               Action.RETURN_RESULT, Action.START})
+CITIZEN_ACTIONS = frozenset({Action.WITHDRAW, Action.SUPPLEMENT})
+
+
+class ActionForbidden(PermissionDenied):
+    """The person may not take this action on this dossier now."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, and on whose behalf when working under a delegation."""
+
+    user: object
+    on_behalf_of: object | None = None
+
+
+def _delegators_of(user) -> set[int]:
+    from motcua.dossiers.models import Delegation
+
+    today = timezone.localdate()
+    return set(
+        Delegation.objects.filter(delegate=user, starts_on__lte=today, ends_on__gte=today)
+        .values_list("delegator_id", flat=True)
+    )
+
+
+def _require_roles(user, unit, allowed: set[str]) -> set[str]:
+    held = user_roles_in_unit(user=user, unit=unit)
+    if not held & allowed:
+        raise ActionForbidden(_("Bạn không có vai trò được phép thực hiện thao tác này tại %(unit)s.")
+                              % {"unit": unit})
+    return held
+
+
+def dossier_action_check(*, user, dossier, action: Action) -> Actor:
+    """Return the :class:`Actor` if *user* may take *action* on *dossier* now, else raise."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise ActionForbidden(_("Bạn cần đăng nhập để thực hiện thao tác này."))
+    if action == Action.CLOSE_TRAINING:
+        if user.is_superuser or Role.ADMINISTRATOR in user_roles_in_unit(user=user, unit=dossier.unit):
+            return Actor(user)
+        raise ActionForbidden(_("Chỉ quản trị hệ thống được đóng hồ sơ tập huấn."))
+    if action in CITIZEN_ACTIONS and dossier.applicant_user_id == user.pk:
+        return Actor(user)
+    if action in RECEPTION_ACTIONS or action in CITIZEN_ACTIONS or dossier.current_step_id is None:
+        if action not in RECEPTION_ACTIONS | CITIZEN_ACTIONS | {Action.REQUEST_SUPPLEMENT}:
+            raise ActionForbidden(_("Hồ sơ chưa được chuyển vào quy trình xử lý."))
+        _require_roles(user, dossier.current_unit, {Role.RECEPTION_OFFICER})
+        return Actor(user)
+    if action == Action.ANSWER_CONSULTATION:
+        from motcua.dossiers.models import Consultation
+
+        open_ones = Consultation.objects.filter(step_id=dossier.current_step_id, answered_at=None)
+        for consultation in open_ones.select_related("unit"):
+            if consultation.officer_id == user.pk or (
+                consultation.officer_id is None
+                and user_roles_in_unit(user=user, unit=consultation.unit) - {Role.CITIZEN}
+            ):
+                return Actor(user)
+        raise ActionForbidden(_("Bạn không thuộc đơn vị được xin ý kiến cho hồ sơ này."))
+    step = dossier.current_step
+    if action not in step.actions:
+        raise ActionForbidden(_("Bước “%(step)s” không cho phép thao tác “%(action)s”.")
+                              % {"step": step.name, "action": Action(action).label})
+    held = _require_roles(user, step.unit, set(step.roles))
+    if step.assignee_id is None or step.assignee_id == user.pk or Role.UNIT_LEADER in held:
+        return Actor(user)
+    if step.assignee_id in _delegators_of(user):
+        return Actor(user, on_behalf_of=step.assignee)
+    raise ActionForbidden(_("Hồ sơ đang được giao cho %(name)s xử lý.")
+                          % {"name": step.assignee.get_full_name() or step.assignee.username})
+
+
+def dossier_available_actions(*, user, dossier) -> list[Action]:
+    """Return the actions *user* may take on *dossier* right now (for the action buttons)."""
+    from motcua.dossiers.transitions import actions_from
+
+    allowed = []
+    for action in actions_from(dossier.status):
+        try:
+            dossier_action_check(user=user, dossier=dossier, action=action)
+        except ActionForbidden:
+            continue
+        allowed.append(action)
+    return allowed

@@ -1,0 +1,120 @@
+"""Reads of dossiers. Every read for a person goes through :func:`dossiers_visible` (DESIGN rule 4).
+
+Scope (DESIGN §5): a staff member sees dossiers whose receiving or current unit is in their unit
+scope (their unit, or the subtree for leaders and supervisors), plus those assigned to them or
+consulted with their unit; a citizen sees only their own; superusers see all; anyone else, none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from motcua.core.deadlines import remaining_office_time
+from motcua.core.selectors import site_calendar
+from motcua.core.text import fold
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.states import OPEN, Status
+from motcua.units.selectors import units_in_scope
+
+
+def dossiers_visible(*, user) -> QuerySet[Dossier]:
+    """Return the dossiers *user* may see; the base of every list, page, search and export."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Dossier.objects.none()
+    if user.is_superuser:
+        return Dossier.objects.all()
+    scope = units_in_scope(user=user).values("pk")
+    condition = (
+        Q(applicant_user=user)
+        | Q(unit__in=scope)
+        | Q(current_unit__in=scope)
+        | Q(steps__assignee=user)
+        | Q(steps__consultations__unit__in=scope)
+    )
+    ids = Dossier.objects.filter(condition).values("pk")
+    return Dossier.objects.filter(pk__in=ids)
+
+
+def dossier_get(*, user, pk: int) -> Dossier:
+    """Return one dossier visible to *user*, or raise ``Dossier.DoesNotExist``."""
+    return (
+        dossiers_visible(user=user)
+        .select_related("unit", "current_unit", "procedure", "procedure_version", "current_step",
+                        "current_step__assignee", "current_step__unit")
+        .get(pk=pk)
+    )
+
+
+def dossier_search(*, user, query: str) -> QuerySet[Dossier]:
+    """Search by code, applicant name, ID number, tax code or phone, within the user's scope."""
+    folded = fold(query)
+    visible = dossiers_visible(user=user)
+    if not folded:
+        return visible.none()
+    terms = folded.split()
+    for term in terms:
+        visible = visible.filter(search_text__contains=term)
+    return visible
+
+
+@dataclass
+class WorklistGroups:
+    overdue: list = field(default_factory=list)
+    due_today: list = field(default_factory=list)
+    due_soon: list = field(default_factory=list)
+    in_time: list = field(default_factory=list)
+    paused: list = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(getattr(self, name)) for name in
+                ("overdue", "due_today", "due_soon", "in_time", "paused")}
+
+
+def _urgency(due: datetime | None, now: datetime, calendar) -> str:
+    if due is None:
+        return "in_time"
+    if due < now:
+        return "overdue"
+    if timezone.localdate(due) == timezone.localdate(now):
+        return "due_today"
+    # "Due within 2 working days": at most two working days' office time remains.
+    if remaining_office_time(calendar, now=now, due=due) <= 2 * calendar.day_length:
+        return "due_soon"
+    return "in_time"
+
+
+def worklist(*, user, unit=None, officer=None, now: datetime | None = None) -> WorklistGroups:
+    """Group the open dossiers *user* must act on by urgency of the earlier of step and dossier due.
+
+    Officers get the dossiers whose current step is assigned to them, or unassigned in a unit where
+    they hold one of the step's roles; leaders and supervisors (subtree scope) get their units'
+    dossiers, optionally filtered by unit or officer.
+    """
+    now = now or timezone.now()
+    calendar = site_calendar()
+    rows = (
+        dossiers_visible(user=user)
+        .filter(status__in=list(OPEN))
+        .select_related("procedure", "current_unit", "current_step", "current_step__assignee")
+        .order_by("due_at")
+    )
+    if unit is not None:
+        rows = rows.filter(current_unit=unit)
+    if officer is not None:
+        rows = rows.filter(current_step__assignee=officer)
+    groups = WorklistGroups()
+    for dossier in rows[:2000]:
+        if dossier.status in (Status.SUPPLEMENT_REQUESTED, Status.SUSPENDED):
+            groups.paused.append(dossier)
+            continue
+        step_due = dossier.current_step.due_at if dossier.current_step else None
+        dues = [d for d in (dossier.due_at, step_due) if d]
+        getattr(groups, _urgency(min(dues) if dues else None, now, calendar)).append(dossier)
+    return groups
+
+
+

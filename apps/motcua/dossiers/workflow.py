@@ -1,0 +1,151 @@
+"""Reading a dossier's workflow from its procedure version's snapshot, and routing through it.
+
+The snapshot (``ProcedureVersion.snapshot["workflow"]``) is a list of step dicts written by
+``motcua.procedures`` (see ``procedures/workflow.py``). A procedure without configured steps gets
+one default step at the receiving unit for the whole processing time, so nothing is ever stuck; the
+desk warns administrators about such procedures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from motcua.core.roles import Role
+from motcua.dossiers.states import Action
+from motcua.units.models import Unit
+
+#: Actions a workflow step may offer (DESIGN §3): the others are reception or citizen actions.
+STEP_ACTIONS = (
+    Action.FORWARD, Action.RETURN_PREVIOUS, Action.REQUEST_SUPPLEMENT, Action.REFUSE,
+    Action.CONSULT, Action.APPROVE, Action.ISSUE_RESULT, Action.TRANSFER, Action.SUSPEND,
+    Action.RESUME, Action.STOP, Action.APOLOGIZE,
+)
+
+
+class WorkflowError(Exception):
+    """The configured workflow cannot route this dossier; the message is for the officer."""
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    index: int
+    name: str
+    unit_mode: str  # receiving | parent | fixed | level
+    unit: str  # agency code when fixed
+    level: str  # unit level code when unit_mode == "level"
+    roles: tuple[str, ...]
+    amount: Decimal
+    time_unit: str
+    actions: tuple[str, ...]
+    condition: dict | None
+    assignment: str  # manual | round_robin | least_loaded
+    consult_units: tuple[str, ...]
+    required_answers: int
+
+    @classmethod
+    def from_snapshot(cls, index: int, data: dict) -> StepSpec:
+        return cls(
+            index=index,
+            name=data["name"],
+            unit_mode=data.get("unit_mode", "receiving"),
+            unit=data.get("unit") or "",
+            level=data.get("level") or "",
+            roles=tuple(data.get("roles") or ()),
+            amount=Decimal(str(data.get("amount", "0"))),
+            time_unit=data.get("time_unit", "working_days"),
+            actions=tuple(data.get("actions") or ()),
+            condition=data.get("condition") or None,
+            assignment=data.get("assignment", "manual"),
+            consult_units=tuple(data.get("consult_units") or ()),
+            required_answers=int(data.get("required_answers") or 0),
+        )
+
+
+def workflow_steps(snapshot: dict) -> list[StepSpec]:
+    """Return the steps of a procedure-version snapshot, or the single default step."""
+    steps = snapshot.get("workflow") or []
+    if steps:
+        return [StepSpec.from_snapshot(i, s) for i, s in enumerate(steps)]
+    return [
+        StepSpec(
+            index=0, name=_("Xử lý hồ sơ"), unit_mode="receiving", unit="", level="",
+            roles=(Role.SPECIALIST, Role.UNIT_LEADER, Role.RECEPTION_OFFICER),
+            amount=Decimal(str(snapshot["procedure"]["processing_amount"])),
+            time_unit=snapshot["procedure"]["processing_unit"],
+            actions=tuple(a.value for a in STEP_ACTIONS if a != Action.FORWARD),
+            condition=None, assignment="manual", consult_units=(), required_answers=0,
+        )
+    ]
+
+
+_OPS = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    "in": lambda a, b: a in b,
+}
+
+
+def condition_matches(condition: dict | None, form_data: dict) -> bool:
+    """Return whether a routing condition ``{field, op, value}`` holds for the form data.
+
+    Numbers are compared as numbers ("area > 500" with area "650.5"); a missing field never
+    matches, so a dossier lacking the data takes the unconditional route.
+    """
+    if not condition:
+        return True
+    if condition.get("field") not in form_data:
+        return False
+    left, right = form_data[condition["field"]], condition.get("value")
+    try:
+        left, right = Decimal(str(left)), Decimal(str(right))
+    except Exception:  # noqa: BLE001 - non-numbers compare as text
+        left, right = str(left), right if isinstance(right, list) else str(right)
+    try:
+        return _OPS[condition.get("op", "==")](left, right)
+    except (KeyError, TypeError):
+        return False
+
+
+def next_step_index(steps: list[StepSpec], current: int, form_data: dict) -> int | None:
+    """Return the index of the next step whose condition holds, or None after the last one."""
+    for spec in steps[current + 1:]:
+        if condition_matches(spec.condition, form_data):
+            return spec.index
+    return None
+
+
+def first_step_index(steps: list[StepSpec], form_data: dict) -> int:
+    for spec in steps:
+        if condition_matches(spec.condition, form_data):
+            return spec.index
+    raise WorkflowError(_("Không có bước nào của quy trình phù hợp với dữ liệu hồ sơ."))
+
+
+def step_unit(spec: StepSpec, base: Unit) -> Unit:
+    """Return the handling unit of a step, relative to *base* (the dossier's current unit)."""
+    if spec.unit_mode == "fixed":
+        unit = Unit.objects.filter(agency_code=spec.unit).first()
+        if unit is None:
+            raise WorkflowError(_("Không tìm thấy đơn vị %(code)s của bước “%(step)s”.")
+                                % {"code": spec.unit, "step": spec.name})
+        return unit
+    if spec.unit_mode == "parent":
+        if base.parent_id is None:
+            raise WorkflowError(_("Đơn vị %(unit)s không có đơn vị cấp trên.") % {"unit": base})
+        return base.parent
+    if spec.unit_mode == "level":
+        unit = base
+        while unit is not None:
+            if unit.level.code == spec.level:
+                return unit
+            unit = unit.parent
+        raise WorkflowError(_("Không tìm thấy đơn vị cấp “%(level)s” phía trên %(unit)s.")
+                            % {"level": spec.level, "unit": base})
+    return base

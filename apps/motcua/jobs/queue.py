@@ -1,0 +1,26 @@
+"""Put work on the queue, or run it inline on the embedded default.
+
+django-rq still connects to Redis when ``ASYNC=False`` (STACK-NOTES), so the embedded default
+(no ``redis_url`` in the site config) has its own switch: ``settings.MOTCUA_JOBS_INLINE`` runs the
+function in-process, right away, with the same arguments a worker would get.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+
+def job_enqueue(func: Callable[..., Any], *args: Any, queue: str = "default", **kwargs: Any) -> Any:
+    """Run *func* on the RQ queue *queue*, or inline when jobs are inline; return the job/result."""
+    if settings.MOTCUA_JOBS_INLINE:
+        log.debug("running %s inline", getattr(func, "__name__", func))
+        return func(*args, **kwargs)
+    import django_rq
+
+    return django_rq.get_queue(queue).enqueue(func, *args, **kwargs)

@@ -1,0 +1,29 @@
+"""The one list of periodic jobs (Frappe's ``scheduler_events`` idea).
+
+Every scheduled job of every app is declared here, nowhere else. With Redis, ``rq cron`` (via
+``manage.py rqcron motcua.jobs.cron_config``) enqueues them; on the embedded default
+``manage.py run_schedule`` runs them inline at the same cron moments. Jobs must be idempotent and
+batched: they may run twice or be interrupted (STYLE "Jobs").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str
+    func: str  # dotted path, imported lazily so this module stays importable without Django apps
+    cron: str  # five-field cron expression in the site's time zone
+    queue: str = "default"
+
+
+SCHEDULE: tuple[ScheduledJob, ...] = (
+    ScheduledJob(
+        name="sessions_clear_expired",
+        func="motcua.jobs.tasks.sessions_clear_expired",
+        cron="17 2 * * *",
+        queue="low",
+    ),
+)

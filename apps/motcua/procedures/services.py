@@ -1,0 +1,41 @@
+"""Writes to the procedure catalogue: versions are published here and nowhere else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from motcua.procedures.models import Procedure, ProcedureVersion
+from motcua.procedures.snapshot import build_snapshot, snapshot_digest
+
+
+def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
+    """Return what a version of *procedure* would freeze now (see :mod:`.snapshot`)."""
+    return build_snapshot(procedure)
+
+
+@transaction.atomic
+def procedure_publish(*, procedure: Procedure, user=None, note: str = "") -> ProcedureVersion:
+    """Freeze the procedure's current content as a new version, unless nothing changed.
+
+    Returns the new version, or the latest one when its snapshot equals the current content. The
+    procedure row is locked so two publishers cannot take the same number. Older versions are never
+    touched: dossiers keep the version they were received under (DESIGN rule 5).
+    """
+    locked = (
+        Procedure.objects.select_for_update().select_related("sector", "level").get(pk=procedure.pk)
+    )
+    snapshot = procedure_snapshot(procedure=locked)
+    digest = snapshot_digest(snapshot)
+    latest = locked.versions.order_by("-number").first()
+    if latest is not None and latest.snapshot_hash == digest:
+        return latest
+    return ProcedureVersion.objects.create(
+        procedure=locked,
+        number=latest.number + 1 if latest is not None else 1,
+        snapshot=snapshot,
+        snapshot_hash=digest,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        note=note[:500],
+    )

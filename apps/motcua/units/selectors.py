@@ -1,0 +1,83 @@
+"""Reads of the unit tree and of who may act where (DESIGN §5).
+
+These are the basis of the scoped dossier selector (DESIGN rule 4): a person's scope is the union of
+their active memberships, each covering its unit, or its unit and all descendants when the
+membership's scope is ``subtree``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from motcua.units.models import Membership, MembershipScope, Unit
+
+
+def _fresh_path(unit: Unit) -> str:
+    """Return the unit's path as stored now (the instance may predate a move)."""
+    return Unit.objects.values_list("path", flat=True).get(pk=unit.pk)
+
+
+def unit_descendants(*, unit: Unit, include_self: bool = True) -> QuerySet[Unit]:
+    """Return the units below *unit* (and *unit* itself unless ``include_self=False``)."""
+    units = Unit.objects.filter(path__startswith=_fresh_path(unit))
+    if not include_self:
+        units = units.exclude(pk=unit.pk)
+    return units
+
+
+def unit_ancestors(*, unit: Unit) -> list[Unit]:
+    """Return the ancestors of *unit*, root first, without *unit* itself."""
+    current = Unit(path=_fresh_path(unit))
+    ids = current.ancestor_ids
+    by_id = Unit.objects.select_related("level").in_bulk(ids)
+    return [by_id[pk] for pk in ids]
+
+
+def _active_memberships(user, roles: Iterable[str] | None):
+    memberships = Membership.objects.filter(user=user, is_active=True)
+    if roles is not None:
+        memberships = memberships.filter(role__name__in=list(roles))
+    return memberships
+
+
+def units_in_scope(*, user, roles: Iterable[str] | None = None) -> QuerySet[Unit]:
+    """Return every unit the user may work in, optionally only through the given role names.
+
+    Superusers get all units; anonymous or inactive users and users without an active membership
+    get none. Inactive *units* stay in scope: their old dossiers must remain visible.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    condition = Q()
+    unit_ids = []
+    for unit_id, path, scope in _active_memberships(user, roles).values_list(
+        "unit_id", "unit__path", "scope"
+    ):
+        if scope == MembershipScope.SUBTREE:
+            condition |= Q(path__startswith=path)
+        else:
+            unit_ids.append(unit_id)
+    if unit_ids:
+        condition |= Q(pk__in=unit_ids)
+    if not condition:
+        return Unit.objects.none()
+    return Unit.objects.filter(condition)
+
+
+def user_roles_in_unit(*, user, unit: Unit) -> set[str]:
+    """Return the role (group) names the user holds in *unit*.
+
+    A role counts when held directly in the unit, or through a ``subtree`` membership in one of
+    its ancestors. Superuser status is not a role: callers check ``is_superuser`` themselves.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    current = Unit(pk=unit.pk, path=_fresh_path(unit))
+    memberships = _active_memberships(user, None).filter(
+        Q(unit_id=unit.pk) | Q(unit_id__in=current.ancestor_ids, scope=MembershipScope.SUBTREE)
+    )
+    return set(memberships.values_list("role__name", flat=True))

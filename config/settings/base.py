@@ -1,0 +1,166 @@
+"""Settings shared by every environment; the site folder supplies the per-deployment values."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+from config.site import BASE_DIR, SiteConfigError, load_site, secret_key
+
+sys.path.insert(0, str(BASE_DIR / "apps"))
+
+try:
+    SITE = load_site()
+except SiteConfigError as exc:  # one line, naming the key, instead of a traceback
+    sys.stderr.write(f"motcua: {exc}\n")
+    raise SystemExit(2) from None
+
+SITE.directory.mkdir(parents=True, exist_ok=True)
+SECRET_KEY = secret_key(SITE)
+DEBUG = False
+ALLOWED_HOSTS = list(SITE.allowed_hosts)
+
+INSTALLED_APPS = [
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.forms",
+    "unfold.contrib.import_export",
+    "unfold.contrib.simple_history",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "import_export",
+    "simple_history",
+    "django_rq",
+    "rest_framework",
+    "drf_spectacular",
+    "django_filters",
+    "motcua.core",
+    "motcua.units",
+    "motcua.procedures",
+    "motcua.dossiers",
+    "motcua.jobs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def database_from_url(url: str, sqlite_path: Path) -> dict:
+    """Return a Django DATABASES entry; MariaDB gets utf8mb4 + one collation (STACK-NOTES)."""
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(sqlite_path),
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
+    config = environ.Env.db_url_config(url)
+    if config["ENGINE"] in ("django.db.backends.mysql",):
+        options = {"charset": "utf8mb4", "collation": "utf8mb4_unicode_ci",
+                   "init_command": "SET sql_mode='STRICT_TRANS_TABLES', "
+                                   "innodb_lock_wait_timeout=20"}
+        options.update(config.get("OPTIONS", {}))
+        config["OPTIONS"] = options
+        config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+        config.setdefault("CONN_HEALTH_CHECKS", True)
+    return config
+
+
+DATABASES = {"default": database_from_url(SITE.database_url, SITE.sqlite_path)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A role's desk permissions come from active memberships (units.Membership), not hand-kept groups.
+AUTHENTICATION_BACKENDS = ["motcua.units.backends.MembershipBackend"]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = SITE.language
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = SITE.time_zone
+USE_I18N = True
+USE_TZ = True
+
+BASE_DIR = BASE_DIR  # re-exported for apps (patches, fixtures)
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
+STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+MEDIA_URL = "/files/"
+MEDIA_ROOT = SITE.files_dir
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = SITE.max_upload_mb * 1024 * 1024
+
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "/admin/"
+
+# Jobs: with no Redis URL (the embedded default) jobs run inline; see motcua.jobs.queue.
+RQ_QUEUES = {
+    name: {"URL": SITE.redis_url or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
+    for name in ("default", "low")
+}
+MOTCUA_JOBS_INLINE = not SITE.redis_url
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+SPECTACULAR_SETTINGS = {"TITLE": "motcua API", "VERSION": "0.1.0"}
+
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+from config.unfold import UNFOLD  # noqa: E402, F401  (kept apart: it is long)

@@ -1,0 +1,43 @@
+"""The desk's look and sidebar (django-unfold), grouped by domain."""
+
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def _item(title, icon, url_name):
+    return {"title": title, "icon": icon, "link": reverse_lazy(url_name)}
+
+
+UNFOLD = {
+    "SITE_TITLE": _("Một cửa điện tử"),
+    "SITE_HEADER": _("motcua — Hệ thống thông tin một cửa điện tử"),
+    "SITE_SYMBOL": "account_balance",
+    "SHOW_LANGUAGES": True,
+    "SHOW_HISTORY": True,
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": True,
+        "navigation": [
+            {
+                "title": _("Đơn vị và phân quyền"),
+                "collapsible": True,
+                "items": [
+                    _item(_("Đơn vị"), "account_tree", "admin:units_unit_changelist"),
+                    _item(_("Cấp đơn vị"), "stairs", "admin:units_unitlevel_changelist"),
+                    _item(_("Phân công cán bộ"), "badge", "admin:units_membership_changelist"),
+                    _item(_("Người dùng"), "person", "admin:auth_user_changelist"),
+                    _item(_("Vai trò"), "group", "admin:auth_group_changelist"),
+                ],
+            },
+            {
+                "title": _("Thủ tục hành chính"),
+                "collapsible": True,
+                "items": [
+                    _item(_("Thủ tục"), "description", "admin:procedures_procedure_changelist"),
+                    _item(_("Lĩnh vực"), "category", "admin:procedures_sector_changelist"),
+                    _item(_("Phiên bản thủ tục"), "history", "admin:procedures_procedureversion_changelist"),
+                ],
+            },
+        ],
+    },
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install what motcua needs on a fresh Debian 12 machine (root, Python 3.11, git):
+# apt packages (only the missing ones), a venv in .venv and the pinned pip packages.
+# Safe to run again: each step is skipped when its result is already there.
+# Usage: scripts/bootstrap.sh [run|test]   ("test" adds MariaDB, Redis, Chromium, poppler)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose=${1:-run}
+
+apt_run=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core
+         libmariadb-dev pkg-config gcc python3-dev)
+apt_test=(mariadb-server mariadb-client redis-server poppler-utils chromium)
+wanted=("${apt_run[@]}")
+[ "$purpose" = test ] && wanted+=("${apt_test[@]}")
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "motcua: missing Debian packages: ${missing[*]} (run as root, or: apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "motcua: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+if [ ! -f "$stamp" ]; then
+  [ -x .venv/bin/python ] || "$PY" -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/pip install -q --disable-pip-version-check -e ".[dev]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
