@@ -76,7 +76,9 @@ def main() -> None:
     elapsed = time.perf_counter() - began
 
     years = sorted({d.year for d, _ in calendar.holidays if d >= date(2024, 1, 1)})
-    print(f"calendar years with holidays: {years[0]}–{years[-1]} ({len(calendar.holidays)} days off)")
+    print(
+        f"calendar years with holidays: {years[0]}–{years[-1]} ({len(calendar.holidays)} days off)"
+    )
     print(f"{args.n} due computations in {elapsed:.3f} s = {args.n / elapsed:,.0f} per second")
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
 

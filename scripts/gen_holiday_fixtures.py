@@ -180,7 +180,8 @@ def year_yaml(year: int) -> str:
     lines.append("working_days:" if makeup else "working_days: []")
     for day in makeup:
         swapped = [
-            d for d, n in days.items()
+            d
+            for d, n in days.items()
             if (m := _SUBSTITUTE.search(n)) and date(int(m[3]), int(m[2]), int(m[1])) == day
         ]
         off = swapped[0] if swapped else None

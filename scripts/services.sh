@@ -18,6 +18,13 @@ if ! mariadb-admin ping --silent >/dev/null 2>&1; then
   mariadb-admin ping --silent >/dev/null 2>&1 || { echo "motcua: MariaDB did not start; see /var/log/mysql/error.log" >&2; exit 1; }
 fi
 
+# Django converts date-truncations (admin date filters, reports) in the site's time zone inside the
+# database: MariaDB needs its time zone tables, which a fresh install leaves empty.
+if [ "$(mariadb -N -e "SELECT CONVERT_TZ('2000-01-01','UTC','Asia/Ho_Chi_Minh') IS NULL" 2>/dev/null)" = 1 ]; then
+  echo "motcua: loading MariaDB time zone tables"
+  mariadb-tzinfo-to-sql /usr/share/zoneinfo 2>/dev/null | mariadb mysql
+fi
+
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "motcua: starting Redis"
   redis-server --bind 127.0.0.1 --port 6379 --save "" --appendonly no --daemonize yes >/dev/null

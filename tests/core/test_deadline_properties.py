@@ -62,8 +62,11 @@ def calendars(draw) -> WorkCalendar:
     )
 
 
+# hypothesis takes naive bounds and attaches the time zone itself.
 moments = st.datetimes(
-    min_value=datetime(2024, 11, 1), max_value=datetime(2025, 3, 31), timezones=st.just(TZ)
+    min_value=datetime(2024, 11, 1),  # noqa: DTZ001
+    max_value=datetime(2025, 3, 31),  # noqa: DTZ001
+    timezones=st.just(TZ),
 )
 units = st.sampled_from([TimeUnit.WORKING_DAYS, TimeUnit.WORKING_HOURS, TimeUnit.SAME_DAY])
 rules = st.sampled_from([DayRule.CIVIL_CODE, DayRule.OFFICE_TIME])

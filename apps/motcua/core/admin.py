@@ -52,8 +52,10 @@ class CalendarChangeAdminMixin:
             request,
             format_html(
                 '{} <a href="{}" class="underline">{}</a>',
-                gettext("Đã tính lại hạn xử lý: %(changed)s hạn thay đổi trên %(checked)s hạn "
-                         "đang mở.") % {"changed": run.changed, "checked": run.checked},
+                gettext(
+                    "Đã tính lại hạn xử lý: %(changed)s hạn thay đổi trên %(checked)s hạn đang mở."
+                )
+                % {"changed": run.changed, "checked": run.checked},
                 url,
                 gettext("Xem chi tiết"),
             ),
@@ -173,8 +175,14 @@ class YamlExportForm(forms.Form):
 class WorkingCalendarAdmin(CalendarChangeAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     form = WorkingCalendarForm
     inlines = [OfficeIntervalInline]
-    list_display = ["name", "weekdays_display", "hours_display", "same_day_cutoff", "day_rule",
-                    "updated_at"]
+    list_display = [
+        "name",
+        "weekdays_display",
+        "hours_display",
+        "same_day_cutoff",
+        "day_rule",
+        "updated_at",
+    ]
     list_filter = ["day_rule"]
     search_fields = ["name"]
     actions_list = ["import_yaml", "export_yaml"]
@@ -208,14 +216,19 @@ class WorkingCalendarAdmin(CalendarChangeAdminMixin, SimpleHistoryAdmin, ModelAd
         }
         return TemplateResponse(request, "core/admin/calendar_yaml_form.html", context)
 
-    @action(description=_("Nhập lịch năm từ YAML"), url_path="import-yaml", icon="upload",
-            permissions=["change"])
+    @action(
+        description=_("Nhập lịch năm từ YAML"),
+        url_path="import-yaml",
+        icon="upload",
+        permissions=["change"],
+    )
     def import_yaml(self, request, object_id=None):
         form = YamlImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                result = services.calendar_year_import(form.cleaned_data["file"],
-                                                       actor=request.user)
+                result = services.calendar_year_import(
+                    form.cleaned_data["file"], actor=request.user
+                )
             except CalendarFileError as exc:
                 form.add_error("file", str(exc))
             else:
@@ -225,8 +238,12 @@ class WorkingCalendarAdmin(CalendarChangeAdminMixin, SimpleHistoryAdmin, ModelAd
             request, form, title=gettext("Nhập lịch năm từ tệp YAML"), submit=gettext("Nhập")
         )
 
-    @action(description=_("Xuất lịch năm ra YAML"), url_path="export-yaml", icon="download",
-            permissions=["view"])
+    @action(
+        description=_("Xuất lịch năm ra YAML"),
+        url_path="export-yaml",
+        icon="download",
+        permissions=["view"],
+    )
     def export_yaml(self, request, object_id=None):
         form = YamlExportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -271,13 +288,21 @@ class CalendarRowsAdmin(CalendarChangeAdminMixin, SimpleHistoryAdmin, ModelAdmin
     list_per_page = 100
     actions_list = ["import_yaml", "export_yaml"]
 
-    @action(description=_("Nhập lịch năm từ YAML"), url_path="import-yaml", icon="upload",
-            permissions=["change"])
+    @action(
+        description=_("Nhập lịch năm từ YAML"),
+        url_path="import-yaml",
+        icon="upload",
+        permissions=["change"],
+    )
     def import_yaml(self, request):
         return HttpResponseRedirect(reverse("admin:core_workingcalendar_import_yaml"))
 
-    @action(description=_("Xuất lịch năm ra YAML"), url_path="export-yaml", icon="download",
-            permissions=["view"])
+    @action(
+        description=_("Xuất lịch năm ra YAML"),
+        url_path="export-yaml",
+        icon="download",
+        permissions=["view"],
+    )
     def export_yaml(self, request):
         return HttpResponseRedirect(reverse("admin:core_workingcalendar_export_yaml"))
 
@@ -330,8 +355,18 @@ class DeadlineRecomputationAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["created_at", "actor", "reason", "status", "checked", "changed", "failed"]
     list_filter = ["status", "day_rule", "created_at"]
     search_fields = ["reason", "actor__username", "changes__item_id"]
-    readonly_fields = ["created_at", "finished_at", "actor", "reason", "status", "day_rule",
-                       "calendar_revision", "checked", "changed", "failed"]
+    readonly_fields = [
+        "created_at",
+        "finished_at",
+        "actor",
+        "reason",
+        "status",
+        "day_rule",
+        "calendar_revision",
+        "checked",
+        "changed",
+        "failed",
+    ]
     inlines = [DeadlineChangeInline]
     date_hierarchy = "created_at"
 

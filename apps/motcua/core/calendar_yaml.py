@@ -16,7 +16,7 @@ a day off or a make-up day)::
 ``office_hours``, ``weekdays`` and ``same_day_cutoff`` may be left out: an import then keeps the
 site's values, and a stand-alone calculation uses DESIGN §4's defaults. With an explicit ``year``,
 dates may fall in the adjacent years (31/12 off for the next New Year); without it they must all be
-in one year. Times must be quoted ("07:30"): YAML 1.1 reads an unquoted 07:30 as the number 450.
+in one year. Times must be quoted ("13:00"): YAML 1.1 reads an unquoted 13:00 as the number 780.
 
 Every problem is one :class:`CalendarFileError` line naming the key and the value.
 """
@@ -119,8 +119,15 @@ def _shown(value) -> str:
 
 def _parse_time(value, key: str, where: str) -> time:
     if isinstance(value, int) and not isinstance(value, bool):
-        raise _fail(where, key, _('giờ phải đặt trong ngoặc kép, ví dụ "07:30" (YAML đọc '
-                                  "07:30 không ngoặc thành số %(value)s)") % {"value": value})
+        raise _fail(
+            where,
+            key,
+            _(
+                'giờ phải đặt trong ngoặc kép, ví dụ "13:00" (YAML đọc giờ '
+                "không có ngoặc thành số %(value)s)"
+            )
+            % {"value": value},
+        )
     if not isinstance(value, str) or not _HHMM.match(value):
         raise _fail(where, key, _('%(value)s không phải giờ "HH:MM"') % {"value": _shown(value)})
     hour, minute = value.split(":")
@@ -129,8 +136,11 @@ def _parse_time(value, key: str, where: str) -> time:
 
 def _parse_date(value, key: str, where: str) -> date:
     if isinstance(value, datetime):
-        raise _fail(where, key, _("%(value)s là thời điểm, cần một ngày \"YYYY-MM-DD\"") % {
-            "value": value.isoformat()})
+        raise _fail(
+            where,
+            key,
+            _('%(value)s là thời điểm, cần một ngày "YYYY-MM-DD"') % {"value": value.isoformat()},
+        )
     if isinstance(value, date):
         return value
     if isinstance(value, str) and _ISO_DATE.match(value):
@@ -138,8 +148,11 @@ def _parse_date(value, key: str, where: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise _fail(where, key, _('%(value)s không phải ngày hợp lệ (cần "YYYY-MM-DD")') % {
-        "value": _shown(value)})
+    raise _fail(
+        where,
+        key,
+        _('%(value)s không phải ngày hợp lệ (cần "YYYY-MM-DD")') % {"value": _shown(value)},
+    )
 
 
 def _parse_text(item: dict, name: str, key: str, where: str) -> str:
@@ -147,16 +160,20 @@ def _parse_text(item: dict, name: str, key: str, where: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str | int):
-        raise _fail(where, f"{key}.{name}", _("%(value)s phải là chuỗi ký tự") % {
-            "value": _shown(value)})
+        raise _fail(
+            where, f"{key}.{name}", _("%(value)s phải là chuỗi ký tự") % {"value": _shown(value)}
+        )
     return str(value).strip()
 
 
 def _check_keys(item: dict, allowed: tuple[str, ...], key: str, where: str) -> None:
     for name in item:
         if name not in allowed:
-            raise _fail(where, f"{key}.{name}", _("khóa không hợp lệ (chỉ dùng: %(allowed)s)") % {
-                "allowed": ", ".join(allowed)})
+            raise _fail(
+                where,
+                f"{key}.{name}",
+                _("khóa không hợp lệ (chỉ dùng: %(allowed)s)") % {"allowed": ", ".join(allowed)},
+            )
 
 
 def _parse_holiday(item, key: str, where: str) -> HolidayEntry:
@@ -174,8 +191,12 @@ def _parse_holiday(item, key: str, where: str) -> HolidayEntry:
         start = _parse_date(item["from"], f"{key}.from", where)
         end = _parse_date(item["to"], f"{key}.to", where)
         if end < start:
-            raise _fail(where, f"{key}.to", _("%(to)s trước ngày bắt đầu %(start)s") % {
-                "to": end.isoformat(), "start": start.isoformat()})
+            raise _fail(
+                where,
+                f"{key}.to",
+                _("%(to)s trước ngày bắt đầu %(start)s")
+                % {"to": end.isoformat(), "start": start.isoformat()},
+            )
     else:
         raise _fail(where, key, _("cần 'date' hoặc 'from' và 'to'"))
     return HolidayEntry(
@@ -204,8 +225,9 @@ def _list(data: dict, key: str, where: str) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise _fail(where, key, _("phải là một danh sách, không phải %(value)s") % {
-            "value": _shown(value)})
+        raise _fail(
+            where, key, _("phải là một danh sách, không phải %(value)s") % {"value": _shown(value)}
+        )
     return value
 
 
@@ -217,7 +239,9 @@ def parse_calendar_year(text: str, *, where: str = "") -> CalendarYear:
         mark = getattr(exc, "problem_mark", None)
         at = _("dòng %(line)s") % {"line": mark.line + 1} if mark else "YAML"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise _fail(where, at, _("YAML không hợp lệ (%(problem)s)") % {"problem": problem}) from None
+        raise _fail(
+            where, at, _("YAML không hợp lệ (%(problem)s)") % {"problem": problem}
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -226,36 +250,48 @@ def parse_calendar_year(text: str, *, where: str = "") -> CalendarYear:
         )
     for key in data:
         if key not in _KEYS:
-            raise _fail(where, str(key), _("khóa không hợp lệ (chỉ dùng: %(allowed)s)") % {
-                "allowed": ", ".join(_KEYS)})
+            raise _fail(
+                where,
+                str(key),
+                _("khóa không hợp lệ (chỉ dùng: %(allowed)s)") % {"allowed": ", ".join(_KEYS)},
+            )
 
     year = data.get("year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)
-                             or not 1900 <= year <= 2999):
+    if year is not None and (
+        isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999
+    ):
         raise _fail(where, "year", _("%(value)s không phải là năm") % {"value": _shown(year)})
 
     office_hours = None
     if "office_hours" in data:
         raw = data["office_hours"]
         if not isinstance(raw, list) or not raw:
-            raise _fail(where, "office_hours", _("cần danh sách [[\"HH:MM\", \"HH:MM\"], ...]"))
+            raise _fail(where, "office_hours", _('cần danh sách [["HH:MM", "HH:MM"], ...]'))
         pairs = []
         for i, pair in enumerate(raw):
             key = f"office_hours[{i}]"
             if not isinstance(pair, list) or len(pair) != 2:
-                raise _fail(where, key, _("%(value)s phải là [\"HH:MM\", \"HH:MM\"]") % {
-                    "value": _shown(pair)})
+                raise _fail(
+                    where, key, _('%(value)s phải là ["HH:MM", "HH:MM"]') % {"value": _shown(pair)}
+                )
             start = _parse_time(pair[0], f"{key}[0]", where)
             end = _parse_time(pair[1], f"{key}[1]", where)
             if end <= start:
-                raise _fail(where, key, _("giờ kết thúc %(end)s phải sau giờ bắt đầu %(start)s")
-                            % {"end": pair[1], "start": pair[0]})
+                raise _fail(
+                    where,
+                    key,
+                    _("giờ kết thúc %(end)s phải sau giờ bắt đầu %(start)s")
+                    % {"end": pair[1], "start": pair[0]},
+                )
             pairs.append((start, end))
         pairs.sort()
         for (_a, b), (c, _d) in zip(pairs, pairs[1:], strict=False):
             if c < b:
-                raise _fail(where, "office_hours", _("các khoảng giờ chồng lên nhau (%(at)s)") % {
-                    "at": c.strftime("%H:%M")})
+                raise _fail(
+                    where,
+                    "office_hours",
+                    _("các khoảng giờ chồng lên nhau (%(at)s)") % {"at": c.strftime("%H:%M")},
+                )
         office_hours = tuple(pairs)
 
     weekdays = None
@@ -264,9 +300,12 @@ def parse_calendar_year(text: str, *, where: str = "") -> CalendarYear:
         days = set()
         for i, code in enumerate(raw):
             if not isinstance(code, str) or code.strip().lower() not in WEEKDAY_CODES:
-                raise _fail(where, f"weekdays[{i}]", _("%(value)s không phải ngày trong tuần "
-                            "(%(codes)s)") % {"value": _shown(code),
-                                               "codes": ", ".join(WEEKDAY_CODES)})
+                raise _fail(
+                    where,
+                    f"weekdays[{i}]",
+                    _("%(value)s không phải ngày trong tuần (%(codes)s)")
+                    % {"value": _shown(code), "codes": ", ".join(WEEKDAY_CODES)},
+                )
             days.add(WEEKDAY_CODES.index(code.strip().lower()))
         weekdays = frozenset(days)
 
@@ -287,26 +326,42 @@ def parse_calendar_year(text: str, *, where: str = "") -> CalendarYear:
     for i, entry in enumerate(holidays):
         for day in expand_range(entry.start, entry.end):
             if day in seen:
-                raise _fail(where, f"holidays[{i}]", _("ngày %(day)s đã có ở %(other)s") % {
-                    "day": day.isoformat(), "other": seen[day]})
+                raise _fail(
+                    where,
+                    f"holidays[{i}]",
+                    _("ngày %(day)s đã có ở %(other)s")
+                    % {"day": day.isoformat(), "other": seen[day]},
+                )
             seen[day] = f"holidays[{i}]"
     for i, entry in enumerate(working_days):
         if entry.day in seen:
-            raise _fail(where, f"working_days[{i}]", _("ngày %(day)s đã có ở %(other)s") % {
-                "day": entry.day.isoformat(), "other": seen[entry.day]})
+            raise _fail(
+                where,
+                f"working_days[{i}]",
+                _("ngày %(day)s đã có ở %(other)s")
+                % {"day": entry.day.isoformat(), "other": seen[entry.day]},
+            )
         seen[entry.day] = f"working_days[{i}]"
 
     years = {d.year for d in seen}
     if year is None:
         if len(years) > 1:
-            raise _fail(where, "year", _("các ngày thuộc nhiều năm (%(years)s); hãy ghi rõ "
-                        "'year:'") % {"years": ", ".join(str(y) for y in sorted(years))})
+            raise _fail(
+                where,
+                "year",
+                _("các ngày thuộc nhiều năm (%(years)s); hãy ghi rõ 'year:'")
+                % {"years": ", ".join(str(y) for y in sorted(years))},
+            )
         year = years.pop() if years else None
     else:
         for day, key in seen.items():
             if abs(day.year - year) > 1:
-                raise _fail(where, key, _("ngày %(day)s không thuộc năm %(year)s") % {
-                    "day": day.isoformat(), "year": year})
+                raise _fail(
+                    where,
+                    key,
+                    _("ngày %(day)s không thuộc năm %(year)s")
+                    % {"day": day.isoformat(), "year": year},
+                )
 
     return CalendarYear(
         year=year,
@@ -326,8 +381,9 @@ def read_calendar_year(path: str | Path) -> CalendarYear:
     except FileNotFoundError:
         raise CalendarFileError(_("%(path)s: không tìm thấy tệp") % {"path": path}) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CalendarFileError(_("%(path)s: không đọc được tệp (%(error)s)") % {
-            "path": path, "error": exc}) from None
+        raise CalendarFileError(
+            _("%(path)s: không đọc được tệp (%(error)s)") % {"path": path, "error": exc}
+        ) from None
     return parse_calendar_year(text, where=path.name)
 
 
@@ -362,7 +418,11 @@ def _q(text: str) -> str:
 
 
 def _entry(fields: list[tuple[str, str]]) -> str:
-    return "{" + ", ".join(f"{k}: {_q(v)}" for k, v in fields if v or k in ("date", "from", "to")) + "}"
+    return (
+        "{"
+        + ", ".join(f"{k}: {_q(v)}" for k, v in fields if v or k in ("date", "from", "to"))
+        + "}"
+    )
 
 
 def dump_calendar_year(cy: CalendarYear, *, header: str = "") -> str:
@@ -387,8 +447,12 @@ def dump_calendar_year(cy: CalendarYear, *, header: str = "") -> str:
             fields = [("date", h.start.isoformat()), ("name", h.name), ("decision", h.decision)]
             lines.append(f"  - {_entry(fields)}")
         else:
-            fields = [("from", h.start.isoformat()), ("to", h.end.isoformat()),
-                      ("name", h.name), ("decision", h.decision)]
+            fields = [
+                ("from", h.start.isoformat()),
+                ("to", h.end.isoformat()),
+                ("name", h.name),
+                ("decision", h.decision),
+            ]
             lines.append(f"  - {_entry(fields)}")
     lines.append("working_days:" if cy.working_days else "working_days: []")
     for w in sorted(cy.working_days, key=lambda e: e.day):

@@ -19,12 +19,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from motcua.core.calendar_yaml import read_calendar_year
+from motcua.core.models import Holiday
 from motcua.core.roles import STAFF_ROLES
+from motcua.core.services import calendar_year_import
 from motcua.procedures.models import Fee, Procedure, RequiredDocument, Sector
 from motcua.procedures.services import procedure_publish
+from motcua.procedures.workflow import WorkflowStep
 from motcua.units.models import Membership, Unit, UnitLevel
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
+CALENDAR_DIR = Path(settings.BASE_DIR) / "fixtures" / "calendar"
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,59 @@ def demo_load_units() -> int:
         Unit.objects.create(level=levels[row["level"]], parent=parent, **fields)
         created += 1
     return created
+
+
+def demo_load_calendar() -> int:
+    """Import each year of ``fixtures/calendar`` that has no holidays in the database yet."""
+    loaded = 0
+    for path in sorted(CALENDAR_DIR.glob("*.yaml")):
+        year = read_calendar_year(path)
+        if not Holiday.objects.filter(start_date__year=year.year).exists():
+            calendar_year_import(year, recompute=False)
+            loaded += 1
+    return loaded
+
+
+def _step_duration(share: str | int, unit: str, procedure: Procedure) -> tuple[Decimal, str]:
+    """Return a step's duration: a literal amount, or a percentage of the processing time."""
+    if unit == "same":
+        return procedure.processing_amount, procedure.processing_unit
+    if isinstance(share, str) and share.endswith("%"):
+        amount = procedure.processing_amount * Decimal(share[:-1]) / 100
+        return max(Decimal(1), amount.to_integral_value(rounding="ROUND_FLOOR")), unit
+    return Decimal(share), unit
+
+
+def _workflow_template(row: dict, templates: dict) -> list[dict]:
+    if "workflow" in row:
+        return templates[row["workflow"]]
+    amount, unit = row["processing"]
+    return templates["standard" if unit == "working_days" and amount >= 5 else "short"]
+
+
+def demo_add_workflow(procedure: Procedure, steps: list[dict]) -> None:
+    for order, spec in enumerate(steps, start=1):
+        mode, _, target = spec["unit"].partition(":")
+        amount, unit = _step_duration(*spec["duration"], procedure)
+        condition = spec.get("condition") or {}
+        step = WorkflowStep.objects.create(
+            procedure=procedure,
+            order=order,
+            name=spec["name"],
+            unit_mode=mode,
+            unit=Unit.objects.get(agency_code=target) if mode == "fixed" else None,
+            level=UnitLevel.objects.get(code=target) if mode == "level" else None,
+            duration_amount=amount,
+            duration_unit=unit,
+            actions=spec["actions"],
+            assignment=spec.get("assignment", "manual"),
+            condition_field=condition.get("field", ""),
+            condition_op=condition.get("op", ""),
+            condition_value=condition.get("value", ""),
+            required_answers=spec.get("required_answers", 0),
+        )
+        step.roles.set(Group.objects.filter(name__in=spec["roles"]))
+        step.consult_units.set(Unit.objects.filter(agency_code__in=spec.get("consult", [])))
 
 
 def demo_load_procedures() -> int:
@@ -90,6 +148,7 @@ def demo_load_procedures() -> int:
             )
         for fee in row["fees"]:
             Fee.objects.create(procedure=procedure, name=fee["name"], amount=Decimal(fee["amount"]))
+        demo_add_workflow(procedure, _workflow_template(row, data["workflows"]))
         procedure_publish(procedure=procedure, note="Dữ liệu mẫu")
         created += 1
     return created
@@ -103,7 +162,9 @@ def _saved_passwords() -> dict[str, str]:
     path = _logins_file()
     if not path.exists():
         return {}
-    pairs = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)
+    pairs = (
+        line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line
+    )
     return {user: password for user, password, *_ in pairs}
 
 
@@ -117,9 +178,13 @@ def demo_load_users() -> list[DemoLogin]:
         if user is None:
             password = secrets.token_urlsafe(9)
             user = User.objects.create_user(
-                row["username"], email=f"{row['username']}@demo.motcua.vn", password=password,
-                first_name=last, last_name=first,
-                is_staff=row["role"] in STAFF_ROLES, is_superuser=row.get("superuser", False),
+                row["username"],
+                email=f"{row['username']}@demo.motcua.vn",
+                password=password,
+                first_name=last,
+                last_name=first,
+                is_staff=row["role"] in STAFF_ROLES,
+                is_superuser=row.get("superuser", False),
             )
             saved[user.username] = password
         group = Group.objects.get(name=row["role"])
@@ -128,10 +193,15 @@ def demo_load_users() -> list[DemoLogin]:
             Membership.objects.get_or_create(
                 user=user, unit=Unit.objects.get(agency_code=row["unit"]), role=group
             )
-        logins.append(DemoLogin(user.username, saved.get(user.username, "(đã đổi)"), row["role"],
-                                row["unit"] or ""))
+        logins.append(
+            DemoLogin(
+                user.username, saved.get(user.username, "(đã đổi)"), row["role"], row["unit"] or ""
+            )
+        )
     path = _logins_file()
-    path.write_text("".join(f"{x.username}\t{x.password}\t{x.role}\n" for x in logins), encoding="utf-8")
+    path.write_text(
+        "".join(f"{x.username}\t{x.password}\t{x.role}\n" for x in logins), encoding="utf-8"
+    )
     path.chmod(0o600)
     return logins
 
@@ -139,5 +209,46 @@ def demo_load_users() -> list[DemoLogin]:
 @transaction.atomic
 def demo_load() -> tuple[dict[str, int], list[DemoLogin]]:
     """Load everything missing from the demo fixtures; return counts and the demo logins."""
-    counts = {"units": demo_load_units(), "procedures": demo_load_procedures()}
-    return counts, demo_load_users()
+    counts = {
+        "năm lịch làm việc": demo_load_calendar(),
+        "đơn vị": demo_load_units(),
+        "thủ tục": demo_load_procedures(),
+    }
+    logins = demo_load_users()
+    counts["hồ sơ"] = demo_load_dossiers()
+    return counts, logins
+
+
+def demo_load_dossiers() -> int:
+    """Receive a few dossiers at the Hồng Bàng counter and move some along, once."""
+    from motcua.dossiers import services
+    from motcua.dossiers.models import Dossier
+
+    if Dossier.objects.exists():
+        return 0
+    User = get_user_model()
+    counter = User.objects.get(username="motcua.hongbang")
+    specialist = User.objects.get(username="chuyenvien.hongbang")
+    unit = Unit.objects.get(agency_code="000.00.31.H27")
+    rows = _read("dossiers.yaml")["dossiers"]
+    for row in rows:
+        procedure = Procedure.objects.get(national_code=row["procedure"])
+        documents = [
+            {"name": d["name"], "received": True}
+            for d in procedure.versions.order_by("-number")[0].snapshot["documents"]
+        ]
+        dossier = services.dossier_receive(
+            user=counter,
+            procedure=procedure,
+            unit=unit,
+            applicant=row["applicant"],
+            form_data=row.get("form_data", {}),
+            documents=documents,
+        )
+        if row.get("then") == "supplement":
+            services.dossier_request_supplement(
+                dossier=dossier, user=specialist, items=row["items"]
+            )
+        elif row.get("then") == "forward":
+            services.dossier_forward(dossier=dossier, user=specialist)
+    return len(rows)

@@ -46,9 +46,7 @@ def new_revision() -> str:
 
 def weekdays_from_text(text: str) -> frozenset[int]:
     """Return weekday numbers (0 = Monday) from a comma list of codes ("mon,tue")."""
-    return frozenset(
-        WEEKDAY_CODES.index(code.strip()) for code in text.split(",") if code.strip()
-    )
+    return frozenset(WEEKDAY_CODES.index(code.strip()) for code in text.split(",") if code.strip())
 
 
 def weekdays_to_text(days) -> str:
@@ -93,7 +91,7 @@ class WorkingCalendar(models.Model):
         verbose_name_plural = _("Lịch làm việc")
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.name)
 
     @property
     def weekday_numbers(self) -> frozenset[int]:
@@ -104,7 +102,10 @@ class WorkingCalendar(models.Model):
         bad = [c for c in codes if c not in WEEKDAY_CODES]
         if bad:
             raise ValidationError(
-                {"weekdays": _("Ngày trong tuần không hợp lệ: %(codes)s") % {"codes": ", ".join(bad)}}
+                {
+                    "weekdays": _("Ngày trong tuần không hợp lệ: %(codes)s")
+                    % {"codes": ", ".join(bad)}
+                }
             )
         if not codes:
             raise ValidationError({"weekdays": _("Cần ít nhất một ngày làm việc trong tuần.")})
@@ -190,6 +191,10 @@ class Holiday(models.Model):
             return f"{self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y} {self.name}".strip()
         return f"{self.start_date:%d/%m/%Y} {self.name}".strip()
 
+    def save(self, *args, **kwargs) -> None:
+        self._fill()
+        super().save(*args, **kwargs)
+
     @property
     def days(self) -> int:
         return (self.end_date - self.start_date).days + 1 if self.end_date else 1
@@ -234,10 +239,6 @@ class Holiday(models.Model):
                 % {"day": f"{clash.date:%d/%m/%Y}"}
             )
 
-    def save(self, *args, **kwargs) -> None:
-        self._fill()
-        super().save(*args, **kwargs)
-
 
 class MakeUpWorkingDay(models.Model):
     """A day off by the weekly pattern declared working (a make-up Saturday)."""
@@ -268,6 +269,10 @@ class MakeUpWorkingDay(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.name}".strip()
 
+    def save(self, *args, **kwargs) -> None:
+        self._fill()
+        super().save(*args, **kwargs)
+
     def _fill(self) -> None:
         if self.date and not self.year:
             self.year = self.date.year
@@ -278,8 +283,10 @@ class MakeUpWorkingDay(models.Model):
             return
         if self.date.weekday() in self.calendar.weekday_numbers:
             raise ValidationError(
-                {"date": _("Ngày %(day)s vốn là ngày làm việc trong tuần, không cần làm bù.")
-                 % {"day": f"{self.date:%d/%m/%Y}"}}
+                {
+                    "date": _("Ngày %(day)s vốn là ngày làm việc trong tuần, không cần làm bù.")
+                    % {"day": f"{self.date:%d/%m/%Y}"}
+                }
             )
         clash = Holiday.objects.filter(
             calendar_id=self.calendar_id, start_date__lte=self.date, end_date__gte=self.date
@@ -288,10 +295,6 @@ class MakeUpWorkingDay(models.Model):
             raise ValidationError(
                 {"date": _("Ngày này nằm trong ngày nghỉ “%(other)s”.") % {"other": clash}}
             )
-
-    def save(self, *args, **kwargs) -> None:
-        self._fill()
-        super().save(*args, **kwargs)
 
 
 class DeadlineRecomputation(models.Model):

@@ -81,9 +81,7 @@ def _build(row: WorkingCalendar | None) -> tuple[WorkCalendar, DayRule]:
     ):
         for day in expand_range(start, end or start):
             holidays[day] = name
-    working = dict(
-        MakeUpWorkingDay.objects.filter(calendar=row).values_list("date", "name")
-    )
+    working = dict(MakeUpWorkingDay.objects.filter(calendar=row).values_list("date", "name"))
     calendar = WorkCalendar(
         tz=tz,
         office_hours=hours,
@@ -97,7 +95,8 @@ def _build(row: WorkingCalendar | None) -> tuple[WorkCalendar, DayRule]:
 
 def _cached() -> tuple[WorkCalendar, DayRule]:
     revision = (
-        WorkingCalendar.objects.filter(key=SITE_CALENDAR_KEY).values_list("revision", flat=True)
+        WorkingCalendar.objects.filter(key=SITE_CALENDAR_KEY)
+        .values_list("revision", flat=True)
         .first()
     )
     key = _MISSING if revision is None else f"r:{revision}"

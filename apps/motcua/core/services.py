@@ -113,9 +113,7 @@ class CalendarImportResult:
 
     def summary(self) -> str:
         """One line for the desk and the command."""
-        text = _(
-            "Năm %(year)s: %(holidays)s đợt nghỉ (%(days)s ngày), %(working)s ngày làm bù"
-        ) % {
+        text = _("Năm %(year)s: %(holidays)s đợt nghỉ (%(days)s ngày), %(working)s ngày làm bù") % {
             "year": self.year,
             "holidays": self.holidays,
             "days": self.holiday_days,
@@ -254,7 +252,10 @@ def _recompute_batch(
             failed += 1
             changes.append(
                 DeadlineChange(
-                    run=run, source=source.name, item_id=str(item.id), old_due=item.due,
+                    run=run,
+                    source=source.name,
+                    item_id=str(item.id),
+                    old_due=item.due,
                     error=str(exc),
                 )
             )
@@ -263,7 +264,10 @@ def _recompute_batch(
             updates.append((item.id, new_due))
             changes.append(
                 DeadlineChange(
-                    run=run, source=source.name, item_id=str(item.id), old_due=item.due,
+                    run=run,
+                    source=source.name,
+                    item_id=str(item.id),
+                    old_due=item.due,
                     new_due=new_due,
                 )
             )
@@ -281,7 +285,10 @@ def _recompute_batch(
             [c for c in changes if c.error]
             + [
                 DeadlineChange(
-                    run=run, source=source.name, item_id=str(item_id), new_due=new_due,
+                    run=run,
+                    source=source.name,
+                    item_id=str(item_id),
+                    new_due=new_due,
                     error=message,
                 )
                 for item_id, new_due in updates

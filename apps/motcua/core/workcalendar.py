@@ -68,8 +68,9 @@ def _as_dates(value, what: str) -> tuple[tuple[date, str], ...]:
         else:
             day, name = item, ""
         if isinstance(day, datetime) or not isinstance(day, date):
-            raise CalendarError(_("%(what)s: %(value)r không phải là một ngày") % {
-                "what": what, "value": day})
+            raise CalendarError(
+                _("%(what)s: %(value)r không phải là một ngày") % {"what": what, "value": day}
+            )
         result[day] = str(name or "")
     return tuple(sorted(result.items()))
 
@@ -105,7 +106,9 @@ class WorkCalendar:
                 and all(isinstance(t, time) and t.tzinfo is None for t in pair)
             ):
                 raise CalendarError(
-                    _("Giờ hành chính phải là các cặp (giờ bắt đầu, giờ kết thúc), không phải %(v)r")
+                    _(
+                        "Giờ hành chính phải là các cặp (giờ bắt đầu, giờ kết thúc), không phải %(v)r"
+                    )
                     % {"v": pair}
                 )
         hours = tuple(sorted((tuple(pair) for pair in self.office_hours), key=lambda p: p[0]))
@@ -139,8 +142,10 @@ class WorkCalendar:
             previous_end = b
         if not intervals or not weekdays:
             raise CalendarError(
-                _("Lịch không có thời gian làm việc nào (cần ít nhất một ngày trong tuần và một "
-                  "khoảng giờ hành chính)")
+                _(
+                    "Lịch không có thời gian làm việc nào (cần ít nhất một ngày trong tuần và một "
+                    "khoảng giờ hành chính)"
+                )
             )
         setattr_(self, "_intervals", tuple(intervals))
         setattr_(self, "_day_us", cumulative)
@@ -193,9 +198,7 @@ class WorkCalendar:
 
     def _working_days_before(self, o: int) -> int:
         """Working days with ordinal in [1, o) (holidays and make-up days applied)."""
-        return (
-            self._base_before(o) - bisect_left(self._hol_eff, o) + bisect_left(self._mk_eff, o)
-        )
+        return self._base_before(o) - bisect_left(self._hol_eff, o) + bisect_left(self._mk_eff, o)
 
     def _is_working_ordinal(self, o: int) -> bool:
         if o in self._makeup_set:
@@ -261,8 +264,9 @@ class WorkCalendar:
     def local(self, moment: datetime) -> datetime:
         """Return *moment* in the calendar's time zone; reject naive datetimes."""
         if not isinstance(moment, datetime):
-            raise DeadlineError(_("%(value)r không phải là thời điểm (datetime)") % {
-                "value": moment})
+            raise DeadlineError(
+                _("%(value)r không phải là thời điểm (datetime)") % {"value": moment}
+            )
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise DeadlineError(
                 _("Thời điểm %(value)s thiếu múi giờ; cần datetime có múi giờ (ví dụ +07:00)")

@@ -6,3 +6,11 @@ class DossiersConfig(AppConfig):
     name = "motcua.dossiers"
     label = "dossiers"
     verbose_name = _("Hồ sơ")
+
+    def ready(self):
+        # Explicit registration (DESIGN rule 3: no signals): calendar changes recompute these.
+        from motcua.core import deadline_sources
+        from motcua.dossiers.deadline_sources import DossierDeadlines, StepDeadlines
+
+        deadline_sources.register(DossierDeadlines())
+        deadline_sources.register(StepDeadlines())

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import deadlines
 from motcua.core.roles import Role
+from motcua.core.timeunits import TimeUnit
 from motcua.core.selectors import site_calendar, site_day_rule
 from motcua.dossiers import effects
 from motcua.dossiers.models import (
@@ -89,7 +90,9 @@ def dossier_recompute_deadlines(*, dossier: Dossier) -> None:
             pauses=_closed_pauses(dossier, dossier.received_at),
         )
     step = dossier.current_step
-    if step is not None and step.state == StepState.OPEN and step.duration_unit:
+    if step is not None and step.state == StepState.OPEN and (
+        step.duration_amount or step.duration_unit == TimeUnit.SAME_DAY
+    ):
         step.due_at = _due(
             start=step.started_at, amount=step.duration_amount, unit=step.duration_unit,
             pauses=_closed_pauses(dossier, step.started_at),
@@ -162,7 +165,8 @@ def _start_step(dossier: Dossier, spec: StepSpec, moment: datetime, assignee=Non
         dossier=dossier, index=spec.index, name=spec.name, unit=unit, roles=list(spec.roles),
         actions=list(spec.actions), assignee=assignee or _auto_assignee(spec, unit),
         started_at=moment, duration_amount=spec.amount, duration_unit=spec.time_unit,
-        due_at=_due(start=moment, amount=spec.amount, unit=spec.time_unit) if spec.amount else None,
+        due_at=(_due(start=moment, amount=spec.amount, unit=spec.time_unit)
+                if spec.amount or spec.time_unit == TimeUnit.SAME_DAY else None),
         required_answers=spec.required_answers,
     )
     for code in spec.consult_units:
@@ -205,11 +209,12 @@ def _perform(
     """Apply *action* to the dossier atomically; see the module docstring for the steps."""
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     with transaction.atomic():
-        locked = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("current_step", "current_unit", "unit", "procedure_version", "updated_by")
-            .get(pk=pk)
-        )
+        # Lock only the dossier row (MariaDB has no FOR UPDATE OF; a join would lock units too),
+        # then read it with its relations inside the same transaction.
+        list(Dossier.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+        locked = Dossier.objects.select_related(
+            "current_step", "current_unit", "unit", "procedure_version", "updated_by"
+        ).get(pk=pk)
         if expected_version is not None and locked.version != expected_version:
             raise DossierConflict(_conflict_message(locked))
         actor = dossier_action_check(user=user, dossier=locked, action=action)

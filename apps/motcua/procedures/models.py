@@ -51,8 +51,11 @@ class Sector(models.Model):
     def __str__(self):
         return self.name
 
+    def build_search_text(self) -> str:
+        return fold(f"{self.code} {self.name}")
+
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.code} {self.name}")
+        self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
@@ -136,8 +139,11 @@ class Procedure(models.Model):
     def __str__(self):
         return f"{self.national_code} — {self.name}"
 
+    def build_search_text(self) -> str:
+        return fold(f"{self.national_code} {self.name}")
+
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.national_code} {self.name}")
+        self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)

@@ -129,9 +129,12 @@ class Unit(models.Model):
     def __str__(self):
         return f"{self.name} ({self.agency_code})"
 
+    def build_search_text(self) -> str:
+        return fold(f"{self.agency_code} {self.name}")
+
     def save(self, *args, **kwargs):
         """Save and keep ``path``/``depth`` of this unit and its descendants correct (rule 1–3)."""
-        self.search_text = fold(f"{self.agency_code} {self.name}")
+        self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text", "path", "depth"}

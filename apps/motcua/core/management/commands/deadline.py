@@ -49,9 +49,7 @@ class Command(OneLineErrorsCommand):
         )
         parser.add_argument("--start", required=True, help=_("thời điểm tiếp nhận, ISO 8601"))
         parser.add_argument("--amount", help=_("số ngày hoặc số giờ (không cần với same_day)"))
-        parser.add_argument(
-            "--unit", required=True, help=" | ".join(TimeUnit.values)
-        )
+        parser.add_argument("--unit", required=True, help=" | ".join(TimeUnit.values))
         parser.add_argument(
             "--pause",
             action="append",
@@ -89,9 +87,7 @@ class Command(OneLineErrorsCommand):
             parts = text.split(",")
             if len(parts) != 2:
                 raise fail(_("--pause: %(value)r phải có dạng START,END") % {"value": text})
-            pauses.append(
-                Pause(_moment(parts[0], "--pause", tz), _moment(parts[1], "--pause", tz))
-            )
+            pauses.append(Pause(_moment(parts[0], "--pause", tz), _moment(parts[1], "--pause", tz)))
         try:
             if options["calendar"]:
                 calendar = calendar_from_files(options["calendar"], tz=tz)
@@ -109,7 +105,10 @@ class Command(OneLineErrorsCommand):
             raise fail(str(exc)) from None
         except DatabaseError as exc:
             raise fail(
-                _("Không đọc được lịch của site trong CSDL (%(error)s); chạy migrate hoặc dùng "
-                  "--calendar") % {"error": exc}
+                _(
+                    "Không đọc được lịch của site trong CSDL (%(error)s); chạy migrate hoặc dùng "
+                    "--calendar"
+                )
+                % {"error": exc}
             ) from None
         self.stdout.write(due.isoformat())

@@ -18,5 +18,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\n  Trang quản trị (desk): {base_url}/admin/")
         self.stdout.write("\n  Tài khoản dùng thử (chỉ cho bản demo):")
         for login in logins:
-            self.stdout.write(f"    {login.username:<24} {login.password:<16} {login.role} {login.unit}")
+            self.stdout.write(
+                f"    {login.username:<24} {login.password:<16} {login.role} {login.unit}"
+            )
         self.stdout.write("")

@@ -1,0 +1,96 @@
+"""Open dossiers and open steps as deadline sources for calendar recomputation (DESIGN §4).
+
+When an administrator changes the calendar, ``core.services.deadlines_recompute`` walks these
+sources: each open item's due moment is recomputed from its start (receipt, or the step's start),
+its amount and unit, and the closed pauses that fall after its start.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.deadline_sources import DeadlineItem
+from motcua.core.deadlines import Pause
+from motcua.core.timeunits import TimeUnit
+from motcua.dossiers.models import Dossier, DossierPause, DossierStep, StepState
+from motcua.dossiers.states import OPEN, Status
+
+#: States whose due_at is live; paused dossiers are recomputed on resume anyway, but their stored
+#: due moment must follow the calendar too, and finished ones keep theirs for the KPIs.
+_LIVE = [s for s in OPEN if s not in (Status.SUBMITTED, Status.RESULT_READY)]
+
+
+def _pauses_by_dossier(ids: list[int]) -> dict[int, list[Pause]]:
+    pauses: dict[int, list[Pause]] = defaultdict(list)
+    for dossier_id, start, end in (
+        DossierPause.objects.filter(dossier_id__in=ids, ended_at__isnull=False)
+        .order_by("started_at")
+        .values_list("dossier_id", "started_at", "ended_at")
+    ):
+        pauses[dossier_id].append(Pause(start, end))
+    return pauses
+
+
+def _batches(queryset, fields, batch_size):
+    last = 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last).order_by("pk").values(*fields)[:batch_size])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["pk"]
+
+
+class DossierDeadlines:
+    name = "dossiers.dossier"
+    label = _("Hạn trả kết quả của hồ sơ")
+
+    def open_items(self, *, batch_size: int) -> Iterable[Sequence[DeadlineItem]]:
+        open_dossiers = Dossier.objects.filter(status__in=_LIVE, received_at__isnull=False)
+        fields = ("pk", "received_at", "due_at", "procedure_version__snapshot")
+        for rows in _batches(open_dossiers, fields, batch_size):
+            pauses = _pauses_by_dossier([r["pk"] for r in rows])
+            yield [
+                DeadlineItem(
+                    id=r["pk"], start=r["received_at"], due=r["due_at"],
+                    amount=Decimal(r["procedure_version__snapshot"]["procedure"]["processing_amount"]),
+                    unit=r["procedure_version__snapshot"]["procedure"]["processing_unit"],
+                    pauses=tuple(p for p in pauses[r["pk"]] if p.start >= r["received_at"]),
+                )
+                for r in rows
+            ]
+
+    def apply(self, updates: Sequence[tuple[int, datetime]]) -> None:
+        for pk, due in updates:
+            Dossier.objects.filter(pk=pk).update(due_at=due)
+
+
+class StepDeadlines:
+    name = "dossiers.step"
+    label = _("Hạn xử lý của bước")
+
+    def open_items(self, *, batch_size: int) -> Iterable[Sequence[DeadlineItem]]:
+        steps = DossierStep.objects.filter(state=StepState.OPEN).filter(
+            Q(duration_amount__gt=0) | Q(duration_unit=TimeUnit.SAME_DAY)
+        )
+        fields = ("pk", "dossier_id", "started_at", "due_at", "duration_amount", "duration_unit")
+        for rows in _batches(steps, fields, batch_size):
+            pauses = _pauses_by_dossier(list({r["dossier_id"] for r in rows}))
+            yield [
+                DeadlineItem(
+                    id=r["pk"], start=r["started_at"], due=r["due_at"],
+                    amount=r["duration_amount"], unit=r["duration_unit"],
+                    pauses=tuple(p for p in pauses[r["dossier_id"]] if p.start >= r["started_at"]),
+                )
+                for r in rows
+            ]
+
+    def apply(self, updates: Sequence[tuple[int, datetime]]) -> None:
+        for pk, due in updates:
+            DossierStep.objects.filter(pk=pk).update(due_at=due)
