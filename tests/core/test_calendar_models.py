@@ -1,6 +1,7 @@
 """The calendar as data: validation, the cached site calendar, history, the desk pages."""
 
-from datetime import date, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -404,3 +405,41 @@ def test_desk_import_needs_the_change_permission(client, row):
     client.force_login(clerk)
     response = client.get(reverse("admin:core_workingcalendar_import_yaml"))
     assert response.status_code == 403
+
+
+def test_desk_forms_and_history_pages_open(admin_client, row):
+    holiday = Holiday.objects.create(calendar=row, start_date=date(2025, 4, 7), name="Giỗ Tổ")
+    pages = [
+        reverse("admin:core_workingcalendar_change", args=[row.pk]),
+        reverse("admin:core_workingcalendar_history", args=[row.pk]),
+        reverse("admin:core_holiday_add"),
+        reverse("admin:core_holiday_change", args=[holiday.pk]),
+        reverse("admin:core_holiday_history", args=[holiday.pk]),
+        reverse("admin:core_makeupworkingday_add"),
+    ]
+    for url in pages:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+    calendar_page = admin_client.get(pages[0]).content.decode()
+    assert "Thứ Bảy" in calendar_page and "Nhập lịch năm từ YAML" in calendar_page
+
+
+def test_holiday_list_buttons_lead_to_the_calendar_import_and_export(admin_client, row):
+    response = admin_client.get(reverse("admin:core_holiday_import_yaml"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:core_workingcalendar_import_yaml")
+    response = admin_client.get(reverse("admin:core_makeupworkingday_export_yaml"))
+    assert response["Location"] == reverse("admin:core_workingcalendar_export_yaml")
+
+
+def test_site_due_at_uses_the_site_calendar_and_rule(row):
+    services.calendar_year_import(parse_calendar_year(YEAR_2025), recompute=False)
+    start = datetime(2025, 1, 24, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    due = selectors.site_due_at(start=start, amount=3, unit="working_days")
+    assert due.isoformat() == "2025-02-05T17:00:00+07:00"
+    row.refresh_from_db()
+    row.day_rule = "office_time"
+    row.save()
+    services.calendar_touch()
+    due = selectors.site_due_at(start=start, amount=1, unit="working_days")
+    assert due.isoformat() == "2025-02-03T10:00:00+07:00"

@@ -45,6 +45,7 @@ def _procedure_post(sector, levels, district, **overrides):
         "fees-0-name": "Lệ phí đăng ký khai sinh",
         "fees-0-amount": "8000",
         "fees-0-note": "Miễn cho hộ nghèo",
+        **_management("steps", 0),
     }
     data.update(overrides)
     return data
@@ -91,6 +92,7 @@ def _change_post(procedure, **overrides):
         "fee_note": procedure.fee_note,
         **_management("documents", len(docs), len(docs)),
         **_management("fees", len(fees), len(fees)),
+        **_management("steps", 0),
     }
     for i, doc in enumerate(docs):
         data.update(

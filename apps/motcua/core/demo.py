@@ -67,7 +67,7 @@ def demo_load_calendar() -> int:
     loaded = 0
     for path in sorted(CALENDAR_DIR.glob("*.yaml")):
         year = read_calendar_year(path)
-        if not Holiday.objects.filter(start_date__year=year.year).exists():
+        if not Holiday.objects.filter(year=year.year).exists():
             calendar_year_import(year, recompute=False)
             loaded += 1
     return loaded
@@ -173,6 +173,7 @@ def demo_load_users() -> list[DemoLogin]:
     saved = _saved_passwords()
     logins = []
     for row in _read("users.yaml")["users"]:
+        # Vietnamese names read family name first; get_full_name() joins first + last.
         first, _, last = row["full_name"].rpartition(" ")
         user = User.objects.filter(username=row["username"]).first()
         if user is None:
@@ -181,8 +182,8 @@ def demo_load_users() -> list[DemoLogin]:
                 row["username"],
                 email=f"{row['username']}@demo.motcua.vn",
                 password=password,
-                first_name=last,
-                last_name=first,
+                first_name=first,
+                last_name=last,
                 is_staff=row["role"] in STAFF_ROLES,
                 is_superuser=row.get("superuser", False),
             )

@@ -11,13 +11,15 @@ restart, which is why every calendar write goes through :mod:`motcua.core.servic
 from __future__ import annotations
 
 import threading
-from datetime import time
+from collections.abc import Iterable
+from datetime import datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from motcua.core.calendar_yaml import CalendarYear, HolidayEntry, WorkingDayEntry
-from motcua.core.deadlines import DayRule
+from motcua.core.deadlines import DayRule, Pause, due_at
 from motcua.core.models import (
     SITE_CALENDAR_KEY,
     Holiday,
@@ -122,6 +124,21 @@ def site_calendar() -> WorkCalendar:
 def site_day_rule() -> DayRule:
     """Return how the site counts working days (Civil Code Art. 147 unless the desk says else)."""
     return _cached()[1]
+
+
+def site_due_at(
+    *,
+    start: datetime,
+    amount: int | Decimal,
+    unit: str,
+    pauses: Iterable[Pause | tuple] = (),
+) -> datetime:
+    """Return the due moment with the site's calendar and working-day rule (DESIGN §4).
+
+    What dossier reception and step assignment call; see :func:`motcua.core.deadlines.due_at`.
+    """
+    calendar, day_rule = _cached()
+    return due_at(calendar, start=start, amount=amount, unit=unit, pauses=pauses, day_rule=day_rule)
 
 
 def site_calendar_clear() -> None:

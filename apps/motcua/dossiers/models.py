@@ -7,6 +7,7 @@ from ``procedure_version.snapshot["workflow"]``, never from the live procedure.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -295,3 +296,13 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delegate} ← {self.delegator} ({self.starts_on}–{self.ends_on})"
+
+    def clean(self):
+        """Check the date range and that nobody delegates to themselves (messages for the desk)."""
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("Ngày kết thúc ủy quyền không được trước ngày bắt đầu.")
+        if self.delegator_id and self.delegator_id == self.delegate_id:
+            errors["delegate"] = _("Người được ủy quyền phải khác người ủy quyền.")
+        if errors:
+            raise ValidationError(errors)

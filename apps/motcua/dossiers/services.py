@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from motcua.core import deadlines
 from motcua.core.roles import Role
+from motcua.core.selectors import site_due_at
 from motcua.core.timeunits import TimeUnit
-from motcua.core.selectors import site_calendar, site_day_rule
 from motcua.dossiers import effects
 from motcua.dossiers.models import (
     Consultation,
@@ -40,7 +40,7 @@ from motcua.dossiers.models import (
     PauseKind,
     StepState,
 )
-from motcua.dossiers.permissions import Actor, ActionForbidden, dossier_action_check
+from motcua.dossiers.permissions import ActionForbidden, Actor, dossier_action_check
 from motcua.dossiers.states import Action, Status
 from motcua.dossiers.transitions import transition_target
 from motcua.dossiers.workflow import (
@@ -67,10 +67,8 @@ class DossierConflict(DossierError):
 
 
 def _due(*, start: datetime, amount, unit: str, pauses: Iterable = ()) -> datetime:
-    return deadlines.due_at(
-        site_calendar(), start=start, amount=Decimal(str(amount)), unit=unit,
-        pauses=list(pauses), day_rule=site_day_rule(),
-    )
+    """Due moment on the site calendar; snapshot amounts are decimal strings ("15.0")."""
+    return site_due_at(start=start, amount=Decimal(str(amount)), unit=unit, pauses=list(pauses))
 
 
 def _closed_pauses(dossier: Dossier, since: datetime) -> list[deadlines.Pause]:

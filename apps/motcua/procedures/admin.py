@@ -1,27 +1,42 @@
 """The desk pages of the procedure catalogue (django-unfold).
 
-Saving a procedure page (its fields and its documents and fees inlines) publishes a new version
-when the content changed: the service is called from ``save_related``, once every inline is saved,
-never from a signal (DESIGN rule 3).
+Saving a procedure page (its fields and its documents, fees and workflow-step inlines) publishes a
+new version when the content changed: the service is called from ``save_related``, once every
+inline (and its many-to-many roles and consulted units) is saved, never from a signal (DESIGN
+rule 3). The workflow is configured here without code and drawn as a diagram on the same page.
 """
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import display
+from unfold.forms import PaginationInlineFormSet
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
+from motcua.core.roles import Role
+from motcua.procedures.diagram import workflow_diagram_html
 from motcua.procedures.models import Fee, Procedure, ProcedureVersion, RequiredDocument, Sector
 from motcua.procedures.resources import ProcedureResource
 from motcua.procedures.selectors import procedure_current_version
 from motcua.procedures.services import procedure_publish
+from motcua.procedures.workflow import (
+    StepAction,
+    WorkflowStep,
+    workflow_duration_error,
+    workflow_part,
+)
 from motcua.units.admin_mixins import AtomicImportExportMixin, FoldedSearchMixin
 
 
@@ -50,6 +65,134 @@ class FeeInline(TabularInline):
     verbose_name_plural = _("phí, lệ phí")
 
 
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    """Roles (groups) shown with their Vietnamese label; custom groups keep their own name."""
+
+    def label_from_instance(self, obj: Group) -> str:
+        return str(Role(obj.name).label) if obj.name in Role.values else obj.name
+
+
+class WorkflowStepForm(forms.ModelForm):
+    """One step: actions and roles as checkboxes (a handful each, usable on a phone).
+
+    ``actions`` is a JSON list on the model; the form maps it to checkboxes of
+    :class:`StepAction` and stores the chosen values in the order of that list.
+    """
+
+    roles = RoleChoiceField(
+        label=_("vai trò được xử lý"),
+        queryset=Group.objects.order_by("name"),
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        error_messages={"required": _("Chọn ít nhất một vai trò được xử lý bước này.")},
+    )
+    actions = forms.MultipleChoiceField(
+        label=_("thao tác được phép"),
+        choices=StepAction.choices,
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        error_messages={"required": _("Chọn ít nhất một thao tác cho bước này.")},
+    )
+
+    class Meta:
+        model = WorkflowStep
+        fields = [
+            "order",
+            "name",
+            "unit_mode",
+            "unit",
+            "level",
+            "roles",
+            "duration_amount",
+            "duration_unit",
+            "assignment",
+            "actions",
+            "condition_field",
+            "condition_op",
+            "condition_value",
+            "consult_units",
+            "required_answers",
+        ]
+
+    def clean_actions(self) -> list[str]:
+        chosen = set(self.cleaned_data["actions"])
+        return [value for value in StepAction.values if value in chosen]
+
+    def clean(self):
+        cleaned = super().clean()
+        consulted = cleaned.get("consult_units")
+        required = cleaned.get("required_answers")
+        if consulted is not None and required and required > len(consulted):
+            self.add_error(
+                "required_answers",
+                _("Số ý kiến cần có (%(n)s) không được lớn hơn số đơn vị được xin ý kiến (%(m)s).")
+                % {"n": required, "m": len(consulted)},
+            )
+        return cleaned
+
+
+class WorkflowStepFormSet(PaginationInlineFormSet):
+    """Checks across the steps: distinct order numbers, and the durations fit the deadline."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        orders: list[int] = []
+        durations: list[tuple[Decimal, str, bool]] = []
+        for form in self.forms:
+            if not form.cleaned_data or self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            orders.append(data["order"])
+            durations.append(
+                (data["duration_amount"], data["duration_unit"], bool(data.get("condition_field")))
+            )
+        repeated = sorted({order for order in orders if orders.count(order) > 1})
+        if repeated:
+            raise ValidationError(
+                _("Thứ tự bước %(orders)s bị trùng; mỗi bước cần một số thứ tự riêng.")
+                % {"orders": ", ".join(str(o) for o in repeated)}
+            )
+        # self.instance is the procedure, already filled from the page's main form (the admin
+        # validates it before the inlines), so a changed processing time is taken into account.
+        message = workflow_duration_error(self.instance, durations)
+        if message:
+            raise ValidationError(message)
+
+
+class WorkflowStepInline(StackedInline):
+    model = WorkflowStep
+    form = WorkflowStepForm
+    formset = WorkflowStepFormSet
+    extra = 0
+    collapsible = True
+    autocomplete_fields = ["unit", "consult_units"]
+    verbose_name = _("bước quy trình")
+    verbose_name_plural = _("quy trình xử lý (các bước)")
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("order", "name"),
+                    ("unit_mode", "unit", "level"),
+                    "roles",
+                    ("duration_amount", "duration_unit"),
+                    "assignment",
+                    "actions",
+                ]
+            },
+        ),
+        (
+            _("Điều kiện chuyển đến bước (theo dữ liệu tờ khai)"),
+            {"fields": [("condition_field", "condition_op", "condition_value")]},
+        ),
+        (
+            _("Xin ý kiến song song (N trên M đơn vị)"),
+            {"fields": ["consult_units", "required_answers"]},
+        ),
+    ]
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(
     FoldedSearchMixin,
@@ -59,7 +202,7 @@ class ProcedureAdmin(
     ImportExportModelAdmin,
 ):
     resource_classes = [ProcedureResource]
-    inlines = [RequiredDocumentInline, FeeInline]
+    inlines = [RequiredDocumentInline, FeeInline, WorkflowStepInline]
     list_display = [
         "national_code",
         "name",
@@ -83,7 +226,7 @@ class ProcedureAdmin(
     search_fields = ["national_code", "name"]
     list_select_related = ["sector", "level"]
     autocomplete_fields = ["sector", "units"]
-    readonly_fields = ["current_version", "created_at", "updated_at"]
+    readonly_fields = ["current_version", "created_at", "updated_at", "workflow_diagram"]
     fieldsets = [
         (
             None,
@@ -100,6 +243,7 @@ class ProcedureAdmin(
             },
         ),
         (_("Căn cứ pháp lý, phí"), {"fields": ["legal_basis", "fee_note"]}),
+        (_("Quy trình xử lý"), {"fields": ["workflow_diagram"]}),
         (
             _("Phiên bản"),
             {"fields": ["current_version", "created_at", "updated_at"], "classes": ["collapse"]},
@@ -115,7 +259,18 @@ class ProcedureAdmin(
         version = procedure_current_version(procedure=obj) if obj.pk else None
         return f"v{version.number}" if version else "—"
 
+    @display(description=_("Sơ đồ quy trình"))
+    def workflow_diagram(self, obj: Procedure):
+        """Draw the saved steps (what the next version freezes); edits show after saving."""
+        if obj is None or obj.pk is None:
+            return _("Lưu thủ tục để xem sơ đồ quy trình.")
+        return workflow_diagram_html(
+            workflow_part(obj), processing=(obj.processing_amount, obj.processing_unit)
+        )
+
     def save_related(self, request, form, formsets, change):
+        # Django saves the main form's m2m, then every inline formset (each step with its roles
+        # and consulted units); only then is the content complete enough to publish.
         super().save_related(request, form, formsets, change)
         procedure_publish(
             procedure=form.instance,
@@ -156,9 +311,18 @@ class ProcedureVersionAdmin(FoldedSearchMixin, ModelAdmin):
         "created_by",
         "note",
         "snapshot_hash",
+        "version_diagram",
         "snapshot_pretty",
     ]
     fields = readonly_fields
+
+    @display(description=_("Sơ đồ quy trình"))
+    def version_diagram(self, obj: ProcedureVersion):
+        procedure = obj.snapshot.get("procedure") or {}
+        processing = None
+        if procedure.get("processing_amount") is not None:
+            processing = (procedure["processing_amount"], procedure.get("processing_unit", ""))
+        return workflow_diagram_html(obj.snapshot.get("workflow") or [], processing=processing)
 
     @display(description=_("nội dung"))
     def snapshot_pretty(self, obj: ProcedureVersion):

@@ -1,0 +1,408 @@
+"""Forms of the desk pages: they parse input; the services decide and change (DESIGN rule 1).
+
+Widgets get django-unfold's Tailwind classes so the desk looks like the admin. Each action form
+carries the dossier ``version`` the officer saw, for optimistic concurrency.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from unfold.widgets import CHECKBOX_CLASSES, INPUT_CLASSES, SELECT_CLASSES, TEXTAREA_CLASSES
+
+from motcua.desk import selectors
+from motcua.dossiers.models import ApplicantKind, Channel, Delivery
+from motcua.dossiers.workflow import WorkflowError, next_step_index, step_unit, workflow_steps
+from motcua.procedures.models import Procedure
+
+_CLASSES = {
+    forms.Select: SELECT_CLASSES,
+    forms.SelectMultiple: [*SELECT_CLASSES, "min-h-40"],
+    forms.Textarea: TEXTAREA_CLASSES,
+    forms.CheckboxInput: CHECKBOX_CLASSES,
+    forms.RadioSelect: [],
+    forms.ClearableFileInput: [],
+    forms.FileInput: [],
+    forms.HiddenInput: [],
+}
+
+
+def person_name(user) -> str:
+    """Return a person's name in Vietnamese order (family name first), or the username."""
+    if user is None:
+        return ""
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return person_name(obj)
+
+
+class DeskForm(forms.Form):
+    """A form whose widgets carry unfold's classes; ``template_name`` renders labelled fields."""
+
+    template_name = "desk/includes/form_fields.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            classes = next(
+                (c for kind, c in _CLASSES.items() if type(widget) is kind), INPUT_CLASSES
+            )
+            if classes:
+                widget.attrs["class"] = " ".join(classes)
+
+
+# --------------------------------------------------------------------------- lists
+
+
+class WorklistFilterForm(DeskForm):
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị"), queryset=None, required=False, empty_label=_("Tất cả đơn vị")
+    )
+    officer = PersonChoiceField(
+        label=_("Cán bộ xử lý"), queryset=None, required=False, empty_label=_("Tất cả cán bộ")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.worklist_units(user=user)
+        if selectors.supervises(user=user):
+            self.fields["officer"].queryset = selectors.worklist_officers(user=user)
+        else:
+            # Others may only narrow the list to what is assigned to themselves.
+            self.fields["officer"].queryset = type(user).objects.filter(pk=user.pk)
+
+
+class SearchForm(DeskForm):
+    q = forms.CharField(
+        label=_("Mã hồ sơ, tên người nộp, số định danh hoặc số điện thoại"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autofocus": True}),
+    )
+
+
+# --------------------------------------------------------------------------- reception counter
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 .()-]{8,20}$", _("Số điện thoại chỉ gồm chữ số (8 đến 20 ký tự).")
+)
+id_number_validator = RegexValidator(
+    r"^[0-9A-Za-z]{6,20}$", _("Số định danh / CCCD / hộ chiếu gồm 6 đến 20 chữ số hoặc chữ cái.")
+)
+tax_code_validator = RegexValidator(
+    r"^[0-9]{10}(-?[0-9]{3})?$", _("Mã số thuế gồm 10 chữ số, hoặc 13 chữ số với đơn vị phụ thuộc.")
+)
+
+
+class CounterPickForm(DeskForm):
+    """Which unit receives and which procedure: the first part of the counter page (GET)."""
+
+    unit = forms.ModelChoiceField(label=_("Đơn vị tiếp nhận"), queryset=None, empty_label=None)
+    q = forms.CharField(
+        label=_("Tìm thủ tục theo mã hoặc tên"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "list": "procedure-options", "autocomplete": "off"}
+        ),
+    )
+    procedure = forms.ModelChoiceField(
+        queryset=Procedure.objects.filter(is_active=True),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].initial = units.first()
+
+    def clean(self):
+        data = super().clean()
+        unit, procedure = data.get("unit"), data.get("procedure")
+        if unit and procedure and not procedure.units.filter(pk=unit.pk).exists():
+            self.add_error(
+                "q",
+                _("%(unit)s không tiếp nhận thủ tục “%(name)s”.")
+                % {"unit": unit, "name": procedure.name},
+            )
+            data["procedure"] = None
+        return data
+
+    def resolve(self):
+        """Return (unit, procedure, matches): the chosen procedure, or the search results.
+
+        A search with a single match, or matching one procedure's code exactly, picks it, so
+        typing a code and pressing Enter is enough.
+        """
+        if not self.is_bound:
+            return self.fields["unit"].initial, None, []
+        if not self.is_valid():
+            return self.cleaned_data.get("unit"), None, []
+        unit, procedure, query = (self.cleaned_data[k] for k in ("unit", "procedure", "q"))
+        if procedure is not None or not query.strip():
+            return unit, procedure, []
+        matches = selectors.counter_procedures(unit=unit, query=query)
+        exact = [p for p in matches if p.national_code == query.strip()]
+        if len(matches) == 1 or len(exact) == 1:
+            return unit, (exact or matches)[0], []
+        return unit, None, matches
+
+
+class ReceiveForm(DeskForm):
+    """Applicant, checklist of required documents (from the version snapshot), channel, delivery."""
+
+    applicant_kind = forms.ChoiceField(
+        label=_("Người nộp là"),
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.INDIVIDUAL,
+        widget=forms.RadioSelect,
+    )
+    applicant_name = forms.CharField(
+        label=_("Họ và tên người nộp / tên tổ chức"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+    applicant_id_number = forms.CharField(
+        label=_("Số định danh cá nhân / CCCD"),
+        max_length=20,
+        required=False,
+        validators=[id_number_validator],
+    )
+    applicant_tax_code = forms.CharField(
+        label=_("Mã số thuế (tổ chức)"), max_length=20, required=False,
+        validators=[tax_code_validator],
+    )
+    applicant_phone = forms.CharField(
+        label=_("Số điện thoại"), max_length=20, required=False, validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    channel = forms.TypedChoiceField(
+        label=_("Hình thức nộp"),
+        choices=[(c.value, c.label) for c in (Channel.IN_PERSON, Channel.POSTAL)],
+        coerce=int,
+        initial=Channel.IN_PERSON,
+    )
+    delivery = forms.ChoiceField(
+        label=_("Hình thức nhận kết quả"), choices=Delivery.choices, initial=Delivery.COUNTER
+    )
+
+    def __init__(self, *args, documents: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = documents
+        for i, doc in enumerate(documents):
+            self.fields[f"doc_{i}"] = forms.BooleanField(
+                label=doc["name"], required=False,
+                widget=forms.CheckboxInput(attrs={"class": " ".join(CHECKBOX_CLASSES)}),
+            )
+            self.fields[f"file_{i}"] = forms.FileField(
+                label=_("Tệp scan của “%(name)s”") % {"name": doc["name"]}, required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("applicant_kind") == ApplicantKind.ORGANISATION and not data.get(
+            "applicant_tax_code"
+        ):
+            self.add_error("applicant_tax_code", _("Tổ chức, doanh nghiệp cần có mã số thuế."))
+        return data
+
+    @property
+    def checklist(self):
+        return [(doc, self[f"doc_{i}"], self[f"file_{i}"]) for i, doc in enumerate(self.documents)]
+
+    @property
+    def applicant_fields(self):
+        return [self[name] for name in self.fields if name.startswith("applicant_")]
+
+    def service_kwargs(self) -> dict:
+        """Return the keyword arguments of ``dossier_receive`` from the cleaned data."""
+        data = self.cleaned_data
+        return {
+            "applicant": {k: v for k, v in data.items() if k.startswith("applicant_")},
+            "channel": data["channel"],
+            "delivery": data["delivery"],
+            "documents": [
+                {"name": doc["name"], "received": data[f"doc_{i}"], "file": data[f"file_{i}"]}
+                for i, doc in enumerate(self.documents)
+            ],
+        }
+
+
+# --------------------------------------------------------------------------- actions
+
+
+class ActionForm(DeskForm):
+    """Base of the action forms: the version the officer saw (optimistic concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, dossier, user, **kwargs):
+        self.dossier, self.user = dossier, user
+        kwargs.setdefault("initial", {"version": dossier.version})
+        super().__init__(*args, **kwargs)
+
+    @property
+    def has_inputs(self) -> bool:
+        return any(not f.is_hidden for f in self)
+
+
+class NoteForm(ActionForm):
+    pass
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _next_step_officers(dossier):
+    """Return the officers who may take the dossier's next step (assignee choices), or none."""
+    step = dossier.current_step
+    if step is None:
+        return None
+    try:
+        steps = workflow_steps(dossier.procedure_version.snapshot)
+        following = next_step_index(steps, step.index, dossier.form_data)
+        if following is None:
+            return None
+        spec = steps[following]
+        return selectors.step_officers(unit=step_unit(spec, dossier.current_unit), roles=spec.roles)
+    except (WorkflowError, KeyError, IndexError):
+        return None
+
+
+class ForwardForm(ActionForm):
+    assignee = PersonChoiceField(
+        label=_("Giao cho cán bộ"),
+        queryset=None,
+        required=False,
+        empty_label=_("Tự động theo quy trình"),
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers = _next_step_officers(self.dossier)
+        if officers is None:
+            del self.fields["assignee"]
+        else:
+            self.fields["assignee"].queryset = officers
+
+
+class ConsultForm(ActionForm):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị được xin ý kiến"), queryset=None,
+        help_text=_("Giữ phím Ctrl để chọn nhiều đơn vị."),
+    )
+    required = forms.IntegerField(
+        label=_("Số ý kiến cần có"), min_value=1, required=False,
+        help_text=_("Để trống: cần tất cả các đơn vị trả lời."),
+    )
+    note = forms.CharField(
+        label=_("Nội dung xin ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = selectors.consult_units(dossier=self.dossier)
+
+
+class AnswerForm(ActionForm):
+    answer = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IssueResultForm(ActionForm):
+    result_number = forms.CharField(label=_("Số văn bản kết quả"), max_length=60)
+    result_date = forms.DateField(
+        label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    result_file = forms.FileField(label=_("Tệp kết quả"), required=False)
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TransferForm(ActionForm):
+    to_unit = forms.ModelChoiceField(label=_("Chuyển đến đơn vị"), queryset=None)
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = selectors.transfer_units(dossier=self.dossier)
+
+
+class SupplementRequestForm(ActionForm):
+    items = forms.CharField(
+        label=_("Giấy tờ, nội dung cần bổ sung"),
+        help_text=_("Mỗi dòng một nội dung."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    override = forms.BooleanField(
+        label=_("Lãnh đạo đồng ý yêu cầu bổ sung lần nữa (hồ sơ bị tính trễ hạn)"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.dossier.supplement_count:
+            del self.fields["override"]
+
+    def clean_items(self):
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+
+class SupplementForm(ActionForm):
+    document_name = forms.CharField(
+        label=_("Tên giấy tờ bổ sung"), max_length=400, required=False
+    )
+    file = forms.FileField(label=_("Tệp giấy tờ bổ sung"), required=False)
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("file") and not data.get("document_name"):
+            self.add_error("document_name", _("Cần nhập tên giấy tờ của tệp bổ sung."))
+        return data
+
+
+class ApologyForm(ActionForm):
+    new_due_at = forms.DateTimeField(
+        label=_("Ngày giờ hẹn trả mới"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(
+        label=_("Lý do chậm trả kết quả"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReturnResultForm(ActionForm):
+    delivery = forms.ChoiceField(label=_("Hình thức trả kết quả"), choices=Delivery.choices)
+    postal_tracking = forms.CharField(
+        label=_("Mã vận đơn bưu chính"), max_length=40, required=False,
+        help_text=_("Bắt buộc khi trả qua bưu chính."),
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery"].initial = self.dossier.delivery

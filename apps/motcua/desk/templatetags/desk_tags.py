@@ -1,0 +1,78 @@
+"""Template filters of the desk: dates in the site's time zone, state and action labels, names."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone
+
+from motcua.core.selectors import site_time_zone
+from motcua.core.timeunits import TimeUnit
+from motcua.desk.forms import person_name
+from motcua.dossiers.states import Action, Status
+
+register = template.Library()
+
+
+@register.filter
+def desk_dt(value: datetime | None) -> str:
+    """Return "dd/mm/YYYY HH:MM" in the site's time zone (Asia/Ho_Chi_Minh), or ""."""
+    if not value:
+        return ""
+    return timezone.localtime(value, site_time_zone()).strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
+def desk_date(value: date | datetime | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value, site_time_zone()).date()
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def desk_iso(value: datetime | None) -> str:
+    """Return the value for a ``<time datetime="…">`` attribute."""
+    return timezone.localtime(value, site_time_zone()).isoformat() if value else ""
+
+
+@register.filter
+def status_label(value: str) -> str:
+    try:
+        return Status(value).label
+    except ValueError:
+        return value or ""
+
+
+@register.filter
+def action_label(value: str) -> str:
+    try:
+        return Action(value).label
+    except ValueError:
+        return value or ""
+
+
+@register.filter
+def person(user) -> str:
+    return person_name(user)
+
+
+@register.filter
+def duration(snapshot_procedure: dict) -> str:
+    """Return "15 ngày làm việc" from a version snapshot's ``procedure`` part."""
+    try:
+        amount = Decimal(str(snapshot_procedure.get("processing_amount")))
+    except (InvalidOperation, AttributeError):
+        return ""
+    text = f"{amount:f}".rstrip("0").rstrip(".") if "." in f"{amount:f}" else f"{amount:f}"
+    unit = snapshot_procedure.get("processing_unit", "")
+    try:
+        label = TimeUnit(unit).label
+    except ValueError:
+        label = unit
+    if unit == TimeUnit.SAME_DAY:
+        return str(label)
+    return f"{text} {label}"

@@ -1,0 +1,270 @@
+"""Officer pages. Each view parses with a form, calls one selector or service, and renders.
+
+Errors of the lifecycle come back to the officer in Vietnamese, and nothing is changed: a conflict
+(another officer acted first) is 409, a refused right 403, bad input 400. A dossier outside the
+officer's scope is 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from motcua.desk import selectors
+from motcua.desk.actions import DESK_ACTIONS, action_forms
+from motcua.desk.forms import CounterPickForm, ReceiveForm, SearchForm, WorklistFilterForm
+from motcua.desk.mixins import desk_required
+from motcua.desk.shortcuts import desk_render
+from motcua.desk.templatetags.desk_tags import desk_dt
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.permissions import ActionForbidden, dossier_available_actions
+from motcua.dossiers.selectors import worklist
+from motcua.dossiers.services import DossierConflict, DossierError, dossier_receive
+from motcua.dossiers.transitions import TransitionNotAllowed
+from motcua.procedures.selectors import procedure_current_version
+
+PAGE_SIZE = 50
+
+
+def _dossier_or_404(user, pk: int) -> Dossier:
+    try:
+        return selectors.dossier_page(user=user, pk=pk)
+    except Dossier.DoesNotExist:
+        raise Http404(_("Không tìm thấy hồ sơ.")) from None
+
+
+def _forbidden(request, message: str):
+    return desk_render(request, "desk/forbidden.html", {"title": _("Không được phép"),
+                                                       "message": message}, status=403)
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@require_GET
+@desk_required
+def worklist_view(request):
+    form = WorklistFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    groups = worklist(user=request.user, unit=filters.get("unit"), officer=filters.get("officer"))
+    sections = [
+        ("overdue", _("Quá hạn"), groups.overdue),
+        ("due_today", _("Đến hạn hôm nay"), groups.due_today),
+        ("due_soon", _("Sắp đến hạn (trong 2 ngày làm việc)"), groups.due_soon),
+        ("in_time", _("Còn hạn"), groups.in_time),
+        ("paused", _("Đang tạm dừng, chờ bổ sung"), groups.paused),
+    ]
+    return desk_render(
+        request, "desk/worklist.html",
+        {"title": _("Hồ sơ cần xử lý"), "form": form, "sections": sections,
+         "counts": groups.counts()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@desk_required
+def intake_view(request):
+    page = Paginator(selectors.intake_queue(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # Accept/refuse/supplement at intake belong to the reception officers of the dossier's unit
+    # (permissions rule 1); the services check it again on every post.
+    counters = set(selectors.reception_units(user=request.user).values_list("pk", flat=True))
+    return desk_render(request, "desk/intake.html", {
+        "title": _("Hồ sơ trực tuyến chờ tiếp nhận"), "page": page, "counter_units": counters,
+    })
+
+
+@require_GET
+@desk_required
+def search_view(request):
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    results = selectors.desk_search(user=request.user, query=query) if query else None
+    return desk_render(
+        request, "desk/search.html",
+        {"title": _("Tra cứu hồ sơ"), "form": form, "query": query, "results": results},
+        status=400 if form.errors else 200,
+    )
+
+
+# --------------------------------------------------------------------------- reception counter
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def counter_view(request):
+    units = selectors.reception_units(user=request.user)
+    if not units.exists():
+        return _forbidden(request, _("Bạn không phải cán bộ một cửa của đơn vị nào."))
+    pick = CounterPickForm(request.POST if request.method == "POST" else request.GET or None,
+                           units=units)
+    unit, procedure, matches = pick.resolve()
+    version = procedure_current_version(procedure=procedure) if procedure else None
+    form = None
+    if procedure is not None:
+        documents = version.snapshot.get("documents", []) if version else []
+        form = ReceiveForm(request.POST or None, request.FILES or None, documents=documents)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form is not None and form.is_valid():
+            try:
+                dossier = dossier_receive(user=request.user, procedure=procedure, unit=unit,
+                                          **form.service_kwargs())
+            except ActionForbidden as exc:
+                return _forbidden(request, str(exc))
+            except DossierError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _received_message(dossier))
+                return redirect("desk:dossier", pk=dossier.pk)
+    return desk_render(request, "desk/counter.html", {
+        "title": _("Tiếp nhận hồ sơ"), "pick": pick, "unit": unit, "procedure": procedure,
+        "version": version, "matches": matches, "form": form,
+    }, status=status)
+
+
+def _received_message(dossier: Dossier):
+    text = _("Đã tiếp nhận hồ sơ %(code)s, hẹn trả kết quả lúc %(due)s.") % {
+        "code": dossier.code, "due": desk_dt(dossier.due_at)}
+    url = reverse("desk:receipt", kwargs={"pk": dossier.pk}) + "?print=1"
+    return format_html('{} <a class="font-semibold underline" href="{}">{}</a>', text, url,
+                       _("In giấy tiếp nhận"))
+
+
+@require_GET
+@desk_required
+def procedure_lookup(request):
+    """Return JSON matches for the counter's procedure search (code or name, accents ignored)."""
+    pick = CounterPickForm(request.GET, units=selectors.reception_units(user=request.user))
+    if not pick.is_valid() or not pick.cleaned_data["q"].strip():
+        return JsonResponse({"results": []})
+    matches = selectors.counter_procedures(unit=pick.cleaned_data["unit"],
+                                           query=pick.cleaned_data["q"])
+    return JsonResponse({"results": [
+        {"id": p.pk, "code": p.national_code, "name": p.name} for p in matches]})
+
+
+# --------------------------------------------------------------------------- one dossier
+
+
+def _dossier_response(request, dossier: Dossier, *, status: int = 200):
+    available = dossier_available_actions(user=request.user, dossier=dossier)
+    return desk_render(request, "desk/dossier.html", {
+        "title": _("Hồ sơ %(code)s") % {"code": dossier.code},
+        "dossier": dossier,
+        "actions": action_forms(dossier=dossier, user=request.user, available=available),
+        "snapshot": dossier.procedure_version.snapshot,
+    }, status=status)
+
+
+@require_GET
+@desk_required
+def dossier_view(request, pk: int):
+    return _dossier_response(request, _dossier_or_404(request.user, pk))
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def dossier_act(request, pk: int, action: str):
+    """Show an action's form (GET) or carry the action out (POST) with the version the officer saw.
+
+    The service checks the version first, so a stale page always gets the conflict message.
+    """
+    desk_action = DESK_ACTIONS.get(action)
+    if desk_action is None:
+        raise Http404(_("Không có thao tác này."))
+    dossier = _dossier_or_404(request.user, pk)
+    form = desk_action.form_class(request.POST or None, request.FILES or None, dossier=dossier,
+                                  user=request.user, auto_id=f"id_{action}_%s")
+    status = 200
+    if request.method == "GET":
+        if desk_action.action not in dossier_available_actions(user=request.user, dossier=dossier):
+            messages.error(request, _("Bạn không thể thực hiện “%(action)s” với hồ sơ này lúc này.")
+                           % {"action": desk_action.label})
+            return _dossier_response(request, dossier, status=403)
+    elif form.is_valid():
+        try:
+            desk_action.perform(dossier, request.user, form.cleaned_data)
+        except DossierConflict as exc:
+            return _refused(request, pk, str(exc), 409)
+        except ActionForbidden as exc:
+            return _refused(request, pk, str(exc), 403)
+        except TransitionNotAllowed:
+            message = _("Hồ sơ đang ở trạng thái “%(status)s”, không thể “%(action)s”; "
+                        "vui lòng tải lại.") % {"status": dossier.get_status_display(),
+                                                "action": desk_action.label}
+            return _refused(request, pk, message, 409)
+        except DossierError as exc:
+            form.add_error(None, str(exc))
+            status = 400
+        else:
+            messages.success(request, _("Đã thực hiện “%(action)s” với hồ sơ %(code)s.")
+                             % {"action": desk_action.label, "code": dossier.code})
+            return redirect("desk:dossier", pk=pk)
+    else:
+        status = 400
+    return desk_render(request, "desk/action.html", {
+        "title": desk_action.label, "dossier": dossier, "desk_action": desk_action, "form": form,
+    }, status=status)
+
+
+def _refused(request, pk: int, message: str, status: int):
+    """Show the dossier as it is now, with why the action was refused (nothing was changed)."""
+    messages.error(request, message)
+    return _dossier_response(request, _dossier_or_404(request.user, pk), status=status)
+
+
+@require_GET
+@desk_required
+def receipt_view(request, pk: int):
+    """Print-friendly receipt (form 01); the PDF comes with the printing module."""
+    dossier = _dossier_or_404(request.user, pk)
+    if dossier.received_at is None:
+        messages.warning(request, _("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận."))
+        return redirect("desk:dossier", pk=pk)
+    return TemplateResponse(request, "desk/receipt.html", {
+        "dossier": dossier,
+        "snapshot": dossier.procedure_version.snapshot,
+        "documents": [d for d in dossier.documents.all() if d.received],
+        "auto_print": request.GET.get("print") == "1",
+    })
+
+
+def _file_response(file):
+    """Stream a stored file inline (preview) when a browser shows it safely, else as download."""
+    if not file:
+        raise Http404(_("Không có tệp."))
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    inline = content_type in ("application/pdf", "image/png", "image/jpeg", "image/gif",
+                              "image/webp", "text/plain")
+    response = FileResponse(file.open("rb"), content_type=content_type, as_attachment=not inline,
+                            filename=file.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@desk_required
+def document_file(request, pk: int, document_pk: int):
+    """A document's file, after the scope check (404 outside scope, like the dossier)."""
+    dossier = _dossier_or_404(request.user, pk)
+    document = next((d for d in dossier.documents.all() if d.pk == document_pk), None)
+    return _file_response(document.file if document else None)
+
+
+@require_GET
+@desk_required
+def result_file(request, pk: int):
+    return _file_response(_dossier_or_404(request.user, pk).result_file)
