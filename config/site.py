@@ -78,7 +78,9 @@ def _typed(data: dict, key: str, kind: type, where: str):
 
 def _office_hours(value, where: str) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, list) or not value:
-        raise SiteConfigError(f"{where}: key 'office_hours' must be a non-empty list of [start, end]")
+        raise SiteConfigError(
+            f"{where}: key 'office_hours' must be a non-empty list of [start, end]"
+        )
     result = []
     for pair in value:
         if (
@@ -88,7 +90,7 @@ def _office_hours(value, where: str) -> tuple[tuple[str, str], ...]:
             or pair[0] >= pair[1]
         ):
             raise SiteConfigError(
-                f"{where}: key 'office_hours' has a bad interval {pair!r} (want [\"HH:MM\", \"HH:MM\"], start < end)"
+                f'{where}: key \'office_hours\' has a bad interval {pair!r} (want ["HH:MM", "HH:MM"], start < end)'
             )
         result.append((pair[0], pair[1]))
     return tuple(result)
@@ -126,14 +128,18 @@ def load_site(name: str | None = None, sites_dir: Path | None = None) -> SiteCon
         try:
             zoneinfo.ZoneInfo(tz)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise SiteConfigError(f"{where}: key 'time_zone' is not a known time zone: {tz!r}") from None
+            raise SiteConfigError(
+                f"{where}: key 'time_zone' is not a known time zone: {tz!r}"
+            ) from None
         kwargs["time_zone"] = tz
     if "office_hours" in data:
         kwargs["office_hours"] = _office_hours(data["office_hours"], where)
     if "same_day_cutoff" in data:
         cutoff = _typed(data, "same_day_cutoff", str, where)
         if not _HHMM.match(cutoff):
-            raise SiteConfigError(f"{where}: key 'same_day_cutoff' must be \"HH:MM\", got {cutoff!r}")
+            raise SiteConfigError(
+                f"{where}: key 'same_day_cutoff' must be \"HH:MM\", got {cutoff!r}"
+            )
         kwargs["same_day_cutoff"] = cutoff
     if "allowed_hosts" in data:
         hosts = _typed(data, "allowed_hosts", list, where)
@@ -152,12 +158,23 @@ def load_site(name: str | None = None, sites_dir: Path | None = None) -> SiteCon
     env_redis = os.environ.get("MOTCUA_REDIS_URL")
     if env_redis is not None:
         kwargs["redis_url"] = env_redis
-    known = {"site_name", "agency_name", "time_zone", "office_hours", "same_day_cutoff",
-             "allowed_hosts", *kwargs}
+    known = {
+        "site_name",
+        "agency_name",
+        "time_zone",
+        "office_hours",
+        "same_day_cutoff",
+        "allowed_hosts",
+        *kwargs,
+    }
     extra = {k: v for k, v in data.items() if k not in known}
     return SiteConfig(
-        name=name, directory=directory, site_name=site_name, agency_name=agency_name,
-        extra=extra, **kwargs,
+        name=name,
+        directory=directory,
+        site_name=site_name,
+        agency_name=agency_name,
+        extra=extra,
+        **kwargs,
     )
 
 

@@ -35,17 +35,33 @@ UNFOLD = {
                 "items": [
                     _item(_("Thủ tục"), "description", "admin:procedures_procedure_changelist"),
                     _item(_("Lĩnh vực"), "category", "admin:procedures_sector_changelist"),
-                    _item(_("Phiên bản thủ tục"), "history", "admin:procedures_procedureversion_changelist"),
+                    _item(
+                        _("Phiên bản thủ tục"),
+                        "history",
+                        "admin:procedures_procedureversion_changelist",
+                    ),
                 ],
             },
             {
                 "title": _("Lịch làm việc và thời hạn"),
                 "collapsible": True,
                 "items": [
-                    _item(_("Lịch làm việc"), "calendar_month", "admin:core_workingcalendar_changelist"),
+                    _item(
+                        _("Lịch làm việc"),
+                        "calendar_month",
+                        "admin:core_workingcalendar_changelist",
+                    ),
                     _item(_("Ngày nghỉ lễ"), "event_busy", "admin:core_holiday_changelist"),
-                    _item(_("Ngày làm bù"), "event_available", "admin:core_makeupworkingday_changelist"),
-                    _item(_("Tính lại thời hạn"), "update", "admin:core_deadlinerecomputation_changelist"),
+                    _item(
+                        _("Ngày làm bù"),
+                        "event_available",
+                        "admin:core_makeupworkingday_changelist",
+                    ),
+                    _item(
+                        _("Tính lại thời hạn"),
+                        "update",
+                        "admin:core_deadlinerecomputation_changelist",
+                    ),
                 ],
             },
             {

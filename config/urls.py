@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-rq/", include("django_rq.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("desk/", include("motcua.desk.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "motcua.units",
     "motcua.procedures",
     "motcua.dossiers",
+    "motcua.desk",
     "motcua.jobs",
 ]
 
@@ -92,9 +93,11 @@ def database_from_url(url: str, sqlite_path: Path) -> dict:
         }
     config = environ.Env.db_url_config(url)
     if config["ENGINE"] in ("django.db.backends.mysql",):
-        options = {"charset": "utf8mb4", "collation": "utf8mb4_unicode_ci",
-                   "init_command": "SET sql_mode='STRICT_TRANS_TABLES', "
-                                   "innodb_lock_wait_timeout=20"}
+        options = {
+            "charset": "utf8mb4",
+            "collation": "utf8mb4_unicode_ci",
+            "init_command": "SET sql_mode='STRICT_TRANS_TABLES', innodb_lock_wait_timeout=20",
+        }
         options.update(config.get("OPTIONS", {}))
         config["OPTIONS"] = options
         config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}

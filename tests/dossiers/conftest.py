@@ -26,8 +26,18 @@ def at(*args) -> datetime:
     return datetime(*args, tzinfo=TZ)
 
 
-STEP_ACTIONS = ["forward", "return_previous", "request_supplement", "consult", "suspend",
-                "resume", "refuse", "stop", "transfer", "apologize"]
+STEP_ACTIONS = [
+    "forward",
+    "return_previous",
+    "request_supplement",
+    "consult",
+    "suspend",
+    "resume",
+    "refuse",
+    "stop",
+    "transfer",
+    "apologize",
+]
 
 
 def add_step(procedure, order, name, roles, amount, **kw):
@@ -73,26 +83,54 @@ def world(db):
 
     sector = Sector.objects.create(code="XD", name="Hoạt động xây dựng")
     procedure = Procedure.objects.create(
-        national_code="1.009994", name="Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ",
-        sector=sector, level=lv["district"], legal_basis="Luật Xây dựng 2014",
-        processing_amount=Decimal(15), processing_unit="working_days", online_level="partial",
+        national_code="1.009994",
+        name="Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ",
+        sector=sector,
+        level=lv["district"],
+        legal_basis="Luật Xây dựng 2014",
+        processing_amount=Decimal(15),
+        processing_unit="working_days",
+        online_level="partial",
         result_type="Giấy phép xây dựng",
     )
     procedure.units.set([d, d2])
     RequiredDocument.objects.create(procedure=procedure, name="Đơn đề nghị", originals=1, order=1)
     RequiredDocument.objects.create(procedure=procedure, name="Bản vẽ", originals=2, order=2)
-    add_step(procedure, 1, "Thẩm định hồ sơ", [Role.SPECIALIST], 8,
-             actions=STEP_ACTIONS, assignment="round_robin")
-    consult = add_step(procedure, 2, "Lấy ý kiến các sở", [Role.SPECIALIST], 3,
-                       actions=["forward", "return_previous", "suspend", "resume"],
-                       required_answers=1)
+    add_step(
+        procedure,
+        1,
+        "Thẩm định hồ sơ",
+        [Role.SPECIALIST],
+        8,
+        actions=STEP_ACTIONS,
+        assignment="round_robin",
+    )
+    consult = add_step(
+        procedure,
+        2,
+        "Lấy ý kiến các sở",
+        [Role.SPECIALIST],
+        3,
+        actions=["forward", "return_previous", "suspend", "resume"],
+        required_answers=1,
+    )
     consult.consult_units.set([sxd, stn])
-    add_step(procedure, 3, "Lãnh đạo phê duyệt, ký", [Role.UNIT_LEADER], 2,
-             actions=["issue_result", "return_previous", "apologize", "request_supplement"])
+    add_step(
+        procedure,
+        3,
+        "Lãnh đạo phê duyệt, ký",
+        [Role.UNIT_LEADER],
+        2,
+        actions=["issue_result", "return_previous", "apologize", "request_supplement"],
+    )
     procedure_publish(procedure=procedure)
 
-    return SimpleNamespace(units=SimpleNamespace(p=p, sxd=sxd, stn=stn, d=d, d2=d2),
-                           users=users, procedure=procedure, levels=lv)
+    return SimpleNamespace(
+        units=SimpleNamespace(p=p, sxd=sxd, stn=stn, d=d, d2=d2),
+        users=users,
+        procedure=procedure,
+        levels=lv,
+    )
 
 
 @pytest.fixture

@@ -19,8 +19,12 @@ def test_full_lifecycle_with_hand_computed_deadlines(world, applicant, documents
     # given: Monday 3 March 2025, 09:00, at the Hồng Bàng counter
     with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
         dossier = services.dossier_receive(
-            user=u.reception, procedure=world.procedure, unit=world.units.d,
-            applicant=applicant, documents=documents, form_data={"area": "120"},
+            user=u.reception,
+            procedure=world.procedure,
+            unit=world.units.d,
+            applicant=applicant,
+            documents=documents,
+            form_data={"area": "120"},
         )
     # then: code, status, due = end of the 15th working day after Mon 3/3 → Mon 24/3 17:00
     assert dossier.code == "000.00.31.H27-250303-0001"
@@ -34,7 +38,9 @@ def test_full_lifecycle_with_hand_computed_deadlines(world, applicant, documents
     # when: the specialist asks for a supplement on Wed 5/3 10:00, citizen supplements Fri 7/3 14:00
     with time_machine.travel(at(2025, 3, 5, 10, 0), tick=False):
         dossier = services.dossier_request_supplement(
-            dossier=dossier, user=u.spec1, items=["Bản vẽ mặt bằng tầng 2"],
+            dossier=dossier,
+            user=u.spec1,
+            items=["Bản vẽ mặt bằng tầng 2"],
             expected_version=dossier.version,
         )
     assert dossier.status == Status.SUPPLEMENT_REQUESTED
@@ -50,8 +56,9 @@ def test_full_lifecycle_with_hand_computed_deadlines(world, applicant, documents
 
     # when: forward to the consultation step on Mon 10/3 09:00
     with time_machine.travel(at(2025, 3, 10, 9, 0), tick=False):
-        dossier = services.dossier_forward(dossier=dossier, user=u.spec1,
-                                           expected_version=dossier.version, assignee=u.spec2)
+        dossier = services.dossier_forward(
+            dossier=dossier, user=u.spec1, expected_version=dossier.version, assignee=u.spec2
+        )
     step2 = dossier.current_step
     assert step2.name == "Lấy ý kiến các sở" and step2.assignee == u.spec2
     assert step2.due_at == at(2025, 3, 13, 17, 0)  # 3 working days after Mon 10/3
@@ -63,8 +70,9 @@ def test_full_lifecycle_with_hand_computed_deadlines(world, applicant, documents
     with pytest.raises(services.DossierError, match="cần 1 ý kiến"):
         services.dossier_forward(dossier=dossier, user=u.spec2)
     with time_machine.travel(at(2025, 3, 11, 8, 0), tick=False):
-        dossier = services.consultation_answer(dossier=dossier, user=u.sxd_spec,
-                                               answer="Đồng ý về quy hoạch.")
+        dossier = services.consultation_answer(
+            dossier=dossier, user=u.sxd_spec, answer="Đồng ý về quy hoạch."
+        )
     with time_machine.travel(at(2025, 3, 11, 15, 0), tick=False):
         dossier = services.dossier_forward(dossier=dossier, user=u.spec2)
     step3 = dossier.current_step
@@ -73,18 +81,32 @@ def test_full_lifecycle_with_hand_computed_deadlines(world, applicant, documents
 
     # when: the leader signs on Wed 12/3 10:00, the counter returns it on Thu 13/3 08:00
     with time_machine.travel(at(2025, 3, 12, 10, 0), tick=False):
-        dossier = services.dossier_issue_result(dossier=dossier, user=u.leader,
-                                                result_number="125/GPXD", result_date=date(2025, 3, 12))
+        dossier = services.dossier_issue_result(
+            dossier=dossier, user=u.leader, result_number="125/GPXD", result_date=date(2025, 3, 12)
+        )
     assert dossier.status == Status.RESULT_READY
     assert dossier.finished_at == at(2025, 3, 12, 10, 0)
     with time_machine.travel(at(2025, 3, 13, 8, 0), tick=False):
-        dossier = services.dossier_return_result(dossier=dossier, user=u.reception, delivery="counter")
+        dossier = services.dossier_return_result(
+            dossier=dossier, user=u.reception, delivery="counter"
+        )
     assert dossier.status == Status.RETURNED
 
     actions = list(DossierEvent.objects.filter(dossier=dossier).values_list("action", flat=True))
-    assert actions == [Action.RECEIVE, Action.START, Action.REQUEST_SUPPLEMENT, Action.SUPPLEMENT,
-                       Action.FORWARD, Action.ANSWER_CONSULTATION, Action.FORWARD,
-                       Action.ISSUE_RESULT, Action.RETURN_RESULT]
+    assert actions == [
+        Action.RECEIVE,
+        Action.START,
+        Action.REQUEST_SUPPLEMENT,
+        Action.SUPPLEMENT,
+        Action.FORWARD,
+        Action.ANSWER_CONSULTATION,
+        Action.FORWARD,
+        Action.ISSUE_RESULT,
+        Action.RETURN_RESULT,
+    ]
     steps = list(dossier.steps.order_by("started_at").values_list("name", "state"))
-    assert steps == [("Thẩm định hồ sơ", "done"), ("Lấy ý kiến các sở", "done"),
-                     ("Lãnh đạo phê duyệt, ký", "done")]
+    assert steps == [
+        ("Thẩm định hồ sơ", "done"),
+        ("Lấy ý kiến các sở", "done"),
+        ("Lãnh đạo phê duyệt, ký", "done"),
+    ]

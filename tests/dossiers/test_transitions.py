@@ -15,29 +15,61 @@ A = Action
 _ = None  # refused
 
 # Rows: action; columns: the source states in this order. Cell: target state, or None if refused.
-COLUMNS = [S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.SUSPENDED,
-           S.RESULT_READY, S.RETURNED, S.REJECTED, S.WITHDRAWN, S.STOPPED]
+COLUMNS = [
+    S.SUBMITTED,
+    S.RECEIVED,
+    S.IN_PROGRESS,
+    S.SUPPLEMENT_REQUESTED,
+    S.SUSPENDED,
+    S.RESULT_READY,
+    S.RETURNED,
+    S.REJECTED,
+    S.WITHDRAWN,
+    S.STOPPED,
+]
 EXPECTED = {
     #                      submitted     received      in_progress   suppl.        suspended     result_ready  returned rejected withdrawn stopped
-    A.ACCEPT:             [S.RECEIVED,   _,            _,            _,            _,            _,            _, _, _, _],
-    A.REFUSE_INTAKE:      [S.REJECTED,   _,            _,            _,            _,            _,            _, _, _, _],
-    A.START:              [_,            S.IN_PROGRESS, _,           _,            _,            _,            _, _, _, _],
-    A.FORWARD:            [_,            _,            S.IN_PROGRESS, _,           _,            _,            _, _, _, _],
-    A.RETURN_PREVIOUS:    [_,            _,            S.IN_PROGRESS, _,           _,            _,            _, _, _, _],
-    A.CONSULT:            [_,            _,            S.IN_PROGRESS, _,           _,            _,            _, _, _, _],
-    A.ANSWER_CONSULTATION: [_,           _,            S.IN_PROGRESS, _,           _,            _,            _, _, _, _],
-    A.APPROVE:            [_,            _,            S.IN_PROGRESS, _,           _,            _,            _, _, _, _],
-    A.TRANSFER:           [_,            _,            S.IN_PROGRESS, _,           _,            _,            _, _, _, _],
-    A.ISSUE_RESULT:       [_,            _,            S.RESULT_READY, _,          _,            _,            _, _, _, _],
-    A.REQUEST_SUPPLEMENT: [S.SUPPLEMENT_REQUESTED, S.SUPPLEMENT_REQUESTED, S.SUPPLEMENT_REQUESTED, _, _, _,  _, _, _, _],
-    A.SUSPEND:            [_,            _,            S.SUSPENDED,  _,            _,            _,            _, _, _, _],
-    A.RESUME:             [_,            _,            _,            _,            S.IN_PROGRESS, _,           _, _, _, _],
-    A.REFUSE:             [_,            S.REJECTED,   S.REJECTED,   _,            _,            _,            _, _, _, _],
-    A.STOP:               [_,            _,            S.STOPPED,    S.STOPPED,    S.STOPPED,    _,            _, _, _, _],
-    A.WITHDRAW:           [S.WITHDRAWN,  S.WITHDRAWN,  S.WITHDRAWN,  S.WITHDRAWN,  S.WITHDRAWN,  _,            _, _, _, _],
-    A.APOLOGIZE:          [_,            S.RECEIVED,   S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.SUSPENDED, _,  _, _, _, _],
-    A.RETURN_RESULT:      [_,            _,            _,            _,            _,            S.RETURNED,   _, _, _, _],
-    A.CLOSE_TRAINING:     [S.STOPPED,    S.STOPPED,    S.STOPPED,    S.STOPPED,    S.STOPPED,    S.STOPPED,    _, _, _, _],
+    A.ACCEPT: [S.RECEIVED, _, _, _, _, _, _, _, _, _],
+    A.REFUSE_INTAKE: [S.REJECTED, _, _, _, _, _, _, _, _, _],
+    A.START: [_, S.IN_PROGRESS, _, _, _, _, _, _, _, _],
+    A.FORWARD: [_, _, S.IN_PROGRESS, _, _, _, _, _, _, _],
+    A.RETURN_PREVIOUS: [_, _, S.IN_PROGRESS, _, _, _, _, _, _, _],
+    A.CONSULT: [_, _, S.IN_PROGRESS, _, _, _, _, _, _, _],
+    A.ANSWER_CONSULTATION: [_, _, S.IN_PROGRESS, _, _, _, _, _, _, _],
+    A.APPROVE: [_, _, S.IN_PROGRESS, _, _, _, _, _, _, _],
+    A.TRANSFER: [_, _, S.IN_PROGRESS, _, _, _, _, _, _, _],
+    A.ISSUE_RESULT: [_, _, S.RESULT_READY, _, _, _, _, _, _, _],
+    A.REQUEST_SUPPLEMENT: [
+        S.SUPPLEMENT_REQUESTED,
+        S.SUPPLEMENT_REQUESTED,
+        S.SUPPLEMENT_REQUESTED,
+        _,
+        _,
+        _,
+        _,
+        _,
+        _,
+        _,
+    ],
+    A.SUSPEND: [_, _, S.SUSPENDED, _, _, _, _, _, _, _],
+    A.RESUME: [_, _, _, _, S.IN_PROGRESS, _, _, _, _, _],
+    A.REFUSE: [_, S.REJECTED, S.REJECTED, _, _, _, _, _, _, _],
+    A.STOP: [_, _, S.STOPPED, S.STOPPED, S.STOPPED, _, _, _, _, _],
+    A.WITHDRAW: [S.WITHDRAWN, S.WITHDRAWN, S.WITHDRAWN, S.WITHDRAWN, S.WITHDRAWN, _, _, _, _, _],
+    A.APOLOGIZE: [_, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.SUSPENDED, _, _, _, _, _],
+    A.RETURN_RESULT: [_, _, _, _, _, S.RETURNED, _, _, _, _],
+    A.CLOSE_TRAINING: [
+        S.STOPPED,
+        S.STOPPED,
+        S.STOPPED,
+        S.STOPPED,
+        S.STOPPED,
+        S.STOPPED,
+        _,
+        _,
+        _,
+        _,
+    ],
 }
 
 
@@ -64,7 +96,9 @@ def test_transition(action, status, target):
 @pytest.mark.parametrize("paused_from", [S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS])
 def test_supplement_goes_back_to_the_state_it_was_requested_in(paused_from):
     assert (
-        transition_target(action=A.SUPPLEMENT, status=S.SUPPLEMENT_REQUESTED, paused_from=paused_from)
+        transition_target(
+            action=A.SUPPLEMENT, status=S.SUPPLEMENT_REQUESTED, paused_from=paused_from
+        )
         == paused_from
     )
 

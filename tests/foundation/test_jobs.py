@@ -77,7 +77,9 @@ def test_session_cleanup_job_is_safe_to_run_twice():
     fresh.create()
     old = SessionStore()
     old.create()
-    Session.objects.filter(pk=old.session_key).update(expire_date=timezone.now() - timedelta(days=1))
+    Session.objects.filter(pk=old.session_key).update(
+        expire_date=timezone.now() - timedelta(days=1)
+    )
 
     assert sessions_clear_expired() == 1
     assert sessions_clear_expired() == 0
@@ -95,11 +97,19 @@ def test_session_cleanup_job_is_safe_to_run_twice():
     ids=["worker", "scheduler"],
 )
 def test_procfile_processes_start_and_idle(command):
-    env = {**os.environ, "MOTCUA_REDIS_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    env = {
+        **os.environ,
+        "MOTCUA_REDIS_URL": REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+    }
     env.pop("MOTCUA_DATABASE_URL", None)
     proc = subprocess.Popen(
-        [sys.executable, "manage.py", *command], cwd=BASE_DIR, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "manage.py", *command],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         time.sleep(4)

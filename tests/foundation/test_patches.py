@@ -49,7 +49,9 @@ def test_each_patch_runs_once_in_order(tmp_path, patch_modules):
     assert [r.ran for r in first] == [True, True]
     assert [r.ran for r in second] == [False, False]
     assert calls == ["patch_a", "patch_b"]
-    assert list(AppliedPatch.objects.filter(name__startswith="patch_").values_list("name", flat=True)) == [
+    assert list(
+        AppliedPatch.objects.filter(name__startswith="patch_").values_list("name", flat=True)
+    ) == [
         "patch_a",
         "patch_b",
     ]

@@ -47,7 +47,10 @@ def test_default_site_in_repository_loads():
         ('agency_name = "x"\n', "missing required key 'site_name'"),
         (MINIMAL + "time_zone = 7\n", "key 'time_zone' must be a str, got int"),
         (MINIMAL + 'time_zone = "Asia/Hanoii"\n', "key 'time_zone' is not a known time zone"),
-        (MINIMAL + 'office_hours = [["17:00", "07:30"]]\n', "key 'office_hours' has a bad interval"),
+        (
+            MINIMAL + 'office_hours = [["17:00", "07:30"]]\n',
+            "key 'office_hours' has a bad interval",
+        ),
         (MINIMAL + 'office_hours = [["7h30", "11:30"]]\n', "key 'office_hours' has a bad interval"),
         (MINIMAL + 'same_day_cutoff = "25:00"\n', "key 'same_day_cutoff' must be \"HH:MM\""),
         (MINIMAL + "max_upload_mb = true\n", "key 'max_upload_mb' must be a int, got bool"),
@@ -97,8 +100,12 @@ def test_manage_py_prints_one_line_and_exits_2_on_broken_site(tmp_path):
     env = {**os.environ, "MOTCUA_SITES_DIR": str(tmp_path), "MOTCUA_SITE": "broken"}
 
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert result.returncode == 2

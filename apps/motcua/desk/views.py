@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.desk import selectors
@@ -255,6 +256,7 @@ def _file_response(file):
     return response
 
 
+@xframe_options_sameorigin  # previewed in an iframe on the dossier page
 @require_GET
 @desk_required
 def document_file(request, pk: int, document_pk: int):
@@ -264,6 +266,7 @@ def document_file(request, pk: int, document_pk: int):
     return _file_response(document.file if document else None)
 
 
+@xframe_options_sameorigin
 @require_GET
 @desk_required
 def result_file(request, pk: int):

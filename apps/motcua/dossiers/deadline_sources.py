@@ -58,8 +58,12 @@ class DossierDeadlines:
             pauses = _pauses_by_dossier([r["pk"] for r in rows])
             yield [
                 DeadlineItem(
-                    id=r["pk"], start=r["received_at"], due=r["due_at"],
-                    amount=Decimal(r["procedure_version__snapshot"]["procedure"]["processing_amount"]),
+                    id=r["pk"],
+                    start=r["received_at"],
+                    due=r["due_at"],
+                    amount=Decimal(
+                        r["procedure_version__snapshot"]["procedure"]["processing_amount"]
+                    ),
                     unit=r["procedure_version__snapshot"]["procedure"]["processing_unit"],
                     pauses=tuple(p for p in pauses[r["pk"]] if p.start >= r["received_at"]),
                 )
@@ -84,8 +88,11 @@ class StepDeadlines:
             pauses = _pauses_by_dossier(list({r["dossier_id"] for r in rows}))
             yield [
                 DeadlineItem(
-                    id=r["pk"], start=r["started_at"], due=r["due_at"],
-                    amount=r["duration_amount"], unit=r["duration_unit"],
+                    id=r["pk"],
+                    start=r["started_at"],
+                    due=r["due_at"],
+                    amount=r["duration_amount"],
+                    unit=r["duration_unit"],
                     pauses=tuple(p for p in pauses[r["dossier_id"]] if p.start >= r["started_at"]),
                 )
                 for r in rows

@@ -38,12 +38,20 @@ def notify_applicant(event_id: int) -> bool:
     from motcua.dossiers.models import DossierEvent
 
     event = DossierEvent.objects.select_related("dossier").filter(pk=event_id).first()
-    if event is None or event.action not in _APPLICANT_MESSAGES or not event.dossier.applicant_email:
+    if (
+        event is None
+        or event.action not in _APPLICANT_MESSAGES
+        or not event.dossier.applicant_email
+    ):
         return False
     body = _APPLICANT_MESSAGES[event.action] % {"code": event.dossier.code, "note": event.note}
     try:
-        send_mail(_("Thông báo hồ sơ %(code)s") % {"code": event.dossier.code}, body, None,
-                  [event.dossier.applicant_email])
+        send_mail(
+            _("Thông báo hồ sơ %(code)s") % {"code": event.dossier.code},
+            body,
+            None,
+            [event.dossier.applicant_email],
+        )
     except OSError:
         log.exception("could not e-mail the applicant of %s", event.dossier.code)
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold
@@ -37,18 +38,24 @@ class Delivery(models.TextChoices):
 class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
     unit = models.ForeignKey(
-        "units.Unit", models.PROTECT, related_name="received_dossiers",
+        "units.Unit",
+        models.PROTECT,
+        related_name="received_dossiers",
         verbose_name=_("đơn vị tiếp nhận"),
     )
     current_unit = models.ForeignKey(
-        "units.Unit", models.PROTECT, related_name="handled_dossiers",
+        "units.Unit",
+        models.PROTECT,
+        related_name="handled_dossiers",
         verbose_name=_("đơn vị đang xử lý"),
     )
     procedure = models.ForeignKey(
         "procedures.Procedure", models.PROTECT, related_name="dossiers", verbose_name=_("thủ tục")
     )
     procedure_version = models.ForeignKey(
-        "procedures.ProcedureVersion", models.PROTECT, related_name="dossiers",
+        "procedures.ProcedureVersion",
+        models.PROTECT,
+        related_name="dossiers",
         verbose_name=_("phiên bản thủ tục"),
     )
     status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices, db_index=True)
@@ -56,7 +63,9 @@ class Dossier(models.Model):
     channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
 
     applicant_kind = models.CharField(
-        _("loại người nộp"), max_length=16, choices=ApplicantKind.choices,
+        _("loại người nộp"),
+        max_length=16,
+        choices=ApplicantKind.choices,
         default=ApplicantKind.INDIVIDUAL,
     )
     applicant_name = models.CharField(_("người nộp / tổ chức"), max_length=200)
@@ -66,40 +75,60 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     applicant_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-        related_name="own_dossiers", verbose_name=_("tài khoản công dân"),
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_dossiers",
+        verbose_name=_("tài khoản công dân"),
     )
     search_text = models.CharField(max_length=500, editable=False, db_index=True)
     form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
 
-    fee_total = models.DecimalField(_("tổng phí, lệ phí"), max_digits=14, decimal_places=0, default=0)
+    fee_total = models.DecimalField(
+        _("tổng phí, lệ phí"), max_digits=14, decimal_places=0, default=0
+    )
     is_paid = models.BooleanField(_("đã nộp phí"), default=False)
     paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
 
     submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
     received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("cán bộ tiếp nhận"),
     )
     due_at = models.DateTimeField(_("hạn trả kết quả"), null=True, blank=True, db_index=True)
-    apology_due_at = models.DateTimeField(_("ngày hẹn lại (văn bản xin lỗi)"), null=True, blank=True)
+    apology_due_at = models.DateTimeField(
+        _("ngày hẹn lại (văn bản xin lỗi)"), null=True, blank=True
+    )
     finished_at = models.DateTimeField(_("thời điểm kết thúc xử lý"), null=True, blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
 
     current_step = models.ForeignKey(
-        "DossierStep", models.SET_NULL, null=True, blank=True, related_name="+",
+        "DossierStep",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("bước hiện tại"),
     )
     supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
     supplement_items = models.JSONField(_("nội dung cần bổ sung"), default=list, blank=True)
     late_by_rule = models.BooleanField(
-        _("tính trễ hạn theo quy định"), default=False,
+        _("tính trễ hạn theo quy định"),
+        default=False,
         help_text=_("Yêu cầu bổ sung quá một lần (QĐ 766 §2.1)."),
     )
 
     delivery = models.CharField(
-        _("hình thức nhận kết quả"), max_length=10, choices=Delivery.choices, default=Delivery.COUNTER
+        _("hình thức nhận kết quả"),
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.COUNTER,
     )
     delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=300, blank=True)
     postal_tracking = models.CharField(_("mã vận đơn"), max_length=40, blank=True)
@@ -125,8 +154,15 @@ class Dossier(models.Model):
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(
-            " ".join([self.code, self.applicant_name, self.applicant_id_number,
-                      self.applicant_phone, self.applicant_tax_code])
+            " ".join(
+                [
+                    self.code,
+                    self.applicant_name,
+                    self.applicant_id_number,
+                    self.applicant_phone,
+                    self.applicant_tax_code,
+                ]
+            )
         )[:500]
 
 
@@ -164,15 +200,22 @@ class DossierStep(models.Model):
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="steps")
     index = models.PositiveSmallIntegerField(_("thứ tự bước"))
     name = models.CharField(_("tên bước"), max_length=200)
-    unit = models.ForeignKey("units.Unit", models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        "units.Unit", models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
     roles = models.JSONField(_("vai trò được xử lý"), default=list)
     actions = models.JSONField(_("thao tác được phép"), default=list)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="dossier_steps",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dossier_steps",
         verbose_name=_("cán bộ xử lý"),
     )
-    state = models.CharField(_("tình trạng"), max_length=12, choices=StepState.choices,
-                             default=StepState.OPEN)
+    state = models.CharField(
+        _("tình trạng"), max_length=12, choices=StepState.choices, default=StepState.OPEN
+    )
     started_at = models.DateTimeField(_("bắt đầu"))
     due_at = models.DateTimeField(_("hạn bước"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
@@ -198,7 +241,9 @@ class Consultation(models.Model):
     """One party asked for an opinion in a parallel consultation step (N of M must answer)."""
 
     step = models.ForeignKey(DossierStep, models.CASCADE, related_name="consultations")
-    unit = models.ForeignKey("units.Unit", models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        "units.Unit", models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -211,6 +256,9 @@ class Consultation(models.Model):
     class Meta:
         verbose_name = _("xin ý kiến")
         verbose_name_plural = _("xin ý kiến")
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({'đã trả lời' if self.answered_at else 'chờ trả lời'})"
 
 
 class PauseKind(models.TextChoices):
@@ -230,6 +278,9 @@ class DossierPause(models.Model):
     class Meta:
         ordering = ["started_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {timezone.localtime(self.started_at):%d/%m/%Y %H:%M}"
+
 
 class DossierEvent(models.Model):
     """Append-only history: who did what, when, from which state to which (Phiếu kiểm soát)."""
@@ -237,17 +288,29 @@ class DossierEvent(models.Model):
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="events")
     action = models.CharField(_("thao tác"), max_length=24, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("người thực hiện"),
     )
     on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("thay mặt"),
     )
     from_status = models.CharField(_("từ trạng thái"), max_length=24, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=24)
-    step = models.ForeignKey(DossierStep, models.SET_NULL, null=True, blank=True, related_name="events")
-    to_step = models.ForeignKey(DossierStep, models.SET_NULL, null=True, blank=True, related_name="+")
+    step = models.ForeignKey(
+        DossierStep, models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    to_step = models.ForeignKey(
+        DossierStep, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     unit = models.ForeignKey("units.Unit", models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(_("ghi chú"), blank=True)
     data = models.JSONField(default=dict, blank=True)
@@ -257,6 +320,9 @@ class DossierEvent(models.Model):
         verbose_name = _("nhật ký xử lý hồ sơ")
         verbose_name_plural = _("nhật ký xử lý hồ sơ")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.from_status or '—'} → {self.to_status}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -274,16 +340,23 @@ class DossierCodeCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="uniq_code_counter")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}: {self.last}"
+
 
 class Delegation(models.Model):
     """Officer *delegator*'s work may be done by *delegate* between two dates ("B thay A")."""
 
     delegator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="delegations_given",
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="delegations_given",
         verbose_name=_("người ủy quyền"),
     )
     delegate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="delegations_received",
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="delegations_received",
         verbose_name=_("người được ủy quyền"),
     )
     starts_on = models.DateField(_("từ ngày"))

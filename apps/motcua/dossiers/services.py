@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
@@ -140,8 +140,10 @@ def _auto_assignee(spec: StepSpec, unit: Unit):
     """Pick an officer by the step's rule: round robin or least loaded; manual picks nobody."""
     officers = _eligible_officers(spec, unit)
     if spec.assignment == "least_loaded":
+        # distinct: the membership join repeats an officer once per matching role.
         return (
-            officers.annotate(load=Count("dossier_steps", filter=Q(dossier_steps__state=StepState.OPEN)))
+            officers.annotate(load=Count("dossier_steps", distinct=True,
+                                         filter=Q(dossier_steps__state=StepState.OPEN)))
             .order_by("load", "pk")
             .first()
         )
@@ -150,7 +152,7 @@ def _auto_assignee(spec: StepSpec, unit: Unit):
         return officers.annotate(
             last=Max("dossier_steps__started_at",
                      filter=Q(dossier_steps__unit=unit, dossier_steps__name=spec.name))
-        ).order_by("last", "pk").first()
+        ).order_by(F("last").asc(nulls_first=True), "pk").first()
     return None
 
 
@@ -373,9 +375,10 @@ def dossier_accept(*, dossier, user, expected_version=None, assignee=None, note=
     def change(d, actor, moment):
         _begin_processing(d, moment, user, assignee)
 
-    d = _perform(dossier=dossier, action=Action.ACCEPT, user=user,
-                 expected_version=expected_version, note=note, change=change)
-    return _perform(dossier=d, action=Action.START, user=user, expected_version=None)
+    with transaction.atomic():  # never left half-accepted (received without being started)
+        d = _perform(dossier=dossier, action=Action.ACCEPT, user=user,
+                     expected_version=expected_version, note=note, change=change)
+        return _perform(dossier=d, action=Action.START, user=user, expected_version=None)
 
 
 def dossier_refuse_intake(*, dossier, user, reason: str, expected_version=None) -> Dossier:
@@ -439,8 +442,12 @@ def dossier_return_previous(*, dossier, user, reason: str, expected_version=None
     _require(reason, _("Cần ghi rõ lý do trả lại."))
 
     def change(d, actor, moment):
-        previous = (d.steps.filter(state=StepState.DONE, started_at__lte=d.current_step.started_at)
-                    .exclude(pk=d.current_step_id).order_by("-started_at", "-id").first())
+        # A step earlier in the workflow: after a return the first step is open again, and its
+        # earlier, done pass is not "the step before" it.
+        current = d.current_step
+        previous = (d.steps.filter(state=StepState.DONE, started_at__lte=current.started_at,
+                                   index__lt=current.index)
+                    .exclude(pk=current.pk).order_by("-started_at", "-id").first())
         if previous is None:
             raise DossierError(_("Đây là bước đầu tiên, không có bước trước để trả lại."))
         _close_step(d, moment, StepState.RETURNED)
@@ -541,36 +548,42 @@ def _resume(d: Dossier, moment: datetime) -> dict:
     old_due = d.due_at
     dossier_recompute_deadlines(dossier=d)
     d.paused_from = ""
-    return {"due_before": old_due.isoformat() if old_due else None,
-            "due_after": d.due_at.isoformat() if d.due_at else None}
+    return {"due_before": timezone.localtime(old_due).isoformat() if old_due else None,
+            "due_after": timezone.localtime(d.due_at).isoformat() if d.due_at else None}
 
 
 def dossier_request_supplement(*, dossier, user, items: list[str], note="",
                                expected_version=None, override: bool = False) -> Dossier:
     """Ask the citizen to supplement (form 02); the clock stops until they do.
 
-    At most once per dossier; a second request needs a unit leader's override and makes the
-    dossier count as late (QĐ 766 §2.1).
+    At most once per dossier while it is processed; a second request needs a unit leader's
+    override and makes the dossier count as late (QĐ 766 §2.1). Guidance at intake (an online
+    dossier not yet received, its clock not started) is not counted.
     """
     items = [i.strip() for i in items if i and i.strip()]
     if not items:
         raise DossierError(_("Cần liệt kê giấy tờ, nội dung phải bổ sung."))
 
     def change(d, actor, moment):
-        if d.supplement_count >= 1:
+        at_intake = d.status == Status.SUBMITTED
+        if d.supplement_count >= 1 and not at_intake:
             if not override:
                 raise DossierError(_("Hồ sơ đã được yêu cầu bổ sung một lần; lần tiếp theo cần "
                                      "lãnh đạo đơn vị đồng ý và sẽ bị tính là trễ hạn."))
             if Role.UNIT_LEADER not in user_roles_in_unit(user=user, unit=d.current_unit):
                 raise ActionForbidden(_("Chỉ lãnh đạo đơn vị được yêu cầu bổ sung lần thứ hai."))
             d.late_by_rule = True
-        d.supplement_count += 1
+        if not at_intake:  # guidance before reception is not a request of processing
+            d.supplement_count += 1
         d.supplement_items = items
         _pause(d, PauseKind.SUPPLEMENT, moment, "; ".join(items))
         return {"items": items, "count": d.supplement_count}
 
+    # The event note is what the applicant is e-mailed (effects.py): it must name the items.
+    listed = "; ".join(items)
+    text = f"{listed}. {note.strip()}" if (note or "").strip() else listed
     return _perform(dossier=dossier, action=Action.REQUEST_SUPPLEMENT, user=user,
-                    expected_version=expected_version, note=note, change=change)
+                    expected_version=expected_version, note=text, change=change)
 
 
 def dossier_supplement(*, dossier, user, files: dict | None = None, note="",

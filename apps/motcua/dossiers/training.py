@@ -37,17 +37,23 @@ def training_flag_error(*, dossier: Dossier, is_training: bool) -> str | None:
     A dossier closed as a training dossier stays one: clearing the flag would bring a dossier that
     was stopped without a decision into the statistics.
     """
-    if not is_training and dossier.is_training:
-        if dossier.events.filter(action=Action.CLOSE_TRAINING).exists():
-            return _("Hồ sơ đã được đóng như hồ sơ tập huấn, không thể bỏ đánh dấu tập huấn.")
+    closed_as_training = (
+        not is_training
+        and dossier.is_training
+        and dossier.events.filter(action=Action.CLOSE_TRAINING).exists()
+    )
+    if closed_as_training:
+        return _("Hồ sơ đã được đóng như hồ sơ tập huấn, không thể bỏ đánh dấu tập huấn.")
     return None
 
 
 def dossier_set_training(*, dossier: Dossier, user, is_training: bool) -> Dossier:
     """Set or clear the training flag and record who did it; return the dossier as saved."""
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update(of=("self",)).select_related("unit").get(
-            pk=dossier.pk
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=dossier.pk)
         )
         if not training_flag_allowed(user=user, dossier=locked):
             raise ActionForbidden(_("Chỉ quản trị hệ thống được đổi cờ hồ sơ tập huấn."))

@@ -52,8 +52,12 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.TRANSFER, {S.IN_PROGRESS}, SAME),
         _t(Action.ISSUE_RESULT, {S.IN_PROGRESS}, S.RESULT_READY),
         # Pauses: the clock stops (DESIGN §4).
-        _t(Action.REQUEST_SUPPLEMENT, {S.SUBMITTED, *_ACTIVE}, S.SUPPLEMENT_REQUESTED,
-           pauses_clock=True),
+        _t(
+            Action.REQUEST_SUPPLEMENT,
+            {S.SUBMITTED, *_ACTIVE},
+            S.SUPPLEMENT_REQUESTED,
+            pauses_clock=True,
+        ),
         _t(Action.SUPPLEMENT, {S.SUPPLEMENT_REQUESTED}, BACK, resumes_clock=True),
         _t(Action.SUSPEND, {S.IN_PROGRESS}, S.SUSPENDED, pauses_clock=True),
         _t(Action.RESUME, {S.SUSPENDED}, S.IN_PROGRESS, resumes_clock=True),
@@ -61,7 +65,9 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.REFUSE, _ACTIVE, S.REJECTED),
         _t(Action.STOP, {S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.SUSPENDED}, S.STOPPED),
         _t(Action.WITHDRAW, _OPEN_NOT_READY, S.WITHDRAWN),
-        _t(Action.APOLOGIZE, {S.RECEIVED, S.IN_PROGRESS, S.SUSPENDED, S.SUPPLEMENT_REQUESTED}, SAME),
+        _t(
+            Action.APOLOGIZE, {S.RECEIVED, S.IN_PROGRESS, S.SUSPENDED, S.SUPPLEMENT_REQUESTED}, SAME
+        ),
         _t(Action.RETURN_RESULT, {S.RESULT_READY}, S.RETURNED),
         _t(Action.CLOSE_TRAINING, _OPEN_NOT_READY | {S.RESULT_READY}, S.STOPPED),
     )

@@ -9,7 +9,9 @@ def sessions_clear_expired() -> int:
     deleted = 0
     while True:
         ids = list(
-            Session.objects.filter(expire_date__lt=timezone.now()).values_list("pk", flat=True)[:1000]
+            Session.objects.filter(expire_date__lt=timezone.now()).values_list("pk", flat=True)[
+                :1000
+            ]
         )
         if not ids:
             return deleted

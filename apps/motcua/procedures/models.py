@@ -51,14 +51,14 @@ class Sector(models.Model):
     def __str__(self):
         return self.name
 
-    def build_search_text(self) -> str:
-        return fold(f"{self.code} {self.name}")
-
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return fold(f"{self.code} {self.name}")
 
     def natural_key(self):
         return (self.code,)
@@ -139,14 +139,14 @@ class Procedure(models.Model):
     def __str__(self):
         return f"{self.national_code} — {self.name}"
 
-    def build_search_text(self) -> str:
-        return fold(f"{self.national_code} {self.name}")
-
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return fold(f"{self.national_code} {self.name}")
 
     def natural_key(self):
         return (self.national_code,)
@@ -253,5 +253,6 @@ class ProcedureVersion(models.Model):
         if not self._state.adding:
             raise ValueError("A procedure version is immutable; publish a new one instead.")
         super().save(*args, **kwargs)
+
 
 from motcua.procedures.workflow import WorkflowStep  # noqa: E402, F401  (registers the model and its snapshot part)

@@ -129,9 +129,6 @@ class Unit(models.Model):
     def __str__(self):
         return f"{self.name} ({self.agency_code})"
 
-    def build_search_text(self) -> str:
-        return fold(f"{self.agency_code} {self.name}")
-
     def save(self, *args, **kwargs):
         """Save and keep ``path``/``depth`` of this unit and its descendants correct (rule 1–3)."""
         self.search_text = self.build_search_text()
@@ -168,6 +165,9 @@ class Unit(models.Model):
                     ),
                     depth=F("depth") + (new_depth - old_depth),
                 )
+
+    def build_search_text(self) -> str:
+        return fold(f"{self.agency_code} {self.name}")
 
     def natural_key(self):
         return (self.agency_code,)

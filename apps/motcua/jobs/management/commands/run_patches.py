@@ -13,4 +13,6 @@ class Command(BaseCommand):
         ran = [r for r in results if r.ran]
         for r in ran:
             self.stdout.write(f"applied {r.name}: {r.output}".rstrip(": "))
-        self.stdout.write(f"run_patches: {len(ran)} applied, {len(results) - len(ran)} already applied")
+        self.stdout.write(
+            f"run_patches: {len(ran)} applied, {len(results) - len(ran)} already applied"
+        )
