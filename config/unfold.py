@@ -19,6 +19,14 @@ UNFOLD = {
         "show_all_applications": True,
         "navigation": [
             {
+                "title": _("Hồ sơ"),
+                "collapsible": True,
+                "items": [
+                    _item(_("Tất cả hồ sơ"), "folder_open", "admin:dossiers_dossier_changelist"),
+                    _item(_("Ủy quyền xử lý"), "swap_horiz", "admin:dossiers_delegation_changelist"),
+                ],
+            },
+            {
                 "title": _("Đơn vị và phân quyền"),
                 "collapsible": True,
                 "items": [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("django-rq/", include("django_rq.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("desk/", include("motcua.desk.urls")),
+    path("print/", include("motcua.printing.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "motcua.units",
     "motcua.procedures",
     "motcua.dossiers",
+    "motcua.printing",
     "motcua.desk",
     "motcua.jobs",
 ]

@@ -42,23 +42,35 @@ def receive(world, applicant, documents, moment, **kwargs):
     kwargs.setdefault("procedure", world.procedure)
     kwargs.setdefault("unit", world.units.d)
     kwargs.setdefault("user", world.users.reception)
-    return act(moment, services.dossier_receive, applicant=applicant, documents=documents,
-               **kwargs)
+    return act(moment, services.dossier_receive, applicant=applicant, documents=documents, **kwargs)
 
 
 def submit(world, applicant, moment, **kwargs):
     """Submit a GPXD dossier online to Hồng Bàng as the citizen at *moment*."""
-    return act(moment, services.dossier_submit_online, procedure=world.procedure,
-               unit=world.units.d, applicant=applicant, user=world.users.citizen, **kwargs)
+    return act(
+        moment,
+        services.dossier_submit_online,
+        procedure=world.procedure,
+        unit=world.units.d,
+        applicant=applicant,
+        user=world.users.citizen,
+        **kwargs,
+    )
 
 
 def to_leader_step(world, dossier, *, forward_at, answer_at, second_forward_at):
     """Take a dossier from step 1 to the leader's step 3 (spec1 → spec2, the sxd answers)."""
     u = world.users
-    dossier = act(forward_at, services.dossier_forward, dossier=dossier, user=u.spec1,
-                  assignee=u.spec2)
-    dossier = act(answer_at, services.consultation_answer, dossier=dossier, user=u.sxd_spec,
-                  answer="Thống nhất.")
+    dossier = act(
+        forward_at, services.dossier_forward, dossier=dossier, user=u.spec1, assignee=u.spec2
+    )
+    dossier = act(
+        answer_at,
+        services.consultation_answer,
+        dossier=dossier,
+        user=u.sxd_spec,
+        answer="Thống nhất.",
+    )
     return act(second_forward_at, services.dossier_forward, dossier=dossier, user=u.spec2)
 
 
@@ -84,10 +96,15 @@ def state(dossier):
 def make_procedure(world, code, name, steps, *, amount=10, units=None):
     """Create and publish a procedure whose steps are ``(name, roles, days, options)``."""
     procedure = Procedure.objects.create(
-        national_code=code, name=name, sector=world.procedure.sector,
-        level=world.levels["district"], legal_basis="Luật Xây dựng 2014",
-        processing_amount=Decimal(amount), processing_unit="working_days",
-        online_level="partial", result_type="Văn bản",
+        national_code=code,
+        name=name,
+        sector=world.procedure.sector,
+        level=world.levels["district"],
+        legal_basis="Luật Xây dựng 2014",
+        processing_amount=Decimal(amount),
+        processing_unit="working_days",
+        online_level="partial",
+        result_type="Văn bản",
     )
     procedure.units.set(units or [world.units.d])
     for order, (step_name, roles, days, options) in enumerate(steps, start=1):
@@ -111,8 +128,13 @@ def test_online_submission_waits_for_intake_and_the_clock_starts_at_acceptance(w
     assert dossier.current_step is None
 
     # when: the counter accepts it on Mon 10/3 08:00
-    dossier = act(at(2025, 3, 10, 8, 0), services.dossier_accept, dossier=dossier,
-                  user=u.reception, expected_version=dossier.version)
+    dossier = act(
+        at(2025, 3, 10, 8, 0),
+        services.dossier_accept,
+        dossier=dossier,
+        user=u.reception,
+        expected_version=dossier.version,
+    )
 
     # then: the clock starts at acceptance, not at submission
     assert dossier.status == Status.IN_PROGRESS
@@ -140,21 +162,35 @@ def test_refusal_at_intake_needs_a_reason_ends_the_dossier_and_tells_the_applica
     before = state(dossier)
 
     with pytest.raises(DossierError, match="lý do"):
-        act(at(2025, 3, 3, 10, 0), services.dossier_refuse_intake, dossier=dossier,
-            user=u.reception, reason="   ")
+        act(
+            at(2025, 3, 3, 10, 0),
+            services.dossier_refuse_intake,
+            dossier=dossier,
+            user=u.reception,
+            reason="   ",
+        )
     assert state(dossier) == before
 
     reason = "Thủ tục không thuộc thẩm quyền của quận; đề nghị nộp tại Sở Xây dựng."
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = act(at(2025, 3, 3, 10, 0), services.dossier_refuse_intake, dossier=dossier,
-                      user=u.reception, reason=reason)
+        dossier = act(
+            at(2025, 3, 3, 10, 0),
+            services.dossier_refuse_intake,
+            dossier=dossier,
+            user=u.reception,
+            reason=reason,
+        )
 
     assert dossier.status == Status.REJECTED
     assert dossier.finished_at == at(2025, 3, 3, 10, 0)
     assert dossier.received_at is None and dossier.due_at is None
     event = dossier.events.last()
     assert (event.action, event.from_status, event.to_status, event.note) == (
-        Action.REFUSE_INTAKE, Status.SUBMITTED, Status.REJECTED, reason)
+        Action.REFUSE_INTAKE,
+        Status.SUBMITTED,
+        Status.REJECTED,
+        reason,
+    )
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["binh@example.vn"]
     assert reason in mailoutbox[0].body
@@ -165,15 +201,21 @@ def test_supplement_requested_at_intake_returns_the_dossier_to_submitted(world, 
     dossier = submit(world, applicant, at(2025, 3, 3, 9, 0))
 
     # when: the counter asks for a missing drawing before accepting (Mon 3/3 10:00) …
-    dossier = act(at(2025, 3, 3, 10, 0), services.dossier_request_supplement, dossier=dossier,
-                  user=u.reception, items=["Bản vẽ mặt bằng tầng 1"],
-                  expected_version=dossier.version)
+    dossier = act(
+        at(2025, 3, 3, 10, 0),
+        services.dossier_request_supplement,
+        dossier=dossier,
+        user=u.reception,
+        items=["Bản vẽ mặt bằng tầng 1"],
+        expected_version=dossier.version,
+    )
     assert dossier.status == Status.SUPPLEMENT_REQUESTED
     assert dossier.paused_from == Status.SUBMITTED
     assert dossier.pauses.get().ended_at is None
     # … and the citizen supplements online on Wed 5/3 14:00
-    dossier = act(at(2025, 3, 5, 14, 0), services.dossier_supplement, dossier=dossier,
-                  user=u.citizen)
+    dossier = act(
+        at(2025, 3, 5, 14, 0), services.dossier_supplement, dossier=dossier, user=u.citizen
+    )
 
     # then: back to intake, no clock running yet
     assert dossier.status == Status.SUBMITTED
@@ -182,16 +224,20 @@ def test_supplement_requested_at_intake_returns_the_dossier_to_submitted(world, 
     assert dossier.received_at is None and dossier.due_at is None
 
     # when: accepted on Thu 6/3 09:00; the intake wait lies before receipt and moves nothing
-    dossier = act(at(2025, 3, 6, 9, 0), services.dossier_accept, dossier=dossier,
-                  user=u.reception)
+    dossier = act(at(2025, 3, 6, 9, 0), services.dossier_accept, dossier=dossier, user=u.reception)
     # 15 working days after Thu 6/3: 7 | 10–14 | 17–21 | 24 25 26 27 → Thu 27/3 17:00
     assert dossier.due_at == at(2025, 3, 27, 17, 0)
 
     # then: intake guidance is not the one supplement request allowed during processing
     # (QĐ 766 §2.1 counts requests made while the dossier is being processed)
     assert dossier.supplement_count == 0
-    dossier = act(at(2025, 3, 7, 9, 0), services.dossier_request_supplement, dossier=dossier,
-                  user=u.spec1, items=["Bản vẽ mặt cắt"])
+    dossier = act(
+        at(2025, 3, 7, 9, 0),
+        services.dossier_request_supplement,
+        dossier=dossier,
+        user=u.spec1,
+        items=["Bản vẽ mặt cắt"],
+    )
     assert dossier.status == Status.SUPPLEMENT_REQUESTED
     assert dossier.supplement_count == 1 and not dossier.late_by_rule
 
@@ -205,17 +251,32 @@ def test_return_to_the_previous_step_goes_back_to_the_officer_who_handled_it(
     u = world.users
     dossier = receive(world, applicant, documents, at(2025, 3, 3, 9, 0))
     first = dossier.current_step
-    dossier = act(at(2025, 3, 4, 9, 0), services.dossier_forward, dossier=dossier, user=u.spec1,
-                  assignee=u.spec2)
+    dossier = act(
+        at(2025, 3, 4, 9, 0),
+        services.dossier_forward,
+        dossier=dossier,
+        user=u.spec1,
+        assignee=u.spec2,
+    )
     second = dossier.current_step
 
     with pytest.raises(DossierError, match="lý do"):
-        act(at(2025, 3, 5, 9, 0), services.dossier_return_previous, dossier=dossier,
-            user=u.spec2, reason="")
+        act(
+            at(2025, 3, 5, 9, 0),
+            services.dossier_return_previous,
+            dossier=dossier,
+            user=u.spec2,
+            reason="",
+        )
 
     # when: the consultation officer sends it back on Wed 5/3 09:00
-    dossier = act(at(2025, 3, 5, 9, 0), services.dossier_return_previous, dossier=dossier,
-                  user=u.spec2, reason="Thiếu đánh giá chỉ giới xây dựng.")
+    dossier = act(
+        at(2025, 3, 5, 9, 0),
+        services.dossier_return_previous,
+        dossier=dossier,
+        user=u.spec2,
+        reason="Thiếu đánh giá chỉ giới xây dựng.",
+    )
 
     # then: a new pass of step 1, for spec1 who handled it (round robin would now pick spec2,
     # who never had this step), with a fresh step deadline
@@ -231,13 +292,22 @@ def test_return_to_the_previous_step_goes_back_to_the_officer_who_handled_it(
     assert dossier.due_at == at(2025, 3, 24, 17, 0)  # the dossier's deadline does not move
     event = dossier.events.last()
     assert (event.action, event.step_id, event.to_step_id, event.note) == (
-        Action.RETURN_PREVIOUS, second.pk, again.pk, "Thiếu đánh giá chỉ giới xây dựng.")
+        Action.RETURN_PREVIOUS,
+        second.pk,
+        again.pk,
+        "Thiếu đánh giá chỉ giới xây dựng.",
+    )
 
     # then: back at the first step there is no step before it to return to
     before = state(dossier)
     with pytest.raises(DossierError, match="bước đầu tiên"):
-        act(at(2025, 3, 6, 9, 0), services.dossier_return_previous, dossier=dossier,
-            user=u.spec1, reason="Thử trả lại.")
+        act(
+            at(2025, 3, 6, 9, 0),
+            services.dossier_return_previous,
+            dossier=dossier,
+            user=u.spec1,
+            reason="Thử trả lại.",
+        )
     assert state(dossier) == before
 
 
@@ -247,13 +317,24 @@ def test_transfer_to_another_unit_continues_the_next_steps_there(world, applican
     first = dossier.current_step
 
     with pytest.raises(DossierError, match="chính đơn vị"):
-        act(at(2025, 3, 4, 9, 0), services.dossier_transfer, dossier=dossier, user=u.spec1,
-            to_unit=units.d)
+        act(
+            at(2025, 3, 4, 9, 0),
+            services.dossier_transfer,
+            dossier=dossier,
+            user=u.spec1,
+            to_unit=units.d,
+        )
 
     # when: Hồng Bàng transfers it to Lê Chân on Tue 4/3 09:00
-    dossier = act(at(2025, 3, 4, 9, 0), services.dossier_transfer, dossier=dossier,
-                  user=u.spec1, to_unit=units.d2, assignee=u.other_spec,
-                  note="Thửa đất thuộc địa bàn quận Lê Chân.")
+    dossier = act(
+        at(2025, 3, 4, 9, 0),
+        services.dossier_transfer,
+        dossier=dossier,
+        user=u.spec1,
+        to_unit=units.d2,
+        assignee=u.other_spec,
+        note="Thửa đất thuộc địa bàn quận Lê Chân.",
+    )
 
     # then: the receiving unit stays, the handling unit changes, step 2 starts at Lê Chân
     assert (dossier.unit, dossier.current_unit) == (units.d, units.d2)
@@ -267,16 +348,30 @@ def test_transfer_to_another_unit_continues_the_next_steps_there(world, applican
     assert dossier.due_at == at(2025, 3, 24, 17, 0)
     event = dossier.events.last()
     assert (event.action, event.unit, event.data) == (
-        Action.TRANSFER, units.d2, {"from_unit": D_CODE, "to_unit": "000.00.32.H27"})
+        Action.TRANSFER,
+        units.d2,
+        {"from_unit": D_CODE, "to_unit": "000.00.32.H27"},
+    )
 
     # then: Hồng Bàng's officers no longer act on it; Lê Chân's do
     with pytest.raises(ActionForbidden):
-        act(at(2025, 3, 5, 9, 0), services.dossier_suspend, dossier=dossier, user=u.spec1,
-            reason="Chờ ý kiến.")
-    dossier = act(at(2025, 3, 5, 9, 0), services.consultation_answer, dossier=dossier,
-                  user=u.sxd_spec, answer="Thống nhất.")
-    dossier = act(at(2025, 3, 5, 10, 0), services.dossier_forward, dossier=dossier,
-                  user=u.other_spec)
+        act(
+            at(2025, 3, 5, 9, 0),
+            services.dossier_suspend,
+            dossier=dossier,
+            user=u.spec1,
+            reason="Chờ ý kiến.",
+        )
+    dossier = act(
+        at(2025, 3, 5, 9, 0),
+        services.consultation_answer,
+        dossier=dossier,
+        user=u.sxd_spec,
+        answer="Thống nhất.",
+    )
+    dossier = act(
+        at(2025, 3, 5, 10, 0), services.dossier_forward, dossier=dossier, user=u.other_spec
+    )
     assert (dossier.current_step.index, dossier.current_step.unit) == (2, units.d2)
 
 
@@ -288,10 +383,20 @@ def test_suspend_and_resume_move_due_moments_by_the_paused_office_time(world, ap
     assert dossier.current_step.due_at == at(2025, 3, 13, 17, 0)
 
     with pytest.raises(DossierError, match="lý do"):
-        act(at(2025, 3, 4, 15, 0), services.dossier_suspend, dossier=dossier, user=u.spec1,
-            reason=" ")
-    dossier = act(at(2025, 3, 4, 15, 0), services.dossier_suspend, dossier=dossier,
-                  user=u.spec1, reason="Chờ cơ quan thuế xác định nghĩa vụ tài chính.")
+        act(
+            at(2025, 3, 4, 15, 0),
+            services.dossier_suspend,
+            dossier=dossier,
+            user=u.spec1,
+            reason=" ",
+        )
+    dossier = act(
+        at(2025, 3, 4, 15, 0),
+        services.dossier_suspend,
+        dossier=dossier,
+        user=u.spec1,
+        reason="Chờ cơ quan thuế xác định nghĩa vụ tài chính.",
+    )
     assert dossier.status == Status.SUSPENDED and dossier.paused_from == Status.IN_PROGRESS
     assert dossier.due_at == at(2025, 3, 24, 17, 0)  # nothing moves while paused
 
@@ -306,22 +411,40 @@ def test_suspend_and_resume_move_due_moments_by_the_paused_office_time(world, ap
     assert dossier.current_step.due_at == at(2025, 3, 17, 13, 30)
     pause = DossierPause.objects.get(dossier=dossier)
     assert (pause.kind, pause.started_at, pause.ended_at) == (
-        "suspend", at(2025, 3, 4, 15, 0), at(2025, 3, 6, 10, 0))
+        "suspend",
+        at(2025, 3, 4, 15, 0),
+        at(2025, 3, 6, 10, 0),
+    )
     event = dossier.events.last()
     assert (event.action, event.from_status, event.to_status) == (
-        Action.RESUME, Status.SUSPENDED, Status.IN_PROGRESS)
-    assert event.data == {"due_before": at(2025, 3, 24, 17, 0).isoformat(),
-                          "due_after": at(2025, 3, 26, 13, 30).isoformat()}
+        Action.RESUME,
+        Status.SUSPENDED,
+        Status.IN_PROGRESS,
+    )
+    assert event.data == {
+        "due_before": at(2025, 3, 24, 17, 0).isoformat(),
+        "due_after": at(2025, 3, 26, 13, 30).isoformat(),
+    }
 
 
 def _pause_for(kind, world, dossier):
     u = world.users
     if kind == "suspend":
-        return act(at(2025, 3, 4, 10, 0), services.dossier_suspend, dossier=dossier,
-                   user=u.spec1, reason="Chờ cơ quan thuế.")
+        return act(
+            at(2025, 3, 4, 10, 0),
+            services.dossier_suspend,
+            dossier=dossier,
+            user=u.spec1,
+            reason="Chờ cơ quan thuế.",
+        )
     if kind == "supplement":
-        return act(at(2025, 3, 4, 10, 0), services.dossier_request_supplement, dossier=dossier,
-                   user=u.spec1, items=["Bản vẽ mặt đứng"])
+        return act(
+            at(2025, 3, 4, 10, 0),
+            services.dossier_request_supplement,
+            dossier=dossier,
+            user=u.spec1,
+            items=["Bản vẽ mặt đứng"],
+        )
     return dossier
 
 
@@ -339,8 +462,9 @@ def test_endings_set_finished_at_and_close_the_open_step_and_pause(
 ):
     u = world.users
     # given: the applicant has a citizen account; received Mon 3/3 09:00 (due Mon 24/3 17:00)
-    dossier = receive(world, {**applicant, "applicant_user": u.citizen}, documents,
-                      at(2025, 3, 3, 9, 0))
+    dossier = receive(
+        world, {**applicant, "applicant_user": u.citizen}, documents, at(2025, 3, 3, 9, 0)
+    )
     step = dossier.current_step
     dossier = _pause_for(paused_by, world, dossier)
     before = state(dossier)
@@ -349,8 +473,13 @@ def test_endings_set_finished_at_and_close_the_open_step_and_pause(
         act(at(2025, 3, 5, 10, 0), ending, dossier=dossier, user=getattr(u, actor), reason="")
     assert state(dossier) == before
 
-    dossier = act(at(2025, 3, 5, 10, 0), ending, dossier=dossier, user=getattr(u, actor),
-                  reason="Lý do được ghi rõ.")
+    dossier = act(
+        at(2025, 3, 5, 10, 0),
+        ending,
+        dossier=dossier,
+        user=getattr(u, actor),
+        reason="Lý do được ghi rõ.",
+    )
 
     assert dossier.status == target
     assert dossier.finished_at == at(2025, 3, 5, 10, 0)
@@ -362,7 +491,10 @@ def test_endings_set_finished_at_and_close_the_open_step_and_pause(
         assert dossier.pauses.get().ended_at == at(2025, 3, 5, 10, 0)
     event = dossier.events.last()
     assert (event.from_status, event.to_status, event.note) == (
-        before["status"], target, "Lý do được ghi rõ.")
+        before["status"],
+        target,
+        "Lý do được ghi rõ.",
+    )
 
 
 def test_apology_keeps_due_at_and_records_a_later_date(world, applicant, documents):
@@ -371,22 +503,42 @@ def test_apology_keeps_due_at_and_records_a_later_date(world, applicant, documen
     before = state(dossier)
 
     with pytest.raises(DossierError, match="phải sau"):
-        act(at(2025, 3, 20, 10, 0), services.dossier_apologize, dossier=dossier, user=u.spec1,
-            new_due_at=at(2025, 3, 24, 17, 0), reason="Chờ kết quả đo đạc.")
+        act(
+            at(2025, 3, 20, 10, 0),
+            services.dossier_apologize,
+            dossier=dossier,
+            user=u.spec1,
+            new_due_at=at(2025, 3, 24, 17, 0),
+            reason="Chờ kết quả đo đạc.",
+        )
     with pytest.raises(DossierError, match="lý do"):
-        act(at(2025, 3, 20, 10, 0), services.dossier_apologize, dossier=dossier, user=u.spec1,
-            new_due_at=at(2025, 3, 28, 17, 0), reason="")
+        act(
+            at(2025, 3, 20, 10, 0),
+            services.dossier_apologize,
+            dossier=dossier,
+            user=u.spec1,
+            new_due_at=at(2025, 3, 28, 17, 0),
+            reason="",
+        )
     assert state(dossier) == before
 
-    dossier = act(at(2025, 3, 20, 10, 0), services.dossier_apologize, dossier=dossier,
-                  user=u.spec1, new_due_at=at(2025, 3, 28, 17, 0), reason="Chờ kết quả đo đạc.")
+    dossier = act(
+        at(2025, 3, 20, 10, 0),
+        services.dossier_apologize,
+        dossier=dossier,
+        user=u.spec1,
+        new_due_at=at(2025, 3, 28, 17, 0),
+        reason="Chờ kết quả đo đạc.",
+    )
 
     assert dossier.due_at == at(2025, 3, 24, 17, 0)  # unchanged for QĐ 766 §2.1
     assert dossier.apology_due_at == at(2025, 3, 28, 17, 0)
     assert dossier.status == Status.IN_PROGRESS
     event = dossier.events.last()
     assert (event.action, event.data) == (
-        Action.APOLOGIZE, {"new_due_at": at(2025, 3, 28, 17, 0).isoformat()})
+        Action.APOLOGIZE,
+        {"new_due_at": at(2025, 3, 28, 17, 0).isoformat()},
+    )
 
 
 def test_second_supplement_request_needs_the_leaders_override_and_counts_late(
@@ -394,38 +546,102 @@ def test_second_supplement_request_needs_the_leaders_override_and_counts_late(
 ):
     u = world.users
     dossier = receive(world, applicant, documents, at(2025, 3, 3, 9, 0))
-    dossier = act(at(2025, 3, 4, 9, 0), services.dossier_request_supplement, dossier=dossier,
-                  user=u.spec1, items=["Bản vẽ mặt bằng"])
-    dossier = act(at(2025, 3, 5, 9, 0), services.dossier_supplement, dossier=dossier,
-                  user=u.reception)
+    dossier = act(
+        at(2025, 3, 4, 9, 0),
+        services.dossier_request_supplement,
+        dossier=dossier,
+        user=u.spec1,
+        items=["Bản vẽ mặt bằng"],
+    )
+    dossier = act(
+        at(2025, 3, 5, 9, 0), services.dossier_supplement, dossier=dossier, user=u.reception
+    )
     assert dossier.supplement_count == 1 and not dossier.late_by_rule
     before = state(dossier)
 
     # when: the specialist asks a second time, with or without claiming an override
     with pytest.raises(DossierError, match="một lần"):
-        act(at(2025, 3, 6, 9, 0), services.dossier_request_supplement, dossier=dossier,
-            user=u.spec1, items=["Bản vẽ mặt cắt"])
+        act(
+            at(2025, 3, 6, 9, 0),
+            services.dossier_request_supplement,
+            dossier=dossier,
+            user=u.spec1,
+            items=["Bản vẽ mặt cắt"],
+        )
     with pytest.raises(ActionForbidden, match="lãnh đạo"):
-        act(at(2025, 3, 6, 9, 0), services.dossier_request_supplement, dossier=dossier,
-            user=u.spec1, items=["Bản vẽ mặt cắt"], override=True)
+        act(
+            at(2025, 3, 6, 9, 0),
+            services.dossier_request_supplement,
+            dossier=dossier,
+            user=u.spec1,
+            items=["Bản vẽ mặt cắt"],
+            override=True,
+        )
     assert state(dossier) == before
 
     # when: at the leader's step, the leader asks without, then with the override
-    dossier = to_leader_step(world, dossier, forward_at=at(2025, 3, 6, 9, 0),
-                             answer_at=at(2025, 3, 6, 10, 0),
-                             second_forward_at=at(2025, 3, 6, 11, 0))
+    dossier = to_leader_step(
+        world,
+        dossier,
+        forward_at=at(2025, 3, 6, 9, 0),
+        answer_at=at(2025, 3, 6, 10, 0),
+        second_forward_at=at(2025, 3, 6, 11, 0),
+    )
     before = state(dossier)
     with pytest.raises(DossierError, match="một lần"):
-        act(at(2025, 3, 7, 9, 0), services.dossier_request_supplement, dossier=dossier,
-            user=u.leader, items=["Bản vẽ mặt cắt"])
+        act(
+            at(2025, 3, 7, 9, 0),
+            services.dossier_request_supplement,
+            dossier=dossier,
+            user=u.leader,
+            items=["Bản vẽ mặt cắt"],
+        )
     assert state(dossier) == before
-    dossier = act(at(2025, 3, 7, 9, 0), services.dossier_request_supplement, dossier=dossier,
-                  user=u.leader, items=["Bản vẽ mặt cắt"], override=True)
+    dossier = act(
+        at(2025, 3, 7, 9, 0),
+        services.dossier_request_supplement,
+        dossier=dossier,
+        user=u.leader,
+        items=["Bản vẽ mặt cắt"],
+        override=True,
+    )
 
     # then: allowed, and the dossier counts as late whatever its end (QĐ 766 §2.1)
     assert dossier.status == Status.SUPPLEMENT_REQUESTED
     assert dossier.supplement_count == 2 and dossier.late_by_rule
     assert dossier.events.last().data == {"items": ["Bản vẽ mặt cắt"], "count": 2}
+
+
+def test_closing_old_training_dossiers_stops_them_and_ends_their_open_work(
+    world, applicant, documents
+):
+    u = world.users
+    # given: a training dossier waiting for a supplement since Tue 4/3, and a recent one
+    old = receive(world, applicant, documents, at(2025, 3, 3, 9, 0), is_training=True)
+    old = act(
+        at(2025, 3, 4, 9, 0),
+        services.dossier_request_supplement,
+        dossier=old,
+        user=old.current_step.assignee,
+        items=["Bản vẽ"],
+    )
+    recent = receive(world, applicant, documents, at(2025, 3, 20, 9, 0), is_training=True)
+    real = receive(world, applicant, documents, at(2025, 3, 3, 9, 0))
+
+    # when: an administrator closes those received more than 30 days ago, on Thu 10/4
+    closed = act(at(2025, 4, 10, 9, 0), services.dossiers_close_training, user=u.admin)
+
+    # then: only the old training dossier, its step and pause ended then
+    assert closed == 1
+    old.refresh_from_db()
+    assert (old.status, old.finished_at) == (Status.STOPPED, at(2025, 4, 10, 9, 0))
+    assert old.steps.get().state == StepState.DONE
+    assert old.pauses.get().ended_at == at(2025, 4, 10, 9, 0)
+    event = old.events.last()
+    assert (event.action, event.actor, event.data) == (Action.CLOSE_TRAINING, u.admin, {})
+    recent.refresh_from_db()
+    real.refresh_from_db()
+    assert recent.status == real.status == Status.IN_PROGRESS
 
 
 # --------------------------------------------------------------------------- routing
@@ -435,14 +651,34 @@ def test_second_supplement_request_needs_the_leaders_override_and_counts_late(
 def conditional(world):
     """Area above 500 m² goes to the Sở Xây dựng before the leader signs."""
     specialist, leader = [Role.SPECIALIST], [Role.UNIT_LEADER]
-    return make_procedure(world, "1.009995", "Cấp giấy phép xây dựng (theo diện tích)", [
-        ("Thẩm định hồ sơ", specialist, 2, {"actions": ["forward"], "assignment": "round_robin"}),
-        ("Sở Xây dựng thẩm định", specialist, 3, {
-            "actions": ["forward"], "assignment": "round_robin", "unit_mode": "fixed",
-            "unit": world.units.sxd, "condition_field": "area", "condition_op": ">",
-            "condition_value": "500"}),
-        ("Lãnh đạo ký", leader, 1, {"actions": ["issue_result"]}),
-    ])
+    return make_procedure(
+        world,
+        "1.009995",
+        "Cấp giấy phép xây dựng (theo diện tích)",
+        [
+            (
+                "Thẩm định hồ sơ",
+                specialist,
+                2,
+                {"actions": ["forward"], "assignment": "round_robin"},
+            ),
+            (
+                "Sở Xây dựng thẩm định",
+                specialist,
+                3,
+                {
+                    "actions": ["forward"],
+                    "assignment": "round_robin",
+                    "unit_mode": "fixed",
+                    "unit": world.units.sxd,
+                    "condition_field": "area",
+                    "condition_op": ">",
+                    "condition_value": "500",
+                },
+            ),
+            ("Lãnh đạo ký", leader, 1, {"actions": ["issue_result"]}),
+        ],
+    )
 
 
 @pytest.mark.parametrize(
@@ -458,10 +694,12 @@ def conditional(world):
 def test_conditional_step_is_taken_or_skipped_by_form_data(
     world, applicant, conditional, form_data, expected
 ):
-    dossier = receive(world, applicant, [], at(2025, 3, 3, 9, 0), procedure=conditional,
-                      form_data=form_data)
-    dossier = act(at(2025, 3, 4, 9, 0), services.dossier_forward, dossier=dossier,
-                  user=world.users.spec1)
+    dossier = receive(
+        world, applicant, [], at(2025, 3, 3, 9, 0), procedure=conditional, form_data=form_data
+    )
+    dossier = act(
+        at(2025, 3, 4, 9, 0), services.dossier_forward, dossier=dossier, user=world.users.spec1
+    )
     index, name, unit = expected
     step = dossier.current_step
     assert (step.index, step.name, step.unit) == (index, name, getattr(world.units, unit))
@@ -473,42 +711,81 @@ def test_conditional_step_is_taken_or_skipped_by_form_data(
 def test_step_units_resolve_relative_to_the_receiving_unit(world, applicant):
     u, units = world.users, world.units
     # given: a ward under Hồng Bàng with its own counter and specialist
-    ward = make_unit("000.31.01.H27", "Ủy ban nhân dân phường Hoàng Văn Thụ",
-                     world.levels["commune"], units.d)
+    ward = make_unit(
+        "000.31.01.H27", "Ủy ban nhân dân phường Hoàng Văn Thụ", world.levels["commune"], units.d
+    )
     ward_reception, ward_spec = make_user("motcua.phuong"), make_user("chuyenvien.phuong")
     make_membership(ward_reception, ward, Role.RECEPTION_OFFICER)
     make_membership(ward_spec, ward, Role.SPECIALIST)
     rr = {"actions": ["forward"], "assignment": "round_robin"}
-    procedure = make_procedure(world, "1.000001", "Thủ tục liên cấp", [
-        ("Phường thẩm tra", [Role.SPECIALIST], 1, rr),
-        ("Quận thẩm định", [Role.SPECIALIST], 1, {**rr, "unit_mode": "parent"}),
-        ("Thành phố phê duyệt", [Role.UNIT_LEADER], 1,
-         {**rr, "unit_mode": "level", "level": world.levels["province"]}),
-        ("Sở Xây dựng cho ý kiến", [Role.SPECIALIST], 1,
-         {"actions": ["issue_result"], "assignment": "round_robin", "unit_mode": "fixed",
-          "unit": units.sxd}),
-    ], units=[ward])
+    procedure = make_procedure(
+        world,
+        "1.000001",
+        "Thủ tục liên cấp",
+        [
+            ("Phường thẩm tra", [Role.SPECIALIST], 1, rr),
+            ("Quận thẩm định", [Role.SPECIALIST], 1, {**rr, "unit_mode": "parent"}),
+            (
+                "Thành phố phê duyệt",
+                [Role.UNIT_LEADER],
+                1,
+                {**rr, "unit_mode": "level", "level": world.levels["province"]},
+            ),
+            (
+                "Sở Xây dựng cho ý kiến",
+                [Role.SPECIALIST],
+                1,
+                {
+                    "actions": ["issue_result"],
+                    "assignment": "round_robin",
+                    "unit_mode": "fixed",
+                    "unit": units.sxd,
+                },
+            ),
+        ],
+        units=[ward],
+    )
 
-    dossier = receive(world, applicant, [], at(2025, 3, 3, 9, 0), procedure=procedure,
-                      unit=ward, user=ward_reception)
+    dossier = receive(
+        world,
+        applicant,
+        [],
+        at(2025, 3, 3, 9, 0),
+        procedure=procedure,
+        unit=ward,
+        user=ward_reception,
+    )
     seen = [(dossier.current_step.unit, dossier.current_step.assignee)]
     for officer, day in ((ward_spec, 4), (u.spec1, 5), (u.city_leader, 6)):
-        dossier = act(at(2025, 3, day, 9, 0), services.dossier_forward, dossier=dossier,
-                      user=officer)
+        dossier = act(
+            at(2025, 3, day, 9, 0), services.dossier_forward, dossier=dossier, user=officer
+        )
         seen.append((dossier.current_step.unit, dossier.current_step.assignee))
 
     assert seen == [
-        (ward, ward_spec),            # receiving: the ward itself
-        (units.d, u.spec1),           # parent: the district
-        (units.p, u.city_leader),     # level "province": nearest ancestor of that level
-        (units.sxd, u.sxd_spec),      # fixed: the department
+        (ward, ward_spec),  # receiving: the ward itself
+        (units.d, u.spec1),  # parent: the district
+        (units.p, u.city_leader),  # level "province": nearest ancestor of that level
+        (units.sxd, u.sxd_spec),  # fixed: the department
     ]
 
 
 def test_step_unit_errors_name_the_missing_unit(world):
-    spec = StepSpec(index=0, name="Cấp trên", unit_mode="parent", unit="", level="", roles=(),
-                    amount=Decimal(1), time_unit="working_days", actions=(), condition=None,
-                    assignment="manual", consult_units=(), required_answers=0)
+    spec = StepSpec(
+        index=0,
+        name="Cấp trên",
+        unit_mode="parent",
+        unit="",
+        level="",
+        roles=(),
+        amount=Decimal(1),
+        time_unit="working_days",
+        actions=(),
+        condition=None,
+        assignment="manual",
+        consult_units=(),
+        required_answers=0,
+    )
     with pytest.raises(WorkflowError, match="không có đơn vị cấp trên"):
         step_unit(spec, world.units.p)
     fixed = StepSpec(**{**spec.__dict__, "unit_mode": "fixed", "unit": "000.99.99.H27"})
@@ -544,14 +821,25 @@ def test_round_robin_on_one_moment_still_alternates(world, applicant, documents)
 
 @pytest.fixture
 def least_loaded(world):
-    return make_procedure(world, "1.000002", "Thủ tục phân công theo khối lượng", [
-        ("Xử lý", [Role.SPECIALIST, Role.SUPERVISOR], 2,
-         {"actions": ["forward"], "assignment": "least_loaded"}),
-    ], amount=2)
+    return make_procedure(
+        world,
+        "1.000002",
+        "Thủ tục phân công theo khối lượng",
+        [
+            (
+                "Xử lý",
+                [Role.SPECIALIST, Role.SUPERVISOR],
+                2,
+                {"actions": ["forward"], "assignment": "least_loaded"},
+            ),
+        ],
+        amount=2,
+    )
 
 
-@pytest.mark.parametrize("second_membership", [False, True],
-                         ids=["one-membership", "two-matching-memberships"])
+@pytest.mark.parametrize(
+    "second_membership", [False, True], ids=["one-membership", "two-matching-memberships"]
+)
 def test_least_loaded_picks_the_officer_with_fewer_open_steps(
     world, applicant, documents, least_loaded, second_membership
 ):
@@ -583,19 +871,35 @@ def test_stale_expected_version_raises_a_conflict_naming_who_and_when(world, app
     u = world.users
     dossier = receive(world, applicant, documents, at(2025, 3, 3, 9, 0))
     seen = dossier.version
-    dossier = act(at(2025, 3, 4, 10, 15), services.dossier_suspend, dossier=dossier,
-                  user=u.spec1, reason="Chờ cơ quan thuế.", expected_version=seen)
+    dossier = act(
+        at(2025, 3, 4, 10, 15),
+        services.dossier_suspend,
+        dossier=dossier,
+        user=u.spec1,
+        reason="Chờ cơ quan thuế.",
+        expected_version=seen,
+    )
     before = state(dossier)
 
     # when: another screen still showing version *seen* tries to forward
     with pytest.raises(DossierConflict, match=r"đã được .*Tuấn.* thay đổi lúc 10:15"):
-        act(at(2025, 3, 4, 10, 20), services.dossier_resume, dossier=dossier, user=u.spec1,
-            expected_version=seen)
+        act(
+            at(2025, 3, 4, 10, 20),
+            services.dossier_resume,
+            dossier=dossier,
+            user=u.spec1,
+            expected_version=seen,
+        )
 
     assert state(dossier) == before
     # the current version goes through
-    dossier = act(at(2025, 3, 4, 10, 20), services.dossier_resume, dossier=dossier,
-                  user=u.spec1, expected_version=before["version"])
+    dossier = act(
+        at(2025, 3, 4, 10, 20),
+        services.dossier_resume,
+        dossier=dossier,
+        user=u.spec1,
+        expected_version=before["version"],
+    )
     assert dossier.version == before["version"] + 1
 
 
@@ -608,8 +912,9 @@ def test_events_record_actor_delegation_and_states_and_are_never_updated(
     u = world.users
     dossier = receive(world, applicant, documents, at(2025, 3, 3, 9, 0))
     # given: spec1 is away on Tue 4/3; spec2 works on spec1's dossiers that day
-    Delegation.objects.create(delegator=u.spec1, delegate=u.spec2, starts_on=date(2025, 3, 4),
-                              ends_on=date(2025, 3, 4))
+    Delegation.objects.create(
+        delegator=u.spec1, delegate=u.spec2, starts_on=date(2025, 3, 4), ends_on=date(2025, 3, 4)
+    )
     first = dossier.current_step
 
     # outside the delegation spec2 may not act on spec1's step
@@ -618,8 +923,13 @@ def test_events_record_actor_delegation_and_states_and_are_never_updated(
         act(at(2025, 3, 3, 15, 0), services.dossier_forward, dossier=dossier, user=u.spec2)
     assert state(dossier) == before
 
-    dossier = act(at(2025, 3, 4, 9, 0), services.dossier_forward, dossier=dossier, user=u.spec2,
-                  note="Thay chuyên viên Tuấn.")
+    dossier = act(
+        at(2025, 3, 4, 9, 0),
+        services.dossier_forward,
+        dossier=dossier,
+        user=u.spec2,
+        note="Thay chuyên viên Tuấn.",
+    )
 
     event = dossier.events.last()
     assert (event.action, event.actor, event.on_behalf_of) == (Action.FORWARD, u.spec2, u.spec1)
@@ -641,8 +951,13 @@ def test_every_change_appends_exactly_one_event_with_the_version(world, applican
     u = world.users
     dossier = receive(world, applicant, documents, at(2025, 3, 3, 9, 0))
     assert (dossier.version, dossier.events.count()) == (1, 2)  # RECEIVE + START
-    dossier = act(at(2025, 3, 4, 9, 0), services.dossier_suspend, dossier=dossier, user=u.spec1,
-                  reason="Chờ thuế.")
+    dossier = act(
+        at(2025, 3, 4, 9, 0),
+        services.dossier_suspend,
+        dossier=dossier,
+        user=u.spec1,
+        reason="Chờ thuế.",
+    )
     dossier = act(at(2025, 3, 5, 9, 0), services.dossier_resume, dossier=dossier, user=u.spec1)
     assert (dossier.version, dossier.events.count()) == (3, 4)
     assert DossierEvent.objects.filter(dossier=dossier, actor=u.spec1).count() == 2
@@ -659,8 +974,13 @@ def test_supplement_request_e_mails_the_applicant_the_items_after_commit(
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        dossier = act(at(2025, 3, 4, 9, 0), services.dossier_request_supplement, dossier=dossier,
-                      user=u.spec1, items=["Bản vẽ mặt bằng tầng 2", "Giấy chứng nhận QSDĐ"])
+        dossier = act(
+            at(2025, 3, 4, 9, 0),
+            services.dossier_request_supplement,
+            dossier=dossier,
+            user=u.spec1,
+            items=["Bản vẽ mặt bằng tầng 2", "Giấy chứng nhận QSDĐ"],
+        )
         assert mailoutbox == []  # nothing is sent inside the transaction
     for callback in callbacks:
         callback()
@@ -675,9 +995,13 @@ def test_supplement_request_e_mails_the_applicant_the_items_after_commit(
 def test_no_e_mail_without_an_applicant_address(
     world, applicant, documents, mailoutbox, django_capture_on_commit_callbacks
 ):
-    dossier = receive(world, {**applicant, "applicant_email": ""}, documents,
-                      at(2025, 3, 3, 9, 0))
+    dossier = receive(world, {**applicant, "applicant_email": ""}, documents, at(2025, 3, 3, 9, 0))
     with django_capture_on_commit_callbacks(execute=True):
-        act(at(2025, 3, 4, 9, 0), services.dossier_request_supplement, dossier=dossier,
-            user=world.users.spec1, items=["Bản vẽ"])
+        act(
+            at(2025, 3, 4, 9, 0),
+            services.dossier_request_supplement,
+            dossier=dossier,
+            user=world.users.spec1,
+            items=["Bản vẽ"],
+        )
     assert mailoutbox == []

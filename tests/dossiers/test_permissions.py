@@ -44,9 +44,14 @@ TRAINING_CLOSE_AT = at(2025, 4, 10, 9, 0)  # 38 days after SETUP_AT (close_train
 
 
 def _receive(world, applicant, documents, **kwargs):
-    return services.dossier_receive(user=world.users.reception, procedure=world.procedure,
-                                    unit=world.units.d, applicant=applicant,
-                                    documents=documents, **kwargs)
+    return services.dossier_receive(
+        user=world.users.reception,
+        procedure=world.procedure,
+        unit=world.units.d,
+        applicant=applicant,
+        documents=documents,
+        **kwargs,
+    )
 
 
 def setup_none(world, applicant, documents):
@@ -54,8 +59,9 @@ def setup_none(world, applicant, documents):
 
 
 def setup_submitted(world, applicant, documents):
-    return services.dossier_submit_online(procedure=world.procedure, unit=world.units.d,
-                                          applicant=applicant)
+    return services.dossier_submit_online(
+        procedure=world.procedure, unit=world.units.d, applicant=applicant
+    )
 
 
 def setup_step1(world, applicant, documents):
@@ -66,8 +72,9 @@ def setup_step1(world, applicant, documents):
 def setup_step2(world, applicant, documents):
     """Step 2 "Lấy ý kiến các sở", assigned to spec2, consultations open at sxd and stn."""
     u = world.users
-    return services.dossier_forward(dossier=setup_step1(world, applicant, documents),
-                                    user=u.spec1, assignee=u.spec2)
+    return services.dossier_forward(
+        dossier=setup_step1(world, applicant, documents), user=u.spec1, assignee=u.spec2
+    )
 
 
 def setup_step3(world, applicant, documents):
@@ -79,19 +86,27 @@ def setup_step3(world, applicant, documents):
 
 
 def setup_suspended(world, applicant, documents):
-    return services.dossier_suspend(dossier=setup_step1(world, applicant, documents),
-                                    user=world.users.spec1, reason="Chờ cơ quan thuế.")
+    return services.dossier_suspend(
+        dossier=setup_step1(world, applicant, documents),
+        user=world.users.spec1,
+        reason="Chờ cơ quan thuế.",
+    )
 
 
 def setup_supplement_requested(world, applicant, documents):
-    return services.dossier_request_supplement(dossier=setup_step1(world, applicant, documents),
-                                               user=world.users.spec1, items=["Bản vẽ"])
+    dossier = setup_step1(world, applicant, documents)
+    return services.dossier_request_supplement(
+        dossier=dossier, items=["Bản vẽ"], user=dossier.current_step.assignee
+    )
 
 
 def setup_result_ready(world, applicant, documents):
-    return services.dossier_issue_result(dossier=setup_step3(world, applicant, documents),
-                                         user=world.users.leader, result_number="12/GPXD",
-                                         result_date=date(2025, 3, 3))
+    return services.dossier_issue_result(
+        dossier=setup_step3(world, applicant, documents),
+        user=world.users.leader,
+        result_number="12/GPXD",
+        result_date=date(2025, 3, 3),
+    )
 
 
 def setup_training(world, applicant, documents):
@@ -115,94 +130,167 @@ CASES = {
     Action.RECEIVE: Case(
         setup_none,
         lambda w, d, user, a, docs: services.dossier_receive(
-            user=user, procedure=w.procedure, unit=w.units.d, applicant=a, documents=docs),
-        "reception", False, Status.IN_PROGRESS),
+            user=user, procedure=w.procedure, unit=w.units.d, applicant=a, documents=docs
+        ),
+        "reception",
+        False,
+        Status.IN_PROGRESS,
+    ),
     Action.ACCEPT: Case(
         setup_submitted,
         lambda w, d, user, a, docs: services.dossier_accept(dossier=d, user=user),
-        "reception", False, Status.IN_PROGRESS),
+        "reception",
+        False,
+        Status.IN_PROGRESS,
+    ),
     Action.REFUSE_INTAKE: Case(
         setup_submitted,
         lambda w, d, user, a, docs: services.dossier_refuse_intake(
-            dossier=d, user=user, reason="Không thuộc thẩm quyền."),
-        "reception", False, Status.REJECTED),
+            dossier=d, user=user, reason="Không thuộc thẩm quyền."
+        ),
+        "reception",
+        False,
+        Status.REJECTED,
+    ),
     Action.FORWARD: Case(
         setup_step1,
         lambda w, d, user, a, docs: services.dossier_forward(
-            dossier=d, user=user, assignee=w.users.spec2),
-        "spec1", False, Status.IN_PROGRESS),
+            dossier=d, user=user, assignee=w.users.spec2
+        ),
+        "spec1",
+        False,
+        Status.IN_PROGRESS,
+    ),
     Action.RETURN_PREVIOUS: Case(
         setup_step2,
         lambda w, d, user, a, docs: services.dossier_return_previous(
-            dossier=d, user=user, reason="Thẩm định lại."),
-        "spec2", False, Status.IN_PROGRESS),
+            dossier=d, user=user, reason="Thẩm định lại."
+        ),
+        "spec2",
+        False,
+        Status.IN_PROGRESS,
+    ),
     Action.CONSULT: Case(
         setup_step1,
         lambda w, d, user, a, docs: services.dossier_consult(
-            dossier=d, user=user, units=[w.units.sxd]),
-        "spec1", False, Status.IN_PROGRESS),
+            dossier=d, user=user, units=[w.units.sxd]
+        ),
+        "spec1",
+        False,
+        Status.IN_PROGRESS,
+    ),
     Action.ANSWER_CONSULTATION: Case(
         setup_step2,
         lambda w, d, user, a, docs: services.consultation_answer(
-            dossier=d, user=user, answer="Thống nhất."),
-        "sxd_spec", False, Status.IN_PROGRESS),
+            dossier=d, user=user, answer="Thống nhất."
+        ),
+        "sxd_spec",
+        False,
+        Status.IN_PROGRESS,
+    ),
     Action.ISSUE_RESULT: Case(
         setup_step3,
         lambda w, d, user, a, docs: services.dossier_issue_result(
-            dossier=d, user=user, result_number="12/GPXD", result_date=date(2025, 3, 4)),
-        "leader", True, Status.RESULT_READY),
+            dossier=d, user=user, result_number="12/GPXD", result_date=date(2025, 3, 4)
+        ),
+        "leader",
+        True,
+        Status.RESULT_READY,
+    ),
     Action.REQUEST_SUPPLEMENT: Case(
         setup_step1,
         lambda w, d, user, a, docs: services.dossier_request_supplement(
-            dossier=d, user=user, items=["Bản vẽ mặt cắt"]),
-        "spec1", False, Status.SUPPLEMENT_REQUESTED),
+            dossier=d, user=user, items=["Bản vẽ mặt cắt"]
+        ),
+        "spec1",
+        False,
+        Status.SUPPLEMENT_REQUESTED,
+    ),
     Action.SUPPLEMENT: Case(
         setup_supplement_requested,
         lambda w, d, user, a, docs: services.dossier_supplement(dossier=d, user=user),
-        "reception", False, Status.IN_PROGRESS),
+        "reception",
+        False,
+        Status.IN_PROGRESS,
+    ),
     Action.SUSPEND: Case(
         setup_step1,
         lambda w, d, user, a, docs: services.dossier_suspend(
-            dossier=d, user=user, reason="Chờ cơ quan thuế."),
-        "spec1", False, Status.SUSPENDED),
+            dossier=d, user=user, reason="Chờ cơ quan thuế."
+        ),
+        "spec1",
+        False,
+        Status.SUSPENDED,
+    ),
     Action.RESUME: Case(
         setup_suspended,
         lambda w, d, user, a, docs: services.dossier_resume(dossier=d, user=user),
-        "spec1", False, Status.IN_PROGRESS),
+        "spec1",
+        False,
+        Status.IN_PROGRESS,
+    ),
     Action.REFUSE: Case(
         setup_step1,
         lambda w, d, user, a, docs: services.dossier_refuse(
-            dossier=d, user=user, reason="Không đủ điều kiện cấp phép."),
-        "spec1", False, Status.REJECTED),
+            dossier=d, user=user, reason="Không đủ điều kiện cấp phép."
+        ),
+        "spec1",
+        False,
+        Status.REJECTED,
+    ),
     Action.STOP: Case(
         setup_step1,
         lambda w, d, user, a, docs: services.dossier_stop(
-            dossier=d, user=user, reason="Có tranh chấp đất đai."),
-        "spec1", False, Status.STOPPED),
+            dossier=d, user=user, reason="Có tranh chấp đất đai."
+        ),
+        "spec1",
+        False,
+        Status.STOPPED,
+    ),
     Action.WITHDRAW: Case(
         setup_step1,
         lambda w, d, user, a, docs: services.dossier_withdraw(
-            dossier=d, user=user, reason="Công dân xin rút."),
-        "reception", False, Status.WITHDRAWN),
+            dossier=d, user=user, reason="Công dân xin rút."
+        ),
+        "reception",
+        False,
+        Status.WITHDRAWN,
+    ),
     Action.TRANSFER: Case(
         setup_step1,
         lambda w, d, user, a, docs: services.dossier_transfer(
-            dossier=d, user=user, to_unit=w.units.d2, assignee=w.users.other_spec),
-        "spec1", False, Status.IN_PROGRESS),
+            dossier=d, user=user, to_unit=w.units.d2, assignee=w.users.other_spec
+        ),
+        "spec1",
+        False,
+        Status.IN_PROGRESS,
+    ),
     Action.APOLOGIZE: Case(
         setup_step1,
         lambda w, d, user, a, docs: services.dossier_apologize(
-            dossier=d, user=user, new_due_at=at(2025, 3, 28, 17, 0), reason="Chờ đo đạc."),
-        "spec1", False, Status.IN_PROGRESS),
+            dossier=d, user=user, new_due_at=at(2025, 3, 28, 17, 0), reason="Chờ đo đạc."
+        ),
+        "spec1",
+        False,
+        Status.IN_PROGRESS,
+    ),
     Action.RETURN_RESULT: Case(
         setup_result_ready,
         lambda w, d, user, a, docs: services.dossier_return_result(
-            dossier=d, user=user, delivery="counter"),
-        "reception", False, Status.RETURNED),
+            dossier=d, user=user, delivery="counter"
+        ),
+        "reception",
+        False,
+        Status.RETURNED,
+    ),
     Action.CLOSE_TRAINING: Case(
         setup_training,
         lambda w, d, user, a, docs: services.dossiers_close_training(user=user),
-        "admin", False, Status.STOPPED, moment=TRAINING_CLOSE_AT),
+        "admin",
+        False,
+        Status.STOPPED,
+        moment=TRAINING_CLOSE_AT,
+    ),
 }
 
 ACTORS = ["anonymous", "citizen", "other_unit", "no_role", "authorised", "parent_leader"]
@@ -234,12 +322,24 @@ def snapshot(dossier):
     if dossier is None:
         return totals
     row = Dossier.objects.values(
-        "status", "version", "current_step", "current_unit", "due_at", "finished_at",
-        "apology_due_at", "supplement_count", "paused_from", "returned_at", "result_number",
+        "status",
+        "version",
+        "current_step",
+        "current_unit",
+        "due_at",
+        "finished_at",
+        "apology_due_at",
+        "supplement_count",
+        "paused_from",
+        "returned_at",
+        "result_number",
         "updated_by",
     ).get(pk=dossier.pk)
-    steps = list(DossierStep.objects.filter(dossier=dossier)
-                 .values_list("pk", "state", "assignee", "due_at", "finished_at"))
+    steps = list(
+        DossierStep.objects.filter(dossier=dossier).values_list(
+            "pk", "state", "assignee", "due_at", "finished_at"
+        )
+    )
     return {**totals, **row, "dossier_steps": steps}
 
 
@@ -310,13 +410,19 @@ def test_applicant_may_withdraw_and_supplement_their_own_dossier_only(world, app
     [
         # a reception officer may accept, but not a dossier already being processed
         (setup_step1, lambda w, d, u: services.dossier_accept(dossier=d, user=u), "reception"),
-        (setup_step1, lambda w, d, u: services.dossier_return_result(
-            dossier=d, user=u, delivery="counter"), "reception"),
+        (
+            setup_step1,
+            lambda w, d, u: services.dossier_return_result(dossier=d, user=u, delivery="counter"),
+            "reception",
+        ),
         # the assignee may resume, but only a suspended dossier
         (setup_step1, lambda w, d, u: services.dossier_resume(dossier=d, user=u), "spec1"),
         # the applicant may withdraw, but not once the result is ready
-        (setup_result_ready, lambda w, d, u: services.dossier_withdraw(
-            dossier=d, user=u, reason="Rút."), "citizen"),
+        (
+            setup_result_ready,
+            lambda w, d, u: services.dossier_withdraw(dossier=d, user=u, reason="Rút."),
+            "citizen",
+        ),
     ],
     ids=["accept-in-progress", "return-in-progress", "resume-in-progress", "withdraw-ready"],
 )
@@ -387,8 +493,15 @@ def test_available_actions_follow_the_table_and_the_step(world, applicant, docum
     u = world.users
     dossier = _prepare(world, applicant, documents, CASES[Action.SUSPEND])  # step 1, spec1
     assert set(dossier_available_actions(user=u.spec1, dossier=dossier)) == {
-        Action.FORWARD, Action.RETURN_PREVIOUS, Action.REQUEST_SUPPLEMENT, Action.CONSULT,
-        Action.SUSPEND, Action.REFUSE, Action.STOP, Action.TRANSFER, Action.APOLOGIZE,
+        Action.FORWARD,
+        Action.RETURN_PREVIOUS,
+        Action.REQUEST_SUPPLEMENT,
+        Action.CONSULT,
+        Action.SUSPEND,
+        Action.REFUSE,
+        Action.STOP,
+        Action.TRANSFER,
+        Action.APOLOGIZE,
     }  # RESUME is offered by the step but the table refuses it from in_progress
     assert dossier_available_actions(user=u.reception, dossier=dossier) == [Action.WITHDRAW]
     assert dossier_available_actions(user=u.city_leader, dossier=dossier) == []

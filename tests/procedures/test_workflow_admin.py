@@ -320,11 +320,6 @@ def test_steps_longer_than_the_processing_time_are_refused_in_vietnamese(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="procedures/workflow.py workflow_duration_error formats with Decimal.normalize(), "
-    "so 40 hours reads '4E+1'; fix: f'{total.normalize():f}' (and the same for limit)",
-)
 def test_the_duration_message_writes_round_numbers_in_plain_digits(
     admin_client_vi, sector, levels, district
 ):

@@ -7,6 +7,7 @@ carries the dossier ``version`` the officer saw, for optimistic concurrency.
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import CHECKBOX_CLASSES, INPUT_CLASSES, SELECT_CLASSES, TEXTAREA_CLASSES
@@ -18,7 +19,7 @@ from motcua.procedures.models import Procedure
 
 _CLASSES = {
     forms.Select: SELECT_CLASSES,
-    forms.SelectMultiple: [*SELECT_CLASSES, "min-h-40"],
+    forms.SelectMultiple: SELECT_CLASSES,
     forms.Textarea: TEXTAREA_CLASSES,
     forms.CheckboxInput: CHECKBOX_CLASSES,
     forms.RadioSelect: [],
@@ -30,7 +31,7 @@ _CLASSES = {
 
 def person_name(user) -> str:
     """Return a person's name in Vietnamese order (family name first), or the username."""
-    if user is None:
+    if not user:  # also "" from a template lookup through a missing step
         return ""
     return f"{user.last_name} {user.first_name}".strip() or user.get_username()
 
@@ -55,6 +56,14 @@ class DeskForm(forms.Form):
             if classes:
                 widget.attrs["class"] = " ".join(classes)
 
+    @property
+    def top_errors(self) -> list[str]:
+        """Errors shown above the fields: the form's own and those of hidden fields (version)."""
+        errors = list(self.non_field_errors())
+        for field in self.hidden_fields():
+            errors.extend(field.errors)
+        return errors
+
 
 # --------------------------------------------------------------------------- lists
 
@@ -74,7 +83,7 @@ class WorklistFilterForm(DeskForm):
             self.fields["officer"].queryset = selectors.worklist_officers(user=user)
         else:
             # Others may only narrow the list to what is assigned to themselves.
-            self.fields["officer"].queryset = type(user).objects.filter(pk=user.pk)
+            self.fields["officer"].queryset = get_user_model().objects.filter(pk=user.pk)
 
 
 class SearchForm(DeskForm):
@@ -176,11 +185,16 @@ class ReceiveForm(DeskForm):
         validators=[id_number_validator],
     )
     applicant_tax_code = forms.CharField(
-        label=_("Mã số thuế (tổ chức)"), max_length=20, required=False,
+        label=_("Mã số thuế (tổ chức)"),
+        max_length=20,
+        required=False,
         validators=[tax_code_validator],
     )
     applicant_phone = forms.CharField(
-        label=_("Số điện thoại"), max_length=20, required=False, validators=[phone_validator],
+        label=_("Số điện thoại"),
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
@@ -200,7 +214,8 @@ class ReceiveForm(DeskForm):
         self.documents = documents
         for i, doc in enumerate(documents):
             self.fields[f"doc_{i}"] = forms.BooleanField(
-                label=doc["name"], required=False,
+                label=doc["name"],
+                required=False,
                 widget=forms.CheckboxInput(attrs={"class": " ".join(CHECKBOX_CLASSES)}),
             )
             self.fields[f"file_{i}"] = forms.FileField(
@@ -243,7 +258,14 @@ class ReceiveForm(DeskForm):
 class ActionForm(DeskForm):
     """Base of the action forms: the version the officer saw (optimistic concurrency)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": _("Thiếu phiên bản của hồ sơ; vui lòng tải lại trang."),
+            "invalid": _("Phiên bản của hồ sơ không hợp lệ; vui lòng tải lại trang."),
+        },
+    )
 
     def __init__(self, *args, dossier, user, **kwargs):
         self.dossier, self.user = dossier, user
@@ -253,6 +275,10 @@ class ActionForm(DeskForm):
     @property
     def has_inputs(self) -> bool:
         return any(not f.is_hidden for f in self)
+
+    def service_kwargs(self) -> dict:
+        """Return the service's keyword arguments; field names are the services' own."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 class NoteForm(ActionForm):
@@ -301,11 +327,15 @@ class ForwardForm(ActionForm):
 
 class ConsultForm(ActionForm):
     units = forms.ModelMultipleChoiceField(
-        label=_("Đơn vị được xin ý kiến"), queryset=None,
+        label=_("Đơn vị được xin ý kiến"),
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Giữ phím Ctrl để chọn nhiều đơn vị."),
     )
     required = forms.IntegerField(
-        label=_("Số ý kiến cần có"), min_value=1, required=False,
+        label=_("Số ý kiến cần có"),
+        min_value=1,
+        required=False,
         help_text=_("Để trống: cần tất cả các đơn vị trả lời."),
     )
     note = forms.CharField(
@@ -315,6 +345,9 @@ class ConsultForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = selectors.consult_units(dossier=self.dossier)
+
+    def clean_units(self):
+        return list(self.cleaned_data["units"])
 
 
 class AnswerForm(ActionForm):
@@ -367,9 +400,7 @@ class SupplementRequestForm(ActionForm):
 
 
 class SupplementForm(ActionForm):
-    document_name = forms.CharField(
-        label=_("Tên giấy tờ bổ sung"), max_length=400, required=False
-    )
+    document_name = forms.CharField(label=_("Tên giấy tờ bổ sung"), max_length=400, required=False)
     file = forms.FileField(label=_("Tệp giấy tờ bổ sung"), required=False)
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -380,6 +411,11 @@ class SupplementForm(ActionForm):
         if data.get("file") and not data.get("document_name"):
             self.add_error("document_name", _("Cần nhập tên giấy tờ của tệp bổ sung."))
         return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        files = {data["document_name"]: data["file"]} if data.get("file") else None
+        return {"files": files, "note": data["note"]}
 
 
 class ApologyForm(ActionForm):
@@ -396,7 +432,9 @@ class ApologyForm(ActionForm):
 class ReturnResultForm(ActionForm):
     delivery = forms.ChoiceField(label=_("Hình thức trả kết quả"), choices=Delivery.choices)
     postal_tracking = forms.CharField(
-        label=_("Mã vận đơn bưu chính"), max_length=40, required=False,
+        label=_("Mã vận đơn bưu chính"),
+        max_length=40,
+        required=False,
         help_text=_("Bắt buộc khi trả qua bưu chính."),
     )
     note = forms.CharField(

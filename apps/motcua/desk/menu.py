@@ -21,14 +21,30 @@ def _receives(request) -> bool:
 
 
 DESK_MENU = [
-    {"title": _("Hồ sơ cần xử lý"), "icon": "inbox", "link": reverse_lazy("desk:worklist"),
-     "permission": _staff},
-    {"title": _("Hồ sơ trực tuyến chờ tiếp nhận"), "icon": "cloud_download",
-     "link": reverse_lazy("desk:intake"), "permission": _staff},
-    {"title": _("Tiếp nhận hồ sơ"), "icon": "how_to_reg", "link": reverse_lazy("desk:counter"),
-     "permission": _receives},
-    {"title": _("Tra cứu hồ sơ"), "icon": "search", "link": reverse_lazy("desk:search"),
-     "permission": _staff},
+    {
+        "title": _("Hồ sơ cần xử lý"),
+        "icon": "inbox",
+        "link": reverse_lazy("desk:worklist"),
+        "permission": _staff,
+    },
+    {
+        "title": _("Hồ sơ trực tuyến chờ tiếp nhận"),
+        "icon": "cloud_download",
+        "link": reverse_lazy("desk:intake"),
+        "permission": _staff,
+    },
+    {
+        "title": _("Tiếp nhận hồ sơ"),
+        "icon": "how_to_reg",
+        "link": reverse_lazy("desk:counter"),
+        "permission": _receives,
+    },
+    {
+        "title": _("Tra cứu hồ sơ"),
+        "icon": "search",
+        "link": reverse_lazy("desk:search"),
+        "permission": _staff,
+    },
 ]
 
 DESK_NAVIGATION = {"title": _("Một cửa"), "collapsible": False, "items": DESK_MENU}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from motcua.core.roles import SUBTREE_ROLES, Role
 from motcua.dossiers.models import Consultation, Dossier, DossierEvent, DossierStep
-from motcua.dossiers.selectors import dossier_get, dossiers_visible
+from motcua.dossiers.selectors import dossier_get, dossier_search, dossiers_visible
 from motcua.dossiers.states import Status
 from motcua.procedures.models import Procedure
 from motcua.procedures.selectors import procedure_search
@@ -29,8 +29,6 @@ def intake_queue(*, user) -> QuerySet[Dossier]:
 
 def desk_search(*, user, query: str, limit: int = 100) -> list[Dossier]:
     """Return up to *limit* dossiers matching *query* in the user's scope, newest first."""
-    from motcua.dossiers.selectors import dossier_search
-
     return list(
         dossier_search(user=user, query=query)
         .select_related(*_LIST_RELATED)
@@ -40,8 +38,6 @@ def desk_search(*, user, query: str, limit: int = 100) -> list[Dossier]:
 
 def dossier_page(*, user, pk: int) -> Dossier:
     """Return one visible dossier with what its page shows; ``Dossier.DoesNotExist`` otherwise."""
-    from django.db.models import prefetch_related_objects
-
     dossier = dossier_get(user=user, pk=pk)
     prefetch_related_objects(
         [dossier],

@@ -44,8 +44,12 @@ def _dossier_or_404(user, pk: int) -> Dossier:
 
 
 def _forbidden(request, message: str):
-    return desk_render(request, "desk/forbidden.html", {"title": _("Không được phép"),
-                                                       "message": message}, status=403)
+    return desk_render(
+        request,
+        "desk/forbidden.html",
+        {"title": _("Không được phép"), "message": message},
+        status=403,
+    )
 
 
 # --------------------------------------------------------------------------- lists
@@ -65,9 +69,14 @@ def worklist_view(request):
         ("paused", _("Đang tạm dừng, chờ bổ sung"), groups.paused),
     ]
     return desk_render(
-        request, "desk/worklist.html",
-        {"title": _("Hồ sơ cần xử lý"), "form": form, "sections": sections,
-         "counts": groups.counts()},
+        request,
+        "desk/worklist.html",
+        {
+            "title": _("Hồ sơ cần xử lý"),
+            "form": form,
+            "sections": sections,
+            "counts": groups.counts(),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -81,9 +90,15 @@ def intake_view(request):
     # Accept/refuse/supplement at intake belong to the reception officers of the dossier's unit
     # (permissions rule 1); the services check it again on every post.
     counters = set(selectors.reception_units(user=request.user).values_list("pk", flat=True))
-    return desk_render(request, "desk/intake.html", {
-        "title": _("Hồ sơ trực tuyến chờ tiếp nhận"), "page": page, "counter_units": counters,
-    })
+    return desk_render(
+        request,
+        "desk/intake.html",
+        {
+            "title": _("Hồ sơ trực tuyến chờ tiếp nhận"),
+            "page": page,
+            "counter_units": counters,
+        },
+    )
 
 
 @require_GET
@@ -93,7 +108,8 @@ def search_view(request):
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     results = selectors.desk_search(user=request.user, query=query) if query else None
     return desk_render(
-        request, "desk/search.html",
+        request,
+        "desk/search.html",
         {"title": _("Tra cứu hồ sơ"), "form": form, "query": query, "results": results},
         status=400 if form.errors else 200,
     )
@@ -108,9 +124,12 @@ def counter_view(request):
     units = selectors.reception_units(user=request.user)
     if not units.exists():
         return _forbidden(request, _("Bạn không phải cán bộ một cửa của đơn vị nào."))
-    pick = CounterPickForm(request.POST if request.method == "POST" else request.GET or None,
-                           units=units)
+    pick = CounterPickForm(
+        request.POST if request.method == "POST" else request.GET or None, units=units
+    )
     unit, procedure, matches = pick.resolve()
+    if procedure is None:  # the search has the focus until a procedure is chosen
+        pick.fields["q"].widget.attrs["autofocus"] = True
     version = procedure_current_version(procedure=procedure) if procedure else None
     form = None
     if procedure is not None:
@@ -121,8 +140,9 @@ def counter_view(request):
         status = 400
         if form is not None and form.is_valid():
             try:
-                dossier = dossier_receive(user=request.user, procedure=procedure, unit=unit,
-                                          **form.service_kwargs())
+                dossier = dossier_receive(
+                    user=request.user, procedure=procedure, unit=unit, **form.service_kwargs()
+                )
             except ActionForbidden as exc:
                 return _forbidden(request, str(exc))
             except DossierError as exc:
@@ -130,18 +150,31 @@ def counter_view(request):
             else:
                 messages.success(request, _received_message(dossier))
                 return redirect("desk:dossier", pk=dossier.pk)
-    return desk_render(request, "desk/counter.html", {
-        "title": _("Tiếp nhận hồ sơ"), "pick": pick, "unit": unit, "procedure": procedure,
-        "version": version, "matches": matches, "form": form,
-    }, status=status)
+    return desk_render(
+        request,
+        "desk/counter.html",
+        {
+            "title": _("Tiếp nhận hồ sơ"),
+            "pick": pick,
+            "unit": unit,
+            "procedure": procedure,
+            "version": version,
+            "matches": matches,
+            "form": form,
+        },
+        status=status,
+    )
 
 
 def _received_message(dossier: Dossier):
     text = _("Đã tiếp nhận hồ sơ %(code)s, hẹn trả kết quả lúc %(due)s.") % {
-        "code": dossier.code, "due": desk_dt(dossier.due_at)}
+        "code": dossier.code,
+        "due": desk_dt(dossier.due_at),
+    }
     url = reverse("desk:receipt", kwargs={"pk": dossier.pk}) + "?print=1"
-    return format_html('{} <a class="font-semibold underline" href="{}">{}</a>', text, url,
-                       _("In giấy tiếp nhận"))
+    return format_html(
+        '{} <a class="font-semibold underline" href="{}">{}</a>', text, url, _("In giấy tiếp nhận")
+    )
 
 
 @require_GET
@@ -151,10 +184,12 @@ def procedure_lookup(request):
     pick = CounterPickForm(request.GET, units=selectors.reception_units(user=request.user))
     if not pick.is_valid() or not pick.cleaned_data["q"].strip():
         return JsonResponse({"results": []})
-    matches = selectors.counter_procedures(unit=pick.cleaned_data["unit"],
-                                           query=pick.cleaned_data["q"])
-    return JsonResponse({"results": [
-        {"id": p.pk, "code": p.national_code, "name": p.name} for p in matches]})
+    matches = selectors.counter_procedures(
+        unit=pick.cleaned_data["unit"], query=pick.cleaned_data["q"]
+    )
+    return JsonResponse(
+        {"results": [{"id": p.pk, "code": p.national_code, "name": p.name} for p in matches]}
+    )
 
 
 # --------------------------------------------------------------------------- one dossier
@@ -162,12 +197,17 @@ def procedure_lookup(request):
 
 def _dossier_response(request, dossier: Dossier, *, status: int = 200):
     available = dossier_available_actions(user=request.user, dossier=dossier)
-    return desk_render(request, "desk/dossier.html", {
-        "title": _("Hồ sơ %(code)s") % {"code": dossier.code},
-        "dossier": dossier,
-        "actions": action_forms(dossier=dossier, user=request.user, available=available),
-        "snapshot": dossier.procedure_version.snapshot,
-    }, status=status)
+    return desk_render(
+        request,
+        "desk/dossier.html",
+        {
+            "title": _("Hồ sơ %(code)s") % {"code": dossier.code},
+            "dossier": dossier,
+            "actions": action_forms(dossier=dossier, user=request.user, available=available),
+            "snapshot": dossier.procedure_version.snapshot,
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -187,38 +227,61 @@ def dossier_act(request, pk: int, action: str):
     if desk_action is None:
         raise Http404(_("Không có thao tác này."))
     dossier = _dossier_or_404(request.user, pk)
-    form = desk_action.form_class(request.POST or None, request.FILES or None, dossier=dossier,
-                                  user=request.user, auto_id=f"id_{action}_%s")
-    status = 200
-    if request.method == "GET":
+    posted = request.method == "POST"
+    form = desk_action.form_class(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        dossier=dossier,
+        user=request.user,
+        auto_id=f"id_{action}_%s",
+    )
+    if not posted:
         if desk_action.action not in dossier_available_actions(user=request.user, dossier=dossier):
-            messages.error(request, _("Bạn không thể thực hiện “%(action)s” với hồ sơ này lúc này.")
-                           % {"action": desk_action.label})
-            return _dossier_response(request, dossier, status=403)
+            message = _("Bạn không thể thực hiện “%(action)s” với hồ sơ này lúc này.")
+            return _refused(request, pk, message % {"action": desk_action.label}, 403)
+        status = 200
     elif form.is_valid():
-        try:
-            desk_action.perform(dossier, request.user, form.cleaned_data)
-        except DossierConflict as exc:
-            return _refused(request, pk, str(exc), 409)
-        except ActionForbidden as exc:
-            return _refused(request, pk, str(exc), 403)
-        except TransitionNotAllowed:
-            message = _("Hồ sơ đang ở trạng thái “%(status)s”, không thể “%(action)s”; "
-                        "vui lòng tải lại.") % {"status": dossier.get_status_display(),
-                                                "action": desk_action.label}
-            return _refused(request, pk, message, 409)
-        except DossierError as exc:
-            form.add_error(None, str(exc))
-            status = 400
-        else:
-            messages.success(request, _("Đã thực hiện “%(action)s” với hồ sơ %(code)s.")
-                             % {"action": desk_action.label, "code": dossier.code})
-            return redirect("desk:dossier", pk=pk)
+        response = _carry_out(request, dossier, desk_action, form)
+        if response is not None:
+            return response
+        status = 400
     else:
         status = 400
-    return desk_render(request, "desk/action.html", {
-        "title": desk_action.label, "dossier": dossier, "desk_action": desk_action, "form": form,
-    }, status=status)
+    return desk_render(
+        request,
+        "desk/action.html",
+        {
+            "title": desk_action.label,
+            "dossier": dossier,
+            "desk_action": desk_action,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _carry_out(request, dossier: Dossier, desk_action, form):
+    """Call the action's service; return the response, or None after adding the error to *form*."""
+    try:
+        desk_action.perform(dossier=dossier, user=request.user, form=form)
+    except DossierConflict as exc:
+        return _refused(request, dossier.pk, str(exc), 409)
+    except ActionForbidden as exc:
+        return _refused(request, dossier.pk, str(exc), 403)
+    except TransitionNotAllowed:  # not a DossierError: the state moved on since the page loaded
+        message = _(
+            "Hồ sơ đang ở trạng thái “%(status)s”, không thể “%(action)s”; vui lòng tải lại."
+        ) % {"status": dossier.get_status_display(), "action": desk_action.label}
+        return _refused(request, dossier.pk, message, 409)
+    except DossierError as exc:
+        form.add_error(None, str(exc))
+        return None
+    messages.success(
+        request,
+        _("Đã thực hiện “%(action)s” với hồ sơ %(code)s.")
+        % {"action": desk_action.label, "code": dossier.code},
+    )
+    return redirect("desk:dossier", pk=dossier.pk)
 
 
 def _refused(request, pk: int, message: str, status: int):
@@ -235,12 +298,16 @@ def receipt_view(request, pk: int):
     if dossier.received_at is None:
         messages.warning(request, _("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận."))
         return redirect("desk:dossier", pk=pk)
-    return TemplateResponse(request, "desk/receipt.html", {
-        "dossier": dossier,
-        "snapshot": dossier.procedure_version.snapshot,
-        "documents": [d for d in dossier.documents.all() if d.received],
-        "auto_print": request.GET.get("print") == "1",
-    })
+    return TemplateResponse(
+        request,
+        "desk/receipt.html",
+        {
+            "dossier": dossier,
+            "snapshot": dossier.procedure_version.snapshot,
+            "documents": [d for d in dossier.documents.all() if d.received],
+            "auto_print": request.GET.get("print") == "1",
+        },
+    )
 
 
 def _file_response(file):
@@ -248,10 +315,20 @@ def _file_response(file):
     if not file:
         raise Http404(_("Không có tệp."))
     content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    inline = content_type in ("application/pdf", "image/png", "image/jpeg", "image/gif",
-                              "image/webp", "text/plain")
-    response = FileResponse(file.open("rb"), content_type=content_type, as_attachment=not inline,
-                            filename=file.name.rsplit("/", 1)[-1])
+    inline = content_type in (
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "text/plain",
+    )
+    response = FileResponse(
+        file.open("rb"),
+        content_type=content_type,
+        as_attachment=not inline,
+        filename=file.name.rsplit("/", 1)[-1],
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

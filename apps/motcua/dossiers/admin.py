@@ -133,7 +133,7 @@ class DossierStepInline(_HistoryInline):
 
     @display(description=_("bước"))
     def number(self, obj: DossierStep):
-        return obj.index + 1
+        return "—" if obj.index is None else obj.index + 1
 
     @display(description=_("cán bộ xử lý"))
     def assignee_name(self, obj: DossierStep):
@@ -143,11 +143,18 @@ class DossierStepInline(_HistoryInline):
     def started(self, obj: DossierStep):
         return _moment(obj.started_at)
 
-    @display(description=_("hạn bước"), label={"late": "danger", "ok": "success"})
+    @display(description=_("hạn bước"))
     def due(self, obj: DossierStep):
+        # Inline read-only fields do not get unfold's labels: mark lateness in words and colour.
         if obj.due_at is None:
             return "—"
-        return ("late" if obj.is_late else "ok", _moment(obj.due_at))
+        if obj.is_late:
+            return format_html(
+                '{} <span style="color:#dc2626;font-weight:600">({})</span>',
+                _moment(obj.due_at),
+                _("trễ hạn"),
+            )
+        return _moment(obj.due_at)
 
     @display(description=_("kết thúc"))
     def finished(self, obj: DossierStep):
@@ -406,6 +413,9 @@ class DossierAdmin(FoldedSearchMixin, ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         """Nothing to save: the step and event inlines are read-only (events are append-only)."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return []  # the inlines were not saved; the service writes the log entry
 
     def log_change(self, request, obj, message):
         """The service already wrote the change-log entry, in words (see ``training.py``)."""

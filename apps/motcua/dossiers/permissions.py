@@ -10,7 +10,10 @@ Rules, each enforced by :func:`dossier_action_check`:
    of an ancestor — so a leader of the parent unit may act where the step allows leaders). When the
    step is assigned, only the assignee, the assignee's delegate ("B on behalf of A") or a unit
    leader of that unit may act.
-3. A consultation is answered by a staff member of the consulted unit.
+3. A consultation is answered by the officer it names or, when it names nobody, by a staff member
+   of the consulted unit itself: an active membership in that unit in a working role. A subtree
+   membership of an ancestor does not speak for the consulted agency (the city's leader does not
+   answer for the Sở), and supervisors (read-only, DESIGN §5) and citizens never answer.
 4. The applicant (citizen account) may withdraw and supplement their own dossier; a reception
    officer may record either on the citizen's behalf at the counter.
 5. Closing training dossiers belongs to administrators.
@@ -65,6 +68,31 @@ def _require_roles(user, unit, allowed: set[str]) -> set[str]:
     return held
 
 
+#: Roles that may not answer a consultation for their unit (rule 3).
+_NOT_ANSWERING = frozenset({Role.CITIZEN, Role.SUPERVISOR})
+
+
+def consultation_for(*, user, step_id: int | None):
+    """Return the open consultation of the step that *user* may answer (rule 3), or None."""
+    from motcua.dossiers.models import Consultation
+    from motcua.units.models import Membership
+
+    if step_id is None:
+        return None
+    staff_units = set(
+        Membership.objects.filter(user=user, is_active=True)
+        .exclude(role__name__in=list(_NOT_ANSWERING))
+        .values_list("unit_id", flat=True)
+    )
+    open_ones = Consultation.objects.filter(step_id=step_id, answered_at=None).order_by("pk")
+    for consultation in open_ones.select_related("unit"):
+        if consultation.officer_id == user.pk or (
+            consultation.officer_id is None and consultation.unit_id in staff_units
+        ):
+            return consultation
+    return None
+
+
 def dossier_action_check(*, user, dossier, action: Action) -> Actor:
     """Return the :class:`Actor` if *user* may take *action* on *dossier* now, else raise."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -81,15 +109,8 @@ def dossier_action_check(*, user, dossier, action: Action) -> Actor:
         _require_roles(user, dossier.current_unit, {Role.RECEPTION_OFFICER})
         return Actor(user)
     if action == Action.ANSWER_CONSULTATION:
-        from motcua.dossiers.models import Consultation
-
-        open_ones = Consultation.objects.filter(step_id=dossier.current_step_id, answered_at=None)
-        for consultation in open_ones.select_related("unit"):
-            if consultation.officer_id == user.pk or (
-                consultation.officer_id is None
-                and user_roles_in_unit(user=user, unit=consultation.unit) - {Role.CITIZEN}
-            ):
-                return Actor(user)
+        if consultation_for(user=user, step_id=dossier.current_step_id) is not None:
+            return Actor(user)
         raise ActionForbidden(_("Bạn không thuộc đơn vị được xin ý kiến cho hồ sơ này."))
     step = dossier.current_step
     if action not in step.actions:

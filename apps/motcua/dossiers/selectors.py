@@ -1,8 +1,10 @@
 """Reads of dossiers. Every read for a person goes through :func:`dossiers_visible` (DESIGN rule 4).
 
 Scope (DESIGN §5): a staff member sees dossiers whose receiving or current unit is in their unit
-scope (their unit, or the subtree for leaders and supervisors), plus those assigned to them or
-consulted with their unit; a citizen sees only their own; superusers see all; anyone else, none.
+scope (their unit, or the subtree for leaders and supervisors), plus those that passed through a
+step at a unit in their scope or were consulted with one; a citizen sees only their own (a citizen
+role membership gives no unit scope); superusers see all; anyone else, none. Only active
+memberships count: an officer who left a unit no longer sees the dossiers they handled there.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.deadlines import remaining_office_time
+from motcua.core.roles import STAFF_ROLES
 from motcua.core.selectors import site_calendar
 from motcua.core.text import fold
 from motcua.dossiers.models import Dossier
@@ -27,12 +30,14 @@ def dossiers_visible(*, user) -> QuerySet[Dossier]:
         return Dossier.objects.none()
     if user.is_superuser:
         return Dossier.objects.all()
-    scope = units_in_scope(user=user).values("pk")
+    scope = units_in_scope(user=user, roles=STAFF_ROLES).values("pk")
+    # A step's assignee always holds a role in the step's unit, so ``steps__unit`` covers
+    # "assigned to them" (a fixed-unit step elsewhere) while their membership lasts.
     condition = (
         Q(applicant_user=user)
         | Q(unit__in=scope)
         | Q(current_unit__in=scope)
-        | Q(steps__assignee=user)
+        | Q(steps__unit__in=scope)
         | Q(steps__consultations__unit__in=scope)
     )
     ids = Dossier.objects.filter(condition).values("pk")
@@ -82,7 +87,7 @@ def _urgency(due: datetime | None, now: datetime, calendar) -> str:
     if timezone.localdate(due) == timezone.localdate(now):
         return "due_today"
     # "Due within 2 working days": at most two working days' office time remains.
-    if remaining_office_time(calendar, now=now, due=due) <= 2 * calendar.day_length:
+    if remaining_office_time(calendar, now=now, due=due) <= 2 * calendar.day_office_time:
         return "due_soon"
     return "in_time"
 

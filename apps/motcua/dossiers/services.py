@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -40,7 +40,12 @@ from motcua.dossiers.models import (
     PauseKind,
     StepState,
 )
-from motcua.dossiers.permissions import ActionForbidden, Actor, dossier_action_check
+from motcua.dossiers.permissions import (
+    ActionForbidden,
+    Actor,
+    consultation_for,
+    dossier_action_check,
+)
 from motcua.dossiers.states import Action, Status
 from motcua.dossiers.transitions import transition_target
 from motcua.dossiers.workflow import (
@@ -109,11 +114,15 @@ def _next_code(unit: Unit, moment: datetime) -> str:
     """
     day = timezone.localtime(moment).date()
     if not DossierCodeCounter.objects.filter(unit=unit, day=day).exists():
-        try:
-            with transaction.atomic():
-                DossierCodeCounter.objects.create(unit=unit, day=day)
-        except IntegrityError:
-            pass  # another reception created it first
+        # An upsert, not INSERT + catch IntegrityError: on InnoDB a duplicate-key error leaves a
+        # shared lock on the row, and two receptions holding it both wait for the exclusive lock
+        # below (deadlock, seen with 20 concurrent first receptions of a day). The upsert takes
+        # the exclusive lock at once; the no-op update keeps ``last``.
+        target = ["unit", "day"] if connection.features.supports_update_conflicts_with_target else None
+        DossierCodeCounter.objects.bulk_create(
+            [DossierCodeCounter(unit=unit, day=day)], update_conflicts=True,
+            unique_fields=target, update_fields=["day"],
+        )
     counter = DossierCodeCounter.objects.select_for_update().get(unit=unit, day=day)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -483,14 +492,12 @@ def consultation_answer(*, dossier, user, answer: str, expected_version=None) ->
     _require(answer, _("Cần nhập nội dung ý kiến."))
 
     def change(d, actor, moment):
-        for c in d.current_step.consultations.filter(answered_at=None).select_related("unit"):
-            if c.officer_id == user.pk or (
-                c.officer_id is None and user_roles_in_unit(user=user, unit=c.unit) - {Role.CITIZEN}
-            ):
-                c.answered_at, c.answered_by, c.answer = moment, user, answer
-                c.save(update_fields=["answered_at", "answered_by", "answer"])
-                return {"unit": c.unit.agency_code}
-        raise ActionForbidden(_("Bạn không thuộc đơn vị được xin ý kiến cho hồ sơ này."))
+        c = consultation_for(user=user, step_id=d.current_step_id)  # the one the check allowed
+        if c is None:
+            raise ActionForbidden(_("Bạn không thuộc đơn vị được xin ý kiến cho hồ sơ này."))
+        c.answered_at, c.answered_by, c.answer = moment, user, answer
+        c.save(update_fields=["answered_at", "answered_by", "answer"])
+        return {"unit": c.unit.agency_code}
 
     return _perform(dossier=dossier, action=Action.ANSWER_CONSULTATION, user=user,
                     expected_version=expected_version, note=answer, change=change)
@@ -617,16 +624,21 @@ def dossier_resume(*, dossier, user, note="", expected_version=None) -> Dossier:
 # --------------------------------------------------------------------------- endings
 
 
+def _close_open_work(d: Dossier, moment: datetime) -> None:
+    """End the open step and the open pause of a dossier that is finishing."""
+    _close_step(d, moment)
+    open_pause = d.pauses.filter(ended_at=None).first()
+    if open_pause:
+        open_pause.ended_at = moment
+        open_pause.save(update_fields=["ended_at"])
+
+
 def _ending(action: Action, message: str):
     def perform(*, dossier, user, reason: str, expected_version=None) -> Dossier:
         _require(reason, message)
 
         def change(d, actor, moment):
-            _close_step(d, moment)
-            open_pause = d.pauses.filter(ended_at=None).first()
-            if open_pause:
-                open_pause.ended_at = moment
-                open_pause.save(update_fields=["ended_at"])
+            _close_open_work(d, moment)
 
         return _perform(dossier=dossier, action=action, user=user,
                         expected_version=expected_version, note=reason, change=change)
@@ -674,17 +686,29 @@ def dossier_return_result(*, dossier, user, delivery: str, postal_tracking: str 
 
 
 def dossiers_close_training(*, user, older_than_days: int = 30) -> int:
-    """Close open training dossiers received more than N days ago; return how many were closed."""
+    """Close open training dossiers received more than N days ago; return how many were closed.
+
+    Only dossiers of units the user administers are touched (all for a superuser), so a partial
+    administrator never meets a refusal half-way through the batch.
+    """
+    from motcua.units.selectors import units_in_scope
+
     cutoff = timezone.now() - timedelta(days=older_than_days)
+    candidates = Dossier.objects.filter(is_training=True, submitted_at__lt=cutoff)
+    if not user.is_superuser:
+        candidates = candidates.filter(
+            unit__in=units_in_scope(user=user, roles=[Role.ADMINISTRATOR]).values("pk")
+        )
     ids = list(
-        Dossier.objects.filter(is_training=True, submitted_at__lt=cutoff)
+        candidates
         .exclude(status__in=[Status.RETURNED, Status.REJECTED, Status.WITHDRAWN, Status.STOPPED])
         .values_list("pk", flat=True)
     )
     closed = 0
     for pk in ids:
         _perform(dossier=pk, action=Action.CLOSE_TRAINING, user=user, expected_version=None,
-                 note=_("Đóng hồ sơ tập huấn cũ"), change=lambda d, a, m: _close_step(d, m))
+                 note=_("Đóng hồ sơ tập huấn cũ"),
+                 change=lambda d, a, m: _close_open_work(d, m))  # returns None: no event data
         closed += 1
     return closed
 

@@ -50,11 +50,8 @@ def training_flag_error(*, dossier: Dossier, is_training: bool) -> str | None:
 def dossier_set_training(*, dossier: Dossier, user, is_training: bool) -> Dossier:
     """Set or clear the training flag and record who did it; return the dossier as saved."""
     with transaction.atomic():
-        locked = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("unit")
-            .get(pk=dossier.pk)
-        )
+        # Lock the dossier row only (MariaDB has no FOR UPDATE OF; a join would lock the unit).
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if not training_flag_allowed(user=user, dossier=locked):
             raise ActionForbidden(_("Chỉ quản trị hệ thống được đổi cờ hồ sơ tập huấn."))
         if locked.is_training == is_training:

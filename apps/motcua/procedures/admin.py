@@ -80,13 +80,13 @@ class WorkflowStepForm(forms.ModelForm):
     """
 
     roles = RoleChoiceField(
-        label=_("vai trò được xử lý"),
-        queryset=Group.objects.order_by("name"),
+        label=_("Vai trò được xử lý"),
+        queryset=Group.objects.exclude(name=Role.CITIZEN).order_by("name"),
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
         error_messages={"required": _("Chọn ít nhất một vai trò được xử lý bước này.")},
     )
     actions = forms.MultipleChoiceField(
-        label=_("thao tác được phép"),
+        label=_("Thao tác được phép"),
         choices=StepAction.choices,
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
         error_messages={"required": _("Chọn ít nhất một thao tác cho bước này.")},
@@ -174,7 +174,8 @@ class WorkflowStepInline(StackedInline):
             {
                 "fields": [
                     ("order", "name"),
-                    ("unit_mode", "unit", "level"),
+                    "unit_mode",
+                    ("unit", "level"),
                     "roles",
                     ("duration_amount", "duration_unit"),
                     "assignment",

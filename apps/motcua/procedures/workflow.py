@@ -187,7 +187,7 @@ def workflow_duration_error(procedure, steps: list[tuple[Decimal, str, bool]]) -
                 "Tổng thời gian các bước (%(total)s giờ làm việc) vượt thời hạn giải quyết của thủ "
                 "tục (%(limit)s giờ làm việc)."
             )
-            % {"total": total.normalize(), "limit": limit.normalize()}
+            % {"total": f"{total.normalize():f}", "limit": f"{limit.normalize():f}"}
         )
     return None
 

@@ -1,0 +1,90 @@
+"""Reads for payments: who may pay a dossier, and what its payment block shows.
+
+Two kinds of people may pay a dossier's fees online (the portal decides who they are):
+
+* its owner, signed in: a dossier of ``dossiers_visible(user=…)`` whose ``applicant_user`` is them;
+* a visitor who looked the dossier up in the portal (code + secret) in this browser session: the
+  portal appends the dossier's primary key to ``request.session[LOOKUP_SESSION_KEY]`` (a list of
+  ints). That session is the proof, so this one read is not scoped by ``dossiers_visible`` (which
+  gives anonymous visitors nothing); it is keyed by both the code and the proven id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import dossiers_visible
+from motcua.dossiers.states import Status
+from motcua.integrations.models import Payment, PaymentStatus
+
+#: Session key the portal fills with the ids of the dossiers looked up in this session.
+LOOKUP_SESSION_KEY = "portal_lookup_dossiers"
+
+#: Dossiers whose processing ended without a result: nothing left to pay for.
+UNPAYABLE = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.STOPPED})
+
+
+def looked_up_dossier_ids(session: Mapping | None) -> frozenset[int]:
+    """Return the dossier ids the portal recorded in *session* (bad entries ignored)."""
+    raw = session.get(LOOKUP_SESSION_KEY, []) if session is not None else []
+    ids = set()
+    for value in raw if isinstance(raw, list | tuple) else []:
+        try:
+            ids.add(int(value))
+        except (TypeError, ValueError):
+            continue
+    return frozenset(ids)
+
+
+def payer_may_pay(*, dossier: Dossier, user_or_session) -> bool:
+    """Whether the signed-in user owns *dossier*, or the session has looked it up."""
+    if hasattr(user_or_session, "is_authenticated"):
+        return bool(
+            user_or_session.is_authenticated and dossier.applicant_user_id == user_or_session.pk
+        )
+    return dossier.pk in looked_up_dossier_ids(user_or_session)
+
+
+def dossier_for_payer(*, code: str, user, session: Mapping | None) -> Dossier | None:
+    """Return the dossier *code* if this person may pay it (see the module docstring), or None."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        own = dossiers_visible(user=user).filter(code=code, applicant_user=user).first()
+        if own is not None:
+            return own
+    ids = looked_up_dossier_ids(session)
+    if not ids:
+        return None
+    return Dossier.objects.filter(code=code, pk__in=ids).first()
+
+
+@dataclass(frozen=True)
+class PaymentState:
+    """What the dossier's payment block shows."""
+
+    amount: Decimal
+    is_paid: bool
+    paid_online: bool
+    can_pay: bool
+    latest: Payment | None
+
+
+def payment_state(*, dossier: Dossier) -> PaymentState:
+    """Return the payment facts of a dossier the caller already may see."""
+    latest = Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id").first()
+    amount = dossier.fee_total or Decimal(0)
+    can_pay = (
+        not dossier.is_paid
+        and amount > 0
+        and dossier.status not in UNPAYABLE
+        and not (latest is not None and latest.status == PaymentStatus.PAID)
+    )
+    return PaymentState(
+        amount=amount,
+        is_paid=dossier.is_paid,
+        paid_online=dossier.paid_online,
+        can_pay=can_pay,
+        latest=latest,
+    )

@@ -1,0 +1,179 @@
+"""The seven one-stop forms (DESIGN §6): code, title, legal basis and how each gets its data.
+
+Numbering is the project's (DESIGN §6). Thông tư 01/2018/TT-VPCP has six forms: its mẫu 01–04
+are our 01–04, its mẫu 05 (Phiếu kiểm soát) is our 06 and its mẫu 06 (Sổ theo dõi) our 07; the
+stop notice (05) has no model form there and follows the one-stop rules of Nghị định
+61/2018/NĐ-CP as amended by Nghị định 107/2021/NĐ-CP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import dossiers_visible
+from motcua.dossiers.states import Action, Status
+from motcua.printing import context as ctx
+from motcua.printing.models import FormCode
+from motcua.units.models import Unit
+
+ONE_STOP = "Nghị định 61/2018/NĐ-CP, sửa đổi bởi Nghị định 107/2021/NĐ-CP"
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    code: str
+    name: str
+    title: str
+    legal_basis: str
+    per_dossier: bool = True
+    has_qr: bool = False
+    event_actions: tuple[str, ...] = ()
+    applicable: Callable[[Dossier], bool] = lambda dossier: True
+
+    @property
+    def template_name(self) -> str:
+        return f"form_{self.code}.html"
+
+    def info(self) -> ctx.FormInfo:
+        return ctx.FormInfo(
+            code=self.code, title=self.title, name=self.name, legal_basis=self.legal_basis
+        )
+
+
+FORMS: dict[str, FormSpec] = {
+    spec.code: spec
+    for spec in (
+        FormSpec(
+            code=FormCode.RECEIPT.value,
+            name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+            legal_basis=f"Mẫu số 01, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
+            has_qr=True,
+            applicable=lambda d: d.received_at is not None,
+        ),
+        FormSpec(
+            code=FormCode.SUPPLEMENT.value,
+            name="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+            title="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+            legal_basis=f"Mẫu số 02, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
+            has_qr=True,
+            event_actions=(Action.REQUEST_SUPPLEMENT,),
+            applicable=lambda d: bool(d.supplement_items),
+        ),
+        FormSpec(
+            code=FormCode.REFUSAL.value,
+            name="Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
+            title="PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ",
+            legal_basis=f"Mẫu số 03, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
+            event_actions=(Action.REFUSE, Action.REFUSE_INTAKE),
+            applicable=lambda d: d.status == Status.REJECTED,
+        ),
+        FormSpec(
+            code=FormCode.APOLOGY.value,
+            name="Văn bản xin lỗi và hẹn lại ngày trả kết quả",
+            title="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+            legal_basis=f"Mẫu số 04, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
+            has_qr=True,
+            event_actions=(Action.APOLOGIZE,),
+            applicable=lambda d: d.apology_due_at is not None,
+        ),
+        FormSpec(
+            code=FormCode.STOP.value,
+            name="Thông báo dừng giải quyết hồ sơ",
+            title="THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+            legal_basis=ONE_STOP,
+            event_actions=(Action.STOP,),
+            applicable=lambda d: d.status == Status.STOPPED,
+        ),
+        FormSpec(
+            code=FormCode.CONTROL_SHEET.value,
+            name="Phiếu kiểm soát quá trình giải quyết hồ sơ",
+            title="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+            legal_basis=f"Mẫu số 05, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
+            applicable=lambda d: d.received_at is not None,
+        ),
+        FormSpec(
+            code=FormCode.LEDGER.value,
+            name="Sổ theo dõi hồ sơ",
+            title="SỔ THEO DÕI HỒ SƠ",
+            legal_basis=f"Mẫu số 06, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
+            per_dossier=False,
+        ),
+    )
+}
+
+
+def form_spec(code: str) -> FormSpec:
+    """Return the form *code* ("01".."07"); raises ``KeyError`` for an unknown code."""
+    return FORMS[code]
+
+
+# --------------------------------------------------------------------------- data builders
+
+
+def build_dossier_form(spec: FormSpec, *, dossier: Dossier, user, now: datetime) -> ctx.FormData:
+    """Return the data of a dossier form (01–06); *dossier* was read through the scoped selector."""
+    info = ctx.dossier_info(dossier)
+    event = ctx.last_event(dossier, spec.event_actions) if spec.event_actions else None
+    rows, summary = ((), "")
+    if spec.code == FormCode.CONTROL_SHEET:
+        rows, summary = ctx.control_rows(dossier, now=now)
+    issued_at = event.at if event else (dossier.received_at or dossier.submitted_at)
+    return ctx.FormData(
+        form=spec.info(),
+        site=ctx.site_info(),
+        unit=ctx.unit_info(dossier.unit),
+        issued_at=issued_at,
+        printed_at=now,
+        printed_by=ctx.person(user),
+        dossier=info,
+        handling_unit=ctx.unit_info(dossier.current_unit),
+        event=event,
+        rows=rows,
+        summary=summary,
+        qr_image=ctx.qr_data_uri(info.lookup_url) if spec.has_qr else "",
+    )
+
+
+def ledger_dossiers(*, user, unit: Unit, date_from: date, date_to: date):
+    """Return the dossiers of the ledger: received by *unit* in the range, within *user*'s scope.
+
+    Training dossiers are left out (they are not in the official book), except in a training
+    site, where every dossier is one.
+    """
+    start, end = ctx.day_bounds(date_from, date_to)
+    dossiers = dossiers_visible(user=user).filter(
+        unit=unit, received_at__gte=start, received_at__lt=end
+    )
+    if not settings.SITE.training:
+        dossiers = dossiers.filter(is_training=False)
+    return dossiers.order_by("received_at", "id")
+
+
+def build_ledger(
+    spec: FormSpec, *, user, unit: Unit, date_from: date, date_to: date, now: datetime
+) -> ctx.FormData:
+    dossiers = ledger_dossiers(user=user, unit=unit, date_from=date_from, date_to=date_to)
+    total = dossiers.count()
+    page = list(
+        dossiers.select_related("procedure", "current_unit").prefetch_related("steps__unit")[
+            : ctx.LEDGER_MAX_ROWS
+        ]
+    )
+    return ctx.FormData(
+        form=spec.info(),
+        site=ctx.site_info(),
+        unit=ctx.unit_info(unit),
+        issued_at=now,
+        printed_at=now,
+        printed_by=ctx.person(user),
+        rows=ctx.ledger_rows(page, now=now),
+        period=ctx.Period(date_from=date_from, date_to=date_to),
+        total=total,
+        truncated=total > len(page),
+    )

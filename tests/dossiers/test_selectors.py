@@ -1,0 +1,230 @@
+"""The scoped selector (DESIGN rule 4, §5): who sees which dossiers, in lists, search and detail.
+
+Four dossiers: A and B received at Hồng Bàng (d), A with the citizen's account and forwarded to the
+consultation of the Sở Xây dựng and the Sở Tài nguyên; C received at Lê Chân (d2); D submitted online
+to Lê Chân by the citizen.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AnonymousUser
+
+from motcua.core.roles import Role
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import dossier_get, dossier_search, dossiers_visible, worklist
+from tests.dossiers.conftest import at
+from tests.units.factories import make_membership, make_user
+
+
+@pytest.fixture
+def four(world, applicant, documents):
+    u, units = world.users, world.units
+    d2_reception = make_user("motcua.lechan")
+    make_membership(d2_reception, units.d2, Role.RECEPTION_OFFICER)
+
+    def person(name, **extra):
+        return {**applicant, "applicant_name": name, **extra}
+
+    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
+        a = services.dossier_receive(
+            user=u.reception,
+            procedure=world.procedure,
+            unit=units.d,
+            documents=documents,
+            applicant=person("Nguyễn Thị Bình", applicant_user=u.citizen),
+        )
+        a = services.dossier_forward(dossier=a, user=u.spec1, assignee=u.spec2)  # consultation
+        b = services.dossier_receive(
+            user=u.reception,
+            procedure=world.procedure,
+            unit=units.d,
+            documents=documents,
+            applicant=person("Trần Văn Đức"),
+        )
+        c = services.dossier_receive(
+            user=d2_reception,
+            procedure=world.procedure,
+            unit=units.d2,
+            documents=documents,
+            applicant=person("Lê Văn Đức"),
+        )
+        d = services.dossier_submit_online(
+            procedure=world.procedure,
+            unit=units.d2,
+            applicant=person("Phạm Thị Bình"),
+            user=u.citizen,
+        )
+    return SimpleNamespace(a=a, b=b, c=c, d=d, d2_reception=d2_reception)
+
+
+def visible(user) -> set[str]:
+    return {_label(d) for d in dossiers_visible(user=user)}
+
+
+def _label(dossier) -> str:
+    return {
+        "Nguyễn Thị Bình": "A",
+        "Trần Văn Đức": "B",
+        "Lê Văn Đức": "C",
+        "Phạm Thị Bình": "D",
+    }[dossier.applicant_name]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("reception", "AB"),  # the counter of d
+        ("spec1", "AB"),
+        ("clerk", "AB"),  # staff of d without a processing role still reads d
+        ("leader", "AB"),  # leader of d: d and below
+        ("city_leader", "ABCD"),  # leader of P (subtree): every district
+        ("admin", "ABCD"),  # administrator at P (subtree)
+        ("other_spec", "CD"),  # d2 only
+        ("citizen", "AD"),  # only dossiers whose applicant_user is them
+        ("sxd_spec", "A"),  # consulted with their unit
+        ("stn_spec", "A"),
+    ],
+)
+def test_who_sees_which_dossiers(world, four, who, expected):
+    assert visible(getattr(world.users, who)) == set(expected)
+
+
+def test_anonymous_and_inactive_users_see_nothing(world, four):
+    assert visible(AnonymousUser()) == set()
+    world.users.reception.is_active = False
+    world.users.reception.save()
+    assert visible(world.users.reception) == set()
+
+
+def test_superuser_sees_everything(world, four):
+    root = make_user("root")
+    root.is_superuser = True
+    root.save()
+    assert visible(root) == set("ABCD")
+
+
+def test_a_citizen_role_membership_gives_no_unit_scope(world, four):
+    # given: the citizen is (also) registered as a citizen of Hồng Bàng
+    make_membership(world.users.citizen, world.units.d, Role.CITIZEN)
+    assert visible(world.users.citizen) == set("AD")
+
+
+def test_a_supervisor_of_the_province_reads_the_whole_subtree(world, four):
+    supervisor = make_user("giamsat.tp")
+    make_membership(supervisor, world.units.p, Role.SUPERVISOR)
+    assert visible(supervisor) == set("ABCD")
+
+
+def test_a_transferred_dossier_is_seen_by_both_units(world, four):
+    u = world.users
+    with time_machine.travel(at(2025, 3, 4, 9, 0), tick=False):
+        services.dossier_transfer(
+            dossier=four.b,
+            user=four.b.current_step.assignee,
+            to_unit=world.units.d2,
+            assignee=u.other_spec,
+        )
+    assert visible(u.other_spec) == set("BCD")  # now handling it
+    assert visible(u.reception) == set("AB")  # received it
+
+
+def test_a_step_at_another_unit_shows_the_dossier_there(world, applicant):
+    from tests.dossiers.test_lifecycle import make_procedure
+
+    u = world.users
+    procedure = make_procedure(
+        world,
+        "1.000003",
+        "Thủ tục có bước tại Sở Tài nguyên",
+        [
+            ("Thẩm định", [Role.SPECIALIST], 1, {"actions": ["forward"]}),
+            (
+                "Sở Tài nguyên xác nhận",
+                [Role.SPECIALIST],
+                1,
+                {"actions": ["issue_result"], "unit_mode": "fixed", "unit": world.units.stn},
+            ),
+        ],
+    )
+    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
+        dossier = services.dossier_receive(
+            user=u.reception,
+            procedure=procedure,
+            unit=world.units.d,
+            applicant=applicant,
+            assignee=u.spec1,
+        )
+        assert not dossiers_visible(user=u.stn_spec).exists()
+        services.dossier_forward(dossier=dossier, user=u.spec1, assignee=u.stn_spec)
+    # the assignee and their colleagues at the step's unit; not the other department
+    colleague = make_user("chuyenvien2.stn")
+    make_membership(colleague, world.units.stn, Role.SPECIALIST)
+    assert list(dossiers_visible(user=u.stn_spec)) == [dossier]
+    assert list(dossiers_visible(user=colleague)) == [dossier]
+    assert not dossiers_visible(user=u.sxd_spec).exists()
+
+
+def test_a_membership_that_ended_gives_no_scope(world, four):
+    world.users.spec1.memberships.update(is_active=False)
+    assert visible(world.users.spec1) == set()
+
+
+def test_visible_dossiers_are_not_repeated(world, four):
+    # A has several steps, consultations and an applicant account: still one row per dossier
+    rows = list(dossiers_visible(user=world.users.city_leader).values_list("pk", flat=True))
+    assert len(rows) == len(set(rows)) == 4
+
+
+# --------------------------------------------------------------------------- search and detail
+
+
+@pytest.mark.parametrize(
+    ("who", "query", "expected"),
+    [
+        ("reception", "duc", "B"),  # unaccented, lower case finds "Đức"
+        ("reception", "Đức", "B"),
+        ("city_leader", "van duc", "BC"),
+        ("other_spec", "duc", "C"),
+        ("citizen", "binh", "AD"),
+        ("sxd_spec", "binh", "A"),
+        ("other_spec", "binh", "D"),
+        ("reception", "", ""),  # an empty query finds nothing
+    ],
+)
+def test_search_stays_within_the_scope(world, four, who, query, expected):
+    found = {_label(d) for d in dossier_search(user=getattr(world.users, who), query=query)}
+    assert found == set(expected)
+
+
+def test_search_by_code_within_the_scope(world, four):
+    u = world.users
+    assert list(dossier_search(user=u.reception, query=four.a.code)) == [four.a]
+    assert list(dossier_search(user=u.other_spec, query=four.a.code)) == []
+    assert list(dossier_search(user=AnonymousUser(), query="binh")) == []
+
+
+def test_detail_outside_the_scope_is_not_found(world, four):
+    u = world.users
+    assert dossier_get(user=u.reception, pk=four.a.pk) == four.a
+    with pytest.raises(Dossier.DoesNotExist):
+        dossier_get(user=u.other_spec, pk=four.a.pk)
+    with pytest.raises(Dossier.DoesNotExist):
+        dossier_get(user=u.citizen, pk=four.b.pk)
+    with pytest.raises(Dossier.DoesNotExist):
+        dossier_get(user=AnonymousUser(), pk=four.a.pk)
+
+
+def test_worklist_lists_only_visible_open_dossiers(world, four):
+    now = at(2025, 3, 4, 9, 0)
+    listed = worklist(user=world.users.other_spec, now=now)
+    assert {_label(d) for group in vars(listed).values() for d in group} == set("CD")
+    assert worklist(user=AnonymousUser(), now=now).counts() == {
+        "overdue": 0,
+        "due_today": 0,
+        "due_soon": 0,
+        "in_time": 0,
+        "paused": 0,
+    }
