@@ -3,6 +3,8 @@
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from motcua.desk.menu import DESK_NAVIGATION
+
 
 def _item(title, icon, url_name):
     return {"title": title, "icon": icon, "link": reverse_lazy(url_name)}
@@ -18,6 +20,7 @@ UNFOLD = {
         "show_search": True,
         "show_all_applications": True,
         "navigation": [
+            DESK_NAVIGATION,
             {
                 "title": _("Hồ sơ"),
                 "collapsible": True,

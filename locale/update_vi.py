@@ -1,15 +1,22 @@
-"""Refresh locale/vi/LC_MESSAGES/django.po: Vietnamese for the English msgids of third-party apps.
+"""Refresh locale/vi/LC_MESSAGES/django.po: Vietnamese for English msgids the desk would show.
 
 Run from the repository root:  .venv/bin/python locale/update_vi.py
 
-django-unfold ships no locale at all; django-import-export and django-simple-history ship no ``vi``.
-This script copies their sources to a temporary directory, extracts their msgids with
-``django-admin makemessages -l vi``, joins them with ``msgcat --use-first``, drops every msgid that
-Django's own Vietnamese catalogs (admin, auth, ...) already translate, and merges the result into
-our vi catalog with ``msgmerge`` (existing translations are kept, vanished msgids are removed).
+Two sources of English msgids:
 
-Kept on purpose although Django translates them: entries whose translator comment starts with
-``Overrides Django`` (Django's Vietnamese is wrong or clumsy there, e.g. "History" -> "Bản ghi nhớ").
+1. Third-party apps without Vietnamese: django-unfold (no locale at all), django-import-export and
+   django-simple-history (no ``vi``). Their sources are copied to a temporary directory, their
+   msgids extracted with ``django-admin makemessages -l vi`` and joined with ``msgcat
+   --use-first``. Msgids that Django's own Vietnamese already translates are dropped.
+2. Django's own gaps: msgids of the installed Django apps (core, admin, auth, contenttypes,
+   sessions) that Django's ``vi`` catalogs leave untranslated, e.g. the password-based
+   authentication fields added in Django 5.1. Language names and the DEBUG-only welcome page
+   are left out. When Django translates one of them later, it leaves this catalog by itself.
+
+The result is merged into our vi catalog with ``msgmerge`` (existing translations kept, vanished
+msgids removed). Entries whose translator comment starts with ``Overrides Django`` are kept even
+though Django translates them: Django's Vietnamese is wrong or clumsy there ("History" ->
+"Bản ghi nhớ"); ``LOCALE_PATHS`` comes first, so ours wins.
 
 Our own msgids are Vietnamese already, so this catalog holds no entry of ours: never run
 ``makemessages -l vi`` on the project itself.
@@ -30,12 +37,12 @@ import tempfile
 from pathlib import Path
 
 import django
-from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
-SITE_PACKAGES = Path(django.__file__).resolve().parent.parent
+DJANGO = Path(django.__file__).resolve().parent
+SITE_PACKAGES = DJANGO.parent
 DJANGO_ADMIN = Path(sys.executable).with_name("django-admin")
 OVERRIDE_MARK = "Overrides Django"
 
@@ -51,6 +58,20 @@ PACKAGES = {
     "simple_history": [],
 }
 
+#: Django's catalogs that motcua loads: the core one and the installed contrib apps with text.
+DJANGO_CATALOGS = [
+    "conf",
+    "contrib/admin",
+    "contrib/auth",
+    "contrib/contenttypes",
+    "contrib/sessions",
+    "contrib/humanize",
+]
+#: Django sources whose msgids are not worth translating (language names, DEBUG-only page).
+DJANGO_SKIPPED = {"conf/global_settings.py", "views/templates/default_urlconf.html"}
+#: humanize's msgids are taken only to know what Django translates; motcua does not use them.
+DJANGO_GAPS_FROM = [c for c in DJANGO_CATALOGS if c != "contrib/humanize"]
+
 
 def key(message) -> tuple:
     msgid = message.id if isinstance(message.id, str) else message.id[0]
@@ -59,16 +80,28 @@ def key(message) -> tuple:
 
 def translated(message) -> bool:
     s = message.string
-    return bool(s) if isinstance(s, str) else bool(s) and all(s)
+    done = bool(s) if isinstance(s, str) else bool(s) and all(s)
+    return done and not message.fuzzy
+
+
+def quiet_read_po(path: Path, **kwargs):
+    """makemessages and Django's en catalogs write two msgstr[]; Babel warns as vi has one."""
+    with path.open("rb") as f, contextlib.redirect_stdout(io.StringIO()):
+        return read_po(f, **kwargs)
+
+
+def django_catalog(folder: str, lang: str):
+    path = DJANGO / folder / "locale" / lang / "LC_MESSAGES" / "django.po"
+    return quiet_read_po(path) if path.exists() else None
 
 
 def django_vi_keys() -> set:
-    """msgids that Django's own Vietnamese catalogs already translate."""
+    """msgids that Django's own Vietnamese catalogs (of the installed apps) translate."""
     keys = set()
-    base = Path(django.__file__).resolve().parent
-    for mo in base.glob("**/locale/vi/LC_MESSAGES/django.mo"):
-        with mo.open("rb") as f:
-            keys.update(key(m) for m in read_mo(f) if m.id and translated(m))
+    for folder in DJANGO_CATALOGS:
+        catalog = django_catalog(folder, "vi")
+        if catalog is not None:
+            keys.update(key(m) for m in catalog if m.id and translated(m))
     return keys
 
 
@@ -98,30 +131,45 @@ def extract(workdir: Path) -> Path:
     return joined
 
 
+def add_django_gaps(pot, django_keys: set) -> None:
+    present = {key(m) for m in pot if m.id}
+    for folder in DJANGO_GAPS_FROM:
+        for m in django_catalog(folder, "en"):
+            if not m.id or key(m) in django_keys or key(m) in present:
+                continue
+            if any(path in DJANGO_SKIPPED for path, _line in m.locations):
+                continue
+            pot.add(
+                m.id,
+                locations=[("django/" + path, line) for path, line in m.locations],
+                flags=m.flags,
+                auto_comments=m.auto_comments,
+                context=m.context,
+            )
+            present.add(key(m))
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        joined = extract(workdir)
-        # makemessages writes two msgstr[] for plurals; Babel warns (on stdout) as vi has one.
-        with joined.open("rb") as f, contextlib.redirect_stdout(io.StringIO()):
-            pot = read_po(f, locale="vi")
+        pot = quiet_read_po(extract(workdir), locale="vi")
 
         overrides = set()
         if CATALOG.exists():
-            with CATALOG.open("rb") as f:
-                overrides = {
-                    key(m)
-                    for m in read_po(f)
-                    if any(c.startswith(OVERRIDE_MARK) for c in m.user_comments)
-                }
-        covered = django_vi_keys() - overrides
+            overrides = {
+                key(m)
+                for m in quiet_read_po(CATALOG)
+                if any(c.startswith(OVERRIDE_MARK) for c in m.user_comments)
+            }
+        django_keys = django_vi_keys()
         for message in list(pot):
-            if message.id and key(message) in covered:
+            if message.id and key(message) in django_keys - overrides:
                 pot.delete(message.id, context=message.context)
+        add_django_gaps(pot, django_keys)
         for message in pot:
             message.string = ("",) * pot.num_plurals if message.pluralizable else ""
             message.flags.discard("fuzzy")
-        filtered = workdir / "thirdparty.pot"
+        filtered = workdir / "desk-english.pot"
         with filtered.open("wb") as f:
             write_po(f, pot, width=79)
 
@@ -146,9 +194,8 @@ def main() -> int:
         else:
             shutil.copy(filtered, CATALOG)
 
-    with CATALOG.open("rb") as f:
-        catalog = read_po(f)
-    todo = [m for m in catalog if m.id and (not translated(m) or m.fuzzy)]
+    catalog = quiet_read_po(CATALOG)
+    todo = [m for m in catalog if m.id and not translated(m)]
     print(
         f"{CATALOG.relative_to(ROOT)}: {len(catalog)} entries, {len(todo)} to translate or review"
     )

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "motcua.printing",
     "motcua.desk",
     "motcua.jobs",
+    "motcua.integrations",
+    "motcua.portal",
 ]
 
 MIDDLEWARE = [

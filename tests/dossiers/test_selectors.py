@@ -217,10 +217,11 @@ def test_detail_outside_the_scope_is_not_found(world, four):
         dossier_get(user=AnonymousUser(), pk=four.a.pk)
 
 
-def test_worklist_lists_only_visible_open_dossiers(world, four):
+def test_worklist_lists_only_visible_open_dossiers_awaiting_the_officer(world, four):
     now = at(2025, 3, 4, 9, 0)
     listed = worklist(user=world.users.other_spec, now=now)
-    assert {_label(d) for group in vars(listed).values() for d in group} == set("CD")
+    # C is assigned to them; D (submitted online) waits on the intake queue, not the worklist
+    assert {_label(d) for group in vars(listed).values() for d in group} == set("C")
     assert worklist(user=AnonymousUser(), now=now).counts() == {
         "overdue": 0,
         "due_today": 0,
@@ -228,3 +229,25 @@ def test_worklist_lists_only_visible_open_dossiers(world, four):
         "in_time": 0,
         "paused": 0,
     }
+
+
+def test_worklist_is_the_officers_own_work_and_the_leaders_whole_unit(world, four):
+    u = world.users
+    now = at(2025, 3, 4, 9, 0)
+
+    def listed(user, **kw):
+        return {_label(d) for group in vars(worklist(user=user, now=now, **kw)).values() for d in group}
+
+    # A sits at the consultation step assigned to spec2; B's first step went by round robin to
+    # spec2 too (spec1 had the first step of A, so spec2 was the one assigned longest ago)
+    assert four.b.current_step.assignee == u.spec2
+    assert listed(u.spec2) == {"A", "B"}
+    assert listed(u.spec1) == set()
+    # the clerk has no step and no consultation waiting: nothing to act on
+    assert listed(u.clerk) == set()
+    # the consulted department sees A while its answer is due
+    assert listed(u.sxd_spec) == {"A"}
+    # the unit leader sees the whole unit, filterable by officer
+    assert listed(u.leader) == {"A", "B"}
+    assert listed(u.leader, officer=u.spec2) == {"A", "B"}
+    assert listed(u.leader, officer=u.spec1) == set()

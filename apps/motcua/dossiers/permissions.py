@@ -33,8 +33,9 @@ from motcua.core.roles import Role
 from motcua.dossiers.states import Action
 from motcua.units.selectors import user_roles_in_unit
 
-RECEPTION_ACTIONS = frozenset({Action.RECEIVE, Action.ACCEPT, Action.REFUSE_INTAKE,
-                               Action.RETURN_RESULT, Action.START})
+RECEPTION_ACTIONS = frozenset(
+    {Action.RECEIVE, Action.ACCEPT, Action.REFUSE_INTAKE, Action.RETURN_RESULT, Action.START}
+)
 CITIZEN_ACTIONS = frozenset({Action.WITHDRAW, Action.SUPPLEMENT})
 
 
@@ -50,21 +51,24 @@ class Actor:
     on_behalf_of: object | None = None
 
 
-def _delegators_of(user) -> set[int]:
+def delegators_of(user) -> set[int]:
     from motcua.dossiers.models import Delegation
 
     today = timezone.localdate()
     return set(
-        Delegation.objects.filter(delegate=user, starts_on__lte=today, ends_on__gte=today)
-        .values_list("delegator_id", flat=True)
+        Delegation.objects.filter(
+            delegate=user, starts_on__lte=today, ends_on__gte=today
+        ).values_list("delegator_id", flat=True)
     )
 
 
 def _require_roles(user, unit, allowed: set[str]) -> set[str]:
     held = user_roles_in_unit(user=user, unit=unit)
     if not held & allowed:
-        raise ActionForbidden(_("Bạn không có vai trò được phép thực hiện thao tác này tại %(unit)s.")
-                              % {"unit": unit})
+        raise ActionForbidden(
+            _("Bạn không có vai trò được phép thực hiện thao tác này tại %(unit)s.")
+            % {"unit": unit}
+        )
     return held
 
 
@@ -98,7 +102,9 @@ def dossier_action_check(*, user, dossier, action: Action) -> Actor:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ActionForbidden(_("Bạn cần đăng nhập để thực hiện thao tác này."))
     if action == Action.CLOSE_TRAINING:
-        if user.is_superuser or Role.ADMINISTRATOR in user_roles_in_unit(user=user, unit=dossier.unit):
+        if user.is_superuser or Role.ADMINISTRATOR in user_roles_in_unit(
+            user=user, unit=dossier.unit
+        ):
             return Actor(user)
         raise ActionForbidden(_("Chỉ quản trị hệ thống được đóng hồ sơ tập huấn."))
     if action in CITIZEN_ACTIONS and dossier.applicant_user_id == user.pk:
@@ -114,15 +120,19 @@ def dossier_action_check(*, user, dossier, action: Action) -> Actor:
         raise ActionForbidden(_("Bạn không thuộc đơn vị được xin ý kiến cho hồ sơ này."))
     step = dossier.current_step
     if action not in step.actions:
-        raise ActionForbidden(_("Bước “%(step)s” không cho phép thao tác “%(action)s”.")
-                              % {"step": step.name, "action": Action(action).label})
+        raise ActionForbidden(
+            _("Bước “%(step)s” không cho phép thao tác “%(action)s”.")
+            % {"step": step.name, "action": Action(action).label}
+        )
     held = _require_roles(user, step.unit, set(step.roles))
     if step.assignee_id is None or step.assignee_id == user.pk or Role.UNIT_LEADER in held:
         return Actor(user)
-    if step.assignee_id in _delegators_of(user):
+    if step.assignee_id in delegators_of(user):
         return Actor(user, on_behalf_of=step.assignee)
-    raise ActionForbidden(_("Hồ sơ đang được giao cho %(name)s xử lý.")
-                          % {"name": step.assignee.get_full_name() or step.assignee.username})
+    raise ActionForbidden(
+        _("Hồ sơ đang được giao cho %(name)s xử lý.")
+        % {"name": step.assignee.get_full_name() or step.assignee.username}
+    )
 
 
 def dossier_available_actions(*, user, dossier) -> list[Action]:

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.deadlines import remaining_office_time
-from motcua.core.roles import STAFF_ROLES
+from motcua.core.roles import STAFF_ROLES, Role
 from motcua.core.selectors import site_calendar
 from motcua.core.text import fold
 from motcua.dossiers.models import Dossier
@@ -48,8 +48,15 @@ def dossier_get(*, user, pk: int) -> Dossier:
     """Return one dossier visible to *user*, or raise ``Dossier.DoesNotExist``."""
     return (
         dossiers_visible(user=user)
-        .select_related("unit", "current_unit", "procedure", "procedure_version", "current_step",
-                        "current_step__assignee", "current_step__unit")
+        .select_related(
+            "unit",
+            "current_unit",
+            "procedure",
+            "procedure_version",
+            "current_step",
+            "current_step__assignee",
+            "current_step__unit",
+        )
         .get(pk=pk)
     )
 
@@ -75,8 +82,10 @@ class WorklistGroups:
     paused: list = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {name: len(getattr(self, name)) for name in
-                ("overdue", "due_today", "due_soon", "in_time", "paused")}
+        return {
+            name: len(getattr(self, name))
+            for name in ("overdue", "due_today", "due_soon", "in_time", "paused")
+        }
 
 
 def _urgency(due: datetime | None, now: datetime, calendar) -> str:
@@ -92,21 +101,52 @@ def _urgency(due: datetime | None, now: datetime, calendar) -> str:
     return "in_time"
 
 
+def _actionable(*, user, rows: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Keep the dossiers waiting for *user*: leaders and supervisors keep their whole scope.
+
+    An officer's own work is: steps assigned to them or to someone who delegated to them today,
+    open unassigned steps at a unit where they work, open consultations with their unit, and for
+    reception officers the results waiting to be returned at their counter.
+    """
+    if (
+        user.is_superuser
+        or units_in_scope(user=user, roles=[Role.UNIT_LEADER, Role.SUPERVISOR]).exists()
+    ):
+        return rows
+    from motcua.dossiers.permissions import delegators_of
+
+    my_units = units_in_scope(user=user, roles=STAFF_ROLES).values("pk")
+    counters = units_in_scope(user=user, roles=[Role.RECEPTION_OFFICER]).values("pk")
+    mine = rows.filter(
+        Q(current_step__assignee=user)
+        | Q(current_step__assignee__in=delegators_of(user))
+        | Q(current_step__assignee__isnull=True, current_step__unit__in=my_units)
+        | Q(
+            current_step__consultations__unit__in=my_units,
+            current_step__consultations__answered_at=None,
+        )
+        | Q(status=Status.RESULT_READY, current_unit__in=counters)
+    ).values("pk")
+    return rows.filter(pk__in=mine)
+
+
 def worklist(*, user, unit=None, officer=None, now: datetime | None = None) -> WorklistGroups:
     """Group the open dossiers *user* must act on by urgency of the earlier of step and dossier due.
 
-    Officers get the dossiers whose current step is assigned to them, or unassigned in a unit where
-    they hold one of the step's roles; leaders and supervisors (subtree scope) get their units'
-    dossiers, optionally filtered by unit or officer.
+    Officers get their own work (see :func:`_actionable`); leaders and supervisors (subtree scope)
+    get their units' dossiers, optionally filtered by unit or officer. Online submissions waiting
+    for intake are on the intake queue, not here. After an apology (form 04) the new date counts
+    for the officer; the KPIs keep the original due_at.
     """
     now = now or timezone.now()
     calendar = site_calendar()
     rows = (
         dossiers_visible(user=user)
-        .filter(status__in=list(OPEN))
+        .filter(status__in=list(OPEN - {Status.SUBMITTED}))
         .select_related("procedure", "current_unit", "current_step", "current_step__assignee")
         .order_by("due_at")
     )
+    rows = _actionable(user=user, rows=rows)
     if unit is not None:
         rows = rows.filter(current_unit=unit)
     if officer is not None:
@@ -116,10 +156,8 @@ def worklist(*, user, unit=None, officer=None, now: datetime | None = None) -> W
         if dossier.status in (Status.SUPPLEMENT_REQUESTED, Status.SUSPENDED):
             groups.paused.append(dossier)
             continue
-        step_due = dossier.current_step.due_at if dossier.current_step else None
-        dues = [d for d in (dossier.due_at, step_due) if d]
+        step = dossier.current_step
+        step_due = step.due_at if step is not None and step.state == "open" else None
+        dues = [d for d in (dossier.apology_due_at or dossier.due_at, step_due) if d]
         getattr(groups, _urgency(min(dues) if dues else None, now, calendar)).append(dossier)
     return groups
-
-
-

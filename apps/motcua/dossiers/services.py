@@ -88,16 +88,21 @@ def dossier_recompute_deadlines(*, dossier: Dossier) -> None:
     snapshot = dossier.procedure_version.snapshot
     if dossier.received_at:
         dossier.due_at = _due(
-            start=dossier.received_at, amount=snapshot["procedure"]["processing_amount"],
+            start=dossier.received_at,
+            amount=snapshot["procedure"]["processing_amount"],
             unit=snapshot["procedure"]["processing_unit"],
             pauses=_closed_pauses(dossier, dossier.received_at),
         )
     step = dossier.current_step
-    if step is not None and step.state == StepState.OPEN and (
-        step.duration_amount or step.duration_unit == TimeUnit.SAME_DAY
+    if (
+        step is not None
+        and step.state == StepState.OPEN
+        and (step.duration_amount or step.duration_unit == TimeUnit.SAME_DAY)
     ):
         step.due_at = _due(
-            start=step.started_at, amount=step.duration_amount, unit=step.duration_unit,
+            start=step.started_at,
+            amount=step.duration_amount,
+            unit=step.duration_unit,
             pauses=_closed_pauses(dossier, step.started_at),
         )
         step.save(update_fields=["due_at"])
@@ -118,10 +123,14 @@ def _next_code(unit: Unit, moment: datetime) -> str:
         # shared lock on the row, and two receptions holding it both wait for the exclusive lock
         # below (deadlock, seen with 20 concurrent first receptions of a day). The upsert takes
         # the exclusive lock at once; the no-op update keeps ``last``.
-        target = ["unit", "day"] if connection.features.supports_update_conflicts_with_target else None
+        target = (
+            ["unit", "day"] if connection.features.supports_update_conflicts_with_target else None
+        )
         DossierCodeCounter.objects.bulk_create(
-            [DossierCodeCounter(unit=unit, day=day)], update_conflicts=True,
-            unique_fields=target, update_fields=["day"],
+            [DossierCodeCounter(unit=unit, day=day)],
+            update_conflicts=True,
+            unique_fields=target,
+            update_fields=["day"],
         )
     counter = DossierCodeCounter.objects.select_for_update().get(unit=unit, day=day)
     counter.last += 1
@@ -134,7 +143,8 @@ def _next_code(unit: Unit, moment: datetime) -> str:
 
 def _eligible_officers(spec: StepSpec, unit: Unit):
     return (
-        get_user_model().objects.filter(
+        get_user_model()
+        .objects.filter(
             is_active=True,
             memberships__unit=unit,
             memberships__is_active=True,
@@ -151,31 +161,54 @@ def _auto_assignee(spec: StepSpec, unit: Unit):
     if spec.assignment == "least_loaded":
         # distinct: the membership join repeats an officer once per matching role.
         return (
-            officers.annotate(load=Count("dossier_steps", distinct=True,
-                                         filter=Q(dossier_steps__state=StepState.OPEN)))
+            officers.annotate(
+                load=Count(
+                    "dossier_steps", distinct=True, filter=Q(dossier_steps__state=StepState.OPEN)
+                )
+            )
             .order_by("load", "pk")
             .first()
         )
     if spec.assignment == "round_robin":
         # The officer assigned longest ago (never assigned first) at this unit and step name.
-        return officers.annotate(
-            last=Max("dossier_steps__started_at",
-                     filter=Q(dossier_steps__unit=unit, dossier_steps__name=spec.name))
-        ).order_by(F("last").asc(nulls_first=True), "pk").first()
+        return (
+            officers.annotate(
+                last=Max(
+                    "dossier_steps__started_at",
+                    filter=Q(dossier_steps__unit=unit, dossier_steps__name=spec.name),
+                )
+            )
+            .order_by(F("last").asc(nulls_first=True), "pk")
+            .first()
+        )
     return None
 
 
 def _start_step(dossier: Dossier, spec: StepSpec, moment: datetime, assignee=None) -> DossierStep:
     unit = step_unit(spec, dossier.current_unit)
-    if assignee is not None and not (set(spec.roles) & user_roles_in_unit(user=assignee, unit=unit)):
-        raise DossierError(_("%(name)s không có vai trò xử lý bước “%(step)s” tại %(unit)s.")
-                           % {"name": assignee, "step": spec.name, "unit": unit})
+    if assignee is not None and not (
+        set(spec.roles) & user_roles_in_unit(user=assignee, unit=unit)
+    ):
+        raise DossierError(
+            _("%(name)s không có vai trò xử lý bước “%(step)s” tại %(unit)s.")
+            % {"name": assignee, "step": spec.name, "unit": unit}
+        )
     step = DossierStep.objects.create(
-        dossier=dossier, index=spec.index, name=spec.name, unit=unit, roles=list(spec.roles),
-        actions=list(spec.actions), assignee=assignee or _auto_assignee(spec, unit),
-        started_at=moment, duration_amount=spec.amount, duration_unit=spec.time_unit,
-        due_at=(_due(start=moment, amount=spec.amount, unit=spec.time_unit)
-                if spec.amount or spec.time_unit == TimeUnit.SAME_DAY else None),
+        dossier=dossier,
+        index=spec.index,
+        name=spec.name,
+        unit=unit,
+        roles=list(spec.roles),
+        actions=list(spec.actions),
+        assignee=assignee or _auto_assignee(spec, unit),
+        started_at=moment,
+        duration_amount=spec.amount,
+        duration_unit=spec.time_unit,
+        due_at=(
+            _due(start=moment, amount=spec.amount, unit=spec.time_unit)
+            if spec.amount or spec.time_unit == TimeUnit.SAME_DAY
+            else None
+        ),
         required_answers=spec.required_answers,
     )
     for code in spec.consult_units:
@@ -200,10 +233,16 @@ def _steps(dossier: Dossier) -> list[StepSpec]:
 
 
 def _conflict_message(dossier: Dossier) -> str:
-    who = dossier.updated_by.get_full_name() or dossier.updated_by.username if dossier.updated_by else "?"
+    who = (
+        dossier.updated_by.get_full_name() or dossier.updated_by.username
+        if dossier.updated_by
+        else "?"
+    )
     when = time_format(timezone.localtime(dossier.updated_at), "H:i")
     return _("Hồ sơ này đã được %(who)s thay đổi lúc %(when)s, vui lòng tải lại.") % {
-        "who": who, "when": when}
+        "who": who,
+        "when": when,
+    }
 
 
 def _perform(
@@ -228,7 +267,9 @@ def _perform(
             raise DossierConflict(_conflict_message(locked))
         actor = dossier_action_check(user=user, dossier=locked, action=action)
         from_status = locked.status
-        target = transition_target(action=action, status=from_status, paused_from=locked.paused_from)
+        target = transition_target(
+            action=action, status=from_status, paused_from=locked.paused_from
+        )
         moment = timezone.now()
         step_before = locked.current_step
         data = (change(locked, actor, moment) if change else None) or {}
@@ -239,10 +280,18 @@ def _perform(
         locked.updated_by = user
         locked.save()
         event = DossierEvent.objects.create(
-            dossier=locked, action=action, actor=user, on_behalf_of=actor.on_behalf_of,
-            from_status=from_status, to_status=target, step=step_before,
+            dossier=locked,
+            action=action,
+            actor=user,
+            on_behalf_of=actor.on_behalf_of,
+            from_status=from_status,
+            to_status=target,
+            step=step_before,
             to_step=locked.current_step if locked.current_step != step_before else None,
-            unit=locked.current_unit, note=note, data=data, created_at=moment,
+            unit=locked.current_unit,
+            note=note,
+            data=data,
+            created_at=moment,
         )
         transaction.on_commit(lambda: effects.dossier_event_effects(event_id=event.pk))
     return locked
@@ -252,8 +301,16 @@ def _perform(
 
 
 def _applicant_fields(applicant: dict) -> dict:
-    allowed = {"applicant_kind", "applicant_name", "applicant_id_number", "applicant_tax_code",
-               "applicant_phone", "applicant_email", "applicant_address", "applicant_user"}
+    allowed = {
+        "applicant_kind",
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_tax_code",
+        "applicant_phone",
+        "applicant_email",
+        "applicant_address",
+        "applicant_user",
+    }
     unknown = set(applicant) - allowed
     if unknown:
         raise DossierError(f"unknown applicant fields: {sorted(unknown)}")
@@ -262,19 +319,45 @@ def _applicant_fields(applicant: dict) -> dict:
     return applicant
 
 
-def _create(*, procedure, unit, applicant, channel, form_data, status, moment, user, is_training,
-            documents, delivery, version) -> Dossier:
+def _create(
+    *,
+    procedure,
+    unit,
+    applicant,
+    channel,
+    form_data,
+    status,
+    moment,
+    user,
+    is_training,
+    documents,
+    delivery,
+    version,
+) -> Dossier:
     if version is None:
-        raise DossierError(_("Thủ tục “%(name)s” chưa có phiên bản được công bố.")
-                           % {"name": procedure.name})
+        raise DossierError(
+            _("Thủ tục “%(name)s” chưa có phiên bản được công bố.") % {"name": procedure.name}
+        )
     if not procedure.is_active:
-        raise DossierError(_("Thủ tục “%(name)s” đang tạm ngừng tiếp nhận.") % {"name": procedure.name})
+        raise DossierError(
+            _("Thủ tục “%(name)s” đang tạm ngừng tiếp nhận.") % {"name": procedure.name}
+        )
     dossier = Dossier(
-        code=_next_code(unit, moment), unit=unit, current_unit=unit, procedure=procedure,
-        procedure_version=version, status=status, channel=channel, form_data=form_data or {},
-        fee_total=sum((Decimal(str(f["amount"])) for f in version.snapshot.get("fees", [])),
-                      Decimal(0)),
-        submitted_at=moment, is_training=is_training, delivery=delivery, updated_by=user,
+        code=_next_code(unit, moment),
+        unit=unit,
+        current_unit=unit,
+        procedure=procedure,
+        procedure_version=version,
+        status=status,
+        channel=channel,
+        form_data=form_data or {},
+        fee_total=sum(
+            (Decimal(str(f["amount"])) for f in version.snapshot.get("fees", [])), Decimal(0)
+        ),
+        submitted_at=moment,
+        is_training=is_training,
+        delivery=delivery,
+        updated_by=user,
         **_applicant_fields(applicant),
     )
     dossier.refresh_search_text()
@@ -283,9 +366,13 @@ def _create(*, procedure, unit, applicant, channel, form_data, status, moment, u
     for doc in version.snapshot.get("documents", []):
         given = wanted.pop(doc["name"], {})
         DossierDocument.objects.create(
-            dossier=dossier, name=doc["name"], originals=doc.get("originals", 0),
-            copies=doc.get("copies", 0), is_mandatory=doc.get("is_mandatory", True),
-            received=bool(given.get("received") or given.get("file")), file=given.get("file") or "",
+            dossier=dossier,
+            name=doc["name"],
+            originals=doc.get("originals", 0),
+            copies=doc.get("copies", 0),
+            is_mandatory=doc.get("is_mandatory", True),
+            received=bool(given.get("received") or given.get("file")),
+            file=given.get("file") or "",
         )
     return dossier
 
@@ -294,8 +381,11 @@ def _begin_processing(dossier: Dossier, moment: datetime, user, assignee=None) -
     """Start the clock (received_at, due_at) and the first step."""
     dossier.received_at, dossier.received_by = moment, user
     snapshot = dossier.procedure_version.snapshot
-    dossier.due_at = _due(start=moment, amount=snapshot["procedure"]["processing_amount"],
-                          unit=snapshot["procedure"]["processing_unit"])
+    dossier.due_at = _due(
+        start=moment,
+        amount=snapshot["procedure"]["processing_amount"],
+        unit=snapshot["procedure"]["processing_unit"],
+    )
     steps = _steps(dossier)
     try:
         _start_step(dossier, steps[first_step_index(steps, dossier.form_data)], moment, assignee)
@@ -326,38 +416,70 @@ def dossier_receive(
     from motcua.procedures.selectors import procedure_current_version
 
     if Role.RECEPTION_OFFICER not in user_roles_in_unit(user=user, unit=unit):
-        raise ActionForbidden(_("Chỉ cán bộ một cửa của %(unit)s được tiếp nhận hồ sơ.") % {"unit": unit})
+        raise ActionForbidden(
+            _("Chỉ cán bộ một cửa của %(unit)s được tiếp nhận hồ sơ.") % {"unit": unit}
+        )
     if not procedure.units.filter(pk=unit.pk).exists():
-        raise DossierError(_("%(unit)s không tiếp nhận thủ tục “%(name)s”.")
-                           % {"unit": unit, "name": procedure.name})
+        raise DossierError(
+            _("%(unit)s không tiếp nhận thủ tục “%(name)s”.")
+            % {"unit": unit, "name": procedure.name}
+        )
     training = settings.SITE.training if is_training is None else is_training
     with transaction.atomic():
         moment = timezone.now()
         dossier = _create(
-            procedure=procedure, unit=unit, applicant=applicant, channel=channel,
-            form_data=form_data, status=Status.RECEIVED, moment=moment, user=user,
-            is_training=training, documents=documents, delivery=delivery,
+            procedure=procedure,
+            unit=unit,
+            applicant=applicant,
+            channel=channel,
+            form_data=form_data,
+            status=Status.RECEIVED,
+            moment=moment,
+            user=user,
+            is_training=training,
+            documents=documents,
+            delivery=delivery,
             version=procedure_current_version(procedure=procedure),
         )
         missing = [d.name for d in dossier.documents.all() if d.is_mandatory and not d.received]
         if missing and channel == 1:
-            raise DossierError(_("Còn thiếu giấy tờ bắt buộc: %(names)s.") % {"names": "; ".join(missing)})
+            raise DossierError(
+                _("Còn thiếu giấy tờ bắt buộc: %(names)s.") % {"names": "; ".join(missing)}
+            )
         _begin_processing(dossier, moment, user, assignee)
         dossier.status = Status.IN_PROGRESS
         dossier.save()
-        DossierEvent.objects.create(dossier=dossier, action=Action.RECEIVE, actor=user,
-                                    to_status=Status.RECEIVED, unit=unit, created_at=moment)
+        DossierEvent.objects.create(
+            dossier=dossier,
+            action=Action.RECEIVE,
+            actor=user,
+            to_status=Status.RECEIVED,
+            unit=unit,
+            created_at=moment,
+        )
         event = DossierEvent.objects.create(
-            dossier=dossier, action=Action.START, actor=user, from_status=Status.RECEIVED,
-            to_status=Status.IN_PROGRESS, to_step=dossier.current_step, unit=unit, created_at=moment,
+            dossier=dossier,
+            action=Action.START,
+            actor=user,
+            from_status=Status.RECEIVED,
+            to_status=Status.IN_PROGRESS,
+            to_step=dossier.current_step,
+            unit=unit,
+            created_at=moment,
         )
         transaction.on_commit(lambda: effects.dossier_event_effects(event_id=event.pk))
     return dossier
 
 
 def dossier_submit_online(
-    *, procedure, unit: Unit, applicant: dict, form_data: dict | None = None,
-    documents: list[dict] | None = None, delivery: str = Delivery.ONLINE, user=None,
+    *,
+    procedure,
+    unit: Unit,
+    applicant: dict,
+    form_data: dict | None = None,
+    documents: list[dict] | None = None,
+    delivery: str = Delivery.ONLINE,
+    user=None,
 ) -> Dossier:
     """Create an online dossier in ``submitted`` (awaiting intake); the clock starts at acceptance."""
     from django.conf import settings
@@ -367,13 +489,27 @@ def dossier_submit_online(
     with transaction.atomic():
         moment = timezone.now()
         dossier = _create(
-            procedure=procedure, unit=unit, applicant={**applicant, "applicant_user": user},
-            channel=2, form_data=form_data, status=Status.SUBMITTED, moment=moment, user=user,
-            is_training=settings.SITE.training, documents=documents, delivery=delivery,
+            procedure=procedure,
+            unit=unit,
+            applicant={**applicant, "applicant_user": user},
+            channel=2,
+            form_data=form_data,
+            status=Status.SUBMITTED,
+            moment=moment,
+            user=user,
+            is_training=settings.SITE.training,
+            documents=documents,
+            delivery=delivery,
             version=procedure_current_version(procedure=procedure),
         )
-        event = DossierEvent.objects.create(dossier=dossier, action=Action.RECEIVE, actor=user,
-                                            to_status=Status.SUBMITTED, unit=unit, created_at=moment)
+        event = DossierEvent.objects.create(
+            dossier=dossier,
+            action=Action.RECEIVE,
+            actor=user,
+            to_status=Status.SUBMITTED,
+            unit=unit,
+            created_at=moment,
+        )
         transaction.on_commit(lambda: effects.dossier_event_effects(event_id=event.pk))
     return dossier
 
@@ -385,16 +521,27 @@ def dossier_accept(*, dossier, user, expected_version=None, assignee=None, note=
         _begin_processing(d, moment, user, assignee)
 
     with transaction.atomic():  # never left half-accepted (received without being started)
-        d = _perform(dossier=dossier, action=Action.ACCEPT, user=user,
-                     expected_version=expected_version, note=note, change=change)
+        d = _perform(
+            dossier=dossier,
+            action=Action.ACCEPT,
+            user=user,
+            expected_version=expected_version,
+            note=note,
+            change=change,
+        )
         return _perform(dossier=d, action=Action.START, user=user, expected_version=None)
 
 
 def dossier_refuse_intake(*, dossier, user, reason: str, expected_version=None) -> Dossier:
     """Refuse an online dossier at intake (form 03), with the reason shown to the citizen."""
     _require(reason, _("Cần ghi rõ lý do từ chối."))
-    return _perform(dossier=dossier, action=Action.REFUSE_INTAKE, user=user,
-                    expected_version=expected_version, note=reason)
+    return _perform(
+        dossier=dossier,
+        action=Action.REFUSE_INTAKE,
+        user=user,
+        expected_version=expected_version,
+        note=reason,
+    )
 
 
 def _require(text: str, message: str) -> None:
@@ -417,8 +564,9 @@ def _move_forward(d: Dossier, moment: datetime, assignee) -> dict:
     answered, total = _open_consultations(d)
     needed = step.required_answers or total
     if total and answered < needed:
-        raise DossierError(_("Bước này cần %(n)s ý kiến trả lời, mới có %(m)s.")
-                           % {"n": needed, "m": answered})
+        raise DossierError(
+            _("Bước này cần %(n)s ý kiến trả lời, mới có %(m)s.") % {"n": needed, "m": answered}
+        )
     steps = _steps(d)
     following = next_step_index(steps, step.index, d.form_data)
     if following is None:
@@ -428,22 +576,35 @@ def _move_forward(d: Dossier, moment: datetime, assignee) -> dict:
         new = _start_step(d, steps[following], moment, assignee)
     except WorkflowError as exc:
         raise DossierError(str(exc)) from exc
-    return {"from_step": step.index, "to_step": new.index,
-            "step_late": bool(step.due_at and moment > step.due_at)}
+    return {
+        "from_step": step.index,
+        "to_step": new.index,
+        "step_late": bool(step.due_at and moment > step.due_at),
+    }
 
 
 def dossier_forward(*, dossier, user, expected_version=None, assignee=None, note="") -> Dossier:
     """Finish the current step and start the next one the routing picks (conditions on form data)."""
-    return _perform(dossier=dossier, action=Action.FORWARD, user=user,
-                    expected_version=expected_version, note=note,
-                    change=lambda d, a, m: _move_forward(d, m, assignee))
+    return _perform(
+        dossier=dossier,
+        action=Action.FORWARD,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=lambda d, a, m: _move_forward(d, m, assignee),
+    )
 
 
 def dossier_approve(*, dossier, user, expected_version=None, note="", assignee=None) -> Dossier:
     """A leader approves: the approval is recorded and the dossier moves to the next step."""
-    return _perform(dossier=dossier, action=Action.APPROVE, user=user,
-                    expected_version=expected_version, note=note,
-                    change=lambda d, a, m: _move_forward(d, m, assignee))
+    return _perform(
+        dossier=dossier,
+        action=Action.APPROVE,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=lambda d, a, m: _move_forward(d, m, assignee),
+    )
 
 
 def dossier_return_previous(*, dossier, user, reason: str, expected_version=None) -> Dossier:
@@ -454,9 +615,14 @@ def dossier_return_previous(*, dossier, user, reason: str, expected_version=None
         # A step earlier in the workflow: after a return the first step is open again, and its
         # earlier, done pass is not "the step before" it.
         current = d.current_step
-        previous = (d.steps.filter(state=StepState.DONE, started_at__lte=current.started_at,
-                                   index__lt=current.index)
-                    .exclude(pk=current.pk).order_by("-started_at", "-id").first())
+        previous = (
+            d.steps.filter(
+                state=StepState.DONE, started_at__lte=current.started_at, index__lt=current.index
+            )
+            .exclude(pk=current.pk)
+            .order_by("-started_at", "-id")
+            .first()
+        )
         if previous is None:
             raise DossierError(_("Đây là bước đầu tiên, không có bước trước để trả lại."))
         _close_step(d, moment, StepState.RETURNED)
@@ -464,12 +630,19 @@ def dossier_return_previous(*, dossier, user, reason: str, expected_version=None
         _start_step(d, spec, moment, previous.assignee)
         return {"to_step": previous.index}
 
-    return _perform(dossier=dossier, action=Action.RETURN_PREVIOUS, user=user,
-                    expected_version=expected_version, note=reason, change=change)
+    return _perform(
+        dossier=dossier,
+        action=Action.RETURN_PREVIOUS,
+        user=user,
+        expected_version=expected_version,
+        note=reason,
+        change=change,
+    )
 
 
-def dossier_consult(*, dossier, user, units: list[Unit], required: int | None = None,
-                    note="", expected_version=None) -> Dossier:
+def dossier_consult(
+    *, dossier, user, units: list[Unit], required: int | None = None, note="", expected_version=None
+) -> Dossier:
     """Ask several units for an opinion in parallel; forwarding waits for N of M answers."""
     if not units:
         raise DossierError(_("Chọn ít nhất một đơn vị để xin ý kiến."))
@@ -483,8 +656,14 @@ def dossier_consult(*, dossier, user, units: list[Unit], required: int | None = 
         d.current_step.save(update_fields=["required_answers"])
         return {"units": [u.agency_code for u in units], "required": required or len(units)}
 
-    return _perform(dossier=dossier, action=Action.CONSULT, user=user,
-                    expected_version=expected_version, note=note, change=change)
+    return _perform(
+        dossier=dossier,
+        action=Action.CONSULT,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
 
 
 def consultation_answer(*, dossier, user, answer: str, expected_version=None) -> Dossier:
@@ -499,12 +678,26 @@ def consultation_answer(*, dossier, user, answer: str, expected_version=None) ->
         c.save(update_fields=["answered_at", "answered_by", "answer"])
         return {"unit": c.unit.agency_code}
 
-    return _perform(dossier=dossier, action=Action.ANSWER_CONSULTATION, user=user,
-                    expected_version=expected_version, note=answer, change=change)
+    return _perform(
+        dossier=dossier,
+        action=Action.ANSWER_CONSULTATION,
+        user=user,
+        expected_version=expected_version,
+        note=answer,
+        change=change,
+    )
 
 
-def dossier_issue_result(*, dossier, user, result_number: str, result_date: date,
-                         result_file=None, expected_version=None, note="") -> Dossier:
+def dossier_issue_result(
+    *,
+    dossier,
+    user,
+    result_number: str,
+    result_date: date,
+    result_file=None,
+    expected_version=None,
+    note="",
+) -> Dossier:
     """Sign/issue the result: number and date recorded; the processing ends (QĐ 766 §2.1)."""
     _require(result_number, _("Cần nhập số văn bản kết quả."))
 
@@ -515,13 +708,21 @@ def dossier_issue_result(*, dossier, user, result_number: str, result_date: date
             d.result_file = result_file
         return {"result_number": result_number, "result_date": result_date.isoformat()}
 
-    return _perform(dossier=dossier, action=Action.ISSUE_RESULT, user=user,
-                    expected_version=expected_version, note=note, change=change)
+    return _perform(
+        dossier=dossier,
+        action=Action.ISSUE_RESULT,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
 
 
-def dossier_transfer(*, dossier, user, to_unit: Unit, expected_version=None, note="",
-                     assignee=None) -> Dossier:
+def dossier_transfer(
+    *, dossier, user, to_unit: Unit, expected_version=None, note="", assignee=None
+) -> Dossier:
     """Transfer (liên thông) to another unit of this system; the next steps continue there."""
+
     def change(d, actor, moment):
         if to_unit.pk == d.current_unit_id:
             raise DossierError(_("Hồ sơ đang ở chính đơn vị này."))
@@ -535,8 +736,14 @@ def dossier_transfer(*, dossier, user, to_unit: Unit, expected_version=None, not
         _start_step(d, spec, moment, assignee)
         return {"from_unit": source.agency_code, "to_unit": to_unit.agency_code}
 
-    return _perform(dossier=dossier, action=Action.TRANSFER, user=user,
-                    expected_version=expected_version, note=note, change=change)
+    return _perform(
+        dossier=dossier,
+        action=Action.TRANSFER,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
 
 
 # --------------------------------------------------------------------------- pauses
@@ -555,12 +762,15 @@ def _resume(d: Dossier, moment: datetime) -> dict:
     old_due = d.due_at
     dossier_recompute_deadlines(dossier=d)
     d.paused_from = ""
-    return {"due_before": timezone.localtime(old_due).isoformat() if old_due else None,
-            "due_after": timezone.localtime(d.due_at).isoformat() if d.due_at else None}
+    return {
+        "due_before": timezone.localtime(old_due).isoformat() if old_due else None,
+        "due_after": timezone.localtime(d.due_at).isoformat() if d.due_at else None,
+    }
 
 
-def dossier_request_supplement(*, dossier, user, items: list[str], note="",
-                               expected_version=None, override: bool = False) -> Dossier:
+def dossier_request_supplement(
+    *, dossier, user, items: list[str], note="", expected_version=None, override: bool = False
+) -> Dossier:
     """Ask the citizen to supplement (form 02); the clock stops until they do.
 
     At most once per dossier while it is processed; a second request needs a unit leader's
@@ -575,8 +785,12 @@ def dossier_request_supplement(*, dossier, user, items: list[str], note="",
         at_intake = d.status == Status.SUBMITTED
         if d.supplement_count >= 1 and not at_intake:
             if not override:
-                raise DossierError(_("Hồ sơ đã được yêu cầu bổ sung một lần; lần tiếp theo cần "
-                                     "lãnh đạo đơn vị đồng ý và sẽ bị tính là trễ hạn."))
+                raise DossierError(
+                    _(
+                        "Hồ sơ đã được yêu cầu bổ sung một lần; lần tiếp theo cần "
+                        "lãnh đạo đơn vị đồng ý và sẽ bị tính là trễ hạn."
+                    )
+                )
             if Role.UNIT_LEADER not in user_roles_in_unit(user=user, unit=d.current_unit):
                 raise ActionForbidden(_("Chỉ lãnh đạo đơn vị được yêu cầu bổ sung lần thứ hai."))
             d.late_by_rule = True
@@ -589,36 +803,66 @@ def dossier_request_supplement(*, dossier, user, items: list[str], note="",
     # The event note is what the applicant is e-mailed (effects.py): it must name the items.
     listed = "; ".join(items)
     text = f"{listed}. {note.strip()}" if (note or "").strip() else listed
-    return _perform(dossier=dossier, action=Action.REQUEST_SUPPLEMENT, user=user,
-                    expected_version=expected_version, note=text, change=change)
+    return _perform(
+        dossier=dossier,
+        action=Action.REQUEST_SUPPLEMENT,
+        user=user,
+        expected_version=expected_version,
+        note=text,
+        change=change,
+    )
 
 
-def dossier_supplement(*, dossier, user, files: dict | None = None, note="",
-                       expected_version=None) -> Dossier:
+def dossier_supplement(
+    *, dossier, user, files: dict | None = None, note="", expected_version=None
+) -> Dossier:
     """The citizen (or the counter on their behalf) supplements; the clock restarts."""
+
     def change(d, actor, moment):
         for name, upload in (files or {}).items():
-            DossierDocument.objects.create(dossier=d, name=name, file=upload, received=True,
-                                           is_supplement=True, is_mandatory=False)
+            DossierDocument.objects.create(
+                dossier=d,
+                name=name,
+                file=upload,
+                received=True,
+                is_supplement=True,
+                is_mandatory=False,
+            )
         return _resume(d, moment)
 
-    return _perform(dossier=dossier, action=Action.SUPPLEMENT, user=user,
-                    expected_version=expected_version, note=note, change=change)
+    return _perform(
+        dossier=dossier,
+        action=Action.SUPPLEMENT,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
 
 
 def dossier_suspend(*, dossier, user, reason: str, expected_version=None) -> Dossier:
     """Suspend processing (e.g. waiting for the tax office); the clock stops."""
     _require(reason, _("Cần ghi rõ lý do tạm dừng."))
-    return _perform(dossier=dossier, action=Action.SUSPEND, user=user,
-                    expected_version=expected_version, note=reason,
-                    change=lambda d, a, m: _pause(d, PauseKind.SUSPEND, m, reason))
+    return _perform(
+        dossier=dossier,
+        action=Action.SUSPEND,
+        user=user,
+        expected_version=expected_version,
+        note=reason,
+        change=lambda d, a, m: _pause(d, PauseKind.SUSPEND, m, reason),
+    )
 
 
 def dossier_resume(*, dossier, user, note="", expected_version=None) -> Dossier:
     """Resume a suspended dossier; its due moments move later by the paused office time."""
-    return _perform(dossier=dossier, action=Action.RESUME, user=user,
-                    expected_version=expected_version, note=note,
-                    change=lambda d, a, m: _resume(d, m))
+    return _perform(
+        dossier=dossier,
+        action=Action.RESUME,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=lambda d, a, m: _resume(d, m),
+    )
 
 
 # --------------------------------------------------------------------------- endings
@@ -640,8 +884,14 @@ def _ending(action: Action, message: str):
         def change(d, actor, moment):
             _close_open_work(d, moment)
 
-        return _perform(dossier=dossier, action=action, user=user,
-                        expected_version=expected_version, note=reason, change=change)
+        return _perform(
+            dossier=dossier,
+            action=action,
+            user=user,
+            expected_version=expected_version,
+            note=reason,
+            change=change,
+        )
 
     return perform
 
@@ -652,8 +902,9 @@ dossier_stop = _ending(Action.STOP, _("Cần ghi rõ lý do dừng giải quyế
 dossier_withdraw = _ending(Action.WITHDRAW, _("Cần ghi rõ lý do rút hồ sơ."))
 
 
-def dossier_apologize(*, dossier, user, new_due_at: datetime, reason: str,
-                      expected_version=None) -> Dossier:
+def dossier_apologize(
+    *, dossier, user, new_due_at: datetime, reason: str, expected_version=None
+) -> Dossier:
     """Apology with a new date (form 04): due_at stays for the KPIs, the new date is recorded."""
     _require(reason, _("Cần ghi rõ lý do chậm trả kết quả."))
 
@@ -663,12 +914,19 @@ def dossier_apologize(*, dossier, user, new_due_at: datetime, reason: str,
         d.apology_due_at = new_due_at
         return {"new_due_at": new_due_at.isoformat()}
 
-    return _perform(dossier=dossier, action=Action.APOLOGIZE, user=user,
-                    expected_version=expected_version, note=reason, change=change)
+    return _perform(
+        dossier=dossier,
+        action=Action.APOLOGIZE,
+        user=user,
+        expected_version=expected_version,
+        note=reason,
+        change=change,
+    )
 
 
-def dossier_return_result(*, dossier, user, delivery: str, postal_tracking: str = "",
-                          expected_version=None, note="") -> Dossier:
+def dossier_return_result(
+    *, dossier, user, delivery: str, postal_tracking: str = "", expected_version=None, note=""
+) -> Dossier:
     """Return the result at the counter, online or by post (tracking number), and close."""
     if delivery not in Delivery.values:
         raise DossierError(_("Hình thức trả kết quả không hợp lệ."))
@@ -681,8 +939,14 @@ def dossier_return_result(*, dossier, user, delivery: str, postal_tracking: str 
         d.delivery, d.postal_tracking, d.returned_at = delivery, postal_tracking, moment
         return {"delivery": delivery, "postal_tracking": postal_tracking}
 
-    return _perform(dossier=dossier, action=Action.RETURN_RESULT, user=user,
-                    expected_version=expected_version, note=note, change=change)
+    return _perform(
+        dossier=dossier,
+        action=Action.RETURN_RESULT,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
 
 
 def dossiers_close_training(*, user, older_than_days: int = 30) -> int:
@@ -695,20 +959,25 @@ def dossiers_close_training(*, user, older_than_days: int = 30) -> int:
 
     cutoff = timezone.now() - timedelta(days=older_than_days)
     candidates = Dossier.objects.filter(is_training=True, submitted_at__lt=cutoff)
-    if not user.is_superuser:
-        candidates = candidates.filter(
-            unit__in=units_in_scope(user=user, roles=[Role.ADMINISTRATOR]).values("pk")
-        )
+    if not getattr(user, "is_superuser", False):
+        administered = units_in_scope(user=user, roles=[Role.ADMINISTRATOR])
+        if not administered.exists():
+            raise ActionForbidden(_("Chỉ quản trị hệ thống được đóng hồ sơ tập huấn."))
+        candidates = candidates.filter(unit__in=administered.values("pk"))
     ids = list(
-        candidates
-        .exclude(status__in=[Status.RETURNED, Status.REJECTED, Status.WITHDRAWN, Status.STOPPED])
-        .values_list("pk", flat=True)
+        candidates.exclude(
+            status__in=[Status.RETURNED, Status.REJECTED, Status.WITHDRAWN, Status.STOPPED]
+        ).values_list("pk", flat=True)
     )
     closed = 0
     for pk in ids:
-        _perform(dossier=pk, action=Action.CLOSE_TRAINING, user=user, expected_version=None,
-                 note=_("Đóng hồ sơ tập huấn cũ"),
-                 change=lambda d, a, m: _close_open_work(d, m))  # returns None: no event data
+        _perform(
+            dossier=pk,
+            action=Action.CLOSE_TRAINING,
+            user=user,
+            expected_version=None,
+            note=_("Đóng hồ sơ tập huấn cũ"),
+            change=lambda d, a, m: _close_open_work(d, m),
+        )  # returns None: no event data
         closed += 1
     return closed
-

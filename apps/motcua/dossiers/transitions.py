@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from motcua.dossiers.states import Action, Status
 
 S = Status
@@ -75,11 +77,15 @@ TRANSITIONS: dict[Action, Transition] = {
 
 
 class TransitionNotAllowed(Exception):
-    """The action cannot start from the dossier's current state."""
+    """The action cannot start from the dossier's current state (message for the officer)."""
 
     def __init__(self, action: Action, status: str):
         self.action, self.status = action, status
-        super().__init__(f"{action} not allowed from {status}")
+        label = Status(status).label if status in Status.values else status
+        super().__init__(
+            _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”; hãy tải lại trang.")
+            % {"action": Action(action).label, "status": label}
+        )
 
 
 def transition_target(*, action: Action, status: str | None, paused_from: str = "") -> Status:

@@ -19,9 +19,18 @@ from motcua.units.models import Unit
 
 #: Actions a workflow step may offer (DESIGN §3): the others are reception or citizen actions.
 STEP_ACTIONS = (
-    Action.FORWARD, Action.RETURN_PREVIOUS, Action.REQUEST_SUPPLEMENT, Action.REFUSE,
-    Action.CONSULT, Action.APPROVE, Action.ISSUE_RESULT, Action.TRANSFER, Action.SUSPEND,
-    Action.RESUME, Action.STOP, Action.APOLOGIZE,
+    Action.FORWARD,
+    Action.RETURN_PREVIOUS,
+    Action.REQUEST_SUPPLEMENT,
+    Action.REFUSE,
+    Action.CONSULT,
+    Action.APPROVE,
+    Action.ISSUE_RESULT,
+    Action.TRANSFER,
+    Action.SUSPEND,
+    Action.RESUME,
+    Action.STOP,
+    Action.APOLOGIZE,
 )
 
 
@@ -71,12 +80,19 @@ def workflow_steps(snapshot: dict) -> list[StepSpec]:
         return [StepSpec.from_snapshot(i, s) for i, s in enumerate(steps)]
     return [
         StepSpec(
-            index=0, name=_("Xử lý hồ sơ"), unit_mode="receiving", unit="", level="",
+            index=0,
+            name=_("Xử lý hồ sơ"),
+            unit_mode="receiving",
+            unit="",
+            level="",
             roles=(Role.SPECIALIST, Role.UNIT_LEADER, Role.RECEPTION_OFFICER),
             amount=Decimal(str(snapshot["procedure"]["processing_amount"])),
             time_unit=snapshot["procedure"]["processing_unit"],
             actions=tuple(a.value for a in STEP_ACTIONS if a != Action.FORWARD),
-            condition=None, assignment="manual", consult_units=(), required_answers=0,
+            condition=None,
+            assignment="manual",
+            consult_units=(),
+            required_answers=0,
         )
     ]
 
@@ -115,7 +131,7 @@ def condition_matches(condition: dict | None, form_data: dict) -> bool:
 
 def next_step_index(steps: list[StepSpec], current: int, form_data: dict) -> int | None:
     """Return the index of the next step whose condition holds, or None after the last one."""
-    for spec in steps[current + 1:]:
+    for spec in steps[current + 1 :]:
         if condition_matches(spec.condition, form_data):
             return spec.index
     return None
@@ -133,8 +149,10 @@ def step_unit(spec: StepSpec, base: Unit) -> Unit:
     if spec.unit_mode == "fixed":
         unit = Unit.objects.filter(agency_code=spec.unit).first()
         if unit is None:
-            raise WorkflowError(_("Không tìm thấy đơn vị %(code)s của bước “%(step)s”.")
-                                % {"code": spec.unit, "step": spec.name})
+            raise WorkflowError(
+                _("Không tìm thấy đơn vị %(code)s của bước “%(step)s”.")
+                % {"code": spec.unit, "step": spec.name}
+            )
         return unit
     if spec.unit_mode == "parent":
         if base.parent_id is None:
@@ -146,6 +164,8 @@ def step_unit(spec: StepSpec, base: Unit) -> Unit:
             if unit.level.code == spec.level:
                 return unit
             unit = unit.parent
-        raise WorkflowError(_("Không tìm thấy đơn vị cấp “%(level)s” phía trên %(unit)s.")
-                            % {"level": spec.level, "unit": base})
+        raise WorkflowError(
+            _("Không tìm thấy đơn vị cấp “%(level)s” phía trên %(unit)s.")
+            % {"level": spec.level, "unit": base}
+        )
     return base

@@ -91,7 +91,9 @@ class PaymentCallback(models.Model):
     received_at = models.DateTimeField(_("nhận lúc"), default=timezone.now, db_index=True)
     provider = models.CharField(_("cổng thanh toán"), max_length=20)
     kind = models.CharField(_("loại"), max_length=8, choices=CallbackKind.choices)
-    order_ref = models.CharField(_("mã giao dịch (theo dữ liệu gửi đến)"), max_length=64, blank=True)
+    order_ref = models.CharField(
+        _("mã giao dịch (theo dữ liệu gửi đến)"), max_length=64, blank=True
+    )
     payment = models.ForeignKey(
         Payment,
         models.PROTECT,

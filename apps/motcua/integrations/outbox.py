@@ -117,7 +117,11 @@ def _deliver_one(pk: int) -> str | None:
         )
         log.warning(
             "outbox message %s (%s) failed, attempt %s; next try %s",
-            pk, message.topic, attempts, retry_at or "never", exc_info=True,
+            pk,
+            message.topic,
+            attempts,
+            retry_at or "never",
+            exc_info=True,
         )
         return "failed"
     OutboxMessage.objects.filter(pk=pk).update(

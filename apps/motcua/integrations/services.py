@@ -153,7 +153,9 @@ def _check(result: CallbackResult, payment: Payment | None) -> Outcome | None:
     if result.amount is None or result.amount != payment.amount:
         return Outcome(
             Verdict.AMOUNT_MISMATCH,
-            _("Số tiền %(got)s không khớp với số tiền của giao dịch (%(want)s); yêu cầu bị từ chối.")
+            _(
+                "Số tiền %(got)s không khớp với số tiền của giao dịch (%(want)s); yêu cầu bị từ chối."
+            )
             % {
                 "got": format_vnd(result.amount) if result.amount is not None else "?",
                 "want": format_vnd(payment.amount),
@@ -203,12 +205,15 @@ def _apply(result: CallbackResult, payment: Payment) -> Outcome:
     )
     if not newly_paid:
         # Paid meanwhile at the counter or by another order: the money was taken twice.
-        log.warning("dossier %s was already paid; payment %s needs a refund", code,
-                    payment.order_ref)
+        log.warning(
+            "dossier %s was already paid; payment %s needs a refund", code, payment.order_ref
+        )
         return Outcome(
             Verdict.CONFIRMED,
-            _("Đã nhận %(amount)s cho hồ sơ %(code)s, nhưng hồ sơ đã được nộp phí trước đó; "
-              "giao dịch %(ref)s cần được hoàn tiền.")
+            _(
+                "Đã nhận %(amount)s cho hồ sơ %(code)s, nhưng hồ sơ đã được nộp phí trước đó; "
+                "giao dịch %(ref)s cần được hoàn tiền."
+            )
             % {"amount": format_vnd(payment.amount), "code": code, "ref": payment.order_ref},
             payment,
         )
@@ -257,8 +262,11 @@ def payment_confirm(
                     .filter(order_ref=result.order_ref, provider=result.provider)
                     .first()
                 )
-            # _check returns None only for a found payment.
-            outcome = _check(result, payment) or _apply(result, payment)  # type: ignore[arg-type]
+            outcome = _check(result, payment)
+            if outcome is None and payment is not None:
+                outcome = _apply(result, payment)
+            if outcome is None:  # unreachable: _check refuses a missing payment
+                raise RuntimeError("callback neither refused nor applied")
             _record(result, kind, outcome, remote_addr)
     except Exception:  # the change rolled back whole; the refusal is recorded on its own
         outcome = _error_outcome(result)
@@ -285,21 +293,31 @@ def payment_return(
         if result.signature_valid and result.order_ref
         else None
     )
-    outcome = _check(result, payment) or Outcome(
-        Verdict.DISPLAYED, _display_message(result, payment), payment  # type: ignore[arg-type]
-    )
+    outcome = _check(result, payment)
+    if outcome is None and payment is not None:
+        outcome = Outcome(Verdict.DISPLAYED, _display_message(result, payment), payment)
+    if outcome is None:  # unreachable: _check refuses a missing payment
+        raise RuntimeError("callback neither refused nor checked")
     _record(result, CallbackKind.RETURN, outcome, remote_addr)
     return outcome
 
 
 def _display_message(result: CallbackResult, payment: Payment) -> str:
-    values = {"ref": payment.order_ref, "code": payment.dossier.code,
-              "amount": format_vnd(payment.amount)}
+    values = {
+        "ref": payment.order_ref,
+        "code": payment.dossier.code,
+        "amount": format_vnd(payment.amount),
+    }
     if payment.status == PaymentStatus.PAID:
         return _("Đã nhận %(amount)s phí, lệ phí của hồ sơ %(code)s.") % values
     if result.paid:
-        return _("Cổng thanh toán báo giao dịch %(ref)s thành công; hệ thống đang chờ xác nhận "
-                 "chính thức từ cổng thanh toán.") % values
+        return (
+            _(
+                "Cổng thanh toán báo giao dịch %(ref)s thành công; hệ thống đang chờ xác nhận "
+                "chính thức từ cổng thanh toán."
+            )
+            % values
+        )
     if result.cancelled:
         return _("Giao dịch %(ref)s đã bị hủy; hồ sơ %(code)s chưa được nộp phí.") % values
     return _("Giao dịch %(ref)s không thành công; hồ sơ %(code)s chưa được nộp phí.") % values

@@ -76,12 +76,21 @@ def payment_start_view(request: HttpRequest, dossier_code: str) -> HttpResponse:
     )
     try:
         payment, redirect_url = payment_start(
-            dossier=dossier, user_or_session=payer, return_url=return_url,
-            client_ip=_client_ip(request), provider=name or None,
+            dossier=dossier,
+            user_or_session=payer,
+            return_url=return_url,
+            client_ip=_client_ip(request),
+            provider=name or None,
         )
     except PaymentError as exc:
-        return _result_page(request, title=_("Không thể thanh toán"), message=str(exc), ok=False,
-                            back=back, status=400)
+        return _result_page(
+            request,
+            title=_("Không thể thanh toán"),
+            message=str(exc),
+            ok=False,
+            back=back,
+            status=400,
+        )
     if back:
         remembered = dict(list(request.session.get(NEXT_SESSION_KEY, {}).items())[-9:])
         remembered[payment.order_ref] = back
@@ -109,8 +118,14 @@ def payment_return_view(request: HttpRequest, provider: str) -> HttpResponse:
     back = ""
     if outcome.payment is not None:
         back = request.session.get(NEXT_SESSION_KEY, {}).get(outcome.payment.order_ref, "")
-    return _result_page(request, title=title, message=outcome.message, ok=paid, back=back,
-                        status=400 if outcome.refused else 200)
+    return _result_page(
+        request,
+        title=title,
+        message=outcome.message,
+        ok=paid,
+        back=back,
+        status=400 if outcome.refused else 200,
+    )
 
 
 @csrf_exempt
@@ -131,7 +146,8 @@ def sandbox_pay_view(request: HttpRequest, order_ref: str) -> HttpResponse:
         raise Http404
     payment = get_object_or_404(
         Payment.objects.select_related("dossier", "dossier__procedure"),
-        order_ref=order_ref, provider="sandbox",
+        order_ref=order_ref,
+        provider="sandbox",
     )
     if request.method == "POST" and payment.status == PaymentStatus.PENDING:
         decision = request.POST.get("decision")

@@ -26,4 +26,9 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         cron="17 2 * * *",
         queue="low",
     ),
+    ScheduledJob(
+        name="outbox_deliver",
+        func="motcua.integrations.outbox.outbox_deliver_due",
+        cron="* * * * *",
+    ),
 )

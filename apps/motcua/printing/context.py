@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -240,11 +241,21 @@ def unit_info(unit: Unit | None) -> UnitInfo:
     )
 
 
+_PROVINCE_AGENCY = re.compile(r"^(?:Ủy ban nhân dân|UBND)\s+(?:tỉnh|thành phố)\s+(.+)$", re.I)
+
+
 def site_info() -> SiteInfo:
+    """Return the site's names; the place defaults to the province of ``agency_name``.
+
+    "Ủy ban nhân dân thành phố Hải Phòng" gives "Hải Phòng" (the place of NĐ 30/2020's
+    "Hải Phòng, ngày … tháng … năm …"); ``place_name`` in the site config overrides it.
+    """
     site = settings.SITE
-    return SiteInfo(
-        name=site.site_name, agency_name=site.agency_name, place=site.extra.get("place_name", "")
-    )
+    place = site.extra.get("place_name")
+    if not place:
+        match = _PROVINCE_AGENCY.match(site.agency_name.strip())
+        place = match.group(1) if match else ""
+    return SiteInfo(name=site.site_name, agency_name=site.agency_name, place=place)
 
 
 def public_url() -> str:

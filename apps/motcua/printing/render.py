@@ -17,9 +17,6 @@ from datetime import date, datetime
 
 from django.template import Context
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
-
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.printing import sandbox
@@ -56,13 +53,16 @@ class RenderedForm:
     filename: str
 
 
-def _no_fetcher() -> URLFetcher:
-    return URLFetcher(allowed_protocols=("data",), allow_redirects=False, timeout=1)
-
-
 def html_to_pdf(html: str) -> bytes:
-    """Return the A4 PDF of *html* (page size and margins come from the template's ``@page``)."""
-    return HTML(string=html, base_url=None, url_fetcher=_no_fetcher()).write_pdf()
+    """Return the A4 PDF of *html* (page size and margins come from the template's ``@page``).
+
+    WeasyPrint is imported on first use: it is heavy, and only printing needs it.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False, timeout=1)
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
 
 
 def render_source(source: str, data: FormData) -> str:

@@ -166,7 +166,8 @@ def payment_provider(name: str | None = None) -> PaymentProvider:
     options: dict[str, Any] = {}
     if name == default:
         options.update(
-            (k, v) for k, v in config.items()
+            (k, v)
+            for k, v in config.items()
             if k not in ("provider", "enabled") and not isinstance(v, dict)
         )
     if isinstance(config.get(name), dict):

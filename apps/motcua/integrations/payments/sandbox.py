@@ -64,9 +64,7 @@ class SandboxProvider(PaymentProvider):
             sandbox_sign(signed).encode("ascii"), given.lower().encode("utf-8")
         )
         raw_amount = signed.get("sb_amount", "")
-        amount = (
-            Decimal(int(raw_amount)) if raw_amount.isascii() and raw_amount.isdigit() else None
-        )
+        amount = Decimal(int(raw_amount)) if raw_amount.isascii() and raw_amount.isdigit() else None
         result = signed.get("sb_result", "")
         return CallbackResult(
             provider=self.name,

@@ -1,0 +1,217 @@
+"""Reads of the citizen portal.
+
+Every read of dossiers for a person goes through ``dossiers_visible`` (DESIGN rule 4): the owner's
+account and officers in scope. The one read without an account is the public lookup
+(:func:`dossier_lookup`), where the proof — the dossier code *and* the applicant's phone, ID number
+or tax code — is the permission; what it returns is remembered in the visitor's session for that
+visit only (:func:`dossier_for_visitor`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from motcua.dossiers.models import Delivery, Dossier
+from motcua.dossiers.selectors import dossiers_visible
+from motcua.dossiers.states import Action, Status
+from motcua.portal.forms import normalize_phone
+from motcua.portal.models import Draft
+from motcua.procedures.models import OnlineLevel, Procedure, ProcedureVersion, Sector
+from motcua.procedures.selectors import procedure_current_version, procedure_search
+from motcua.units.models import Unit
+
+# ----------------------------------------------------------------------------- catalogue
+
+
+def catalogue(*, query: str = "", sector: str = "", unit: str = "",
+              online_level: str = "") -> QuerySet[Procedure]:
+    """Active procedures matching *query* (accents ignored) and the filters, by name."""
+    procedures = procedure_search(query=query, active_only=True)
+    if sector:
+        procedures = procedures.filter(sector__code=sector)
+    if unit:
+        procedures = procedures.filter(units__agency_code=unit)
+    if online_level in OnlineLevel.values:
+        procedures = procedures.filter(online_level=online_level)
+    return procedures.order_by("name", "pk").distinct()
+
+
+def catalogue_sectors() -> QuerySet[Sector]:
+    return Sector.objects.filter(procedures__is_active=True).distinct().order_by("name")
+
+
+def catalogue_units() -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(is_active=True, procedures__is_active=True)
+        .distinct()
+        .order_by("path")
+    )
+
+
+def procedure_public(*, code: str) -> tuple[Procedure, ProcedureVersion]:
+    """Return an active, published procedure and its current version, or raise DoesNotExist."""
+    procedure = Procedure.objects.select_related("sector", "level").get(
+        national_code=code, is_active=True
+    )
+    version = procedure_current_version(procedure=procedure)
+    if version is None:
+        raise Procedure.DoesNotExist(code)
+    return procedure, version
+
+
+def procedure_units(*, procedure: Procedure) -> QuerySet[Unit]:
+    return procedure.units.filter(is_active=True).order_by("path")
+
+
+# ----------------------------------------------------------------------------- the citizen's own
+
+
+def my_dossiers(*, user) -> QuerySet[Dossier]:
+    return (
+        dossiers_visible(user=user)
+        .filter(applicant_user=user)
+        .select_related("procedure", "unit")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def my_drafts(*, user) -> QuerySet[Draft]:
+    if not getattr(user, "is_authenticated", False):
+        return Draft.objects.none()
+    return Draft.objects.filter(user=user).select_related("procedure").order_by("-updated_at")
+
+
+# ----------------------------------------------------------------------------- lookup
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[\s.\-()]", "", text or "")
+
+
+def proof_kind(*, dossier: Dossier, proof: str) -> str:
+    """Return which of the applicant's identifiers *proof* is ("phone", "id_number", "tax_code")."""
+    proof = _digits(proof)
+    if not proof:
+        return ""
+    if dossier.applicant_phone and normalize_phone(proof) == normalize_phone(dossier.applicant_phone):
+        return "phone"
+    if dossier.applicant_id_number and proof == _digits(dossier.applicant_id_number):
+        return "id_number"
+    if dossier.applicant_tax_code and proof == _digits(dossier.applicant_tax_code):
+        return "tax_code"
+    return ""
+
+
+def dossier_lookup(*, code: str, proof: str) -> tuple[Dossier | None, str]:
+    """Return the dossier with *code* if *proof* is its applicant's phone, ID number or tax code.
+
+    An unknown code and a wrong proof give the same answer, ``(None, "")``: nothing leaks.
+    """
+    dossier = Dossier.objects.filter(code=code.strip().upper()).first()
+    if dossier is None:
+        return None, ""
+    kind = proof_kind(dossier=dossier, proof=proof)
+    return (dossier, kind) if kind else (None, "")
+
+
+def dossier_for_visitor(*, user, code: str, granted_ids) -> tuple[Dossier | None, str]:
+    """Return ``(dossier, access)`` for the status page; access is owner, officer or lookup."""
+    related = ("procedure", "unit", "current_unit", "procedure_version", "applicant_user")
+    if getattr(user, "is_authenticated", False):
+        dossier = dossiers_visible(user=user).select_related(*related).filter(code=code).first()
+        if dossier is not None:
+            return dossier, "owner" if dossier.applicant_user_id == user.pk else "officer"
+    ids = [int(i) for i in granted_ids or () if str(i).isdigit()]
+    if ids:
+        dossier = Dossier.objects.select_related(*related).filter(code=code, pk__in=ids).first()
+        if dossier is not None:
+            return dossier, "lookup"
+    return None, ""
+
+
+# ----------------------------------------------------------------------------- the status page
+
+
+def status_text(dossier: Dossier) -> str:
+    """The dossier's state said plainly to the citizen."""
+    texts = {
+        Status.SUBMITTED: _("Hồ sơ đã được gửi, đang chờ cán bộ một cửa kiểm tra và tiếp nhận."),
+        Status.RECEIVED: _("Hồ sơ đã được tiếp nhận."),
+        Status.IN_PROGRESS: _("Hồ sơ đang được giải quyết."),
+        Status.SUPPLEMENT_REQUESTED: _(
+            "Hồ sơ cần bổ sung. Vui lòng xem nội dung cần bổ sung bên dưới và gửi bổ sung."
+        ),
+        Status.SUSPENDED: _("Việc giải quyết hồ sơ đang tạm dừng."),
+        Status.RETURNED: _("Đã trả kết quả. Hồ sơ đã hoàn thành."),
+        Status.REJECTED: _("Hồ sơ không được tiếp nhận hoặc bị từ chối giải quyết."),
+        Status.WITHDRAWN: _("Hồ sơ đã được rút theo đề nghị của người nộp."),
+        Status.STOPPED: _("Hồ sơ đã dừng giải quyết."),
+    }
+    if dossier.status == Status.RESULT_READY:
+        if dossier.delivery == Delivery.POST:
+            return _("Đã có kết quả. Kết quả sẽ được gửi đến ông/bà qua bưu chính công ích.")
+        if dossier.delivery == Delivery.ONLINE and dossier.result_file:
+            return _("Đã có kết quả. Ông/bà tải kết quả ở mục “Kết quả” bên dưới.")
+        return _("Đã có kết quả. Mời ông/bà đến bộ phận một cửa của %(unit)s để nhận.") % {
+            "unit": dossier.current_unit.name
+        }
+    return str(texts.get(dossier.status, Status(dossier.status).label))
+
+
+def _public_labels() -> dict:
+    return {
+        Action.ACCEPT: _("Tiếp nhận hồ sơ"),
+        Action.START: _("Bắt đầu giải quyết"),
+        Action.REFUSE_INTAKE: _("Từ chối tiếp nhận"),
+        Action.REQUEST_SUPPLEMENT: _("Yêu cầu bổ sung hồ sơ"),
+        Action.SUPPLEMENT: _("Đã bổ sung hồ sơ"),
+        Action.SUSPEND: _("Tạm dừng giải quyết"),
+        Action.RESUME: _("Tiếp tục giải quyết"),
+        Action.TRANSFER: _("Chuyển cơ quan liên quan giải quyết"),
+        Action.ISSUE_RESULT: _("Đã có kết quả"),
+        Action.APOLOGIZE: _("Thông báo hẹn lại ngày trả kết quả"),
+        Action.RETURN_RESULT: _("Đã trả kết quả"),
+        Action.REFUSE: _("Từ chối giải quyết"),
+        Action.STOP: _("Dừng giải quyết"),
+        Action.WITHDRAW: _("Rút hồ sơ"),
+    }
+
+
+#: Actions whose note is written *for the citizen* (the reason on forms 03 and 05, their own
+#: withdrawal reason); every other note is an officer's internal remark and is never shown.
+_PUBLIC_NOTES = frozenset({Action.REFUSE_INTAKE, Action.REFUSE, Action.STOP, Action.WITHDRAW})
+
+
+def public_timeline(*, dossier: Dossier) -> list[dict]:
+    """The public part of the dossier's history: what happened and when, no officer's notes.
+
+    Internal workflow moves (forwarding between steps, consultations, approvals) are left out;
+    supplement requests show the items to supply, refusals and stops their reason.
+    """
+    labels = _public_labels()
+    entries = []
+    for event in dossier.events.order_by("created_at", "id"):
+        if event.action == Action.RECEIVE:
+            label = (_("Nộp hồ sơ trực tuyến") if event.to_status == Status.SUBMITTED
+                     else _("Tiếp nhận hồ sơ"))
+        elif event.action in labels:
+            label = labels[event.action]
+        else:
+            continue
+        detail = ""
+        if event.action == Action.REQUEST_SUPPLEMENT:
+            detail = "; ".join(str(i) for i in (event.data or {}).get("items", []))
+        elif event.action in _PUBLIC_NOTES:
+            detail = event.note
+        elif event.action == Action.APOLOGIZE and (event.data or {}).get("new_due_at"):
+            from datetime import datetime
+
+            moment = timezone.localtime(datetime.fromisoformat(event.data["new_due_at"]))
+            detail = _("Ngày hẹn trả mới: %(when)s") % {"when": date_format(moment, "d/m/Y H:i")}
+        entries.append({"when": event.created_at, "label": label, "detail": detail})
+    return entries

@@ -1,0 +1,63 @@
+"""Template helpers of the portal: site names, the payment block, amounts and moments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from motcua.portal import hooks
+
+register = template.Library()
+
+
+@register.simple_tag
+def site_name() -> str:
+    return settings.SITE.site_name
+
+
+@register.simple_tag
+def agency_name() -> str:
+    return settings.SITE.agency_name
+
+
+@register.simple_tag(takes_context=True)
+def payment_block(context, dossier) -> str:
+    """Render ``portal/_payment.html`` if an app ships it, else the hook (see :mod:`.hooks`)."""
+    request = context.get("request")
+    try:
+        payment_template = get_template("portal/_payment.html")
+    except template.TemplateDoesNotExist:
+        return mark_safe(hooks.payment_block(dossier, request))  # noqa: S308 - the hook's HTML
+    return payment_template.render(
+        {"dossier": dossier, "access": context.get("access"), "request": request}, request
+    )
+
+
+@register.filter
+def vnd(amount) -> str:
+    """Format đồng with dot grouping, as Vietnamese write it (75000 → "75.000 đồng")."""
+    if amount in (None, ""):
+        return ""
+    value = int(Decimal(str(amount)))
+    return _("%(amount)s đồng") % {"amount": f"{value:,}".replace(",", ".")}
+
+
+@register.filter
+def moment(value) -> str:
+    if not value:
+        return ""
+    return date_format(timezone.localtime(value), "d/m/Y H:i")
+
+
+@register.filter
+def decimal_text(value) -> str:
+    if value in (None, ""):
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")

@@ -1,0 +1,234 @@
+"""Attachments from citizens: checked by content, limited in size, stored under a random name.
+
+Rules:
+
+1. Only PDF, images (JPEG, PNG, GIF, WebP) and office documents (Word, Excel, PowerPoint: OOXML and
+   the 97–2003 formats; OpenDocument text, spreadsheet, presentation) are accepted, and the type is
+   read from the *content*, never from the file name or the browser's Content-Type: an ``.exe``
+   renamed ``.pdf`` is refused. Office formats are recognised by their structure — the zip's
+   ``[Content_Types].xml`` main part or ODF ``mimetype`` entry, the OLE2 compound file's stream
+   names (``WordDocument``, ``Workbook``…) — so an MSI installer (also OLE2) or a macro-enabled
+   document (``.docm``, a VBA storage) is refused too.
+2. One file may not exceed ``settings.SITE.max_upload_mb`` MB, nor all files of one dossier
+   ``settings.SITE.max_dossier_upload_mb`` MB (site config).
+3. Files are saved on the default storage (the site's ``files`` folder, or S3-compatible storage
+   when ``STORAGES["default"]`` says so) as ``portal/<yyyy>/<mm>/<random>``; the original name is
+   kept only in the database, for the download's file name.
+
+Why no library: ``filetype`` (PyPI, last release 2022) guesses OOXML and OLE2 formats from bytes at
+fixed offsets of the first 8 KB, which misses valid files and cannot tell a ``.doc`` from an MSI;
+the standard library's ``zipfile`` and a 40-line OLE2 directory reader check the real structure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zipfile
+from collections.abc import Iterable
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+MB = 1024 * 1024
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DOC = "application/msword"
+XLS = "application/vnd.ms-excel"
+PPT = "application/vnd.ms-powerpoint"
+ODT = "application/vnd.oasis.opendocument.text"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+ODP = "application/vnd.oasis.opendocument.presentation"
+
+#: Content type → extension used for the download name when the original has none.
+ALLOWED: dict[str, str] = {
+    PDF: "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    DOCX: "docx",
+    XLSX: "xlsx",
+    PPTX: "pptx",
+    DOC: "doc",
+    XLS: "xls",
+    PPT: "ppt",
+    ODT: "odt",
+    ODS: "ods",
+    ODP: "odp",
+}
+
+#: Types a browser may show inline (preview); everything else is downloaded.
+INLINE_TYPES = frozenset({PDF, "image/jpeg", "image/png", "image/gif", "image/webp"})
+
+_OOXML_MAIN = {
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
+    b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": PPTX,
+}
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_STREAMS = {"WordDocument": DOC, "Workbook": XLS, "Book": XLS, "PowerPoint Document": PPT}
+_OLE_MACROS = {"Macros", "_VBA_PROJECT_CUR", "VBA"}
+_SMALL_ENTRY = 2 * MB  # a [Content_Types].xml or mimetype entry is tiny; refuse zip bombs
+
+ACCEPTED_HINT = _(
+    "Chỉ nhận tệp PDF, ảnh (JPG, PNG, GIF, WebP) và tài liệu văn phòng (Word, Excel, PowerPoint, "
+    "OpenDocument)."
+)
+
+
+def _zip_type(stream: IO[bytes]) -> str | None:
+    try:
+        archive = zipfile.ZipFile(stream)
+        infos = {info.filename: info for info in archive.infolist()}
+        if any(name.lower().endswith("vbaproject.bin") for name in infos):
+            return None  # macro-enabled
+        mimetype = infos.get("mimetype")
+        if mimetype is not None and mimetype.file_size < 200:
+            kind = archive.read(mimetype).decode("ascii", "replace").strip()
+            return kind if kind in (ODT, ODS, ODP) else None
+        types = infos.get("[Content_Types].xml")
+        if types is not None and types.file_size < _SMALL_ENTRY:
+            content = archive.read(types)
+            for marker, kind in _OOXML_MAIN.items():
+                if marker in content:
+                    return kind
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return None
+    return None
+
+
+def _ole_names(stream: IO[bytes]) -> set[str] | None:
+    """Return the storage and stream names of an OLE2 compound file (MS-CFB §2.6), or None."""
+    stream.seek(0)
+    header = stream.read(512)
+    if len(header) < 512 or header[:8] != _OLE_SIGNATURE:
+        return None
+    (sector_shift,) = struct.unpack_from("<H", header, 30)
+    if sector_shift not in (9, 12):
+        return None
+    size = 1 << sector_shift
+    num_fat, first_dir = struct.unpack_from("<II", header, 44)
+    first_difat, num_difat = struct.unpack_from("<II", header, 68)
+    end = 0xFFFFFFFA  # values at or above are markers (free, end of chain, FAT sector…)
+
+    def sector(number: int) -> bytes:
+        stream.seek((number + 1) * size)
+        return stream.read(size)
+
+    fat_sectors = [s for s in struct.unpack_from("<109I", header, 76) if s < end]
+    difat, hops = first_difat, 0
+    while difat < end and hops < min(num_difat, 1000):
+        values = struct.unpack(f"<{size // 4}I", sector(difat).ljust(size, b"\xff"))
+        fat_sectors += [s for s in values[:-1] if s < end]
+        difat, hops = values[-1], hops + 1
+    fat: list[int] = []
+    for number in fat_sectors[: min(num_fat, 20000)]:
+        fat += struct.unpack(f"<{size // 4}I", sector(number).ljust(size, b"\xff"))
+    names: set[str] = set()
+    current, seen = first_dir, set()
+    while current < end and current not in seen and len(seen) < 100000:
+        seen.add(current)
+        data = sector(current)
+        for offset in range(0, len(data) - 127, 128):
+            entry = data[offset : offset + 128]
+            (length,) = struct.unpack_from("<H", entry, 64)
+            if entry[66] in (1, 2, 5) and 2 <= length <= 64:
+                names.add(entry[: length - 2].decode("utf-16-le", "replace"))
+        current = fat[current] if current < len(fat) else end
+    return names
+
+
+def sniff(stream: IO[bytes]) -> str | None:
+    """Return the content type of an accepted file from its bytes, or None if not accepted."""
+    stream.seek(0)
+    head = stream.read(16)
+    stream.seek(0)
+    kind: str | None = None
+    if head.startswith(b"%PDF-"):
+        kind = PDF
+    elif head.startswith(b"\xff\xd8\xff"):
+        kind = "image/jpeg"
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = "image/png"
+    elif head[:6] in (b"GIF87a", b"GIF89a"):
+        kind = "image/gif"
+    elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        kind = "image/webp"
+    elif head.startswith(b"PK\x03\x04"):
+        kind = _zip_type(stream)
+    elif head.startswith(_OLE_SIGNATURE):
+        names = _ole_names(stream)
+        if names and not names & _OLE_MACROS:
+            kind = next((t for n, t in _OLE_STREAMS.items() if n in names), None)
+    stream.seek(0)
+    return kind
+
+
+def max_file_bytes() -> int:
+    return settings.SITE.max_upload_mb * MB
+
+
+def max_dossier_bytes() -> int:
+    return settings.SITE.max_dossier_upload_mb * MB
+
+
+def check_upload(upload) -> str:
+    """Return the sniffed content type of an uploaded file, or raise a Vietnamese ValidationError."""
+    name = upload.name or ""
+    if upload.size > max_file_bytes():
+        raise ValidationError(
+            _("Tệp “%(name)s” có dung lượng %(size)s, vượt quá giới hạn %(limit)s MB cho mỗi tệp."),
+            code="too_large",
+            params={"name": name, "size": filesizeformat(upload.size), "limit": settings.SITE.max_upload_mb},
+        )
+    if upload.size == 0:
+        raise ValidationError(_("Tệp “%(name)s” rỗng."), code="empty", params={"name": name})
+    kind = sniff(upload)
+    if kind is None:
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” không được chấp nhận: nội dung tệp không phải PDF, ảnh hay tài liệu "
+                "văn phòng (hệ thống kiểm tra nội dung, không dựa vào tên tệp)."
+            ),
+            code="bad_type",
+            params={"name": name},
+        )
+    return kind
+
+
+def check_total(sizes: Iterable[int]) -> None:
+    """Raise if files of one dossier together exceed the site's per-dossier limit."""
+    total = sum(sizes)
+    if total > max_dossier_bytes():
+        raise ValidationError(
+            _(
+                "Tổng dung lượng các tệp của hồ sơ (%(size)s) vượt quá giới hạn %(limit)s MB. "
+                "Vui lòng giảm dung lượng (ví dụ quét ở độ phân giải thấp hơn)."
+            ),
+            code="dossier_too_large",
+            params={"size": filesizeformat(total), "limit": settings.SITE.max_dossier_upload_mb},
+        )
+
+
+def sha256_of(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+def safe_name(name: str, content_type: str) -> str:
+    """Return a download name: the citizen's base name, with the extension of the real type."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "tep"
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = "".join(ch for ch in stem if ch.isprintable() and ch not in '<>:"|?*;')[:120] or "tep"
+    return f"{stem}.{ALLOWED.get(content_type, 'bin')}"

@@ -1,0 +1,133 @@
+"""Print views: a dossier's form as PDF, the ledger (bulk print), a signed result.
+
+Only staff reach them (anonymous → login, citizens → 403); the dossier is read through the scoped
+selector, so a dossier outside the officer's scope is a 404, exactly like one that does not exist.
+``?sign=1`` signs the PDF with the unit's certificate (always signed when the site requires it).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import quote
+
+from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from motcua.dossiers.models import Dossier
+from motcua.printing import services
+from motcua.printing.forms import LedgerForm
+from motcua.printing.registry import FORMS
+from motcua.printing.render import render_form
+from motcua.printing.signing import SigningUnavailable, signing_required
+
+
+def staff_required(view):
+    """Anonymous visitors go to the login page; logged-in non-staff (citizens) get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied(_("Trang này chỉ dành cho cán bộ, công chức."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _page(request, template, context, *, status=200):
+    request.current_app = admin.site.name
+    return TemplateResponse(
+        request, template, {**admin.site.each_context(request), **context}, status=status
+    )
+
+
+def _pdf(request, pdf: bytes, filename: str, *, problem=None):
+    """Return *pdf* inline, signed when asked or required; never blocks optional signing."""
+    headers = {}
+    if request.GET.get("sign") == "1" or signing_required():
+        try:
+            pdf = services.pdf_sign(pdf=pdf)
+            headers["X-Motcua-Signature"] = "signed"
+        except SigningUnavailable as exc:
+            if signing_required():
+                return _page(
+                    request,
+                    "printing/desk/signing_unavailable.html",
+                    {"title": _("Không ký số được"), "message": str(exc)},
+                    status=503,
+                )
+            messages.warning(request, str(exc))
+            headers["X-Motcua-Signature"] = "unsigned; " + quote(str(exc))
+    if problem is not None:
+        messages.warning(
+            request,
+            _("Mẫu in đã sửa bị lỗi (%(problem)s); đã in theo mẫu mặc định.") % {"problem": problem},
+        )
+        headers["X-Motcua-Template"] = "default-fallback"
+    response = HttpResponse(pdf, content_type="application/pdf", headers=headers)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+@staff_required
+def dossier_form(request, pk: int, code: str):
+    """``GET /print/dossiers/<pk>/<code>/``: form 01–06 of one dossier as PDF."""
+    spec = FORMS.get(code)
+    if spec is None or not spec.per_dossier:
+        raise Http404(_("Không có biểu mẫu này."))
+    try:
+        rendered = render_form(code=code, user=request.user, dossier=pk)
+    except Dossier.DoesNotExist:
+        raise Http404(_("Không tìm thấy hồ sơ.")) from None
+    return _pdf(request, rendered.pdf, rendered.filename, problem=rendered.problem)
+
+
+@require_GET
+@staff_required
+def ledger(request):
+    """``GET /print/ledger/?unit=&from=&to=``: the ledger (form 07) as PDF; without a query, the
+    page that asks for the unit and dates (bulk print of the book)."""
+    if not request.GET:
+        today = timezone.localdate()
+        form = LedgerForm(user=request.user, initial={"from": today.replace(day=1), "to": today})
+        return _page(request, "printing/desk/ledger.html", {"title": _("In sổ theo dõi hồ sơ"),
+                                                             "form": form})
+    form = LedgerForm(request.GET, user=request.user)
+    if not form.is_valid():
+        if "unit" in form.errors and request.GET.get("unit"):  # unknown or outside the scope
+            raise Http404(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
+        return _page(
+            request,
+            "printing/desk/ledger.html",
+            {"title": _("In sổ theo dõi hồ sơ"), "form": form},
+            status=400,
+        )
+    data = form.cleaned_data
+    rendered = render_form(
+        code="07", user=request.user, unit=data["unit"], date_from=data["from"], date_to=data["to"]
+    )
+    return _pdf(request, rendered.pdf, rendered.filename, problem=rendered.problem)
+
+
+@require_GET
+@staff_required
+def dossier_result(request, pk: int):
+    """``GET /print/dossiers/<pk>/result/``: the dossier's result PDF, signed by the unit."""
+    try:
+        pdf, filename = services.dossier_result_pdf(user=request.user, pk=pk)
+    except Dossier.DoesNotExist:
+        raise Http404(_("Không tìm thấy hồ sơ.")) from None
+    except services.NoResultPdf as exc:
+        raise Http404(str(exc)) from None
+    return _pdf(request, pdf, filename)
+
