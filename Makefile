@@ -46,7 +46,7 @@ messages:
 	@for po in locale/*/LC_MESSAGES/django.po; do \
 	  [ -f "$$po" ] || continue; \
 	  mo=$${po%.po}.mo; \
-	  [ "$$mo" -nt "$$po" ] || .venv/bin/pybabel compile -q -i "$$po" -o "$$mo"; \
+	  [ "$$mo" -nt "$$po" ] || .venv/bin/pybabel -q compile -i "$$po" -o "$$mo"; \
 	done
 
 bench: setup

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from motcua.dossiers.models import Dossier
 from motcua.integrations.models import Payment
+from motcua.integrations.selectors import LOOKUP_SESSION_KEY
 from tests.integrations.conftest import submit
 
 
-def render(dossier) -> str:
+def render(dossier, user=None, session=None) -> str:
+    """Render the block as the portal does; by default for the dossier's owner."""
     request = RequestFactory().get("/tra-cuu/ho-so/?ma=1")
+    request.user = user or dossier.applicant_user or AnonymousUser()
+    request.session = session or {}
     return render_to_string("portal/_payment.html", {"dossier": dossier}, request=request)
 
 
@@ -55,4 +60,15 @@ def test_a_pending_payment_is_mentioned_and_may_be_retried(dossier):
 def test_a_dossier_without_fees_needs_no_payment(world, applicant):
     html = render(submit(world, applicant))
     assert "không phải nộp phí, lệ phí" in html
+    assert "bat-dau" not in html
+
+
+def test_a_visitor_with_a_lookup_session_gets_the_button(dossier):
+    html = render(dossier, user=AnonymousUser(), session={LOOKUP_SESSION_KEY: [dossier.pk]})
+    assert "bat-dau" in html
+
+
+def test_an_officer_sees_the_facts_without_the_button(paying_world, dossier):
+    html = render(dossier, user=paying_world.users.spec1)
+    assert "Chưa nộp" in html and "1.500.000\xa0₫" in html
     assert "bat-dau" not in html

@@ -22,6 +22,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.core import deadlines
 from motcua.core.roles import Role
@@ -897,9 +898,9 @@ def _ending(action: Action, message: str):
 
 
 #: Refuse to process (form 03), stop processing (form 05), citizen withdrawal: each with a reason.
-dossier_refuse = _ending(Action.REFUSE, _("Cần ghi rõ lý do từ chối giải quyết."))
-dossier_stop = _ending(Action.STOP, _("Cần ghi rõ lý do dừng giải quyết."))
-dossier_withdraw = _ending(Action.WITHDRAW, _("Cần ghi rõ lý do rút hồ sơ."))
+dossier_refuse = _ending(Action.REFUSE, gettext_lazy("Cần ghi rõ lý do từ chối giải quyết."))
+dossier_stop = _ending(Action.STOP, gettext_lazy("Cần ghi rõ lý do dừng giải quyết."))
+dossier_withdraw = _ending(Action.WITHDRAW, gettext_lazy("Cần ghi rõ lý do rút hồ sơ."))
 
 
 def dossier_apologize(

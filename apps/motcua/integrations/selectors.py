@@ -71,12 +71,21 @@ class PaymentState:
     latest: Payment | None
 
 
-def payment_state(*, dossier: Dossier) -> PaymentState:
-    """Return the payment facts of a dossier the caller already may see."""
+def payment_state(*, dossier: Dossier, user=None, session: Mapping | None = None) -> PaymentState:
+    """Return the payment facts of a dossier the caller already may see.
+
+    ``can_pay`` also needs *user* (the owner) or *session* (a portal lookup) to be allowed to pay:
+    an officer looking at the same page sees the facts without the button.
+    """
     latest = Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id").first()
     amount = dossier.fee_total or Decimal(0)
+    may_pay = payer_may_pay(dossier=dossier, user_or_session=user) if user is not None else False
+    may_pay = may_pay or (
+        session is not None and payer_may_pay(dossier=dossier, user_or_session=session)
+    )
     can_pay = (
-        not dossier.is_paid
+        may_pay
+        and not dossier.is_paid
         and amount > 0
         and dossier.status not in UNPAYABLE
         and not (latest is not None and latest.status == PaymentStatus.PAID)

@@ -669,21 +669,41 @@ class DossierForm(PortalFormMixin, forms.Form):
 
     # -- rendering -------------------------------------------------------------------------------
 
-    def applicant_fields(self):
-        return [self[n] for n in self.APPLICANT_FIELDS]
+    def applicant_rows(self) -> list[dict]:
+        """Applicant fields with their show-if (organisation fields only for organisations)."""
+        organisation = {"name": "applicant_kind", "value": ApplicantKind.ORGANISATION, "kind": "radio"}
+        individual = {"name": "applicant_kind", "value": ApplicantKind.INDIVIDUAL, "kind": "radio"}
+        conditions = {"organisation_name": organisation, "applicant_tax_code": organisation,
+                      "applicant_id_number": individual}
+        return [{"field": self[n], "show_if": conditions.get(n)} for n in self.APPLICANT_FIELDS]
 
-    def configured_fields(self):
-        return [(self[name], item) for name, item in self.spec_fields]
+    def delivery_rows(self) -> list[dict]:
+        post = {"name": "delivery", "value": Delivery.POST, "kind": "radio"}
+        return [{"field": self["delivery"], "show_if": None},
+                {"field": self["delivery_address"], "show_if": post}]
 
-    def document_fields(self):
-        return [(self[slot], doc, self.existing.get(slot), self._clear(slot)) for slot, doc in self.document_slots]
+    def configured_rows(self) -> list[dict]:
+        """The configured fields with their show-if and, for files, the draft's upload."""
+        kinds = {item["key"]: item["kind"] for _name, item in self.spec_fields}
+        rows = []
+        for name, item in self.spec_fields:
+            condition = item.get("show_if")
+            show_if = None
+            if condition and condition["field"] in kinds:
+                show_if = {"name": field_name(condition["field"]), "value": condition.get("value", ""),
+                           "kind": kinds[condition["field"]]}
+            rows.append({"field": self[name], "show_if": show_if, "existing": self.existing.get(name),
+                         "clear": self._clear(name), "required": item.get("required")})
+        return rows
+
+    def document_rows(self) -> list[dict]:
+        return [{"field": self[slot], "doc": doc, "existing": self.existing.get(slot),
+                 "clear": self._clear(slot), "required": doc["upload_required"],
+                 "index": index} for index, (slot, doc) in enumerate(self.document_slots)]
 
     def _clear(self, slot):
         name = f"clear_{slot}"
         return self[name] if name in self.fields else None
-
-    def existing_for(self, name):
-        return self.existing.get(name), self._clear(name)
 
 
 def new_idempotency_key() -> str:

@@ -7,6 +7,7 @@ Registered from :meth:`motcua.portal.apps.PortalConfig.ready`. Its value::
 
 ``documents`` follows the order of the snapshot's ``documents`` part; a document without a
 :class:`~motcua.portal.models.FormDocumentRule` may be uploaded but is not required online.
+:func:`form_spec` reads it back, joined with the ``documents`` part (names, template files).
 A version published before the portal existed has no ``"form"`` part: it reads as an empty form.
 """
 
@@ -41,9 +42,13 @@ def register() -> None:
 def form_spec(snapshot: dict) -> dict[str, Any]:
     """Return the ``"form"`` part of *snapshot*, completed for versions that predate it."""
     form = snapshot.get("form") or {}
-    documents = form.get("documents")
-    if documents is None:
-        documents = [
-            {"name": d["name"], "upload_required": False} for d in snapshot.get("documents", [])
-        ]
+    rules = {d["name"]: d.get("upload_required", False) for d in form.get("documents") or []}
+    documents = [
+        {
+            "name": d["name"],
+            "upload_required": bool(rules.get(d["name"], False)),
+            "template_file": d.get("template_file", ""),
+        }
+        for d in snapshot.get("documents", [])
+    ]
     return {"fields": list(form.get("fields") or []), "documents": documents}

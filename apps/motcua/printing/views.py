@@ -50,10 +50,10 @@ def _page(request, template, context, *, status=200):
     )
 
 
-def _pdf(request, pdf: bytes, filename: str, *, problem=None):
+def _pdf(request, pdf: bytes, filename: str, *, problem=None, sign: bool = False):
     """Return *pdf* inline, signed when asked or required; never blocks optional signing."""
     headers = {}
-    if request.GET.get("sign") == "1" or signing_required():
+    if sign or request.GET.get("sign") == "1" or signing_required():
         try:
             pdf = services.pdf_sign(pdf=pdf)
             headers["X-Motcua-Signature"] = "signed"
@@ -129,5 +129,5 @@ def dossier_result(request, pk: int):
         raise Http404(_("Không tìm thấy hồ sơ.")) from None
     except services.NoResultPdf as exc:
         raise Http404(str(exc)) from None
-    return _pdf(request, pdf, filename)
+    return _pdf(request, pdf, filename, sign=True)
 

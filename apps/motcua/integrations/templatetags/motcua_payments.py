@@ -14,7 +14,15 @@ def vnd(amount) -> str:
     return format_vnd(amount)
 
 
-@register.simple_tag
-def dossier_payment_state(dossier) -> PaymentState:
-    """``{% dossier_payment_state dossier as pay %}`` for a dossier the page may already show."""
-    return payment_state(dossier=dossier)
+@register.simple_tag(takes_context=True)
+def dossier_payment_state(context, dossier) -> PaymentState:
+    """``{% dossier_payment_state dossier as pay %}`` for a dossier the page may already show.
+
+    The pay button needs the request's user (the owner) or session (a portal lookup).
+    """
+    request = context.get("request")
+    return payment_state(
+        dossier=dossier,
+        user=getattr(request, "user", None),
+        session=getattr(request, "session", None),
+    )

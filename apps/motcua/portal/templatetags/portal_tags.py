@@ -61,3 +61,24 @@ def decimal_text(value) -> str:
     if value in (None, ""):
         return ""
     return format(Decimal(str(value)).normalize(), "f")
+
+
+@register.filter
+def time_unit(value) -> str:
+    """The label of a processing-time unit ("working_days" → "ngày làm việc")."""
+    from motcua.core.timeunits import TimeUnit
+
+    try:
+        return str(TimeUnit(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+@register.filter
+def online_level(value) -> str:
+    from motcua.procedures.models import OnlineLevel
+
+    try:
+        return str(OnlineLevel(value).label)
+    except ValueError:
+        return str(value or "")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.core.management.commands._oneline import OneLineErrorsCommand, fail
 from motcua.core.services import calendar_year_export
 
 
 class Command(OneLineErrorsCommand):
-    help = _("Xuất lịch làm việc của một năm ra tệp YAML (định dạng nhập lại được).")
+    help = gettext_lazy("Xuất lịch làm việc của một năm ra tệp YAML (định dạng nhập lại được).")
 
     def add_arguments(self, parser):
         parser.add_argument("year", help=_("năm, ví dụ 2025"))

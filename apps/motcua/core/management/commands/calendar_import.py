@@ -8,6 +8,7 @@ Open deadlines are recomputed and audited unless ``--no-recompute``.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.core.calendar_yaml import CalendarFileError, read_calendar_year
 from motcua.core.management.commands._oneline import OneLineErrorsCommand, fail
@@ -15,7 +16,7 @@ from motcua.core.services import calendar_year_import
 
 
 class Command(OneLineErrorsCommand):
-    help = _("Nhập lịch làm việc của một hoặc nhiều năm từ tệp YAML.")
+    help = gettext_lazy("Nhập lịch làm việc của một hoặc nhiều năm từ tệp YAML.")
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE.yaml")

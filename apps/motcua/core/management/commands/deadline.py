@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.core.calendar_yaml import CalendarFileError, calendar_from_files
 from motcua.core.deadlines import DayRule, DeadlineError, Pause, due_at
@@ -38,7 +39,9 @@ def _moment(text: str, what: str, tz: ZoneInfo) -> datetime:
 
 
 class Command(OneLineErrorsCommand):
-    help = _("In ra hạn xử lý (ISO 8601 có múi giờ) của một thời hạn tính từ thời điểm tiếp nhận.")
+    help = gettext_lazy(
+        "In ra hạn xử lý (ISO 8601 có múi giờ) của một thời hạn tính từ thời điểm tiếp nhận."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
