@@ -173,8 +173,8 @@ def demo_load_users() -> list[DemoLogin]:
     saved = _saved_passwords()
     logins = []
     for row in _read("users.yaml")["users"]:
-        # Vietnamese names read family name first; get_full_name() joins first + last.
-        first, _, last = row["full_name"].rpartition(" ")
+        # first_name = given name (tên), last_name = family and middle names (motcua.core.people)
+        family, _, given = row["full_name"].rpartition(" ")
         user = User.objects.filter(username=row["username"]).first()
         if user is None:
             password = secrets.token_urlsafe(9)
@@ -182,8 +182,8 @@ def demo_load_users() -> list[DemoLogin]:
                 row["username"],
                 email=f"{row['username']}@demo.motcua.vn",
                 password=password,
-                first_name=first,
-                last_name=last,
+                first_name=given,
+                last_name=family,
                 is_staff=row["role"] in STAFF_ROLES,
                 is_superuser=row.get("superuser", False),
             )

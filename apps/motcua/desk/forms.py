@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import CHECKBOX_CLASSES, INPUT_CLASSES, SELECT_CLASSES, TEXTAREA_CLASSES
 
+from motcua.core.people import person_name
 from motcua.desk import selectors
 from motcua.dossiers.models import ApplicantKind, Channel, Delivery
 from motcua.dossiers.workflow import WorkflowError, next_step_index, step_unit, workflow_steps
@@ -27,13 +28,6 @@ _CLASSES = {
     forms.FileInput: [],
     forms.HiddenInput: [],
 }
-
-
-def person_name(user) -> str:
-    """Return a person's name in Vietnamese order (family name first), or the username."""
-    if not user:  # also "" from a template lookup through a missing step
-        return ""
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -34,6 +34,7 @@ from unfold.decorators import action, display
 from unfold.forms import BaseDialogForm
 from unfold.widgets import UnfoldAdminIntegerFieldWidget
 
+from motcua.core.people import person_name
 from motcua.core.roles import STAFF_ROLES, Role
 from motcua.dossiers.models import Delegation, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.permissions import ActionForbidden
@@ -82,10 +83,7 @@ def _is_administrator(request) -> bool:
 
 
 def _person(user) -> str:
-    """A person's name in Vietnamese order (họ, tên), or the username."""
-    if user is None:
-        return "—"
-    return " ".join(p for p in (user.last_name, user.first_name) if p) or user.get_username()
+    return person_name(user, empty="—")
 
 
 def _moment(value) -> str:

@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.people import person_name
 from motcua.core.roles import Role
 from motcua.dossiers.states import Action
 from motcua.units.selectors import user_roles_in_unit
@@ -130,8 +131,7 @@ def dossier_action_check(*, user, dossier, action: Action) -> Actor:
     if step.assignee_id in delegators_of(user):
         return Actor(user, on_behalf_of=step.assignee)
     raise ActionForbidden(
-        _("Hồ sơ đang được giao cho %(name)s xử lý.")
-        % {"name": step.assignee.get_full_name() or step.assignee.username}
+        _("Hồ sơ đang được giao cho %(name)s xử lý.") % {"name": person_name(step.assignee)}
     )
 
 

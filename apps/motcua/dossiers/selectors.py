@@ -108,6 +108,8 @@ def _actionable(*, user, rows: QuerySet[Dossier]) -> QuerySet[Dossier]:
     open unassigned steps at a unit where they work, open consultations with their unit, and for
     reception officers the results waiting to be returned at their counter.
     """
+    if not getattr(user, "is_authenticated", False):
+        return rows.none()
     if (
         user.is_superuser
         or units_in_scope(user=user, roles=[Role.UNIT_LEADER, Role.SUPERVISOR]).exists()

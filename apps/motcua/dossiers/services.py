@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core import deadlines
+from motcua.core.people import person_name
 from motcua.core.roles import Role
 from motcua.core.selectors import site_due_at
 from motcua.core.timeunits import TimeUnit
@@ -234,11 +235,7 @@ def _steps(dossier: Dossier) -> list[StepSpec]:
 
 
 def _conflict_message(dossier: Dossier) -> str:
-    who = (
-        dossier.updated_by.get_full_name() or dossier.updated_by.username
-        if dossier.updated_by
-        else "?"
-    )
+    who = person_name(dossier.updated_by, empty="?")
     when = time_format(timezone.localtime(dossier.updated_at), "H:i")
     return _("Hồ sơ này đã được %(who)s thay đổi lúc %(when)s, vui lòng tải lại.") % {
         "who": who,

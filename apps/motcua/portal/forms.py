@@ -325,11 +325,11 @@ def build_field(spec: dict) -> forms.Field:
     elif kind == FieldKind.NUMBER:
         if low is not None:
             validators.append(
-                MinValueValidator(low, message=_g("“%(label)s” phải lớn hơn hoặc bằng %(n)s.") % {**lit, "n": low.normalize()})
+                MinValueValidator(low, message=_g("“%(label)s” phải lớn hơn hoặc bằng %(n)s.") % {**lit, "n": format(low.normalize(), "f")})
             )
         if high is not None:
             validators.append(
-                MaxValueValidator(high, message=_g("“%(label)s” phải nhỏ hơn hoặc bằng %(n)s.") % {**lit, "n": high.normalize()})
+                MaxValueValidator(high, message=_g("“%(label)s” phải nhỏ hơn hoặc bằng %(n)s.") % {**lit, "n": format(high.normalize(), "f")})
             )
         field = LooseDecimalField(
             widget=forms.TextInput(attrs={"inputmode": "decimal"}),

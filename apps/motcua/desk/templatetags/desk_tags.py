@@ -8,9 +8,9 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils import timezone
 
+from motcua.core.people import person_name
 from motcua.core.selectors import site_time_zone
 from motcua.core.timeunits import TimeUnit
-from motcua.desk.forms import person_name
 from motcua.dossiers.states import Action, Status
 
 register = template.Library()
