@@ -1,0 +1,12 @@
+"""Template filters shared by the desk, the portal and printed forms: ``{% load motcua %}``."""
+
+from django import template
+
+from motcua.core.formats import date_long, money_vnd
+from motcua.core.people import person_name
+
+register = template.Library()
+
+register.filter("vnd", money_vnd)
+register.filter("date_long", date_long)
+register.filter("person", person_name)
