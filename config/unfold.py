@@ -79,6 +79,8 @@ UNFOLD = {
                 "title": _("Hệ thống"),
                 "collapsible": True,
                 "items": [
+                    _item(_("Thanh toán trực tuyến"), "payments", "admin:integrations_payment_changelist"),
+                    _item(_("Hàng đợi gửi liên thông"), "outbox", "admin:integrations_outboxmessage_changelist"),
                     _item(_("Bản vá dữ liệu"), "build", "admin:jobs_appliedpatch_changelist"),
                 ],
             },

@@ -141,3 +141,20 @@ def test_a_vnpay_order_has_no_sandbox_page(login, dossier, sandbox_site):
         login(dossier.applicant_user).get(f"/thanh-toan/sandbox/{payment.order_ref}/").status_code
         == 404
     )
+
+
+def test_from_the_portal_status_page_to_paid_and_back(login, dossier, sandbox_site):
+    """The contract with the portal: its status page includes ``portal/_payment.html``."""
+    citizen = login(dossier.applicant_user)
+    status_url = f"/tra-cuu/{dossier.code}/"
+    page = citizen.get(status_url).content.decode()
+    assert f'action="/thanh-toan/{dossier.code}/bat-dau/"' in page
+
+    started = citizen.post(f"/thanh-toan/{dossier.code}/bat-dau/", {"next": status_url})
+    back = citizen.post(started["Location"], {"decision": "paid"})
+    result = citizen.get(back["Location"]).content.decode()
+    assert f'href="{status_url}"' in result
+
+    page = citizen.get(status_url).content.decode()
+    assert "Đã nộp — thanh toán trực tuyến" in page
+    assert "/bat-dau/" not in page

@@ -17,8 +17,14 @@ from pypdf import PdfReader
 
 from motcua.core.roles import Role
 from motcua.dossiers import services
-from tests.dossiers.conftest import applicant, at, documents, world  # noqa: F401 (fixtures)
+from tests.dossiers import conftest as lifecycle
+from tests.dossiers.conftest import at
 from tests.units.factories import make_membership, make_user
+
+# The lifecycle fixtures, re-exported (pytest_plugins is only allowed in the root conftest).
+world = lifecycle.world
+applicant = lifecycle.applicant
+documents = lifecycle.documents
 
 #: "Now" for rendering: after every demo event, so open work is judged against it.
 PRINT_MOMENT = (2025, 4, 1, 9, 0)
@@ -57,7 +63,9 @@ def build_full(world, applicant, documents):
     d = _receive(world, applicant, documents, (2025, 3, 3, 9, 0))
     with time_machine.travel(at(2025, 3, 5, 10, 0), tick=False):
         d = services.dossier_request_supplement(
-            dossier=d, user=u.spec1, items=["Bản vẽ mặt bằng tầng 2", "Bản sao sổ đỏ"],
+            dossier=d,
+            user=u.spec1,
+            items=["Bản vẽ mặt bằng tầng 2", "Bản sao sổ đỏ"],
             note="Bản vẽ thiếu chữ ký của đơn vị thiết kế",
         )
     with time_machine.travel(at(2025, 3, 7, 14, 0), tick=False):
@@ -70,7 +78,9 @@ def build_full(world, applicant, documents):
         d = services.dossier_forward(dossier=d, user=u.spec2, assignee=u.leader)
     with time_machine.travel(at(2025, 3, 26, 15, 0), tick=False):
         d = services.dossier_apologize(
-            dossier=d, user=u.leader, new_due_at=at(2025, 3, 31, 17, 0),
+            dossier=d,
+            user=u.leader,
+            new_due_at=at(2025, 3, 31, 17, 0),
             reason="Phải chờ ý kiến của Sở Xây dựng",
         )
     with time_machine.travel(at(2025, 3, 28, 10, 0), tick=False):
@@ -86,7 +96,8 @@ def build_refused(world, applicant, documents):
     d = _receive(world, applicant, documents, (2025, 3, 4, 8, 15))
     with time_machine.travel(at(2025, 3, 4, 15, 0), tick=False):
         return services.dossier_refuse(
-            dossier=d, user=d.current_step.assignee,
+            dossier=d,
+            user=d.current_step.assignee,
             reason="Thửa đất nằm trong quy hoạch đường giao thông",
         )
 
@@ -100,7 +111,7 @@ def build_stopped(world, applicant, documents):
 
 
 @pytest.fixture
-def demo(world, applicant, documents):  # noqa: F811 (fixtures imported above)
+def demo(world, applicant, documents):
     """Three dossiers of Hồng Bàng (full, refused, stopped) and one of Lê Chân."""
     full = build_full(world, applicant, documents)
     refused = build_refused(world, applicant, documents)
@@ -108,8 +119,12 @@ def demo(world, applicant, documents):  # noqa: F811 (fixtures imported above)
     le_chan_reception = make_user("motcua.lechan", first_name="Lan", last_name="Đỗ Thị")
     make_membership(le_chan_reception, world.units.d2, Role.RECEPTION_OFFICER)
     other = _receive(
-        world, {**applicant, "applicant_name": "Phạm Văn Cường"}, documents, (2025, 3, 5, 9, 0),
-        unit=world.units.d2, user=le_chan_reception,
+        world,
+        {**applicant, "applicant_name": "Phạm Văn Cường"},
+        documents,
+        (2025, 3, 5, 9, 0),
+        unit=world.units.d2,
+        user=le_chan_reception,
     )
     return SimpleNamespace(full=full, refused=refused, stopped=stopped, other=other)
 

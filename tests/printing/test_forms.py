@@ -167,8 +167,11 @@ def test_form_07_ledger_lists_only_the_users_scope(demo, world, frozen_print):
 
 def test_form_07_range_is_by_local_reception_day(demo, world, frozen_print):
     text = render_text(
-        "07", world.users.reception, unit=world.units.d,
-        date_from=date(2025, 3, 4), date_to=date(2025, 3, 4),
+        "07",
+        world.users.reception,
+        unit=world.units.d,
+        date_from=date(2025, 3, 4),
+        date_to=date(2025, 3, 4),
     )
     assert "— 2 hồ sơ" in text
     assert demo.refused.code in text and demo.stopped.code in text
@@ -219,12 +222,24 @@ def test_pdf_is_a4(demo, world, frozen_print):
 
     from pypdf import PdfReader
 
-    portrait = PdfReader(io.BytesIO(render_form_pdf(code="01", user=world.users.reception,
-                                                    dossier=demo.full))).pages[0].mediabox
-    assert (round(float(portrait.width) / 72 * 25.4), round(float(portrait.height) / 72 * 25.4)) \
-        == (210, 297)
-    landscape = PdfReader(io.BytesIO(render_form_pdf(code="06", user=world.users.reception,
-                                                     dossier=demo.full))).pages[0].mediabox
+    portrait = (
+        PdfReader(
+            io.BytesIO(render_form_pdf(code="01", user=world.users.reception, dossier=demo.full))
+        )
+        .pages[0]
+        .mediabox
+    )
+    assert (
+        round(float(portrait.width) / 72 * 25.4),
+        round(float(portrait.height) / 72 * 25.4),
+    ) == (210, 297)
+    landscape = (
+        PdfReader(
+            io.BytesIO(render_form_pdf(code="06", user=world.users.reception, dossier=demo.full))
+        )
+        .pages[0]
+        .mediabox
+    )
     assert round(float(landscape.width) / 72 * 25.4) == 297
 
 

@@ -43,9 +43,15 @@ def make_certificate(*, not_before: datetime, not_after: datetime):
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, content_commitment=True, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                crl_sign=False, encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
@@ -57,7 +63,10 @@ def make_certificate(*, not_before: datetime, not_after: datetime):
 def write_pkcs12(path, key, cert, password=PASSWORD):
     path.write_bytes(
         pkcs12.serialize_key_and_certificates(
-            b"hong-bang", key, cert, None,
+            b"hong-bang",
+            key,
+            cert,
+            None,
             serialization.BestAvailableEncryption(password.encode()),
         )
     )
@@ -79,8 +88,10 @@ def site_signing(settings, tmp_path, monkeypatch):
     """Configure ``[signing]`` on a copy of the site, pointing at tmp_path/certs/unit.p12."""
 
     def configure(*, required=False, path="certs/unit.p12"):
-        extra = {**settings.SITE.extra,
-                 "signing": {"pkcs12_path": path, "required": required, "location": "Hải Phòng"}}
+        extra = {
+            **settings.SITE.extra,
+            "signing": {"pkcs12_path": path, "required": required, "location": "Hải Phòng"},
+        }
         settings.SITE = dataclasses.replace(settings.SITE, directory=tmp_path, extra=extra)
         (tmp_path / "certs").mkdir(exist_ok=True)
         return tmp_path / "certs" / "unit.p12"
@@ -113,8 +124,11 @@ def test_sign_then_verify_a_receipt(demo, world, frozen_print, site_signing, val
 def test_tampered_pdf_is_not_intact(demo, world, frozen_print, site_signing, valid_cert):
     key, cert = valid_cert
     write_pkcs12(site_signing(), key, cert)
-    signed = bytearray(signing.sign_pdf(
-        render_form_pdf(code="03", user=world.users.reception, dossier=demo.refused)))
+    signed = bytearray(
+        signing.sign_pdf(
+            render_form_pdf(code="03", user=world.users.reception, dossier=demo.refused)
+        )
+    )
     # flip one byte inside the signed range (the first page's content stream)
     index = signed.index(b"stream") + 20
     signed[index] ^= 0x01
@@ -125,10 +139,13 @@ def test_tampered_pdf_is_not_intact(demo, world, frozen_print, site_signing, val
 def test_untrusted_root_is_not_trusted(demo, world, frozen_print, site_signing, valid_cert):
     key, cert = valid_cert
     write_pkcs12(site_signing(), key, cert)
-    signed = signing.sign_pdf(render_form_pdf(code="01", user=world.users.reception,
-                                              dossier=demo.full))
-    _other_key, other = make_certificate(not_before=datetime.now(UTC) - timedelta(days=1),
-                                         not_after=datetime.now(UTC) + timedelta(days=1))
+    signed = signing.sign_pdf(
+        render_form_pdf(code="01", user=world.users.reception, dossier=demo.full)
+    )
+    _other_key, other = make_certificate(
+        not_before=datetime.now(UTC) - timedelta(days=1),
+        not_after=datetime.now(UTC) + timedelta(days=1),
+    )
     check = signing.verify_pdf(signed, trust_roots=[as_asn1(other)])[0]
     assert check.intact and not check.trusted
 
@@ -145,8 +162,9 @@ def test_expired_certificate_gives_a_clear_message(site_signing):
     assert "không có chữ ký số" in message
 
 
-def test_missing_file_wrong_password_and_no_configuration(site_signing, valid_cert,
-                                                         monkeypatch, settings):
+def test_missing_file_wrong_password_and_no_configuration(
+    site_signing, valid_cert, monkeypatch, settings
+):
     path = site_signing()
     with pytest.raises(signing.SigningUnavailable, match="Không tìm thấy tệp chứng thư số"):
         signing.sign_pdf(b"%PDF-1.7")
@@ -199,8 +217,7 @@ def test_optional_signing_with_expired_cert_prints_unsigned_and_says_why(
     assert any("đã hết hạn từ ngày 30/06/2024" in m for m in messages)
 
 
-def test_required_signing_refuses_unsigned_copies(demo, world, client, frozen_print,
-                                                  site_signing):
+def test_required_signing_refuses_unsigned_copies(demo, world, client, frozen_print, site_signing):
     site_signing(required=True)  # no file
     client.force_login(world.users.reception)
     response = client.get(f"/print/dossiers/{demo.full.pk}/01/")
@@ -208,8 +225,9 @@ def test_required_signing_refuses_unsigned_copies(demo, world, client, frozen_pr
     assert "Không tìm thấy tệp chứng thư số" in response.content.decode()
 
 
-def test_required_signing_signs_without_asking(demo, world, client, frozen_print, site_signing,
-                                               valid_cert):
+def test_required_signing_signs_without_asking(
+    demo, world, client, frozen_print, site_signing, valid_cert
+):
     key, cert = valid_cert
     write_pkcs12(site_signing(required=True), key, cert)
     client.force_login(world.users.reception)

@@ -11,16 +11,18 @@ from django.template import TemplateSyntaxError
 from motcua.core.roles import Role
 from motcua.printing import sandbox
 from motcua.printing.models import PrintTemplate
+from motcua.printing.registry import FORMS
 from motcua.printing.render import render_form, render_source
 from motcua.printing.samples import sample_form_data
-from motcua.printing.registry import FORMS
 from motcua.printing.selectors import print_template_for
 from tests.dossiers.conftest import at
 from tests.printing.conftest import pdf_images, pdf_text
 from tests.units.factories import make_membership, make_user
 
-CUSTOM = '{% extends "base.html" %}{% block content %}<p>MẪU RIÊNG {{ dossier.code }}</p>{% endblock %}'
-BROKEN_SYNTAX = "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ dossier.code }}</p>\n{% if %}\n{% endblock %}\n"
+CUSTOM = (
+    '{% extends "base.html" %}{% block content %}<p>MẪU RIÊNG {{ dossier.code }}</p>{% endblock %}'
+)
+BROKEN_SYNTAX = '{% extends "base.html" %}\n{% block content %}\n<p>{{ dossier.code }}</p>\n{% if %}\n{% endblock %}\n'
 BROKEN_RENDER = '<p>{{ dossier.code }}</p>\n\n{% widthratio 1 2 "không phải số" %}\n'
 PREVIEW_URL = "/admin/printing/printtemplate/preview/"
 
@@ -124,11 +126,15 @@ def test_sandbox_refuses_unsafe_tags_and_filters(source):
 
 
 def test_sandbox_data_is_plain_and_always_escaped(world):
-    data = sample_form_data(FORMS["01"], unit=world.units.d, user=world.users.reception,
-                            now=at(2025, 3, 3, 9, 0))
-    data = type(data)(**{**data.as_context(),
-                         "dossier": type(data.dossier)(**{**vars(data.dossier),
-                                                          "applicant_name": "<b>A</b>"})})
+    data = sample_form_data(
+        FORMS["01"], unit=world.units.d, user=world.users.reception, now=at(2025, 3, 3, 9, 0)
+    )
+    data = type(data)(
+        **{
+            **data.as_context(),
+            "dossier": type(data.dossier)(**{**vars(data.dossier), "applicant_name": "<b>A</b>"}),
+        }
+    )
     html = render_source(
         "{{ dossier.applicant_name }}|{{ dossier.received_by.password }}|"
         "{{ dossier.applicant_name|linebreaksbr }}|{{ dossier.applicant_name|upper }}",
@@ -208,8 +214,9 @@ def test_preview_of_a_broken_draft_shows_the_line(superuser_client, demo):
     assert "Lỗi ở dòng 3" in response.content.decode()
 
 
-def test_preview_renders_the_draft_on_the_latest_visible_dossier(superuser_client, demo,
-                                                                 frozen_print):
+def test_preview_renders_the_draft_on_the_latest_visible_dossier(
+    superuser_client, demo, frozen_print
+):
     response = superuser_client.post(PREVIEW_URL, {"form_code": "01", "body": CUSTOM})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["X-Preview-Data"] == "dossier"
@@ -283,14 +290,24 @@ def test_unit_administrator_edits_only_templates_of_units_in_scope(client, world
     # and they cannot create one for a unit outside their scope
     response = client.post(
         "/admin/printing/printtemplate/add/",
-        {"form_code": "01", "title": "x", "body": CUSTOM, "is_active": "on",
-         "unit": world.units.d2.pk},
+        {
+            "form_code": "01",
+            "title": "x",
+            "body": CUSTOM,
+            "is_active": "on",
+            "unit": world.units.d2.pk,
+        },
     )
     assert response.status_code == 200 and not PrintTemplate.objects.filter(unit=world.units.d2)
     response = client.post(
         "/admin/printing/printtemplate/add/",
-        {"form_code": "01", "title": "x", "body": CUSTOM, "is_active": "on",
-         "unit": world.units.d.pk},
+        {
+            "form_code": "01",
+            "title": "x",
+            "body": CUSTOM,
+            "is_active": "on",
+            "unit": world.units.d.pk,
+        },
     )
     assert response.status_code == 302
     assert PrintTemplate.objects.filter(unit=world.units.d).exists()

@@ -66,8 +66,9 @@ def test_ledger_page_asks_for_unit_and_dates(demo, world, client):
 def test_ledger_pdf_by_agency_code_or_pk(demo, world, client, frozen_print):
     client.force_login(world.users.reception)
     for unit in ("000.00.31.H27", world.units.d.pk):
-        response = client.get("/print/ledger/", {"unit": unit, "from": "2025-03-01",
-                                                  "to": "2025-03-31"})
+        response = client.get(
+            "/print/ledger/", {"unit": unit, "from": "2025-03-01", "to": "2025-03-31"}
+        )
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         text = pdf_text(response.content)
         assert demo.full.code in text and demo.other.code not in text
@@ -81,10 +82,12 @@ def test_ledger_outside_scope_is_404_and_bad_dates_are_explained(demo, world, cl
     query = {"from": "2025-03-01", "to": "2025-03-31"}
     assert client.get("/print/ledger/", {**query, "unit": "000.00.32.H27"}).status_code == 404
     assert client.get("/print/ledger/", {**query, "unit": "999.99.99.Z99"}).status_code == 404
-    response = client.get("/print/ledger/", {"unit": "000.00.31.H27", "from": "2025-03-31",
-                                              "to": "2025-03-01"})
+    response = client.get(
+        "/print/ledger/", {"unit": "000.00.31.H27", "from": "2025-03-31", "to": "2025-03-01"}
+    )
     assert response.status_code == 400
     assert "Ngày kết thúc không được trước ngày bắt đầu." in response.content.decode()
-    response = client.get("/print/ledger/", {"unit": "000.00.31.H27", "from": "2024-01-01",
-                                              "to": "2025-03-01"})
+    response = client.get(
+        "/print/ledger/", {"unit": "000.00.31.H27", "from": "2024-01-01", "to": "2025-03-01"}
+    )
     assert response.status_code == 400 and "tối đa 366 ngày" in response.content.decode()

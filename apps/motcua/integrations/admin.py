@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
+from motcua.core.formats import money_vnd
 from motcua.core.roles import STAFF_ROLES
 from motcua.dossiers.selectors import dossiers_visible
-from motcua.integrations.formatting import format_vnd
 from motcua.integrations.models import (
     OutboxMessage,
     Payment,
@@ -98,7 +98,7 @@ class PaymentAdmin(_ReadOnlyAdmin):
 
     @display(description=_("số tiền"), ordering="amount")
     def amount_vnd(self, obj: Payment):
-        return format_vnd(obj.amount)
+        return money_vnd(obj.amount)
 
     @display(description=_("tình trạng"), ordering="status", label=PAYMENT_COLOURS)
     def status_label(self, obj: Payment):

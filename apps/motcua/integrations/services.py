@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.formats import money_vnd
 from motcua.dossiers.models import Dossier
-from motcua.integrations.formatting import format_vnd
 from motcua.integrations.models import (
     REFUSED,
     CallbackKind,
@@ -157,8 +157,8 @@ def _check(result: CallbackResult, payment: Payment | None) -> Outcome | None:
                 "Số tiền %(got)s không khớp với số tiền của giao dịch (%(want)s); yêu cầu bị từ chối."
             )
             % {
-                "got": format_vnd(result.amount) if result.amount is not None else "?",
-                "want": format_vnd(payment.amount),
+                "got": money_vnd(result.amount) if result.amount is not None else "?",
+                "want": money_vnd(payment.amount),
             },
             payment,
         )
@@ -214,7 +214,7 @@ def _apply(result: CallbackResult, payment: Payment) -> Outcome:
                 "Đã nhận %(amount)s cho hồ sơ %(code)s, nhưng hồ sơ đã được nộp phí trước đó; "
                 "giao dịch %(ref)s cần được hoàn tiền."
             )
-            % {"amount": format_vnd(payment.amount), "code": code, "ref": payment.order_ref},
+            % {"amount": money_vnd(payment.amount), "code": code, "ref": payment.order_ref},
             payment,
         )
     outbox_emit(
@@ -233,7 +233,7 @@ def _apply(result: CallbackResult, payment: Payment) -> Outcome:
     return Outcome(
         Verdict.CONFIRMED,
         _("Đã nhận %(amount)s phí, lệ phí của hồ sơ %(code)s.")
-        % {"amount": format_vnd(payment.amount), "code": code},
+        % {"amount": money_vnd(payment.amount), "code": code},
         payment,
     )
 
@@ -306,7 +306,7 @@ def _display_message(result: CallbackResult, payment: Payment) -> str:
     values = {
         "ref": payment.order_ref,
         "code": payment.dossier.code,
-        "amount": format_vnd(payment.amount),
+        "amount": money_vnd(payment.amount),
     }
     if payment.status == PaymentStatus.PAID:
         return _("Đã nhận %(amount)s phí, lệ phí của hồ sơ %(code)s.") % values

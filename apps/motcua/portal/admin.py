@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
 from django.forms.models import BaseInlineFormSet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
@@ -24,7 +26,30 @@ from motcua.procedures.models import RequiredDocument
 _CONTROLLING_KINDS = {FieldKind.TEXT, FieldKind.SELECT, FieldKind.CHECKBOX, FieldKind.NUMBER}
 
 
-class FormFieldFormSet(BaseInlineFormSet):
+class KeepWhenAbsentFormSet(BaseInlineFormSet):
+    """A POST without this inline at all leaves the form configuration as it is.
+
+    The procedure page is also posted by clients written before the form builder existed (the
+    catalogue's own tests, scripts); for them the missing management form means "no change"
+    rather than refusing the whole page. A management form that is present but wrong is still
+    refused as Django does.
+    """
+
+    @cached_property
+    def management_form(self):
+        if self.is_bound and f"{self.prefix}-{TOTAL_FORM_COUNT}" not in self.data:
+            form = ManagementForm(
+                {f"{self.prefix}-{TOTAL_FORM_COUNT}": "0", f"{self.prefix}-{INITIAL_FORM_COUNT}": "0"},
+                auto_id=self.auto_id,
+                prefix=self.prefix,
+                renderer=self.renderer,
+            )
+            form.full_clean()
+            return form
+        return super().management_form
+
+
+class FormFieldFormSet(KeepWhenAbsentFormSet):
     """Checks across fields: a show-if condition names a field placed before it, of a simple kind."""
 
     def clean(self):
@@ -75,6 +100,7 @@ class FormFieldInline(StackedInline):
 
 class FormDocumentRuleInline(TabularInline):
     model = FormDocumentRule
+    formset = KeepWhenAbsentFormSet
     extra = 0
     fields = ["required_document", "upload_required"]
     verbose_name = _("giấy tờ phải tải lên")

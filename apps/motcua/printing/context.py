@@ -202,9 +202,7 @@ def vocabulary() -> list[tuple[str, list[str]]]:
         "rows[] (07)": LedgerRow,
         "period": Period,
     }
-    top = [
-        f.name for f in fields(FormData) if f.name not in {k.split(".")[0] for k in nested}
-    ]
+    top = [f.name for f in fields(FormData) if f.name not in {k.split(".")[0] for k in nested}]
     return [("", top)] + [(name, [f.name for f in fields(cls)]) for name, cls in nested.items()]
 
 
@@ -543,7 +541,8 @@ def ledger_rows(dossiers, *, now: datetime) -> tuple[LedgerRow, ...]:
                 due_at=d.due_at,
                 handed_over_at=first.started_at if first else None,
                 handed_over_to=(first.unit.name if first else ""),
-                result_at=d.finished_at if d.status in (Status.RESULT_READY, Status.RETURNED)
+                result_at=d.finished_at
+                if d.status in (Status.RESULT_READY, Status.RETURNED)
                 else None,
                 returned_at=d.returned_at,
                 status=str(d.get_status_display()),
@@ -559,4 +558,3 @@ def day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     start = datetime.combine(date_from, time.min, tzinfo=tz)
     end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz)
     return start, end
-

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from django.template import Context
 from django.utils import timezone
+
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.printing import sandbox
@@ -125,9 +126,7 @@ def form_data(
         return spec, build_dossier_form(spec, dossier=loaded, user=user, now=now), loaded.unit
     if unit is None or date_from is None or date_to is None:
         raise PrintError(f"Mẫu {code} cần đơn vị và khoảng ngày.")
-    data = build_ledger(
-        spec, user=user, unit=unit, date_from=date_from, date_to=date_to, now=now
-    )
+    data = build_ledger(spec, user=user, unit=unit, date_from=date_from, date_to=date_to, now=now)
     return spec, data, unit
 
 

@@ -67,8 +67,12 @@ def _sample_dossier(now: datetime) -> ctx.DossierInfo:
 def sample_form_data(spec: FormSpec, *, unit: Unit | None, user, now: datetime) -> ctx.FormData:
     """Return built-in sample data for *spec* (no database rows needed)."""
     dossier = _sample_dossier(now)
-    unit_info = ctx.unit_info(unit) if unit else ctx.UnitInfo(
-        "Ủy ban nhân dân (đơn vị mẫu)", "Cơ quan chủ quản mẫu", "000.00.00.H00", "", "", ""
+    unit_info = (
+        ctx.unit_info(unit)
+        if unit
+        else ctx.UnitInfo(
+            "Ủy ban nhân dân (đơn vị mẫu)", "Cơ quan chủ quản mẫu", "000.00.00.H00", "", "", ""
+        )
     )
     event = ctx.EventInfo(
         action="Mẫu",
@@ -83,18 +87,37 @@ def sample_form_data(spec: FormSpec, *, unit: Unit | None, user, now: datetime) 
     if spec.code == "06":
         rows = (
             ctx.ControlRow(
-                1, "Thẩm định hồ sơ", "Trần Thị Hoa", "Bộ phận tiếp nhận và trả kết quả",
-                "Lê Minh Tuấn", unit_info.name, dossier.received_at,
-                dossier.received_at + timedelta(days=10), dossier.received_at + timedelta(days=3),
-                "Trước hạn", False,
+                1,
+                "Thẩm định hồ sơ",
+                "Trần Thị Hoa",
+                "Bộ phận tiếp nhận và trả kết quả",
+                "Lê Minh Tuấn",
+                unit_info.name,
+                dossier.received_at,
+                dossier.received_at + timedelta(days=10),
+                dossier.received_at + timedelta(days=3),
+                "Trước hạn",
+                False,
             ),
         )
     elif spec.code == "07":
         rows = (
             ctx.LedgerRow(
-                1, dossier.code, dossier.procedure_name, 1, dossier.applicant_name,
-                dossier.applicant_address, unit_info.name, dossier.received_at, dossier.due_at,
-                dossier.received_at, unit_info.name, None, None, dossier.status, "Đang xử lý",
+                1,
+                dossier.code,
+                dossier.procedure_name,
+                1,
+                dossier.applicant_name,
+                dossier.applicant_address,
+                unit_info.name,
+                dossier.received_at,
+                dossier.due_at,
+                dossier.received_at,
+                unit_info.name,
+                None,
+                None,
+                dossier.status,
+                "Đang xử lý",
             ),
         )
     today = timezone.localdate(now)

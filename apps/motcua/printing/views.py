@@ -70,7 +70,8 @@ def _pdf(request, pdf: bytes, filename: str, *, problem=None, sign: bool = False
     if problem is not None:
         messages.warning(
             request,
-            _("Mẫu in đã sửa bị lỗi (%(problem)s); đã in theo mẫu mặc định.") % {"problem": problem},
+            _("Mẫu in đã sửa bị lỗi (%(problem)s); đã in theo mẫu mặc định.")
+            % {"problem": problem},
         )
         headers["X-Motcua-Template"] = "default-fallback"
     response = HttpResponse(pdf, content_type="application/pdf", headers=headers)
@@ -100,8 +101,9 @@ def ledger(request):
     if not request.GET:
         today = timezone.localdate()
         form = LedgerForm(user=request.user, initial={"from": today.replace(day=1), "to": today})
-        return _page(request, "printing/desk/ledger.html", {"title": _("In sổ theo dõi hồ sơ"),
-                                                             "form": form})
+        return _page(
+            request, "printing/desk/ledger.html", {"title": _("In sổ theo dõi hồ sơ"), "form": form}
+        )
     form = LedgerForm(request.GET, user=request.user)
     if not form.is_valid():
         if "unit" in form.errors and request.GET.get("unit"):  # unknown or outside the scope
@@ -130,4 +132,3 @@ def dossier_result(request, pk: int):
     except services.NoResultPdf as exc:
         raise Http404(str(exc)) from None
     return _pdf(request, pdf, filename, sign=True)
-

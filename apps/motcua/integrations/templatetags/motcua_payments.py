@@ -1,17 +1,10 @@
-"""``{% load motcua_payments %}``: amounts in đồng and the payment facts of a dossier."""
+"""``{% load motcua_payments %}``: the payment facts of a dossier (amounts: ``{% load motcua %}``)."""
 
 from django import template
 
-from motcua.integrations.formatting import format_vnd
 from motcua.integrations.selectors import PaymentState, payment_state
 
 register = template.Library()
-
-
-@register.filter
-def vnd(amount) -> str:
-    """``{{ dossier.fee_total|vnd }}`` → ``1.500.000 ₫``."""
-    return format_vnd(amount)
 
 
 @register.simple_tag(takes_context=True)

@@ -52,10 +52,14 @@ def lookup_view(request):
     if not ratelimit.attempt(keys, limit=limit, window=window):
         form.add_error(None, _("Ông/bà đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.")
                        % {"minutes": window // 60})
+        form.data = form.data.copy()
+        form.data["proof"] = ""
         return _lookup_page(request, form, status=429)
     dossier, kind = selectors.dossier_lookup(code=code, proof=proof)
     if dossier is None:
         form.add_error(None, _not_found_message())
+        form.data = form.data.copy()
+        form.data["proof"] = ""  # never echo a phone or ID number back
         return _lookup_page(request, form)
     grant(request, dossier.pk, kind)
     return redirect("portal:status", code=dossier.code)
