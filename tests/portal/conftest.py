@@ -100,19 +100,51 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 def configure_form(procedure) -> None:
     """The online form of "Cấp giấy phép xây dựng": every kind the portal tests exercise."""
     fields = [
-        dict(key="dien_tich", label="Diện tích xây dựng (m²)", kind="number", required=True,
-             min_value=10, max_value=10000),
-        dict(key="loai_cong_trinh", label="Loại công trình", kind="select", required=True,
-             choices="Nhà ở riêng lẻ\nNhà xưởng"),
-        dict(key="so_tang", label="Số tầng nhà xưởng", kind="number", required=True,
-             show_if_field="loai_cong_trinh", show_if_value="Nhà xưởng"),
-        dict(key="ma_buu_chinh", label="Mã bưu chính", kind="text",
-             pattern=r"^\d{6}$", pattern_message="Mã bưu chính gồm 6 chữ số."),
+        dict(
+            key="dien_tich",
+            label="Diện tích xây dựng (m²)",
+            kind="number",
+            required=True,
+            min_value=10,
+            max_value=10000,
+        ),
+        dict(
+            key="loai_cong_trinh",
+            label="Loại công trình",
+            kind="select",
+            required=True,
+            choices="Nhà ở riêng lẻ\nNhà xưởng",
+        ),
+        dict(
+            key="so_tang",
+            label="Số tầng nhà xưởng",
+            kind="number",
+            required=True,
+            show_if_field="loai_cong_trinh",
+            show_if_value="Nhà xưởng",
+        ),
+        dict(
+            key="ma_buu_chinh",
+            label="Mã bưu chính",
+            kind="text",
+            pattern=r"^\d{6}$",
+            pattern_message="Mã bưu chính gồm 6 chữ số.",
+        ),
         dict(key="co_tang_ham", label="Có tầng hầm", kind="checkbox"),
-        dict(key="dien_tich_ham", label="Diện tích tầng hầm", kind="number", required=True,
-             show_if_field="co_tang_ham", show_if_value="có"),
-        dict(key="thanh_vien", label="Thành viên hộ gia đình", kind="table",
-             columns="ho_ten | Họ và tên | text | *\nngay_sinh | Ngày sinh | date"),
+        dict(
+            key="dien_tich_ham",
+            label="Diện tích tầng hầm",
+            kind="number",
+            required=True,
+            show_if_field="co_tang_ham",
+            show_if_value="có",
+        ),
+        dict(
+            key="thanh_vien",
+            label="Thành viên hộ gia đình",
+            kind="table",
+            columns="ho_ten | Họ và tên | text | *\nngay_sinh | Ngày sinh | date",
+        ),
         dict(key="ban_ve_phu", label="Bản vẽ bổ sung", kind="file"),
     ]
     for order, spec in enumerate(fields, start=1):
@@ -120,7 +152,9 @@ def configure_form(procedure) -> None:
         field.full_clean()
         field.save()
     required = RequiredDocument.objects.get(procedure=procedure, name="Đơn đề nghị")
-    FormDocumentRule.objects.create(procedure=procedure, required_document=required, upload_required=True)
+    FormDocumentRule.objects.create(
+        procedure=procedure, required_document=required, upload_required=True
+    )
     Fee.objects.create(procedure=procedure, name="Lệ phí cấp giấy phép", amount=75000)
 
 
@@ -213,4 +247,8 @@ def stored_files() -> set[str]:
     from django.conf import settings
 
     root = Path(settings.MEDIA_ROOT) / "portal"
-    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+    return (
+        {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+        if root.exists()
+        else set()
+    )

@@ -17,8 +17,14 @@ PASSWORD = "Mot-cua-2025!"
 
 
 def _signup(client, **overrides):
-    data = {"kind": "individual", "full_name": "Phạm Thu Hà", "email": "ha@example.vn",
-            "phone": "", "password1": PASSWORD, "password2": PASSWORD}
+    data = {
+        "kind": "individual",
+        "full_name": "Phạm Thu Hà",
+        "email": "ha@example.vn",
+        "phone": "",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
     data.update(overrides)
     return client.post("/tai-khoan/dang-ky/", data)
 
@@ -40,7 +46,9 @@ def test_sign_up_by_email_verify_then_log_in(portal, login):
     assert user.citizen_profile.full_name == "Phạm Thu Hà"
     assert (user.last_name, user.first_name) == ("Phạm Thu", "Hà")
     # before verification the login says why it fails
-    refused = client.post("/tai-khoan/dang-nhap/", {"username": "ha@example.vn", "password": PASSWORD})
+    refused = client.post(
+        "/tai-khoan/dang-nhap/", {"username": "ha@example.vn", "password": PASSWORD}
+    )
     assert "Tài khoản chưa được kích hoạt" in refused.content.decode()
     # the link in the e-mail activates and logs in
     link = _link(mail.outbox[0])
@@ -70,7 +78,9 @@ def test_sign_up_by_phone_logs_in_at_once_and_logs_in_with_the_phone(portal, log
     assert response.status_code == 302
     user = get_user_model().objects.get(username="0903111222")
     assert user.is_active and user.citizen_profile.phone == "0903111222"
-    again = login().post("/tai-khoan/dang-nhap/", {"username": "+84 903 111 222", "password": PASSWORD})
+    again = login().post(
+        "/tai-khoan/dang-nhap/", {"username": "+84 903 111 222", "password": PASSWORD}
+    )
     assert again.status_code == 302
 
 
@@ -96,15 +106,25 @@ def test_sign_up_refusals_are_clear_and_create_nothing(portal, login):
 
 
 def test_an_organisation_signs_up_with_its_tax_code(portal, login):
-    _signup(login(), kind="organisation", organisation_name="Công ty CP Cảng Đình Vũ",
-            tax_code="0200519875", email="cang@example.vn")
+    _signup(
+        login(),
+        kind="organisation",
+        organisation_name="Công ty CP Cảng Đình Vũ",
+        tax_code="0200519875",
+        email="cang@example.vn",
+    )
     profile = CitizenProfile.objects.get(user__username="cang@example.vn")
     assert (profile.kind, profile.tax_code, profile.display_name) == (
-        "organisation", "0200519875", "Công ty CP Cảng Đình Vũ")
+        "organisation",
+        "0200519875",
+        "Công ty CP Cảng Đình Vũ",
+    )
 
 
 def test_wrong_password_gives_one_message(portal, login):
-    response = login().post("/tai-khoan/dang-nhap/", {"username": "binh@example.vn", "password": "sai"})
+    response = login().post(
+        "/tai-khoan/dang-nhap/", {"username": "binh@example.vn", "password": "sai"}
+    )
     assert response.status_code == 200
     assert "Thông tin đăng nhập hoặc mật khẩu không đúng." in response.content.decode()
 
@@ -117,19 +137,28 @@ def test_password_reset_by_email(portal, login):
     assert link.startswith("/tai-khoan/dat-lai-mat-khau/")
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
-    done = client.post(form_page.redirect_chain[-1][0],
-                       {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD}
+    )
     assert done["Location"] == "/tai-khoan/dat-lai-mat-khau/xong/"
-    assert login().post("/tai-khoan/dang-nhap/", {"username": "binh@example.vn",
-                                                  "password": PASSWORD}).status_code == 302
+    assert (
+        login()
+        .post("/tai-khoan/dang-nhap/", {"username": "binh@example.vn", "password": PASSWORD})
+        .status_code
+        == 302
+    )
 
 
 def test_my_dossiers_lists_only_my_own(portal, login, applicant, documents):
     mine = lifecycle.dossier_submit_online(
-        procedure=portal.procedure, unit=portal.units.d, applicant=applicant, user=portal.citizen)
+        procedure=portal.procedure, unit=portal.units.d, applicant=applicant, user=portal.citizen
+    )
     theirs = lifecycle.dossier_submit_online(
-        procedure=portal.procedure, unit=portal.units.d, applicant=applicant,
-        user=portal.other_citizen)
+        procedure=portal.procedure,
+        unit=portal.units.d,
+        applicant=applicant,
+        user=portal.other_citizen,
+    )
 
     page = login(portal.citizen).get("/tai-khoan/ho-so-cua-toi/").content.decode()
 

@@ -16,16 +16,26 @@ pytestmark = pytest.mark.django_db
 def catalogue(portal):
     justice = Sector.objects.create(code="TP", name="Hộ tịch")
     birth = Procedure.objects.create(
-        national_code="1.001193", name="Đăng ký khai sinh", sector=justice,
-        level=portal.levels["commune"], processing_amount=Decimal(1), processing_unit="same_day",
-        online_level="full", result_type="Giấy khai sinh",
+        national_code="1.001193",
+        name="Đăng ký khai sinh",
+        sector=justice,
+        level=portal.levels["commune"],
+        processing_amount=Decimal(1),
+        processing_unit="same_day",
+        online_level="full",
+        result_type="Giấy khai sinh",
     )
     birth.units.set([portal.units.d2])
     procedure_publish(procedure=birth)
     hidden = Procedure.objects.create(
-        national_code="1.000001", name="Cấp phép xây dựng tạm (ngừng áp dụng)", sector=justice,
-        level=portal.levels["district"], processing_amount=Decimal(5), online_level="full",
-        result_type="-", is_active=False,
+        national_code="1.000001",
+        name="Cấp phép xây dựng tạm (ngừng áp dụng)",
+        sector=justice,
+        level=portal.levels["district"],
+        processing_amount=Decimal(5),
+        online_level="full",
+        result_type="-",
+        is_active=False,
     )
     procedure_publish(procedure=hidden)
     portal.birth = birth
@@ -38,7 +48,9 @@ def _names(response) -> list[str]:
 
 def test_search_ignores_accents_and_case(catalogue, login):
     client = login()
-    assert _names(client.get("/thu-tuc/", {"q": "cap giay phep xay dung"})) == [catalogue.procedure.name]
+    assert _names(client.get("/thu-tuc/", {"q": "cap giay phep xay dung"})) == [
+        catalogue.procedure.name
+    ]
     assert _names(client.get("/thu-tuc/", {"q": "KHAI SINH"})) == ["Đăng ký khai sinh"]
     assert _names(client.get("/thu-tuc/", {"q": "1.001193"})) == ["Đăng ký khai sinh"]
     assert _names(client.get("/thu-tuc/", {"q": "đăng ký"})) == ["Đăng ký khai sinh"]
@@ -52,18 +64,29 @@ def test_inactive_procedures_are_not_listed(catalogue, login):
 def test_filters_by_sector_unit_and_online_level(catalogue, login):
     client = login()
     assert _names(client.get("/thu-tuc/", {"sector": "TP"})) == ["Đăng ký khai sinh"]
-    assert _names(client.get("/thu-tuc/", {"online_level": "partial"})) == [catalogue.procedure.name]
+    assert _names(client.get("/thu-tuc/", {"online_level": "partial"})) == [
+        catalogue.procedure.name
+    ]
     assert _names(client.get("/thu-tuc/", {"unit": "000.00.32.H27"})) == sorted(
-        ["Đăng ký khai sinh", catalogue.procedure.name])
+        ["Đăng ký khai sinh", catalogue.procedure.name]
+    )
     assert _names(client.get("/thu-tuc/", {"unit": "000.00.31.H27", "online_level": "full"})) == []
 
 
 def test_the_procedure_page_shows_what_a_citizen_needs(catalogue, login):
     page = login().get(f"/thu-tuc/{catalogue.procedure.national_code}/").content.decode()
-    for text in ["Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ", "Thẩm định hồ sơ",
-                 "Đơn đề nghị", "Bản vẽ", "75.000 đồng", "Luật Xây dựng 2014",
-                 "Ủy ban nhân dân quận Hồng Bàng", "15 ngày làm việc", "Một phần",
-                 "Nộp hồ sơ trực tuyến"]:
+    for text in [
+        "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ",
+        "Thẩm định hồ sơ",
+        "Đơn đề nghị",
+        "Bản vẽ",
+        "75.000\xa0₫",
+        "Luật Xây dựng 2014",
+        "Ủy ban nhân dân quận Hồng Bàng",
+        "15 ngày làm việc",
+        "Một phần",
+        "Nộp hồ sơ trực tuyến",
+    ]:
         assert text in page, text
 
 

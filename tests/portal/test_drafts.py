@@ -18,13 +18,16 @@ def _save(client, world, **overrides):
 def test_a_draft_is_saved_even_incomplete_and_restored_on_return(portal, login):
     client = login(portal.citizen)
 
-    response = _save(client, portal, f_dien_tich="abc", applicant_name="",
-                     doc_0=upload("don.pdf", pdf_bytes()))
+    response = _save(
+        client, portal, f_dien_tich="abc", applicant_name="", doc_0=upload("don.pdf", pdf_bytes())
+    )
 
     assert response.status_code == 302 and response["Location"] == apply_url(portal)
     draft = Draft.objects.get(user=portal.citizen)
     assert draft.form_data["f_dien_tich"] == "abc"
-    assert draft.form_data["f_thanh_vien"] == [{"ho_ten": "Nguyễn Văn Cường", "ngay_sinh": "1980-05-01"}]
+    assert draft.form_data["f_thanh_vien"] == [
+        {"ho_ten": "Nguyễn Văn Cường", "ngay_sinh": "1980-05-01"}
+    ]
     assert draft.uploads.get().slot == "doc_0"
     page = client.get(apply_url(portal)).content.decode()
     assert 'value="abc"' in page
@@ -71,7 +74,9 @@ def test_a_bad_file_is_refused_in_a_draft_and_nothing_is_saved(portal, login):
     assert stored_files() == before
 
 
-def test_replacing_a_draft_file_deletes_the_old_one(portal, login, django_capture_on_commit_callbacks):
+def test_replacing_a_draft_file_deletes_the_old_one(
+    portal, login, django_capture_on_commit_callbacks
+):
     client = login(portal.citizen)
     _save(client, portal, doc_0=upload("cu.pdf", pdf_bytes()))
     old = Upload.objects.get()
@@ -89,8 +94,10 @@ def test_an_anonymous_draft_moves_to_the_account_at_login(portal, login):
     draft = Draft.objects.get()
     assert draft.user is None and draft.token
 
-    response = client.post("/tai-khoan/dang-nhap/", {"username": "binh@example.vn", "password": "x",
-                                                     "next": apply_url(portal)})
+    response = client.post(
+        "/tai-khoan/dang-nhap/",
+        {"username": "binh@example.vn", "password": "x", "next": apply_url(portal)},
+    )
 
     assert response.status_code == 302 and response["Location"] == apply_url(portal)
     draft.refresh_from_db()
@@ -119,7 +126,9 @@ def test_my_dossiers_lists_drafts_which_can_be_deleted(portal, login):
 
     page = client.get("/tai-khoan/ho-so-cua-toi/").content.decode()
     assert portal.procedure.name in page
-    assert login(portal.other_citizen).post(f"/tai-khoan/ban-nhap/{draft.pk}/xoa/").status_code == 302
+    assert (
+        login(portal.other_citizen).post(f"/tai-khoan/ban-nhap/{draft.pk}/xoa/").status_code == 302
+    )
     assert Draft.objects.filter(pk=draft.pk).exists()  # not theirs
     client.post(f"/tai-khoan/ban-nhap/{draft.pk}/xoa/")
     assert not Draft.objects.exists()

@@ -26,10 +26,22 @@ def _url(procedure):
 def _fields_post(procedure, rows, initial=0):
     data = _management("form_fields", len(rows), initial)
     for index, row in enumerate(rows):
-        base = {"order": str(index + 1), "key": "", "label": "", "kind": "text", "help_text": "",
-                "choices": "", "pattern": "", "pattern_message": "", "min_value": "",
-                "max_value": "", "show_if_field": "", "show_if_value": "", "columns": "",
-                "procedure": procedure.pk}
+        base = {
+            "order": str(index + 1),
+            "key": "",
+            "label": "",
+            "kind": "text",
+            "help_text": "",
+            "choices": "",
+            "pattern": "",
+            "pattern_message": "",
+            "min_value": "",
+            "max_value": "",
+            "show_if_field": "",
+            "show_if_value": "",
+            "columns": "",
+            "procedure": procedure.pk,
+        }
         base.update(row)
         for key, value in base.items():
             data[f"form_fields-{index}-{key}"] = value
@@ -47,17 +59,36 @@ def test_saving_the_form_publishes_a_new_version_with_it(world, admin_client_vi)
     before = procedure_current_version(procedure=world.procedure)
     document = RequiredDocument.objects.get(procedure=world.procedure, name="Bản vẽ")
     data = _change_post(world.procedure)
-    data.update(_fields_post(world.procedure, [
-        {"key": "dien_tich", "label": "Diện tích (m²)", "kind": "number", "required": "on",
-         "min_value": "1"},
-        {"key": "tang_ham", "label": "Có tầng hầm", "kind": "checkbox"},
-        {"key": "dien_tich_ham", "label": "Diện tích hầm", "kind": "number",
-         "show_if_field": "tang_ham", "show_if_value": "có"},
-    ]))
+    data.update(
+        _fields_post(
+            world.procedure,
+            [
+                {
+                    "key": "dien_tich",
+                    "label": "Diện tích (m²)",
+                    "kind": "number",
+                    "required": "on",
+                    "min_value": "1",
+                },
+                {"key": "tang_ham", "label": "Có tầng hầm", "kind": "checkbox"},
+                {
+                    "key": "dien_tich_ham",
+                    "label": "Diện tích hầm",
+                    "kind": "number",
+                    "show_if_field": "tang_ham",
+                    "show_if_value": "có",
+                },
+            ],
+        )
+    )
     data.update(_management("document_rules", 1))
-    data.update({"document_rules-0-required_document": document.pk,
-                 "document_rules-0-upload_required": "on",
-                 "document_rules-0-procedure": world.procedure.pk})
+    data.update(
+        {
+            "document_rules-0-required_document": document.pk,
+            "document_rules-0-upload_required": "on",
+            "document_rules-0-procedure": world.procedure.pk,
+        }
+    )
 
     response = admin_client_vi.post(_url(world.procedure), data)
 
@@ -65,17 +96,25 @@ def test_saving_the_form_publishes_a_new_version_with_it(world, admin_client_vi)
     version = procedure_current_version(procedure=world.procedure)
     assert version.number == before.number + 1
     assert [f["key"] for f in version.snapshot["form"]["fields"]] == [
-        "dien_tich", "tang_ham", "dien_tich_ham"]
+        "dien_tich",
+        "tang_ham",
+        "dien_tich_ham",
+    ]
     assert version.snapshot["form"]["documents"][1] == {"name": "Bản vẽ", "upload_required": True}
     assert FormDocumentRule.objects.get().required_document == document
 
 
 def test_a_condition_on_a_later_or_unknown_field_is_refused(world, admin_client_vi):
     data = _change_post(world.procedure)
-    data.update(_fields_post(world.procedure, [
-        {"key": "a", "label": "Trường A", "show_if_field": "b", "show_if_value": "x"},
-        {"key": "b", "label": "Trường B"},
-    ]))
+    data.update(
+        _fields_post(
+            world.procedure,
+            [
+                {"key": "a", "label": "Trường A", "show_if_field": "b", "show_if_value": "x"},
+                {"key": "b", "label": "Trường B"},
+            ],
+        )
+    )
     data.update(_management("document_rules", 0))
 
     response = admin_client_vi.post(_url(world.procedure), data)
@@ -87,8 +126,12 @@ def test_a_condition_on_a_later_or_unknown_field_is_refused(world, admin_client_
 
 def test_a_duplicate_key_is_refused(world, admin_client_vi):
     data = _change_post(world.procedure)
-    data.update(_fields_post(world.procedure, [
-        {"key": "a", "label": "Trường A"}, {"key": "a", "label": "Trường A lần 2"}]))
+    data.update(
+        _fields_post(
+            world.procedure,
+            [{"key": "a", "label": "Trường A"}, {"key": "a", "label": "Trường A lần 2"}],
+        )
+    )
     data.update(_management("document_rules", 0))
     response = admin_client_vi.post(_url(world.procedure), data)
     assert response.status_code == 200
@@ -100,7 +143,10 @@ def test_a_page_posted_without_the_form_builder_keeps_the_form(portal, admin_cli
     response = admin_client_vi.post(_url(portal.procedure), _change_post(portal.procedure))
     assert response.status_code == 302
     assert FormField.objects.count() == count
-    assert len(procedure_current_version(procedure=portal.procedure).snapshot["form"]["fields"]) == count
+    assert (
+        len(procedure_current_version(procedure=portal.procedure).snapshot["form"]["fields"])
+        == count
+    )
 
 
 def test_the_document_choices_are_the_procedures_own(world, admin_client_vi):
@@ -109,8 +155,13 @@ def test_the_document_choices_are_the_procedures_own(world, admin_client_vi):
     from motcua.procedures.models import Procedure
 
     other = Procedure.objects.create(
-        national_code="9.000001", name="Thủ tục khác", sector=world.procedure.sector,
-        level=world.levels["district"], processing_amount=Decimal(1), result_type="-")
+        national_code="9.000001",
+        name="Thủ tục khác",
+        sector=world.procedure.sector,
+        level=world.levels["district"],
+        processing_amount=Decimal(1),
+        result_type="-",
+    )
     RequiredDocument.objects.create(procedure=other, name="Giấy tờ của thủ tục khác")
     page = admin_client_vi.get(_url(world.procedure)).content.decode()
     assert "Giấy tờ của thủ tục khác" not in page

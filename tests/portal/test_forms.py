@@ -6,8 +6,8 @@ import pytest
 from motcua.portal.forms import DossierForm, build_field
 from motcua.portal.models import FormField
 from motcua.portal.snapshot import form_spec
-from motcua.procedures.services import procedure_publish
 from motcua.procedures.selectors import procedure_current_version
+from motcua.procedures.services import procedure_publish
 from tests.portal.conftest import apply_url, form_data
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,11 @@ def test_the_snapshot_freezes_the_form(portal):
     assert keys[:3] == ["dien_tich", "loai_cong_trinh", "so_tang"]
     assert spec["fields"][2]["show_if"] == {"field": "loai_cong_trinh", "value": "Nhà xưởng"}
     assert spec["fields"][6]["columns"][0] == {
-        "key": "ho_ten", "label": "Họ và tên", "kind": "text", "required": True}
+        "key": "ho_ten",
+        "label": "Họ và tên",
+        "kind": "text",
+        "required": True,
+    }
     assert spec["documents"] == [
         {"name": "Đơn đề nghị", "upload_required": True},
         {"name": "Bản vẽ", "upload_required": False},
@@ -58,8 +62,11 @@ def test_a_complete_form_is_valid(portal):
 
 
 def test_missing_required_fields_get_vietnamese_messages_naming_them(portal):
-    errors = _errors(_form(portal, f_dien_tich="", f_loai_cong_trinh="", applicant_name="",
-                           applicant_id_number=""))
+    errors = _errors(
+        _form(
+            portal, f_dien_tich="", f_loai_cong_trinh="", applicant_name="", applicant_id_number=""
+        )
+    )
     assert errors["f_dien_tich"] == ["Vui lòng nhập “Diện tích xây dựng (m²)”."]
     assert errors["f_loai_cong_trinh"] == ["Vui lòng chọn “Loại công trình”."]
     assert errors["applicant_name"] == ["Vui lòng nhập họ và tên người nộp."]
@@ -97,17 +104,30 @@ def test_a_checkbox_controls_a_field(portal):
 
 
 def test_table_rows_are_validated_per_column(portal):
-    errors = _errors(_form(portal, **{
-        "f_thanh_vien-0-ho_ten": "", "f_thanh_vien-0-ngay_sinh": "31/02/1980",
-        "f_thanh_vien-1-ho_ten": "Lê Thị Dung", "f_thanh_vien-1-ngay_sinh": "01/03/1990",
-    }))
+    errors = _errors(
+        _form(
+            portal,
+            **{
+                "f_thanh_vien-0-ho_ten": "",
+                "f_thanh_vien-0-ngay_sinh": "31/02/1980",
+                "f_thanh_vien-1-ho_ten": "Lê Thị Dung",
+                "f_thanh_vien-1-ngay_sinh": "01/03/1990",
+            },
+        )
+    )
     assert errors["f_thanh_vien"] == [
         "Dòng 1: chưa nhập “Họ và tên”.",
         "Dòng 1: “Ngày sinh” phải là một ngày (ngày/tháng/năm).",
     ]
-    form = _form(portal, **{"f_thanh_vien-1-ho_ten": "Lê Thị Dung",
-                            "f_thanh_vien-1-ngay_sinh": "01/03/1990",
-                            "f_thanh_vien-2-ho_ten": "", "f_thanh_vien-2-ngay_sinh": ""})
+    form = _form(
+        portal,
+        **{
+            "f_thanh_vien-1-ho_ten": "Lê Thị Dung",
+            "f_thanh_vien-1-ngay_sinh": "01/03/1990",
+            "f_thanh_vien-2-ho_ten": "",
+            "f_thanh_vien-2-ngay_sinh": "",
+        },
+    )
     form.is_valid()
     assert form.cleaned_data["f_thanh_vien"] == [
         {"ho_ten": "Nguyễn Văn Cường", "ngay_sinh": "1980-05-01"},
@@ -126,8 +146,18 @@ def test_phone_and_id_numbers_are_normalised_and_checked(portal):
 
 
 def test_a_label_with_a_percent_sign_does_not_break_messages():
-    field = build_field({"key": "ty_le", "label": "Tỷ lệ %", "kind": "number", "required": True,
-                         "min": "1", "max": "100", "pattern": "", "help_text": ""})
+    field = build_field(
+        {
+            "key": "ty_le",
+            "label": "Tỷ lệ %",
+            "kind": "number",
+            "required": True,
+            "min": "1",
+            "max": "100",
+            "pattern": "",
+            "help_text": "",
+        }
+    )
     with pytest.raises(Exception) as refused:
         field.clean("0")
     assert refused.value.messages == ["“Tỷ lệ %” phải lớn hơn hoặc bằng 1."]
@@ -150,7 +180,9 @@ def test_the_form_shows_show_if_conditions_as_help_and_data(portal, login):
 
 
 def test_the_form_follows_the_current_version(portal, login):
-    FormField.objects.create(procedure=portal.procedure, key="ghi_chu", label="Ghi chú thêm", order=99)
+    FormField.objects.create(
+        procedure=portal.procedure, key="ghi_chu", label="Ghi chú thêm", order=99
+    )
     procedure_publish(procedure=portal.procedure)
     assert procedure_current_version(procedure=portal.procedure).number == portal.version.number + 1
     page = login(portal.citizen).get(apply_url(portal)).content.decode()

@@ -17,8 +17,11 @@ def counter_dossier(portal, applicant, documents):
     """A dossier received at the Hồng Bàng counter: no portal account."""
     with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
         return lifecycle.dossier_receive(
-            user=portal.users.reception, procedure=portal.procedure, unit=portal.units.d,
-            applicant=applicant, documents=documents,
+            user=portal.users.reception,
+            procedure=portal.procedure,
+            unit=portal.units.d,
+            applicant=applicant,
+            documents=documents,
         )
 
 
@@ -74,19 +77,23 @@ def test_the_qr_code_address_shows_the_lookup_form_until_proved(counter_dossier,
     # an unknown code gives the same page
     other = client.get("/tra-cuu/000.00.31.H27-250303-9999/").content.decode()
     assert other.replace("000.00.31.H27-250303-9999", "X").count("form") == page.replace(
-        counter_dossier.code, "X").count("form")
+        counter_dossier.code, "X"
+    ).count("form")
 
 
 def test_attempts_are_limited_per_code(counter_dossier, login):
     for index in range(10):
-        response = _lookup(login(), counter_dossier.code, f"09000000{index:02d}",
-                           REMOTE_ADDR=f"10.0.0.{index}")
+        response = _lookup(
+            login(), counter_dossier.code, f"09000000{index:02d}", REMOTE_ADDR=f"10.0.0.{index}"
+        )
         assert response.status_code == 200
 
     blocked = _lookup(login(), counter_dossier.code, "0912345678", REMOTE_ADDR="10.0.1.1")
 
     assert blocked.status_code == 429
-    assert "Ông/bà đã tra cứu quá nhiều lần. Vui lòng thử lại sau 10 phút." in blocked.content.decode()
+    assert (
+        "Ông/bà đã tra cứu quá nhiều lần. Vui lòng thử lại sau 10 phút." in blocked.content.decode()
+    )
     assert "tra-cuu/" + counter_dossier.code not in blocked.get("Location", "")
 
 
@@ -96,15 +103,18 @@ def test_attempts_are_limited_per_address(counter_dossier, login):
         _lookup(client, f"000.00.31.H27-250303-{index:04d}", "0912345678")
     assert _lookup(client, counter_dossier.code, "0912345678").status_code == 429
     # another address is not blocked
-    assert _lookup(login(), counter_dossier.code, "0912345678",
-                   REMOTE_ADDR="192.0.2.7").status_code == 302
+    assert (
+        _lookup(login(), counter_dossier.code, "0912345678", REMOTE_ADDR="192.0.2.7").status_code
+        == 302
+    )
 
 
 def test_the_limit_window_passes(counter_dossier, login, settings):
     import dataclasses
 
     settings.SITE = dataclasses.replace(
-        settings.SITE, extra={**settings.SITE.extra, "portal_lookup_attempts": 2})
+        settings.SITE, extra={**settings.SITE.extra, "portal_lookup_attempts": 2}
+    )
     client = login()
     _lookup(client, counter_dossier.code, "0900000001")
     _lookup(client, counter_dossier.code, "0900000002")
@@ -116,5 +126,7 @@ def test_an_empty_lookup_is_refused_with_messages(portal, login):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Vui lòng nhập mã hồ sơ." in page
-    assert 'aria-describedby="id_code_helptext id_code_error"' in page or \
-        'aria-describedby="id_code_error id_code_helptext"' in page
+    assert (
+        'aria-describedby="id_code_helptext id_code_error"' in page
+        or 'aria-describedby="id_code_error id_code_helptext"' in page
+    )

@@ -39,7 +39,10 @@ def _to_result(world, dossier, *, result_file=True):
         dossier = lifecycle.consultation_answer(dossier=dossier, user=u.sxd_spec, answer="Đồng ý.")
         dossier = lifecycle.dossier_forward(dossier=dossier, user=u.spec1)
         return lifecycle.dossier_issue_result(
-            dossier=dossier, user=u.leader, result_number="25/GPXD", result_date=date(2025, 3, 4),
+            dossier=dossier,
+            user=u.leader,
+            result_number="25/GPXD",
+            result_date=date(2025, 3, 4),
             result_file=ContentFile(pdf_bytes(), name="gpxd.pdf") if result_file else None,
         )
 
@@ -53,7 +56,9 @@ def _page(client, dossier) -> str:
 def test_the_owner_sees_status_in_plain_words_and_the_public_timeline(portal, online, login):
     with time_machine.travel(MONDAY, tick=False):
         lifecycle.dossier_request_supplement(
-            dossier=online, user=portal.users.reception, items=["Bản vẽ mặt bằng có chữ ký"],
+            dossier=online,
+            user=portal.users.reception,
+            items=["Bản vẽ mặt bằng có chữ ký"],
             note="Ghi chú nội bộ: kiểm tra lại sổ đỏ",
         )
 
@@ -71,13 +76,16 @@ def test_a_supplement_upload_returns_the_dossier_to_its_previous_state(portal, o
     dossier = _accept(portal, online)
     with time_machine.travel(at(2025, 3, 5, 10, 0), tick=False):
         dossier = lifecycle.dossier_request_supplement(
-            dossier=dossier, user=portal.users.spec1, items=["Bản vẽ mặt bằng tầng 2"])
+            dossier=dossier, user=portal.users.spec1, items=["Bản vẽ mặt bằng tầng 2"]
+        )
     assert dossier.status == Status.SUPPLEMENT_REQUESTED
     client = login(portal.citizen)
 
     with time_machine.travel(at(2025, 3, 6, 10, 0), tick=False):
-        response = client.post(f"/tra-cuu/{dossier.code}/bo-sung/", {
-            "item_0": upload("mat-bang.pdf", pdf_bytes()), "note": "Đã bổ sung bản vẽ."})
+        response = client.post(
+            f"/tra-cuu/{dossier.code}/bo-sung/",
+            {"item_0": upload("mat-bang.pdf", pdf_bytes()), "note": "Đã bổ sung bản vẽ."},
+        )
 
     assert response.status_code == 302
     dossier.refresh_from_db()
@@ -91,18 +99,21 @@ def test_a_supplement_upload_returns_the_dossier_to_its_previous_state(portal, o
 
 def test_a_supplement_at_intake_goes_back_to_the_intake_queue(portal, online, login):
     with time_machine.travel(MONDAY, tick=False):
-        lifecycle.dossier_request_supplement(dossier=online, user=portal.users.reception,
-                                             items=["Đơn có chữ ký"])
-    login(portal.citizen).post(f"/tra-cuu/{online.code}/bo-sung/",
-                               {"item_0": upload("don.pdf", pdf_bytes())})
+        lifecycle.dossier_request_supplement(
+            dossier=online, user=portal.users.reception, items=["Đơn có chữ ký"]
+        )
+    login(portal.citizen).post(
+        f"/tra-cuu/{online.code}/bo-sung/", {"item_0": upload("don.pdf", pdf_bytes())}
+    )
     online.refresh_from_db()
     assert online.status == Status.SUBMITTED
 
 
 def test_a_bad_supplement_is_refused_and_nothing_changes(portal, online, login):
     with time_machine.travel(MONDAY, tick=False):
-        lifecycle.dossier_request_supplement(dossier=online, user=portal.users.reception,
-                                             items=["Đơn có chữ ký"])
+        lifecycle.dossier_request_supplement(
+            dossier=online, user=portal.users.reception, items=["Đơn có chữ ký"]
+        )
     client = login(portal.citizen)
     before_files, before_uploads = stored_files(), Upload.objects.count()
 
@@ -122,8 +133,12 @@ def test_another_citizen_cannot_see_or_act(portal, online, login):
     other = login(portal.other_citizen)
     page = other.get(f"/tra-cuu/{online.code}/").content.decode()
     assert 'name="proof"' in page and online.applicant_name not in page
-    assert other.post(f"/tra-cuu/{online.code}/rut-ho-so/",
-                      {"reason": "x", "confirm": "on"}).status_code == 404
+    assert (
+        other.post(
+            f"/tra-cuu/{online.code}/rut-ho-so/", {"reason": "x", "confirm": "on"}
+        ).status_code
+        == 404
+    )
     online.refresh_from_db()
     assert online.status == Status.SUBMITTED
 
@@ -137,8 +152,9 @@ def test_withdrawal_with_a_reason(portal, online, login):
     online.refresh_from_db()
     assert online.status == Status.SUBMITTED
 
-    done = client.post(f"/tra-cuu/{online.code}/rut-ho-so/",
-                       {"reason": "Nộp nhầm thủ tục", "confirm": "on"})
+    done = client.post(
+        f"/tra-cuu/{online.code}/rut-ho-so/", {"reason": "Nộp nhầm thủ tục", "confirm": "on"}
+    )
     assert done.status_code == 302
     online.refresh_from_db()
     assert online.status == Status.WITHDRAWN
@@ -155,8 +171,10 @@ def test_delivery_by_post_needs_an_address_and_the_desk_sees_it(portal, online, 
     client = login(portal.citizen)
     refused = client.post(f"/tra-cuu/{online.code}/nhan-ket-qua/", {"delivery": "post"})
     assert refused.status_code == 400
-    client.post(f"/tra-cuu/{online.code}/nhan-ket-qua/",
-                {"delivery": "post", "delivery_address": "5 Điện Biên Phủ"})
+    client.post(
+        f"/tra-cuu/{online.code}/nhan-ket-qua/",
+        {"delivery": "post", "delivery_address": "5 Điện Biên Phủ"},
+    )
     online.refresh_from_db()
     assert (online.delivery, online.delivery_address) == ("post", "5 Điện Biên Phủ")
     desk = login(portal.users.reception).get(f"/desk/dossiers/{online.pk}/").content.decode()
@@ -216,18 +234,25 @@ def test_an_officer_sees_the_page_but_gets_no_citizen_actions(portal, online, lo
     assert online.code in page
     assert "rut-ho-so" not in page and "nhan-ket-qua" not in page
     response = login(portal.users.reception).post(
-        f"/tra-cuu/{online.code}/rut-ho-so/", {"reason": "x", "confirm": "on"})
+        f"/tra-cuu/{online.code}/rut-ho-so/", {"reason": "x", "confirm": "on"}
+    )
     assert response.status_code == 404
 
 
-def test_a_counter_dossier_looked_up_can_be_linked_then_supplemented(portal, login, applicant,
-                                                                     documents):
+def test_a_counter_dossier_looked_up_can_be_linked_then_supplemented(
+    portal, login, applicant, documents
+):
     with time_machine.travel(MONDAY, tick=False):
         dossier = lifecycle.dossier_receive(
-            user=portal.users.reception, procedure=portal.procedure, unit=portal.units.d,
-            applicant=applicant, documents=documents)
+            user=portal.users.reception,
+            procedure=portal.procedure,
+            unit=portal.units.d,
+            applicant=applicant,
+            documents=documents,
+        )
         dossier = lifecycle.dossier_request_supplement(
-            dossier=dossier, user=portal.users.spec1, items=["Giấy ủy quyền"])
+            dossier=dossier, user=portal.users.spec1, items=["Giấy ủy quyền"]
+        )
     visitor = login()
     visitor.post("/tra-cuu/", {"code": dossier.code, "proof": "0912345678"})
     page = _page(visitor, dossier)
@@ -257,8 +282,12 @@ def test_a_counter_dossier_looked_up_can_be_linked_then_supplemented(portal, log
 def test_a_link_needs_the_lookup_in_this_session(portal, login, applicant, documents):
     with time_machine.travel(MONDAY, tick=False):
         dossier = lifecycle.dossier_receive(
-            user=portal.users.reception, procedure=portal.procedure, unit=portal.units.d,
-            applicant=applicant, documents=documents)
+            user=portal.users.reception,
+            procedure=portal.procedure,
+            unit=portal.units.d,
+            applicant=applicant,
+            documents=documents,
+        )
     response = login(portal.citizen).post(f"/tra-cuu/{dossier.code}/gan-tai-khoan/")
     assert response.status_code == 404
     dossier.refresh_from_db()
@@ -269,8 +298,12 @@ def test_an_anonymous_lookup_may_rate_but_not_withdraw(portal, online, login):
     _to_result(portal, online)
     visitor = login()
     visitor.post("/tra-cuu/", {"code": online.code, "proof": "031190001234"})
-    assert visitor.post(f"/tra-cuu/{online.code}/rut-ho-so/",
-                        {"reason": "x", "confirm": "on"}).status_code == 404
+    assert (
+        visitor.post(
+            f"/tra-cuu/{online.code}/rut-ho-so/", {"reason": "x", "confirm": "on"}
+        ).status_code
+        == 404
+    )
     assert visitor.post(f"/tra-cuu/{online.code}/danh-gia/", {"score": "5"}).status_code == 302
     assert Rating.objects.get().user is None
 

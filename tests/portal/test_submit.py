@@ -1,7 +1,6 @@
 """Online submission: one dossier in ``submitted``, exactly once per idempotency key, nothing
 half-saved when it is refused; the code is shown and e-mailed; the desk's intake queue gets it."""
 
-import threading
 import uuid
 
 import pytest
@@ -52,7 +51,9 @@ def test_a_valid_submission_creates_one_submitted_online_dossier(
     assert dossier.procedure_version == portal.version
     assert dossier.form_data["dien_tich"] == "120.5"
     assert dossier.form_data["loai_cong_trinh"] == "Nhà ở riêng lẻ"
-    assert dossier.form_data["thanh_vien"] == [{"ho_ten": "Nguyễn Văn Cường", "ngay_sinh": "1980-05-01"}]
+    assert dossier.form_data["thanh_vien"] == [
+        {"ho_ten": "Nguyễn Văn Cường", "ngay_sinh": "1980-05-01"}
+    ]
     assert "so_tang" not in dossier.form_data  # hidden by its show-if condition
     assert dossier.form_data["ban_ve_phu"]["name"] == "ban-ve.png"
     request_doc = dossier.documents.get(name="Đơn đề nghị")
@@ -90,9 +91,15 @@ def test_pressing_submit_twice_with_the_same_key_gives_one_dossier(
 def test_a_key_replayed_at_the_service_returns_the_first_dossier(portal):
     key = uuid.uuid4()
     args = dict(
-        procedure=portal.procedure, unit=portal.units.d, user=portal.citizen, key=key,
+        procedure=portal.procedure,
+        unit=portal.units.d,
+        user=portal.citizen,
+        key=key,
         applicant={"applicant_name": "Bình", "applicant_phone": "0912345678"},
-        form_values={}, spec={"fields": [], "documents": []}, new_files={}, kept={},
+        form_values={},
+        spec={"fields": [], "documents": []},
+        new_files={},
+        kept={},
         delivery="counter",
     )
     first, created_first = services.dossier_submit(**args)
@@ -104,11 +111,14 @@ def test_a_key_replayed_at_the_service_returns_the_first_dossier(portal):
         services.dossier_submit(**{**args, "user": portal.other_citizen})
 
 
-def test_missing_required_fields_are_refused_in_vietnamese_and_nothing_is_saved(portal, login, files_before):
+def test_missing_required_fields_are_refused_in_vietnamese_and_nothing_is_saved(
+    portal, login, files_before
+):
     client = login(portal.citizen)
 
-    response = submit(client, portal, files={}, f_dien_tich="", f_loai_cong_trinh="",
-                      applicant_phone="")
+    response = submit(
+        client, portal, files={}, f_dien_tich="", f_loai_cong_trinh="", applicant_phone=""
+    )
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -134,7 +144,9 @@ def test_an_exe_renamed_pdf_is_refused_and_nothing_is_saved(portal, login, files
     _nothing_saved(files_before)
 
 
-def test_a_file_over_the_limit_is_refused_and_nothing_is_saved(portal, login, small_limits, files_before):
+def test_a_file_over_the_limit_is_refused_and_nothing_is_saved(
+    portal, login, small_limits, files_before
+):
     client = login(portal.citizen)
     big = upload("don.pdf", pdf_bytes(1024 * 1024 + 10))
 
@@ -145,7 +157,9 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_saved(portal, login, sm
     _nothing_saved(files_before)
 
 
-def test_files_of_one_dossier_over_the_dossier_limit_are_refused(portal, login, small_limits, files_before):
+def test_files_of_one_dossier_over_the_dossier_limit_are_refused(
+    portal, login, small_limits, files_before
+):
     client = login(portal.citizen)
     files = {
         "doc_0": upload("a.pdf", pdf_bytes(900 * 1024)),
@@ -160,7 +174,9 @@ def test_files_of_one_dossier_over_the_dossier_limit_are_refused(portal, login, 
     _nothing_saved(files_before)
 
 
-def test_a_failure_inside_the_submission_rolls_back_everything(portal, login, monkeypatch, files_before):
+def test_a_failure_inside_the_submission_rolls_back_everything(
+    portal, login, monkeypatch, files_before
+):
     client = login(portal.citizen)
 
     def broken(**kwargs):
@@ -192,15 +208,27 @@ def test_post_delivery_needs_an_address_and_the_desk_sees_the_choice(portal, log
 def test_an_organisation_needs_a_tax_code(portal, login):
     client = login(portal.citizen)
 
-    refused = submit(client, portal, applicant_kind="organisation", organisation_name="Công ty TNHH Hòa Bình")
+    refused = submit(
+        client, portal, applicant_kind="organisation", organisation_name="Công ty TNHH Hòa Bình"
+    )
     assert "Vui lòng nhập mã số thuế của tổ chức." in refused.content.decode()
-    bad = submit(client, portal, applicant_kind="organisation", organisation_name="Công ty TNHH Hòa Bình",
-                 applicant_tax_code="12345")
+    bad = submit(
+        client,
+        portal,
+        applicant_kind="organisation",
+        organisation_name="Công ty TNHH Hòa Bình",
+        applicant_tax_code="12345",
+    )
     assert "Mã số thuế gồm 10 chữ số" in bad.content.decode()
     assert Dossier.objects.count() == 0
 
-    submit(client, portal, applicant_kind="organisation", organisation_name="Công ty TNHH Hòa Bình",
-           applicant_tax_code="0201234567")
+    submit(
+        client,
+        portal,
+        applicant_kind="organisation",
+        organisation_name="Công ty TNHH Hòa Bình",
+        applicant_tax_code="0201234567",
+    )
     dossier = Dossier.objects.get()
     assert dossier.applicant_kind == "organisation"
     assert dossier.applicant_name == "Công ty TNHH Hòa Bình"
@@ -243,10 +271,16 @@ def test_two_concurrent_requests_with_one_key_make_one_dossier(portal):
 
     def press(_i):
         return services.dossier_submit(
-            procedure=portal.procedure, unit=portal.units.d, user=portal.citizen, key=key,
+            procedure=portal.procedure,
+            unit=portal.units.d,
+            user=portal.citizen,
+            key=key,
             applicant={"applicant_name": data["applicant_name"], "applicant_phone": "0912345678"},
-            form_values={"dien_tich": "120"}, spec={"fields": [], "documents": []},
-            new_files={}, kept={}, delivery="counter",
+            form_values={"dien_tich": "120"},
+            spec={"fields": [], "documents": []},
+            new_files={},
+            kept={},
+            delivery="counter",
         )
 
     results, errors = run_together(4, press)

@@ -32,8 +32,13 @@ def _kind(content: bytes):
         (b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\0" * 32, "image/webp"),
         (docx_bytes(), uploads.DOCX),
         (
-            zip_bytes({"[Content_Types].xml": WORD_TYPES.replace(
-                b"wordprocessingml.document.main", b"spreadsheetml.sheet.main")}),
+            zip_bytes(
+                {
+                    "[Content_Types].xml": WORD_TYPES.replace(
+                        b"wordprocessingml.document.main", b"spreadsheetml.sheet.main"
+                    )
+                }
+            ),
             uploads.XLSX,
         ),
         (zip_bytes({"mimetype": uploads.ODT.encode(), "content.xml": b"<x/>"}), uploads.ODT),
@@ -62,8 +67,13 @@ def test_a_real_xlsx_written_by_openpyxl_is_accepted():
         b"<html><script>alert(1)</script></html>",
         b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>",
         zip_bytes({"virus.exe": EXE}),  # a plain zip
-        zip_bytes({"[Content_Types].xml": WORD_TYPES.replace(
-            b"wordprocessingml.document.main", b"ms-word.document.macroEnabled.main")}),  # .docm
+        zip_bytes(
+            {
+                "[Content_Types].xml": WORD_TYPES.replace(
+                    b"wordprocessingml.document.main", b"ms-word.document.macroEnabled.main"
+                )
+            }
+        ),  # .docm
         zip_bytes({"[Content_Types].xml": WORD_TYPES, "word/vbaProject.bin": b"\0"}),
         ole_bytes("\x05SummaryInformation", "Property"),  # an OLE2 file that is no document (MSI)
         ole_bytes("WordDocument", "Macros"),  # a .doc with macros

@@ -250,3 +250,16 @@ def test_print_links_offer_only_the_forms_that_apply(demo):
     assert [link.code for link in dossier_print_links(dossier=demo.stopped)] == ["01", "05", "06"]
     link = dossier_print_links(dossier=demo.full)[0]
     assert link.url == f"/print/dossiers/{demo.full.pk}/01/" and link.signed_url.endswith("?sign=1")
+
+
+def test_form_07_says_when_the_book_is_cut(demo, world, frozen_print, monkeypatch):
+    monkeypatch.setattr(ctx, "LEDGER_MAX_ROWS", 2)
+    text = render_text(
+        "07",
+        world.users.reception,
+        unit=world.units.d,
+        date_from=date(2025, 3, 1),
+        date_to=date(2025, 3, 31),
+    )
+    assert "Chỉ in 2 hồ sơ đầu tiên trên tổng số 3" in text
+    assert demo.stopped.code not in text  # the third by reception time

@@ -39,7 +39,10 @@ class KeepWhenAbsentFormSet(BaseInlineFormSet):
     def management_form(self):
         if self.is_bound and f"{self.prefix}-{TOTAL_FORM_COUNT}" not in self.data:
             form = ManagementForm(
-                {f"{self.prefix}-{TOTAL_FORM_COUNT}": "0", f"{self.prefix}-{INITIAL_FORM_COUNT}": "0"},
+                {
+                    f"{self.prefix}-{TOTAL_FORM_COUNT}": "0",
+                    f"{self.prefix}-{INITIAL_FORM_COUNT}": "0",
+                },
                 auto_id=self.auto_id,
                 prefix=self.prefix,
                 renderer=self.renderer,
@@ -57,9 +60,7 @@ class FormFieldFormSet(KeepWhenAbsentFormSet):
         if any(self.errors):
             return
         rows = [
-            f.cleaned_data
-            for f in self.forms
-            if f.cleaned_data and not self._should_delete_form(f)
+            f.cleaned_data for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
         ]
         rows.sort(key=lambda data: data.get("order") or 0)
         seen: dict[str, str] = {}
@@ -68,12 +69,16 @@ class FormFieldFormSet(KeepWhenAbsentFormSet):
             target = data.get("show_if_field")
             if target and target not in seen:
                 problems.append(
-                    _("Trường “%(label)s” chỉ có thể phụ thuộc vào một trường đặt trước nó (mã “%(key)s” không có ở trên).")
+                    _(
+                        "Trường “%(label)s” chỉ có thể phụ thuộc vào một trường đặt trước nó (mã “%(key)s” không có ở trên)."
+                    )
                     % {"label": data.get("label"), "key": target}
                 )
             elif target and seen[target] not in _CONTROLLING_KINDS:
                 problems.append(
-                    _("Trường “%(label)s” không thể phụ thuộc vào một trường kiểu bảng, tệp, ngày hoặc địa chỉ.")
+                    _(
+                        "Trường “%(label)s” không thể phụ thuộc vào một trường kiểu bảng, tệp, ngày hoặc địa chỉ."
+                    )
                     % {"label": data.get("label")}
                 )
             seen[data.get("key")] = data.get("kind")
@@ -92,7 +97,14 @@ class FormFieldInline(StackedInline):
         (None, {"fields": [("order", "key"), "label", ("kind", "required"), "help_text"]}),
         (
             _("Kiểm tra dữ liệu"),
-            {"fields": [("pattern", "pattern_message"), ("min_value", "max_value"), "choices", "columns"]},
+            {
+                "fields": [
+                    ("pattern", "pattern_message"),
+                    ("min_value", "max_value"),
+                    "choices",
+                    "columns",
+                ]
+            },
         ),
         (_("Điều kiện hiển thị"), {"fields": [("show_if_field", "show_if_value")]}),
     ]

@@ -91,14 +91,17 @@ class PhoneField(forms.CharField):
     def __init__(self, *, label, **kwargs):
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
+            "widget",
+            forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
         )
         super().__init__(label=label, **kwargs)
         self.validators.append(
             RegexValidator(
                 PHONE_RE,
                 message=_literal(
-                    _g("“%(label)s” không đúng: số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0.")
+                    _g(
+                        "“%(label)s” không đúng: số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0."
+                    )
                     % {"label": label}
                 ),
             )
@@ -117,7 +120,9 @@ class IdNumberField(forms.CharField):
             RegexValidator(
                 ID_NUMBER_RE,
                 message=_literal(
-                    _g("“%(label)s” không đúng: số định danh cá nhân (CCCD) gồm 12 chữ số (CMND cũ: 9 chữ số).")
+                    _g(
+                        "“%(label)s” không đúng: số định danh cá nhân (CCCD) gồm 12 chữ số (CMND cũ: 9 chữ số)."
+                    )
                     % {"label": label}
                 ),
             )
@@ -169,7 +174,10 @@ class TableWidget(forms.Widget):
             keys = [f"{name}-{index}-{c['key']}" for c in self.columns]
             if not any(k in data for k in keys):
                 break
-            row = {c["key"]: (data.get(k) or "").strip() for c, k in zip(self.columns, keys, strict=True)}
+            row = {
+                c["key"]: (data.get(k) or "").strip()
+                for c, k in zip(self.columns, keys, strict=True)
+            }
             if any(row.values()):
                 rows.append(row)
         return rows
@@ -192,7 +200,9 @@ class TableWidget(forms.Widget):
             cells = []
             for column in self.columns:
                 kind = {"number": "text", "date": "date"}.get(column["kind"], "text")
-                extra = format_html(' inputmode="{}"', "decimal") if column["kind"] == "number" else ""
+                extra = (
+                    format_html(' inputmode="{}"', "decimal") if column["kind"] == "number" else ""
+                )
                 cells.append(
                     format_html(
                         '<td><input type="{}" name="{}-{}-{}" id="{}-{}-{}" value="{}"'
@@ -205,12 +215,19 @@ class TableWidget(forms.Widget):
                         index,
                         column["key"],
                         row.get(column["key"], ""),
-                        _g("%(column)s, dòng %(row)s") % {"column": column["label"], "row": index + 1},
+                        _g("%(column)s, dòng %(row)s")
+                        % {"column": column["label"], "row": index + 1},
                         format_html(' aria-describedby="{}"', described) if described else "",
                         extra,
                     )
                 )
-            body.append(format_html('<tr data-row="{}">{}</tr>', index, format_html_join("", "{}", ((c,) for c in cells))))
+            body.append(
+                format_html(
+                    '<tr data-row="{}">{}</tr>',
+                    index,
+                    format_html_join("", "{}", ((c,) for c in cells)),
+                )
+            )
         return format_html(
             '<div class="table-field" id="{}" data-table="{}"><table><thead><tr>{}</tr></thead>'
             "<tbody>{}</tbody></table>"
@@ -262,14 +279,17 @@ class TableField(forms.Field):
                     continue
                 if column["kind"] == "number":
                     try:
-                        text = format(Decimal(text.replace(",", ".") if "." not in text else text), "f")
+                        text = format(
+                            Decimal(text.replace(",", ".") if "." not in text else text), "f"
+                        )
                     except InvalidOperation:
                         problems.append(_g("Dòng %(row)s: “%(column)s” phải là một số.") % where)
                 elif column["kind"] == "date":
                     parsed = _parse_date(text)
                     if parsed is None:
                         problems.append(
-                            _g("Dòng %(row)s: “%(column)s” phải là một ngày (ngày/tháng/năm).") % where
+                            _g("Dòng %(row)s: “%(column)s” phải là một ngày (ngày/tháng/năm).")
+                            % where
                         )
                     else:
                         text = parsed.isoformat()
@@ -300,23 +320,43 @@ def build_field(spec: dict) -> forms.Field:
     """Return the form field of one configured input (``FormField.as_spec()``)."""
     kind, label = spec["kind"], spec["label"]
     low, high = _number(spec.get("min")), _number(spec.get("max"))
-    common = {"label": label, "required": bool(spec.get("required")), "help_text": spec.get("help_text", "")}
+    common = {
+        "label": label,
+        "required": bool(spec.get("required")),
+        "help_text": spec.get("help_text", ""),
+    }
     lit = {"label": _literal(label)}
     required_msg = _g("Vui lòng nhập “%(label)s”.") % {"label": label}
     validators = []
     if spec.get("pattern") and kind in (
-        FieldKind.TEXT, FieldKind.ADDRESS, FieldKind.ID_NUMBER, FieldKind.PHONE, FieldKind.EMAIL
+        FieldKind.TEXT,
+        FieldKind.ADDRESS,
+        FieldKind.ID_NUMBER,
+        FieldKind.PHONE,
+        FieldKind.EMAIL,
     ):
-        message = spec.get("pattern_message") or _g("“%(label)s” không đúng định dạng yêu cầu.") % lit
-        validators.append(RegexValidator(spec["pattern"], message=_literal(message) if spec.get("pattern_message") else message))
+        message = (
+            spec.get("pattern_message") or _g("“%(label)s” không đúng định dạng yêu cầu.") % lit
+        )
+        validators.append(
+            RegexValidator(
+                spec["pattern"],
+                message=_literal(message) if spec.get("pattern_message") else message,
+            )
+        )
     if kind in (FieldKind.TEXT, FieldKind.ADDRESS):
         if low is not None:
             validators.append(
-                MinLengthValidator(int(low), message=_g("“%(label)s” cần ít nhất %(n)s ký tự.") % {**lit, "n": int(low)})
+                MinLengthValidator(
+                    int(low),
+                    message=_g("“%(label)s” cần ít nhất %(n)s ký tự.") % {**lit, "n": int(low)},
+                )
             )
         limit = int(high) if high is not None else (2000 if kind == FieldKind.TEXT else 500)
         validators.append(
-            MaxLengthValidator(limit, message=_g("“%(label)s” chỉ được tối đa %(n)s ký tự.") % {**lit, "n": limit})
+            MaxLengthValidator(
+                limit, message=_g("“%(label)s” chỉ được tối đa %(n)s ký tự.") % {**lit, "n": limit}
+            )
         )
         widget = forms.Textarea(attrs={"rows": 3}) if kind == FieldKind.ADDRESS else forms.TextInput
         if kind == FieldKind.ADDRESS:
@@ -325,19 +365,29 @@ def build_field(spec: dict) -> forms.Field:
     elif kind == FieldKind.NUMBER:
         if low is not None:
             validators.append(
-                MinValueValidator(low, message=_g("“%(label)s” phải lớn hơn hoặc bằng %(n)s.") % {**lit, "n": format(low.normalize(), "f")})
+                MinValueValidator(
+                    low,
+                    message=_g("“%(label)s” phải lớn hơn hoặc bằng %(n)s.")
+                    % {**lit, "n": format(low.normalize(), "f")},
+                )
             )
         if high is not None:
             validators.append(
-                MaxValueValidator(high, message=_g("“%(label)s” phải nhỏ hơn hoặc bằng %(n)s.") % {**lit, "n": format(high.normalize(), "f")})
+                MaxValueValidator(
+                    high,
+                    message=_g("“%(label)s” phải nhỏ hơn hoặc bằng %(n)s.")
+                    % {**lit, "n": format(high.normalize(), "f")},
+                )
             )
         field = LooseDecimalField(
             widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             validators=validators,
-            error_messages={"invalid": _g("“%(label)s” phải là một số.") % {"label": label},
-                            "max_digits": _g("“%(label)s” quá dài.") % lit,
-                            "max_decimal_places": _g("“%(label)s” có quá nhiều chữ số thập phân.") % lit,
-                            "max_whole_digits": _g("“%(label)s” quá lớn.") % lit},
+            error_messages={
+                "invalid": _g("“%(label)s” phải là một số.") % {"label": label},
+                "max_digits": _g("“%(label)s” quá dài.") % lit,
+                "max_decimal_places": _g("“%(label)s” có quá nhiều chữ số thập phân.") % lit,
+                "max_whole_digits": _g("“%(label)s” quá lớn.") % lit,
+            },
             max_digits=20,
             decimal_places=6,
             **common,
@@ -346,7 +396,10 @@ def build_field(spec: dict) -> forms.Field:
         field = forms.DateField(
             input_formats=DATE_FORMATS,
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            error_messages={"invalid": _g("“%(label)s” phải là một ngày hợp lệ (ngày/tháng/năm).") % {"label": label}},
+            error_messages={
+                "invalid": _g("“%(label)s” phải là một ngày hợp lệ (ngày/tháng/năm).")
+                % {"label": label}
+            },
             **common,
         )
     elif kind == FieldKind.SELECT:
@@ -368,7 +421,9 @@ def build_field(spec: dict) -> forms.Field:
         field = forms.EmailField(
             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
             validators=validators,
-            error_messages={"invalid": _g("“%(label)s” không phải địa chỉ thư điện tử hợp lệ.") % lit},
+            error_messages={
+                "invalid": _g("“%(label)s” không phải địa chỉ thư điện tử hợp lệ.") % lit
+            },
             **common,
         )
     elif kind == FieldKind.TABLE:
@@ -401,7 +456,9 @@ def condition_holds(controller: dict, actual, expected: str) -> bool:
         return _truthy(actual) == _truthy(expected)
     if controller["kind"] == FieldKind.NUMBER:
         try:
-            return Decimal(str(actual).replace(",", ".")) == Decimal(str(expected).replace(",", "."))
+            return Decimal(str(actual).replace(",", ".")) == Decimal(
+                str(expected).replace(",", ".")
+            )
         except (InvalidOperation, ValueError):
             return False
     return fold(str(actual if actual is not None else "")) == fold(expected)
@@ -425,24 +482,35 @@ class DossierForm(PortalFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     applicant_kind = forms.ChoiceField(
-        label=_("Người nộp là"), choices=ApplicantKind.choices, widget=forms.RadioSelect,
+        label=_("Người nộp là"),
+        choices=ApplicantKind.choices,
+        widget=forms.RadioSelect,
         initial=ApplicantKind.INDIVIDUAL,
         error_messages={"required": _("Vui lòng chọn người nộp là cá nhân hay tổ chức.")},
     )
     applicant_name = forms.CharField(
-        label=_("Họ và tên người nộp"), max_length=200,
+        label=_("Họ và tên người nộp"),
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("Vui lòng nhập họ và tên người nộp.")},
     )
     applicant_id_number = IdNumberField(label=_("Số định danh cá nhân (CCCD)"), required=False)
     organisation_name = forms.CharField(
-        label=_("Tên tổ chức, doanh nghiệp"), max_length=200, required=False,
+        label=_("Tên tổ chức, doanh nghiệp"),
+        max_length=200,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     applicant_tax_code = forms.CharField(
-        label=_("Mã số thuế"), max_length=14, required=False,
+        label=_("Mã số thuế"),
+        max_length=14,
+        required=False,
         help_text=_("10 chữ số, hoặc 13 ký tự dạng 0100109106-001 với chi nhánh."),
-        validators=[RegexValidator(TAX_CODE_RE, message=_("Mã số thuế gồm 10 chữ số, hoặc dạng 0100109106-001."))],
+        validators=[
+            RegexValidator(
+                TAX_CODE_RE, message=_("Mã số thuế gồm 10 chữ số, hoặc dạng 0100109106-001.")
+            )
+        ],
     )
     applicant_phone = PhoneField(
         label=_("Số điện thoại"),
@@ -450,35 +518,52 @@ class DossierForm(PortalFormMixin, forms.Form):
         error_messages={"required": _("Vui lòng nhập số điện thoại.")},
     )
     applicant_email = forms.EmailField(
-        label=_("Thư điện tử"), required=False,
+        label=_("Thư điện tử"),
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
     applicant_address = forms.CharField(
-        label=_("Địa chỉ liên hệ"), max_length=300, required=False,
+        label=_("Địa chỉ liên hệ"),
+        max_length=300,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     unit = forms.ModelChoiceField(
-        label=_("Nơi nộp hồ sơ"), queryset=None, empty_label=_("— Chọn cơ quan —"),
-        error_messages={"required": _("Vui lòng chọn nơi nộp hồ sơ."),
-                        "invalid_choice": _("Cơ quan đã chọn không tiếp nhận thủ tục này.")},
+        label=_("Nơi nộp hồ sơ"),
+        queryset=None,
+        empty_label=_("— Chọn cơ quan —"),
+        error_messages={
+            "required": _("Vui lòng chọn nơi nộp hồ sơ."),
+            "invalid_choice": _("Cơ quan đã chọn không tiếp nhận thủ tục này."),
+        },
     )
     delivery = forms.ChoiceField(
-        label=_("Hình thức nhận kết quả"), widget=forms.RadioSelect,
+        label=_("Hình thức nhận kết quả"),
+        widget=forms.RadioSelect,
         error_messages={"required": _("Vui lòng chọn hình thức nhận kết quả.")},
     )
     delivery_address = forms.CharField(
-        label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=300, required=False,
+        label=_("Địa chỉ nhận kết quả qua bưu chính"),
+        max_length=300,
+        required=False,
         help_text=_("Bưu chính công ích chuyển kết quả đến địa chỉ này."),
     )
 
     APPLICANT_FIELDS = (
-        "applicant_kind", "applicant_name", "applicant_id_number", "organisation_name",
-        "applicant_tax_code", "applicant_phone", "applicant_email", "applicant_address",
+        "applicant_kind",
+        "applicant_name",
+        "applicant_id_number",
+        "organisation_name",
+        "applicant_tax_code",
+        "applicant_phone",
+        "applicant_email",
+        "applicant_address",
     )
 
-    def __init__(self, *args, spec: dict, units, online_level: str, existing: dict | None = None,
-                 **kwargs):
+    def __init__(
+        self, *args, spec: dict, units, online_level: str, existing: dict | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.spec = spec
         self.existing = dict(existing or {})  # slot → Upload already in the draft
@@ -495,33 +580,46 @@ class DossierForm(PortalFormMixin, forms.Form):
             self.spec_fields.append((name, item))
             condition = item.get("show_if")
             if condition:
-                controller = next((s for s in spec["fields"] if s["key"] == condition["field"]), None)
+                controller = next(
+                    (s for s in spec["fields"] if s["key"] == condition["field"]), None
+                )
                 if controller is not None:
                     note = _g("Chỉ điền khi “%(field)s” là “%(value)s”.") % {
-                        "field": controller["label"], "value": condition["value"]}
+                        "field": controller["label"],
+                        "value": condition["value"],
+                    }
                     help_text = self.fields[name].help_text
                     self.fields[name].help_text = f"{help_text} {note}".strip()
         self.document_slots: list[tuple[str, dict]] = []
         for index, doc in enumerate(spec["documents"]):
             slot = document_slot(index)
             self.fields[slot] = DocumentFileField(
-                label=doc["name"], required=False,
-                help_text=(_g("Bắt buộc tải lên.") if doc["upload_required"]
-                           else _g("Không bắt buộc tải lên khi nộp trực tuyến.")),
+                label=doc["name"],
+                required=False,
+                help_text=(
+                    _g("Bắt buộc tải lên.")
+                    if doc["upload_required"]
+                    else _g("Không bắt buộc tải lên khi nộp trực tuyến.")
+                ),
             )
-            self.fields[slot].error_messages["required"] = _g("Vui lòng tải lên “%(label)s”.") % {"label": doc["name"]}
+            self.fields[slot].error_messages["required"] = _g("Vui lòng tải lên “%(label)s”.") % {
+                "label": doc["name"]
+            }
             self.document_slots.append((slot, doc))
         for slot, upload in self.existing.items():
             if slot in self.fields:
                 self.fields[f"clear_{slot}"] = forms.BooleanField(
-                    label=_g("Xóa tệp đã tải lên “%(name)s”") % {"name": upload.original_name}, required=False
+                    label=_g("Xóa tệp đã tải lên “%(name)s”") % {"name": upload.original_name},
+                    required=False,
                 )
 
     # -- show-if (rule 1) ------------------------------------------------------------------------
 
     def _raw(self, name: str):
         if self.is_bound:
-            return self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            return self.fields[name].widget.value_from_datadict(
+                self.data, self.files, self.add_prefix(name)
+            )
         return self.initial.get(name)
 
     def visible_names(self) -> set[str]:
@@ -534,8 +632,12 @@ class DossierForm(PortalFormMixin, forms.Form):
                 shown.add(name)
                 continue
             controller = by_key.get(condition["field"])
-            if controller and controller[0] in shown and condition_holds(
-                controller[1], self._raw(controller[0]), condition.get("value", "")
+            if (
+                controller
+                and controller[0] in shown
+                and condition_holds(
+                    controller[1], self._raw(controller[0]), condition.get("value", "")
+                )
             ):
                 shown.add(name)
         return shown
@@ -580,14 +682,24 @@ class DossierForm(PortalFormMixin, forms.Form):
                 self.add_error("applicant_tax_code", _("Vui lòng nhập mã số thuế của tổ chức."))
         elif not data.get("applicant_id_number") and "applicant_id_number" not in self.errors:
             self.add_error("applicant_id_number", _("Vui lòng nhập số định danh cá nhân (CCCD)."))
-        if data.get("delivery") == Delivery.POST and not (data.get("delivery_address") or "").strip():
-            self.add_error("delivery_address", _("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
+        if (
+            data.get("delivery") == Delivery.POST
+            and not (data.get("delivery_address") or "").strip()
+        ):
+            self.add_error(
+                "delivery_address", _("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
+            )
         for slot, doc in self.document_slots:
             if doc["upload_required"] and not self.file_for(slot) and slot not in self.errors:
                 self.add_error(slot, self.fields[slot].error_messages["required"])
         for name, item in self.spec_fields:
-            if (item["kind"] == FieldKind.FILE and item.get("required") and name not in self.hidden_names
-                    and not self.file_for(name) and name not in self.errors):
+            if (
+                item["kind"] == FieldKind.FILE
+                and item.get("required")
+                and name not in self.hidden_names
+                and not self.file_for(name)
+                and name not in self.errors
+            ):
                 self.add_error(name, _g("Vui lòng tải lên “%(label)s”.") % {"label": item["label"]})
         return data
 
@@ -621,7 +733,8 @@ class DossierForm(PortalFormMixin, forms.Form):
         return {
             name: self._raw(name)
             for name in self.fields
-            if name not in files and not name.startswith("clear_")
+            if name not in files
+            and not name.startswith("clear_")
             and name not in ("idempotency_key", "version")
         }
 
@@ -631,7 +744,11 @@ class DossierForm(PortalFormMixin, forms.Form):
         return {slot: data[slot] for slot in self.file_slots if data.get(slot)}
 
     def cleared_slots(self) -> set[str]:
-        return {slot for slot in self.existing if self.is_bound and self.data.get(self.add_prefix(f"clear_{slot}"))}
+        return {
+            slot
+            for slot in self.existing
+            if self.is_bound and self.data.get(self.add_prefix(f"clear_{slot}"))
+        }
 
     def applicant(self) -> dict:
         data = self.cleaned_data
@@ -659,7 +776,11 @@ class DossierForm(PortalFormMixin, forms.Form):
                 continue
             value = data.get(name)
             if isinstance(value, Decimal):
-                value = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+                value = (
+                    format(value.normalize(), "f")
+                    if value == value.to_integral()
+                    else format(value, "f")
+                )
             elif isinstance(value, date):
                 value = value.isoformat()
             values[item["key"]] = value if value is not None else ""
@@ -671,16 +792,30 @@ class DossierForm(PortalFormMixin, forms.Form):
 
     def applicant_rows(self) -> list[dict]:
         """Applicant fields with their show-if (organisation fields only for organisations)."""
-        organisation = {"name": "applicant_kind", "value": ApplicantKind.ORGANISATION, "kind": "radio"}
+        organisation = {
+            "name": "applicant_kind",
+            "value": ApplicantKind.ORGANISATION,
+            "kind": "radio",
+        }
         individual = {"name": "applicant_kind", "value": ApplicantKind.INDIVIDUAL, "kind": "radio"}
-        conditions = {"organisation_name": organisation, "applicant_tax_code": organisation,
-                      "applicant_id_number": individual}
-        return [{"field": self[n], "show_if": conditions.get(n)} for n in self.APPLICANT_FIELDS]
+        conditions = {
+            "organisation_name": organisation,
+            "applicant_tax_code": organisation,
+            "applicant_id_number": individual,
+        }
+        # Required when shown, though optional to the form itself (checked in clean()).
+        required = {"organisation_name", "applicant_tax_code", "applicant_id_number"}
+        return [
+            {"field": self[n], "show_if": conditions.get(n), "required": n in required}
+            for n in self.APPLICANT_FIELDS
+        ]
 
     def delivery_rows(self) -> list[dict]:
         post = {"name": "delivery", "value": Delivery.POST, "kind": "radio"}
-        return [{"field": self["delivery"], "show_if": None},
-                {"field": self["delivery_address"], "show_if": post}]
+        return [
+            {"field": self["delivery"], "show_if": None},
+            {"field": self["delivery_address"], "show_if": post, "required": True},
+        ]
 
     def configured_rows(self) -> list[dict]:
         """The configured fields with their show-if and, for files, the draft's upload."""
@@ -690,16 +825,34 @@ class DossierForm(PortalFormMixin, forms.Form):
             condition = item.get("show_if")
             show_if = None
             if condition and condition["field"] in kinds:
-                show_if = {"name": field_name(condition["field"]), "value": condition.get("value", ""),
-                           "kind": kinds[condition["field"]]}
-            rows.append({"field": self[name], "show_if": show_if, "existing": self.existing.get(name),
-                         "clear": self._clear(name), "required": item.get("required")})
+                show_if = {
+                    "name": field_name(condition["field"]),
+                    "value": condition.get("value", ""),
+                    "kind": kinds[condition["field"]],
+                }
+            rows.append(
+                {
+                    "field": self[name],
+                    "show_if": show_if,
+                    "existing": self.existing.get(name),
+                    "clear": self._clear(name),
+                    "required": item.get("required"),
+                }
+            )
         return rows
 
     def document_rows(self) -> list[dict]:
-        return [{"field": self[slot], "doc": doc, "existing": self.existing.get(slot),
-                 "clear": self._clear(slot), "required": doc["upload_required"],
-                 "index": index} for index, (slot, doc) in enumerate(self.document_slots)]
+        return [
+            {
+                "field": self[slot],
+                "doc": doc,
+                "existing": self.existing.get(slot),
+                "clear": self._clear(slot),
+                "required": doc["upload_required"],
+                "index": index,
+            }
+            for index, (slot, doc) in enumerate(self.document_slots)
+        ]
 
     def _clear(self, slot):
         name = f"clear_{slot}"
@@ -715,13 +868,17 @@ def new_idempotency_key() -> str:
 
 class LookupForm(PortalFormMixin, forms.Form):
     code = forms.CharField(
-        label=_("Mã hồ sơ"), max_length=40,
+        label=_("Mã hồ sơ"),
+        max_length=40,
         help_text=_("In trên giấy tiếp nhận, ví dụ 000.00.31.H27-250303-0001."),
         error_messages={"required": _("Vui lòng nhập mã hồ sơ.")},
     )
     proof = forms.CharField(
-        label=_("Số điện thoại hoặc số định danh (CCCD) của người nộp"), max_length=20,
-        error_messages={"required": _("Vui lòng nhập số điện thoại hoặc số định danh của người nộp.")},
+        label=_("Số điện thoại hoặc số định danh (CCCD) của người nộp"),
+        max_length=20,
+        error_messages={
+            "required": _("Vui lòng nhập số điện thoại hoặc số định danh của người nộp.")
+        },
     )
 
     def clean_code(self):
@@ -735,7 +892,10 @@ class SupplementForm(PortalFormMixin, forms.Form):
     """One file per requested item, and a note; at least one of them."""
 
     note = forms.CharField(
-        label=_("Ghi chú gửi cán bộ"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Ghi chú gửi cán bộ"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, items: list[str], **kwargs):
@@ -748,7 +908,9 @@ class SupplementForm(PortalFormMixin, forms.Form):
         data = super().clean()
         files = self.files_by_item()
         if not files and not (data.get("note") or "").strip():
-            raise ValidationError(_("Vui lòng tải lên ít nhất một tệp bổ sung hoặc ghi nội dung bổ sung."))
+            raise ValidationError(
+                _("Vui lòng tải lên ít nhất một tệp bổ sung hoặc ghi nội dung bổ sung.")
+            )
         try:
             uploads.check_total(f.size for f in files.values())
         except ValidationError as exc:
@@ -757,12 +919,18 @@ class SupplementForm(PortalFormMixin, forms.Form):
 
     def files_by_item(self) -> dict:
         data = getattr(self, "cleaned_data", {}) or {}
-        return {item[:400]: data[f"item_{i}"] for i, item in enumerate(self.items) if data.get(f"item_{i}")}
+        return {
+            item[:400]: data[f"item_{i}"]
+            for i, item in enumerate(self.items)
+            if data.get(f"item_{i}")
+        }
 
 
 class WithdrawForm(PortalFormMixin, forms.Form):
     reason = forms.CharField(
-        label=_("Lý do rút hồ sơ"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Lý do rút hồ sơ"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Vui lòng ghi lý do rút hồ sơ.")},
     )
     confirm = forms.BooleanField(
@@ -773,7 +941,8 @@ class WithdrawForm(PortalFormMixin, forms.Form):
 
 class DeliveryForm(PortalFormMixin, forms.Form):
     delivery = forms.ChoiceField(
-        label=_("Hình thức nhận kết quả"), widget=forms.RadioSelect,
+        label=_("Hình thức nhận kết quả"),
+        widget=forms.RadioSelect,
         error_messages={"required": _("Vui lòng chọn hình thức nhận kết quả.")},
     )
     delivery_address = forms.CharField(
@@ -789,18 +958,28 @@ class DeliveryForm(PortalFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("delivery") == Delivery.POST and not (data.get("delivery_address") or "").strip():
-            self.add_error("delivery_address", _("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
+        if (
+            data.get("delivery") == Delivery.POST
+            and not (data.get("delivery_address") or "").strip()
+        ):
+            self.add_error(
+                "delivery_address", _("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
+            )
         return data
 
 
 class RatingForm(PortalFormMixin, forms.Form):
     score = forms.TypedChoiceField(
-        label=_("Mức độ hài lòng của ông/bà"), choices=Score.choices, coerce=int, widget=forms.RadioSelect,
+        label=_("Mức độ hài lòng của ông/bà"),
+        choices=Score.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Vui lòng chọn mức độ hài lòng.")},
     )
     comment = forms.CharField(
-        label=_("Góp ý (không bắt buộc)"), required=False, max_length=2000,
+        label=_("Góp ý (không bắt buộc)"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -810,15 +989,20 @@ class RatingForm(PortalFormMixin, forms.Form):
 
 class SignupForm(PortalFormMixin, forms.Form):
     kind = forms.ChoiceField(
-        label=_("Loại tài khoản"), choices=ApplicantKind.choices, widget=forms.RadioSelect,
+        label=_("Loại tài khoản"),
+        choices=ApplicantKind.choices,
+        widget=forms.RadioSelect,
         initial=ApplicantKind.INDIVIDUAL,
     )
     full_name = forms.CharField(
-        label=_("Họ và tên"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        label=_("Họ và tên"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("Vui lòng nhập họ và tên.")},
     )
     email = forms.EmailField(
-        label=_("Thư điện tử"), required=False,
+        label=_("Thư điện tử"),
+        required=False,
         help_text=_("Nhập thư điện tử hoặc số điện thoại (hoặc cả hai) để đăng nhập."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
@@ -826,22 +1010,32 @@ class SignupForm(PortalFormMixin, forms.Form):
     phone = PhoneField(label=_("Số điện thoại"), required=False)
     id_number = IdNumberField(label=_("Số định danh cá nhân (CCCD)"), required=False)
     organisation_name = forms.CharField(
-        label=_("Tên tổ chức, doanh nghiệp"), max_length=300, required=False,
+        label=_("Tên tổ chức, doanh nghiệp"),
+        max_length=300,
+        required=False,
         help_text=_("Chỉ với tài khoản tổ chức."),
     )
     tax_code = forms.CharField(
-        label=_("Mã số thuế"), max_length=14, required=False,
+        label=_("Mã số thuế"),
+        max_length=14,
+        required=False,
         help_text=_("Chỉ với tài khoản tổ chức: 10 chữ số, hoặc dạng 0100109106-001."),
-        validators=[RegexValidator(TAX_CODE_RE, message=_("Mã số thuế gồm 10 chữ số, hoặc dạng 0100109106-001."))],
+        validators=[
+            RegexValidator(
+                TAX_CODE_RE, message=_("Mã số thuế gồm 10 chữ số, hoặc dạng 0100109106-001.")
+            )
+        ],
     )
     password1 = forms.CharField(
-        label=_("Mật khẩu"), strip=False,
+        label=_("Mật khẩu"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Ít nhất 8 ký tự, không toàn chữ số, không quá giống thông tin cá nhân."),
         error_messages={"required": _("Vui lòng nhập mật khẩu.")},
     )
     password2 = forms.CharField(
-        label=_("Nhập lại mật khẩu"), strip=False,
+        label=_("Nhập lại mật khẩu"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("Vui lòng nhập lại mật khẩu.")},
     )
@@ -849,8 +1043,10 @@ class SignupForm(PortalFormMixin, forms.Form):
     def clean_email(self):
         email = (self.cleaned_data.get("email") or "").strip().lower()
         user_model = get_user_model()
-        if email and (user_model.objects.filter(username__iexact=email).exists()
-                      or user_model.objects.filter(email__iexact=email).exists()):
+        if email and (
+            user_model.objects.filter(username__iexact=email).exists()
+            or user_model.objects.filter(email__iexact=email).exists()
+        ):
             raise ValidationError(_("Thư điện tử này đã được dùng cho một tài khoản khác."))
         return email
 
@@ -858,14 +1054,20 @@ class SignupForm(PortalFormMixin, forms.Form):
         from motcua.portal.models import CitizenProfile
 
         phone = self.cleaned_data.get("phone") or ""
-        if phone and (CitizenProfile.objects.filter(phone=phone).exists()
-                      or get_user_model().objects.filter(username=phone).exists()):
+        if phone and (
+            CitizenProfile.objects.filter(phone=phone).exists()
+            or get_user_model().objects.filter(username=phone).exists()
+        ):
             raise ValidationError(_("Số điện thoại này đã được dùng cho một tài khoản khác."))
         return phone
 
     def clean(self):
         data = super().clean()
-        if not data.get("email") and not data.get("phone") and not {"email", "phone"} & set(self.errors):
+        if (
+            not data.get("email")
+            and not data.get("phone")
+            and not {"email", "phone"} & set(self.errors)
+        ):
             self.add_error("email", _("Vui lòng nhập thư điện tử hoặc số điện thoại."))
         if data.get("kind") == ApplicantKind.ORGANISATION:
             if not data.get("organisation_name"):
@@ -878,7 +1080,8 @@ class SignupForm(PortalFormMixin, forms.Form):
         elif first:
             probe = get_user_model()(
                 username=data.get("email") or data.get("phone") or "",
-                email=data.get("email") or "", first_name=data.get("full_name") or "",
+                email=data.get("email") or "",
+                first_name=data.get("full_name") or "",
             )
             try:
                 password_validation.validate_password(first, probe)
@@ -916,7 +1119,9 @@ class LoginForm(PortalFormMixin, AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Thư điện tử hoặc số điện thoại")
-        self.fields["username"].error_messages["required"] = _("Vui lòng nhập thư điện tử hoặc số điện thoại.")
+        self.fields["username"].error_messages["required"] = _(
+            "Vui lòng nhập thư điện tử hoặc số điện thoại."
+        )
         self.fields["password"].label = _("Mật khẩu")
         self.fields["password"].error_messages["required"] = _("Vui lòng nhập mật khẩu.")
 
@@ -947,4 +1152,7 @@ class PortalSetPasswordForm(PortalFormMixin, SetPasswordForm):
         self.fields["new_password1"].label = _("Mật khẩu mới")
         self.fields["new_password2"].label = _("Nhập lại mật khẩu mới")
         self.fields["new_password1"].help_text = _("Ít nhất 8 ký tự, không toàn chữ số.")
-        self.error_messages = {**self.error_messages, "password_mismatch": _("Hai mật khẩu không khớp nhau.")}
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": _("Hai mật khẩu không khớp nhau."),
+        }

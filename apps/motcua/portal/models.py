@@ -65,7 +65,12 @@ def parse_columns(text: str) -> list[dict]:
         key, label = parts[0], parts[1] if len(parts) > 1 else ""
         kind = (parts[2] if len(parts) > 2 else "") or "text"
         flag = parts[3] if len(parts) > 3 else ""
-        if not re.match(KEY_RE, key) or not label or kind not in COLUMN_KINDS or flag not in ("", "*"):
+        if (
+            not re.match(KEY_RE, key)
+            or not label
+            or kind not in COLUMN_KINDS
+            or flag not in ("", "*")
+        ):
             raise ValidationError(
                 _(
                     "Dòng %(n)s của danh sách cột không hợp lệ: viết “mã | nhãn | kiểu | *”, "
@@ -106,7 +111,9 @@ class FormField(models.Model):
     required = models.BooleanField(_("bắt buộc"), default=False)
     help_text = models.CharField(_("hướng dẫn"), max_length=500, blank=True)
     choices = models.TextField(
-        _("các lựa chọn"), blank=True, help_text=_("Với kiểu “Chọn trong danh sách”: mỗi dòng một lựa chọn.")
+        _("các lựa chọn"),
+        blank=True,
+        help_text=_("Với kiểu “Chọn trong danh sách”: mỗi dòng một lựa chọn."),
     )
     pattern = models.CharField(
         _("mẫu kiểm tra (biểu thức chính quy)"),
@@ -134,7 +141,9 @@ class FormField(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("Số: giá trị lớn nhất; văn bản: số ký tự nhiều nhất; bảng: số dòng nhiều nhất."),
+        help_text=_(
+            "Số: giá trị lớn nhất; văn bản: số ký tự nhiều nhất; bảng: số dòng nhiều nhất."
+        ),
     )
     show_if_field = models.CharField(
         _("chỉ hiện khi trường"),
@@ -349,9 +358,7 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     token = models.CharField(max_length=64, blank=True, db_index=True)
-    draft = models.ForeignKey(
-        Draft, models.SET_NULL, null=True, blank=True, related_name="uploads"
-    )
+    draft = models.ForeignKey(Draft, models.SET_NULL, null=True, blank=True, related_name="uploads")
     slot = models.CharField(max_length=60, blank=True)
     dossier = models.ForeignKey(
         "dossiers.Dossier", models.SET_NULL, null=True, blank=True, related_name="+"

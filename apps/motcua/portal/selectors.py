@@ -28,8 +28,9 @@ from motcua.units.models import Unit
 # ----------------------------------------------------------------------------- catalogue
 
 
-def catalogue(*, query: str = "", sector: str = "", unit: str = "",
-              online_level: str = "") -> QuerySet[Procedure]:
+def catalogue(
+    *, query: str = "", sector: str = "", unit: str = "", online_level: str = ""
+) -> QuerySet[Procedure]:
     """Active procedures matching *query* (accents ignored) and the filters, by name."""
     procedures = procedure_search(query=query, active_only=True)
     if sector:
@@ -47,9 +48,7 @@ def catalogue_sectors() -> QuerySet[Sector]:
 
 def catalogue_units() -> QuerySet[Unit]:
     return (
-        Unit.objects.filter(is_active=True, procedures__is_active=True)
-        .distinct()
-        .order_by("path")
+        Unit.objects.filter(is_active=True, procedures__is_active=True).distinct().order_by("path")
     )
 
 
@@ -98,7 +97,9 @@ def proof_kind(*, dossier: Dossier, proof: str) -> str:
     proof = _digits(proof)
     if not proof:
         return ""
-    if dossier.applicant_phone and normalize_phone(proof) == normalize_phone(dossier.applicant_phone):
+    if dossier.applicant_phone and normalize_phone(proof) == normalize_phone(
+        dossier.applicant_phone
+    ):
         return "phone"
     if dossier.applicant_id_number and proof == _digits(dossier.applicant_id_number):
         return "id_number"
@@ -197,8 +198,11 @@ def public_timeline(*, dossier: Dossier) -> list[dict]:
     entries = []
     for event in dossier.events.order_by("created_at", "id"):
         if event.action == Action.RECEIVE:
-            label = (_("Nộp hồ sơ trực tuyến") if event.to_status == Status.SUBMITTED
-                     else _("Tiếp nhận hồ sơ"))
+            label = (
+                _("Nộp hồ sơ trực tuyến")
+                if event.to_status == Status.SUBMITTED
+                else _("Tiếp nhận hồ sơ")
+            )
         elif event.action in labels:
             label = labels[event.action]
         else:

@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.people import person_name
 from motcua.core.roles import Role
 from motcua.dossiers.models import Delivery, Dossier, DossierDocument
 from motcua.dossiers.services import (
@@ -43,8 +44,8 @@ from motcua.jobs.queue import job_enqueue
 from motcua.portal import uploads
 from motcua.portal.models import (
     CitizenProfile,
-    Draft,
     DossierLink,
+    Draft,
     FieldKind,
     Rating,
     Submission,
@@ -88,8 +89,9 @@ def _delete_files_on_commit(names) -> None:
         transaction.on_commit(lambda: _delete_files(names))
 
 
-def upload_store(*, file, user=None, token: str = "", draft=None, slot: str = "",
-                 dossier=None, names: list[str]) -> Upload:
+def upload_store(
+    *, file, user=None, token: str = "", draft=None, slot: str = "", dossier=None, names: list[str]
+) -> Upload:
     """Save one checked upload under a random name; its name is appended to *names*."""
     content_type = getattr(file, "sniffed_type", None) or uploads.check_upload(file)
     upload = Upload(
@@ -129,8 +131,9 @@ def draft_get(*, procedure, user, token: str = "") -> Draft | None:
     return Draft.objects.filter(procedure=procedure, **owner).order_by("-updated_at").first()
 
 
-def draft_save(*, procedure, user, token: str, values: dict, new_files: dict,
-               cleared: set[str]) -> Draft:
+def draft_save(
+    *, procedure, user, token: str, values: dict, new_files: dict, cleared: set[str]
+) -> Draft:
     """Save the typed input and the new files as the person's draft of *procedure*."""
     owner = _owner(user, token)
     with _stored_files() as names, transaction.atomic():
@@ -190,10 +193,22 @@ def submission_replay(key: UUID, user) -> Dossier | None:
     return existing.dossier
 
 
-def dossier_submit(*, procedure, unit, user, key: UUID, applicant: dict, form_values: dict,
-                   spec: dict, new_files: dict, kept: dict[str, Upload], delivery: str,
-                   delivery_address: str = "", draft: Draft | None = None,
-                   status_url: str = "") -> tuple[Dossier, bool]:
+def dossier_submit(
+    *,
+    procedure,
+    unit,
+    user,
+    key: UUID,
+    applicant: dict,
+    form_values: dict,
+    spec: dict,
+    new_files: dict,
+    kept: dict[str, Upload],
+    delivery: str,
+    delivery_address: str = "",
+    draft: Draft | None = None,
+    status_url: str = "",
+) -> tuple[Dossier, bool]:
     """Submit an online dossier exactly once per *key*; return ``(dossier, created)``.
 
     *new_files* maps a slot (``doc_<i>`` for required documents, ``f_<key>`` for file fields) to a
@@ -219,27 +234,43 @@ def dossier_submit(*, procedure, unit, user, key: UUID, applicant: dict, form_va
             for index, doc in enumerate(spec["documents"]):
                 upload = files.get(f"doc_{index}")
                 if upload is not None:
-                    documents.append({"name": doc["name"], "file": upload.file.name, "received": True})
+                    documents.append(
+                        {"name": doc["name"], "file": upload.file.name, "received": True}
+                    )
             values = dict(form_values)
             file_fields = [f for f in spec["fields"] if f["kind"] == FieldKind.FILE]
             for item in file_fields:
                 upload = files.get(f"f_{item['key']}")
                 if upload is not None:
-                    values[item["key"]] = {"upload": str(upload.pk), "name": upload.original_name,
-                                           "size": upload.size, "content_type": upload.content_type}
+                    values[item["key"]] = {
+                        "upload": str(upload.pk),
+                        "name": upload.original_name,
+                        "size": upload.size,
+                        "content_type": upload.content_type,
+                    }
             dossier = dossier_submit_online(
-                procedure=procedure, unit=unit, applicant=applicant, form_data=values,
-                documents=documents, delivery=delivery, user=user,
+                procedure=procedure,
+                unit=unit,
+                applicant=applicant,
+                form_data=values,
+                documents=documents,
+                delivery=delivery,
+                user=user,
             )
             if delivery == Delivery.POST:
                 dossier.delivery_address = delivery_address.strip()[:300]
-                Dossier.objects.filter(pk=dossier.pk).update(delivery_address=dossier.delivery_address)
+                Dossier.objects.filter(pk=dossier.pk).update(
+                    delivery_address=dossier.delivery_address
+                )
             for item in file_fields:
                 upload = files.get(f"f_{item['key']}")
                 if upload is not None:  # officers find every file in the dossier's document list
                     DossierDocument.objects.create(
-                        dossier=dossier, name=item["label"][:400], file=upload.file.name,
-                        received=True, is_mandatory=False,
+                        dossier=dossier,
+                        name=item["label"][:400],
+                        file=upload.file.name,
+                        received=True,
+                        is_mandatory=False,
                     )
             Upload.objects.filter(pk__in=[u.pk for u in files.values()]).update(
                 dossier=dossier, draft=None
@@ -266,8 +297,11 @@ def dossier_submit(*, procedure, unit, user, key: UUID, applicant: dict, form_va
 
 def send_submission_receipt(dossier_id: int, status_url: str = "") -> bool:
     """E-mail the applicant the code of the dossier they submitted (run after commit, as a job)."""
-    dossier = Dossier.objects.select_related("procedure", "unit", "applicant_user").filter(
-        pk=dossier_id).first()
+    dossier = (
+        Dossier.objects.select_related("procedure", "unit", "applicant_user")
+        .filter(pk=dossier_id)
+        .first()
+    )
     if dossier is None:
         return False
     to = dossier.applicant_email or getattr(dossier.applicant_user, "email", "")
@@ -277,9 +311,13 @@ def send_submission_receipt(dossier_id: int, status_url: str = "") -> bool:
         "Kính gửi %(name)s,\n\nHồ sơ “%(procedure)s” của ông/bà đã được nộp trực tuyến đến "
         "%(unit)s.\nMã hồ sơ: %(code)s\n\nCán bộ một cửa sẽ kiểm tra và tiếp nhận hồ sơ; ông/bà "
         "theo dõi tình trạng tại: %(url)s\n"
-    ) % {"name": dossier.applicant_name, "procedure": dossier.procedure.name,
-         "unit": dossier.unit.name, "code": dossier.code,
-         "url": status_url.replace("CODE", dossier.code) if status_url else "-"}
+    ) % {
+        "name": dossier.applicant_name,
+        "procedure": dossier.procedure.name,
+        "unit": dossier.unit.name,
+        "code": dossier.code,
+        "url": status_url.replace("CODE", dossier.code) if status_url else "-",
+    }
     try:
         send_mail(_("Đã nộp hồ sơ %(code)s") % {"code": dossier.code}, body, None, [to])
     except OSError:
@@ -299,31 +337,54 @@ def _split_name(full_name: str) -> tuple[str, str]:
     return parts[-1], " ".join(parts[:-1])
 
 
-def account_signup(*, kind: str, full_name: str, email: str, phone: str, password: str,
-                   id_number: str = "", organisation_name: str = "", tax_code: str = ""):
+def account_signup(
+    *,
+    kind: str,
+    full_name: str,
+    email: str,
+    phone: str,
+    password: str,
+    id_number: str = "",
+    organisation_name: str = "",
+    tax_code: str = "",
+):
     """Create a citizen account (group ``citizen``, never staff).
 
-    An account with an e-mail address stays inactive until the link sent to it is opened; a
-    phone-only account is active at once (SMS verification comes with the SMS channel).
+    The username is the e-mail address, or the phone number without one. An account with an
+    e-mail address stays inactive until the link sent to it is opened; a phone-only account is
+    active at once (SMS verification comes with the SMS channel).
     """
     user_model = get_user_model()
     username = email or phone
     first_name, last_name = _split_name(full_name.strip())
-    with transaction.atomic():
-        if user_model.objects.filter(username__iexact=username).exists():
-            raise PortalError(_("Tài khoản này đã tồn tại."))
-        user = user_model(
-            username=username, email=email, first_name=first_name[:150], last_name=last_name[:150],
-            is_staff=False, is_superuser=False, is_active=not email,
-        )
-        user.set_password(password)
-        user.save()
-        group, _created = Group.objects.get_or_create(name=Role.CITIZEN)
-        user.groups.add(group)
-        CitizenProfile.objects.create(
-            user=user, kind=kind, full_name=full_name.strip(), phone=phone, id_number=id_number,
-            organisation_name=organisation_name.strip(), tax_code=tax_code.strip(),
-        )
+    try:
+        with transaction.atomic():
+            if user_model.objects.filter(username__iexact=username).exists():
+                raise PortalError(_("Tài khoản này đã tồn tại."))
+            user = user_model(
+                username=username,
+                email=email,
+                first_name=first_name[:150],
+                last_name=last_name[:150],
+                is_staff=False,
+                is_superuser=False,
+                is_active=not email,
+            )
+            user.set_password(password)
+            user.save()
+            group, _created = Group.objects.get_or_create(name=Role.CITIZEN)
+            user.groups.add(group)
+            CitizenProfile.objects.create(
+                user=user,
+                kind=kind,
+                full_name=full_name.strip(),
+                phone=phone,
+                id_number=id_number,
+                organisation_name=organisation_name.strip(),
+                tax_code=tax_code.strip(),
+            )
+    except IntegrityError as exc:  # the same e-mail or phone signed up twice at once
+        raise PortalError(_("Tài khoản này đã tồn tại.")) from exc
     return user
 
 
@@ -331,7 +392,7 @@ def account_send_verification(*, user, url: str) -> bool:
     body = _(
         "Chào %(name)s,\n\nĐể kích hoạt tài khoản trên cổng dịch vụ công, vui lòng mở liên kết "
         "sau (có hiệu lực 3 ngày):\n%(url)s\n\nNếu ông/bà không đăng ký, xin bỏ qua thư này.\n"
-    ) % {"name": user.get_full_name() or user.get_username(), "url": url}
+    ) % {"name": person_name(user), "url": url}
     try:
         send_mail(_("Xác minh thư điện tử"), body, None, [user.email])
     except OSError:
@@ -394,12 +455,14 @@ def portal_supplement(*, dossier: Dossier, user, files: dict, note: str = "") ->
         raise PortalError(" ".join(exc.messages)) from exc
     with _stored_files() as names, transaction.atomic():
         stored = {
-            item: upload_store(file=file, user=user, slot="supplement", dossier=dossier,
-                               names=names).file.name
+            item: upload_store(
+                file=file, user=user, slot="supplement", dossier=dossier, names=names
+            ).file.name
             for item, file in files.items()
         }
-        return _lifecycle(lambda: dossier_supplement(
-            dossier=dossier, user=user, files=stored, note=note.strip()))
+        return _lifecycle(
+            lambda: dossier_supplement(dossier=dossier, user=user, files=stored, note=note.strip())
+        )
 
 
 def portal_withdraw(*, dossier: Dossier, user, reason: str) -> Dossier:
@@ -419,8 +482,10 @@ def dossier_set_delivery(*, dossier: Dossier, user, delivery: str, address: str 
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if locked.status in TERMINAL:
             raise PortalError(_("Hồ sơ đã kết thúc, không đổi được hình thức nhận kết quả."))
-        if delivery == Delivery.ONLINE and locked.procedure_version.snapshot.get(
-                "procedure", {}).get("online_level") != "full":
+        if (
+            delivery == Delivery.ONLINE
+            and locked.procedure_version.snapshot.get("procedure", {}).get("online_level") != "full"
+        ):
             raise PortalError(_("Thủ tục này không trả kết quả trực tuyến."))
         address = address.strip()[:300] if delivery == Delivery.POST else ""
         Dossier.objects.filter(pk=locked.pk).update(delivery=delivery, delivery_address=address)
@@ -438,8 +503,12 @@ def rating_create(*, dossier: Dossier, user, score: int, comment: str = "") -> R
     try:
         with transaction.atomic():
             return Rating.objects.create(
-                dossier=dossier, score=score, comment=(comment or "").strip()[:2000],
+                dossier=dossier,
+                score=score,
+                comment=(comment or "").strip()[:2000],
                 user=user if getattr(user, "is_authenticated", False) else None,
             )
     except IntegrityError as exc:
-        raise PortalError(_("Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ được đánh giá một lần.")) from exc
+        raise PortalError(
+            _("Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ được đánh giá một lần.")
+        ) from exc

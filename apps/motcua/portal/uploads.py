@@ -186,7 +186,11 @@ def check_upload(upload) -> str:
         raise ValidationError(
             _("Tệp “%(name)s” có dung lượng %(size)s, vượt quá giới hạn %(limit)s MB cho mỗi tệp."),
             code="too_large",
-            params={"name": name, "size": filesizeformat(upload.size), "limit": settings.SITE.max_upload_mb},
+            params={
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "limit": settings.SITE.max_upload_mb,
+            },
         )
     if upload.size == 0:
         raise ValidationError(_("Tệp “%(name)s” rỗng."), code="empty", params={"name": name})

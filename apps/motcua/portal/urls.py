@@ -30,7 +30,9 @@ urlpatterns = [
     path("tai-khoan/dang-nhap/", account.PortalLoginView.as_view(), name="login"),
     path("tai-khoan/dang-xuat/", account.PortalLogoutView.as_view(), name="logout"),
     path("tai-khoan/quen-mat-khau/", account.password_reset, name="password_reset"),
-    path("tai-khoan/quen-mat-khau/da-gui/", account.password_reset_done, name="password_reset_done"),
+    path(
+        "tai-khoan/quen-mat-khau/da-gui/", account.password_reset_done, name="password_reset_done"
+    ),
     path(
         "tai-khoan/dat-lai-mat-khau/<str:uidb64>/<str:token>/",
         account.password_reset_confirm,

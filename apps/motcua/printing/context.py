@@ -28,9 +28,10 @@ from motcua.units.models import Unit
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
-#: Ledger (form 07) limits: one printout covers at most a year and this many dossiers.
+#: Ledger (form 07) limits: one printout covers at most a year and this many dossiers. WeasyPrint
+#: lays out ~25 ms per row (bench/RESULTS.md), so 500 rows stay well inside a web request.
 LEDGER_MAX_DAYS = 366
-LEDGER_MAX_ROWS = 2000
+LEDGER_MAX_ROWS = 500
 
 
 # --------------------------------------------------------------------------- the vocabulary
@@ -202,7 +203,8 @@ def vocabulary() -> list[tuple[str, list[str]]]:
         "rows[] (07)": LedgerRow,
         "period": Period,
     }
-    top = [f.name for f in fields(FormData) if f.name not in {k.split(".")[0] for k in nested}]
+    roots = {name.split(".")[0].split("[")[0] for name in nested}
+    top = [f.name for f in fields(FormData) if f.name not in roots]
     return [("", top)] + [(name, [f.name for f in fields(cls)]) for name, cls in nested.items()]
 
 

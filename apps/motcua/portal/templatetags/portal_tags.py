@@ -1,4 +1,6 @@
-"""Template helpers of the portal: site names, the payment block, amounts and moments."""
+"""Template helpers of the portal: site names, the payment block, moments, catalogue labels.
+
+Money goes through the shared formatter: ``{% load motcua %}`` then ``|vnd``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
 from motcua.portal import hooks
 
@@ -38,15 +39,6 @@ def payment_block(context, dossier) -> str:
     return payment_template.render(
         {"dossier": dossier, "access": context.get("access"), "request": request}, request
     )
-
-
-@register.filter
-def vnd(amount) -> str:
-    """Format đồng with dot grouping, as Vietnamese write it (75000 → "75.000 đồng")."""
-    if amount in (None, ""):
-        return ""
-    value = int(Decimal(str(amount)))
-    return _("%(amount)s đồng") % {"amount": f"{value:,}".replace(",", ".")}
 
 
 @register.filter

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.portal import selectors, services
-from motcua.portal.forms import LoginForm, PortalPasswordResetForm, PortalSetPasswordForm, SignupForm
+from motcua.portal.forms import (
+    LoginForm,
+    PortalPasswordResetForm,
+    PortalSetPasswordForm,
+    SignupForm,
+)
 from motcua.portal.models import Draft
 from motcua.portal.session import draft_token
 from motcua.portal.tokens import email_verification_token
@@ -34,14 +39,23 @@ def signup_view(request):
         return redirect("portal:my_dossiers")
     form = SignupForm(request.POST or None)
     if request.method == "GET" or not form.is_valid():
-        return TemplateResponse(request, "portal/account/signup.html", {"form": form},
-                                status=400 if request.method == "POST" else 200)
+        return TemplateResponse(
+            request,
+            "portal/account/signup.html",
+            {"form": form},
+            status=400 if request.method == "POST" else 200,
+        )
     data = form.cleaned_data
     try:
         user = services.account_signup(
-            kind=data["kind"], full_name=data["full_name"], email=data["email"], phone=data["phone"],
-            password=data["password1"], id_number=data.get("id_number", ""),
-            organisation_name=data.get("organisation_name", ""), tax_code=data.get("tax_code", ""),
+            kind=data["kind"],
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data["phone"],
+            password=data["password1"],
+            id_number=data.get("id_number", ""),
+            organisation_name=data.get("organisation_name", ""),
+            tax_code=data.get("tax_code", ""),
         )
     except services.PortalError as exc:
         form.add_error(None, str(exc))
@@ -111,9 +125,12 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 @portal_login_required
 def my_dossiers_view(request):
     return TemplateResponse(
-        request, "portal/account/my_dossiers.html",
-        {"dossiers": selectors.my_dossiers(user=request.user)[:200],
-         "drafts": selectors.my_drafts(user=request.user)},
+        request,
+        "portal/account/my_dossiers.html",
+        {
+            "dossiers": selectors.my_dossiers(user=request.user)[:200],
+            "drafts": selectors.my_drafts(user=request.user),
+        },
     )
 
 

@@ -46,10 +46,16 @@ def _profile_initial(user) -> dict:
 
 def _render(request, procedure, version, form, *, status=200):
     return TemplateResponse(
-        request, "portal/apply.html",
-        {"procedure": procedure, "version": version, "form": form,
-         "snapshot": version.snapshot, "ORGANISATION": ApplicantKind.ORGANISATION,
-         "POST": Delivery.POST},
+        request,
+        "portal/apply.html",
+        {
+            "procedure": procedure,
+            "version": version,
+            "form": form,
+            "snapshot": version.snapshot,
+            "ORGANISATION": ApplicantKind.ORGANISATION,
+            "POST": Delivery.POST,
+        },
         status=status,
     )
 
@@ -68,7 +74,9 @@ def apply_view(request, code: str):
     except Procedure.DoesNotExist as exc:
         raise Http404(_("Không tìm thấy thủ tục.")) from exc
     if procedure.online_level == OnlineLevel.NONE:
-        messages.warning(request, _("Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp trực tiếp."))
+        messages.warning(
+            request, _("Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp trực tiếp.")
+        )
         return redirect("portal:procedure", code=code)
     user = request.user
     token = draft_token(request, create=not user.is_authenticated)
@@ -97,7 +105,14 @@ def apply_view(request, code: str):
             widget.extra_rows += 1
         return _render(request, procedure, version, form)
     if request.POST.get("action") != "submit" or not user.is_authenticated:
-        return _save_draft(request, procedure, version, form, token, submitting=request.POST.get("action") == "submit")
+        return _save_draft(
+            request,
+            procedure,
+            version,
+            form,
+            token,
+            submitting=request.POST.get("action") == "submit",
+        )
     return _submit(request, procedure, version, form, draft)
 
 
@@ -105,15 +120,25 @@ def _save_draft(request, procedure, version, form, token, *, submitting: bool):
     if not form.validate_draft():
         return _render(request, procedure, version, form, status=400)
     services.draft_save(
-        procedure=procedure, user=request.user, token=token, values=form.raw_values(),
-        new_files=form.new_files(), cleared=form.cleared_slots(),
+        procedure=procedure,
+        user=request.user,
+        token=token,
+        values=form.raw_values(),
+        new_files=form.new_files(),
+        cleared=form.cleared_slots(),
     )
     if submitting:  # an anonymous visitor pressed "Nộp hồ sơ": keep the input, ask for an account
-        messages.info(request, _("Bản nháp đã được lưu. Vui lòng đăng nhập (hoặc đăng ký) để nộp hồ sơ."))
-        return redirect_to_login(reverse("portal:apply", args=[procedure.national_code]),
-                                 reverse("portal:login"))
-    messages.success(request, _("Đã lưu nháp lúc %(time)s. Ông/bà có thể quay lại hoàn thiện sau.")
-                     % {"time": time_format(timezone.localtime(), "H:i")})
+        messages.info(
+            request, _("Bản nháp đã được lưu. Vui lòng đăng nhập (hoặc đăng ký) để nộp hồ sơ.")
+        )
+        return redirect_to_login(
+            reverse("portal:apply", args=[procedure.national_code]), reverse("portal:login")
+        )
+    messages.success(
+        request,
+        _("Đã lưu nháp lúc %(time)s. Ông/bà có thể quay lại hoàn thiện sau.")
+        % {"time": time_format(timezone.localtime(), "H:i")},
+    )
     return redirect("portal:apply", code=procedure.national_code)
 
 
@@ -132,23 +157,43 @@ def _submit(request, procedure, version, form, draft):
     if not form.is_valid():
         return _render(request, procedure, version, form, status=400)
     if form.cleaned_data.get("version") not in (None, version.number):
-        form.add_error(None, _("Thủ tục vừa được cập nhật. Vui lòng kiểm tra lại tờ khai rồi nộp lại."))
+        form.add_error(
+            None, _("Thủ tục vừa được cập nhật. Vui lòng kiểm tra lại tờ khai rồi nộp lại.")
+        )
         return _render(request, procedure, version, form, status=409)
     data = form.cleaned_data
     try:
         dossier, created = services.dossier_submit(
-            procedure=procedure, unit=data["unit"], user=request.user, key=key,
-            applicant=form.applicant(), form_values=form.form_values(), spec=form.spec,
+            procedure=procedure,
+            unit=data["unit"],
+            user=request.user,
+            key=key,
+            applicant=form.applicant(),
+            form_values=form.form_values(),
+            spec=form.spec,
             new_files=form.new_files(),
-            kept={s: u for s, u in form.existing.items() if s not in form.cleared_slots()
-                  and s not in form.new_files() and s not in form.hidden_names},
-            delivery=data["delivery"], delivery_address=data.get("delivery_address", ""),
-            draft=draft, status_url=request.build_absolute_uri(reverse("portal:status", args=["CODE"])),
+            kept={
+                s: u
+                for s, u in form.existing.items()
+                if s not in form.cleared_slots()
+                and s not in form.new_files()
+                and s not in form.hidden_names
+            },
+            delivery=data["delivery"],
+            delivery_address=data.get("delivery_address", ""),
+            draft=draft,
+            status_url=request.build_absolute_uri(reverse("portal:status", args=["CODE"])),
         )
     except services.PortalError as exc:
         form.add_error(None, str(exc))
         return _render(request, procedure, version, form, status=400)
     if created:
-        messages.success(request, _("Nộp hồ sơ thành công. Mã hồ sơ của ông/bà là %(code)s; "
-                                    "mã này cũng đã được gửi vào thư điện tử.") % {"code": dossier.code})
+        messages.success(
+            request,
+            _(
+                "Nộp hồ sơ thành công. Mã hồ sơ của ông/bà là %(code)s; "
+                "mã này cũng đã được gửi vào thư điện tử."
+            )
+            % {"code": dossier.code},
+        )
     return redirect("portal:status", code=dossier.code)

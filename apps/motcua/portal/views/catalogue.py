@@ -20,7 +20,8 @@ class CatalogueFilter(forms.Form):
     sector = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
     unit = forms.ChoiceField(label=_("Cơ quan thực hiện"), required=False)
     online_level = forms.ChoiceField(
-        label=_("Mức độ trực tuyến"), required=False,
+        label=_("Mức độ trực tuyến"),
+        required=False,
         choices=[("", _("Tất cả")), *OnlineLevel.choices],
     )
 
@@ -44,14 +45,17 @@ def catalogue_view(request):
     form = CatalogueFilter(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     procedures = selectors.catalogue(
-        query=data.get("q", ""), sector=data.get("sector", ""), unit=data.get("unit", ""),
+        query=data.get("q", ""),
+        sector=data.get("sector", ""),
+        unit=data.get("unit", ""),
         online_level=data.get("online_level", ""),
     )
     page = Paginator(procedures, 20).get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
     return TemplateResponse(
-        request, "portal/catalogue.html",
+        request,
+        "portal/catalogue.html",
         {"filter": form, "page": page, "query": query.urlencode()},
     )
 
@@ -67,7 +71,8 @@ def _published(code: str):
 def procedure_view(request, code: str):
     procedure, version = _published(code)
     return TemplateResponse(
-        request, "portal/procedure.html",
+        request,
+        "portal/procedure.html",
         {
             "procedure": procedure,
             "version": version,

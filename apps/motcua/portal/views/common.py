@@ -39,8 +39,12 @@ def serve_file(file, *, download_name: str, content_type: str | None = None) -> 
     kind = content_type or uploads.sniff(handle) or "application/octet-stream"
     inline = kind in uploads.INLINE_TYPES
     response = FileResponse(
-        handle, content_type=kind, as_attachment=not inline,
-        filename=uploads.safe_name(download_name, kind) if kind in uploads.ALLOWED else download_name,
+        handle,
+        content_type=kind,
+        as_attachment=not inline,
+        filename=uploads.safe_name(download_name, kind)
+        if kind in uploads.ALLOWED
+        else download_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

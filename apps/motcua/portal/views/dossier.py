@@ -17,18 +17,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.dossiers.models import Delivery
-from motcua.dossiers.states import Status
+from motcua.dossiers.states import Action, Status
 from motcua.dossiers.transitions import TRANSITIONS
-from motcua.dossiers.states import Action
 from motcua.portal import ratelimit, selectors, services
 from motcua.portal.forms import DeliveryForm, LookupForm, RatingForm, SupplementForm, WithdrawForm
 from motcua.portal.models import Rating, Upload
 from motcua.portal.session import grant, grant_proof, granted_ids
 from motcua.portal.views.common import serve_file
 
+
 def _not_found_message() -> str:
-    return _("Không tìm thấy hồ sơ với mã và thông tin đã nhập. Vui lòng kiểm tra lại mã hồ sơ "
-             "và số điện thoại hoặc số định danh của người nộp.")
+    return _(
+        "Không tìm thấy hồ sơ với mã và thông tin đã nhập. Vui lòng kiểm tra lại mã hồ sơ "
+        "và số điện thoại hoặc số định danh của người nộp."
+    )
 
 
 def _client_ip(request) -> str:
@@ -50,8 +52,11 @@ def lookup_view(request):
     limit, window = ratelimit.lookup_limits()
     keys = [f"portal:lookup:ip:{_client_ip(request)}", f"portal:lookup:code:{code}"]
     if not ratelimit.attempt(keys, limit=limit, window=window):
-        form.add_error(None, _("Ông/bà đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.")
-                       % {"minutes": window // 60})
+        form.add_error(
+            None,
+            _("Ông/bà đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.")
+            % {"minutes": window // 60},
+        )
         form.data = form.data.copy()
         form.data["proof"] = ""
         return _lookup_page(request, form, status=429)
@@ -66,7 +71,9 @@ def lookup_view(request):
 
 
 def _visible(request, code: str):
-    return selectors.dossier_for_visitor(user=request.user, code=code, granted_ids=granted_ids(request))
+    return selectors.dossier_for_visitor(
+        user=request.user, code=code, granted_ids=granted_ids(request)
+    )
 
 
 def _dossier_or_404(request, code: str):
@@ -94,13 +101,18 @@ def _status_context(request, dossier, access, **forms) -> dict:
         "documents": [d for d in dossier.documents.all() if d.file],
         "result_available": bool(dossier.result_file) and status in services.RATABLE,
         "rating": rating,
-        "can_link": (access == "lookup" and dossier.applicant_user_id is None
-                     and request.user.is_authenticated and not request.user.is_staff),
+        "can_link": (
+            access == "lookup"
+            and dossier.applicant_user_id is None
+            and request.user.is_authenticated
+            and not request.user.is_staff
+        ),
         "Status": Status,
     }
     if owner and status == Status.SUPPLEMENT_REQUESTED:
         context["supplement_form"] = forms.get("supplement_form") or SupplementForm(
-            items=list(dossier.supplement_items or []))
+            items=list(dossier.supplement_items or [])
+        )
     if owner and status in TRANSITIONS[Action.WITHDRAW].sources:
         context["withdraw_form"] = forms.get("withdraw_form") or WithdrawForm()
     if owner and status not in (Status.RETURNED, Status.REJECTED, Status.WITHDRAWN, Status.STOPPED):
@@ -118,14 +130,20 @@ def status_view(request, code: str):
     dossier, access = _visible(request, code)
     if dossier is None:  # unknown, or not this visitor's: the same lookup form either way
         return _lookup_page(request, LookupForm(initial={"code": code}))
-    return TemplateResponse(request, "portal/status.html", _status_context(request, dossier, access))
+    return TemplateResponse(
+        request, "portal/status.html", _status_context(request, dossier, access)
+    )
 
 
 def _refused(request, dossier, access, message=None, status=400, **forms):
     if message:
         messages.error(request, message)
-    return TemplateResponse(request, "portal/status.html",
-                            _status_context(request, dossier, access, **forms), status=status)
+    return TemplateResponse(
+        request,
+        "portal/status.html",
+        _status_context(request, dossier, access, **forms),
+        status=status,
+    )
 
 
 def _owner_dossier(request, code: str):
@@ -144,8 +162,12 @@ def supplement_view(request, code: str):
     if not form.is_valid():
         return _refused(request, dossier, access, supplement_form=form)
     try:
-        services.portal_supplement(dossier=dossier, user=request.user,
-                                   files=form.files_by_item(), note=form.cleaned_data["note"])
+        services.portal_supplement(
+            dossier=dossier,
+            user=request.user,
+            files=form.files_by_item(),
+            note=form.cleaned_data["note"],
+        )
     except services.PortalError as exc:
         form.add_error(None, str(exc))
         return _refused(request, dossier, access, supplement_form=form)
@@ -160,7 +182,9 @@ def withdraw_view(request, code: str):
     if not form.is_valid():
         return _refused(request, dossier, access, withdraw_form=form)
     try:
-        services.portal_withdraw(dossier=dossier, user=request.user, reason=form.cleaned_data["reason"])
+        services.portal_withdraw(
+            dossier=dossier, user=request.user, reason=form.cleaned_data["reason"]
+        )
     except services.PortalError as exc:
         return _refused(request, dossier, access, str(exc), status=409)
     messages.success(request, _("Đã rút hồ sơ."))
@@ -176,13 +200,17 @@ def delivery_view(request, code: str):
         return _refused(request, dossier, access, delivery_form=form)
     try:
         services.dossier_set_delivery(
-            dossier=dossier, user=request.user, delivery=form.cleaned_data["delivery"],
+            dossier=dossier,
+            user=request.user,
+            delivery=form.cleaned_data["delivery"],
             address=form.cleaned_data.get("delivery_address", ""),
         )
     except services.PortalError as exc:
         return _refused(request, dossier, access, str(exc), status=409)
     if form.cleaned_data["delivery"] == Delivery.POST:
-        messages.success(request, _("Kết quả sẽ được gửi qua bưu chính công ích đến địa chỉ đã nhập."))
+        messages.success(
+            request, _("Kết quả sẽ được gửi qua bưu chính công ích đến địa chỉ đã nhập.")
+        )
     else:
         messages.success(request, _("Đã lưu hình thức nhận kết quả."))
     return redirect("portal:status", code=code)
@@ -197,8 +225,12 @@ def rate_view(request, code: str):
     if not form.is_valid():
         return _refused(request, dossier, access, rating_form=form)
     try:
-        services.rating_create(dossier=dossier, user=request.user, score=form.cleaned_data["score"],
-                               comment=form.cleaned_data["comment"])
+        services.rating_create(
+            dossier=dossier,
+            user=request.user,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
     except services.PortalError as exc:
         return _refused(request, dossier, access, str(exc), status=409)
     messages.success(request, _("Cảm ơn ông/bà đã đánh giá."))
@@ -257,4 +289,6 @@ def upload_view(request, pk):
     )
     if not mine:
         raise Http404(_("Không có tệp."))
-    return serve_file(upload.file, download_name=upload.original_name, content_type=upload.content_type)
+    return serve_file(
+        upload.file, download_name=upload.original_name, content_type=upload.content_type
+    )
