@@ -26,7 +26,11 @@ UNFOLD = {
                 "collapsible": True,
                 "items": [
                     _item(_("Tất cả hồ sơ"), "folder_open", "admin:dossiers_dossier_changelist"),
-                    _item(_("Ủy quyền xử lý"), "swap_horiz", "admin:dossiers_delegation_changelist"),
+                    _item(
+                        _("Ủy quyền xử lý"), "swap_horiz", "admin:dossiers_delegation_changelist"
+                    ),
+                    _item(_("In sổ theo dõi hồ sơ"), "menu_book", "printing:ledger"),
+                    _item(_("Mẫu in"), "print", "admin:printing_printtemplate_changelist"),
                 ],
             },
             {
@@ -79,8 +83,16 @@ UNFOLD = {
                 "title": _("Hệ thống"),
                 "collapsible": True,
                 "items": [
-                    _item(_("Thanh toán trực tuyến"), "payments", "admin:integrations_payment_changelist"),
-                    _item(_("Hàng đợi gửi liên thông"), "outbox", "admin:integrations_outboxmessage_changelist"),
+                    _item(
+                        _("Thanh toán trực tuyến"),
+                        "payments",
+                        "admin:integrations_payment_changelist",
+                    ),
+                    _item(
+                        _("Hàng đợi gửi liên thông"),
+                        "outbox",
+                        "admin:integrations_outboxmessage_changelist",
+                    ),
                     _item(_("Bản vá dữ liệu"), "build", "admin:jobs_appliedpatch_changelist"),
                 ],
             },

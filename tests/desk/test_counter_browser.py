@@ -67,7 +67,8 @@ def test_a_dossier_is_received_with_the_keyboard(world, page, live_server):
     page.wait_for_url("**/desk/dossiers/*/")
     dossier = Dossier.objects.get()
     assert f"Đã tiếp nhận hồ sơ {dossier.code}" in page.content()
-    # one more click: the receipt
-    page.click("text=In giấy tiếp nhận")
-    page.wait_for_url("**/receipt/?print=1")
-    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in page.content()
+    # one more click: the receipt (form 01 as a PDF)
+    receipt = page.get_by_role("link", name="In giấy tiếp nhận")
+    assert receipt.get_attribute("href") == f"/print/dossiers/{dossier.pk}/01/"
+    pdf = page.request.get(live_server.url + receipt.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"

@@ -16,9 +16,9 @@ def _locale() -> str:
     return "en_US" if translation.get_language() == "en" else "vi_VN"
 
 
-def money_vnd(amount: Decimal | int | str | None) -> str:
-    """Return an amount of đồng in the active language's format: "1.500.000 ₫"."""
-    return format_currency(Decimal(str(amount or 0)), "VND", locale=_locale())
+def money_vnd(amount: Decimal | int | str | None, *, locale: str | None = None) -> str:
+    """Return an amount of đồng in the active language's format (or *locale*): "1.500.000 ₫"."""
+    return format_currency(Decimal(str(amount or 0)), "VND", locale=locale or _locale())
 
 
 def date_long(value: date | datetime) -> str:

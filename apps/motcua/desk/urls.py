@@ -14,7 +14,6 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("dossiers/<int:pk>/", views.dossier_view, name="dossier"),
     path("dossiers/<int:pk>/act/<slug:action>/", views.dossier_act, name="act"),
-    path("dossiers/<int:pk>/receipt/", views.receipt_view, name="receipt"),
     path("dossiers/<int:pk>/documents/<int:document_pk>/", views.document_file, name="document"),
     path("dossiers/<int:pk>/result/", views.result_file, name="result_file"),
 ]

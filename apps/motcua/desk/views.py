@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from motcua.dossiers.permissions import ActionForbidden, dossier_available_actio
 from motcua.dossiers.selectors import worklist
 from motcua.dossiers.services import DossierConflict, DossierError, dossier_receive
 from motcua.dossiers.transitions import TransitionNotAllowed
+from motcua.printing.selectors import dossier_print_links
 from motcua.procedures.selectors import procedure_current_version
 
 PAGE_SIZE = 50
@@ -171,7 +171,7 @@ def _received_message(dossier: Dossier):
         "code": dossier.code,
         "due": desk_dt(dossier.due_at),
     }
-    url = reverse("desk:receipt", kwargs={"pk": dossier.pk}) + "?print=1"
+    url = reverse("printing:dossier_form", kwargs={"pk": dossier.pk, "code": "01"})
     return format_html(
         '{} <a class="font-semibold underline" href="{}">{}</a>', text, url, _("In giấy tiếp nhận")
     )
@@ -205,6 +205,7 @@ def _dossier_response(request, dossier: Dossier, *, status: int = 200):
             "dossier": dossier,
             "actions": action_forms(dossier=dossier, user=request.user, available=available),
             "snapshot": dossier.procedure_version.snapshot,
+            "print_links": dossier_print_links(dossier=dossier),
         },
         status=status,
     )
@@ -288,26 +289,6 @@ def _refused(request, pk: int, message: str, status: int):
     """Show the dossier as it is now, with why the action was refused (nothing was changed)."""
     messages.error(request, message)
     return _dossier_response(request, _dossier_or_404(request.user, pk), status=status)
-
-
-@require_GET
-@desk_required
-def receipt_view(request, pk: int):
-    """Print-friendly receipt (form 01); the PDF comes with the printing module."""
-    dossier = _dossier_or_404(request.user, pk)
-    if dossier.received_at is None:
-        messages.warning(request, _("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận."))
-        return redirect("desk:dossier", pk=pk)
-    return TemplateResponse(
-        request,
-        "desk/receipt.html",
-        {
-            "dossier": dossier,
-            "snapshot": dossier.procedure_version.snapshot,
-            "documents": [d for d in dossier.documents.all() if d.received],
-            "auto_print": request.GET.get("print") == "1",
-        },
-    )
 
 
 def _file_response(file):

@@ -20,6 +20,7 @@ import qrcode
 from django.conf import settings
 from django.utils import timezone
 
+from motcua.core.people import person_name
 from motcua.core.selectors import site_time_zone
 from motcua.core.timeunits import TimeUnit
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, StepState
@@ -211,11 +212,8 @@ def vocabulary() -> list[tuple[str, list[str]]]:
 # --------------------------------------------------------------------------- helpers
 
 
-def person(user) -> str:
-    """Return a person's name in Vietnamese order (family name first), or the username."""
-    if user is None:
-        return ""
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+#: Names on forms follow the project's one convention (motcua.core.people).
+person = person_name
 
 
 def _acting(event: DossierEvent | None) -> str:

@@ -30,10 +30,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_date, format_time
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from django.template import Engine, Library, Template, defaultfilters, defaulttags, loader_tags
 from django.utils import timezone
 
+from motcua.core.formats import money_vnd
 from motcua.core.selectors import site_time_zone
 
 FORMS_DIR = Path(__file__).resolve().parent / "templates" / "printing" / "forms"
@@ -163,7 +164,7 @@ def vn_money(value) -> str:
     """Return "1.500.000 ₫" (Babel, vi_VN), or ""."""
     if value in (None, ""):
         return ""
-    return format_currency(Decimal(str(value)), "VND", locale=LOCALE)
+    return money_vnd(value, locale=LOCALE)  # legal forms are Vietnamese whatever the UI language
 
 
 @register.filter
