@@ -51,3 +51,4 @@ messages:
 
 bench: setup
 	$(PY) bench/bench_deadlines.py
+	$(PY) bench/bench_printing.py

@@ -2,6 +2,7 @@
 
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.desk.menu import DESK_NAVIGATION
 
@@ -84,7 +85,7 @@ UNFOLD = {
                 "collapsible": True,
                 "items": [
                     _item(
-                        _("Thanh toán trực tuyến"),
+                        pgettext_lazy("menu", "Thanh toán trực tuyến"),
                         "payments",
                         "admin:integrations_payment_changelist",
                     ),

@@ -63,14 +63,23 @@ CITIZEN_PASSWORD = "Hai-Phong-2025"
 
 
 @pytest.fixture(scope="package")
-def browser():
+def browser(django_db_setup):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (make test installs it)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     previous = os.environ.get(ASYNC_UNSAFE)
     os.environ[ASYNC_UNSAFE] = "true"
+    # Django's connections live in an asgiref Local that switches to other storage while an
+    # asyncio loop runs in the thread, and Playwright's loop keeps running between calls: the
+    # test would get fresh connection objects, without the test database's serialized copy
+    # (serialized_rollback would silently restore nothing) and, on SQLite, not the live server's
+    # shared in-memory connection. Keep the test database's objects in both storages.
+    kept = {alias: connections[alias] for alias in connections}
     manager = sync_playwright().start()
+    for alias, connection in kept.items():
+        connections[alias] = connection
     try:
         chromium = manager.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium

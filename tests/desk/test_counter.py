@@ -1,6 +1,7 @@
 """The reception counter: find the procedure fast, tick the checklist, receive, print the receipt."""
 
 import io
+
 import pytest
 import time_machine
 

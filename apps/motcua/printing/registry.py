@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible
@@ -27,6 +28,7 @@ ONE_STOP = "Nghị định 61/2018/NĐ-CP, sửa đổi bởi Nghị định 107
 @dataclass(frozen=True)
 class FormSpec:
     code: str
+    #: Vietnamese on the PDF (by law); marked with gettext_noop so the desk can show it translated.
     name: str
     title: str
     legal_basis: str
@@ -50,7 +52,7 @@ FORMS: dict[str, FormSpec] = {
     for spec in (
         FormSpec(
             code=FormCode.RECEIPT.value,
-            name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            name=gettext_noop("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
             title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
             legal_basis=f"Mẫu số 01, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             has_qr=True,
@@ -58,7 +60,7 @@ FORMS: dict[str, FormSpec] = {
         ),
         FormSpec(
             code=FormCode.SUPPLEMENT.value,
-            name="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+            name=gettext_noop("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
             title="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
             legal_basis=f"Mẫu số 02, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             has_qr=True,
@@ -67,7 +69,7 @@ FORMS: dict[str, FormSpec] = {
         ),
         FormSpec(
             code=FormCode.REFUSAL.value,
-            name="Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
+            name=gettext_noop("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
             title="PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ",
             legal_basis=f"Mẫu số 03, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             event_actions=(Action.REFUSE, Action.REFUSE_INTAKE),
@@ -75,7 +77,7 @@ FORMS: dict[str, FormSpec] = {
         ),
         FormSpec(
             code=FormCode.APOLOGY.value,
-            name="Văn bản xin lỗi và hẹn lại ngày trả kết quả",
+            name=gettext_noop("Văn bản xin lỗi và hẹn lại ngày trả kết quả"),
             title="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
             legal_basis=f"Mẫu số 04, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             has_qr=True,
@@ -84,7 +86,7 @@ FORMS: dict[str, FormSpec] = {
         ),
         FormSpec(
             code=FormCode.STOP.value,
-            name="Thông báo dừng giải quyết hồ sơ",
+            name=gettext_noop("Thông báo dừng giải quyết hồ sơ"),
             title="THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
             legal_basis=ONE_STOP,
             event_actions=(Action.STOP,),
@@ -92,14 +94,14 @@ FORMS: dict[str, FormSpec] = {
         ),
         FormSpec(
             code=FormCode.CONTROL_SHEET.value,
-            name="Phiếu kiểm soát quá trình giải quyết hồ sơ",
+            name=gettext_noop("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
             title="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
             legal_basis=f"Mẫu số 05, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             applicable=lambda d: d.received_at is not None,
         ),
         FormSpec(
             code=FormCode.LEDGER.value,
-            name="Sổ theo dõi hồ sơ",
+            name=gettext_noop("Sổ theo dõi hồ sơ"),
             title="SỔ THEO DÕI HỒ SƠ",
             legal_basis=f"Mẫu số 06, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             per_dossier=False,

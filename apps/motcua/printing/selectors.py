@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import Dossier
 from motcua.printing.models import PrintTemplate
@@ -55,7 +56,7 @@ def dossier_print_links(*, dossier: Dossier) -> list[PrintLink]:
             links.append(
                 PrintLink(
                     code=spec.code,
-                    label=f"{spec.name} (mẫu {spec.code})",
+                    label=_("%(name)s (mẫu %(code)s)") % {"name": _(spec.name), "code": spec.code},
                     url=url,
                     signed_url=f"{url}?sign=1",
                 )
