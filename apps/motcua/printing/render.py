@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from django.template import Context
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible
@@ -117,15 +118,15 @@ def form_data(
     try:
         spec = form_spec(code)
     except KeyError:
-        raise PrintError(f"Không có biểu mẫu {code!r}.") from None
+        raise PrintError(_("Không có biểu mẫu %(code)s.") % {"code": code}) from None
     now = now or timezone.now()
     if spec.per_dossier:
         if dossier is None:
-            raise PrintError(f"Mẫu {code} cần một hồ sơ.")
+            raise PrintError(_("Mẫu %(code)s cần một hồ sơ.") % {"code": code})
         loaded = load_dossier(user=user, dossier=dossier)
         return spec, build_dossier_form(spec, dossier=loaded, user=user, now=now), loaded.unit
     if unit is None or date_from is None or date_to is None:
-        raise PrintError(f"Mẫu {code} cần đơn vị và khoảng ngày.")
+        raise PrintError(_("Mẫu %(code)s cần đơn vị và khoảng ngày.") % {"code": code})
     data = build_ledger(spec, user=user, unit=unit, date_from=date_from, date_to=date_to, now=now)
     return spec, data, unit
 

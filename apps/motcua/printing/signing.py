@@ -25,6 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -82,8 +83,11 @@ def load_signer(config: SigningConfig, *, now: datetime | None = None) -> signer
     """Load the PKCS#12 and check the certificate is valid *now*; raise SigningUnavailable."""
     if not config.pkcs12_path.is_file():
         raise SigningUnavailable(
-            f"Không tìm thấy tệp chứng thư số của đơn vị ({config.pkcs12_path.name}); "
-            "liên hệ quản trị hệ thống. Giấy tờ được in không có chữ ký số."
+            _(
+                "Không tìm thấy tệp chứng thư số của đơn vị (%(file)s); liên hệ quản trị hệ "
+                "thống. Giấy tờ được in không có chữ ký số."
+            )
+            % {"file": config.pkcs12_path.name}
         )
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(
@@ -91,8 +95,11 @@ def load_signer(config: SigningConfig, *, now: datetime | None = None) -> signer
         )
     except (ValueError, OSError):
         raise SigningUnavailable(
-            "Không mở được chứng thư số của đơn vị (sai mật khẩu "
-            f"{PASSWORD_ENV} hoặc tệp hỏng); giấy tờ được in không có chữ ký số."
+            _(
+                "Không mở được chứng thư số của đơn vị (sai mật khẩu %(env)s hoặc tệp hỏng); "
+                "giấy tờ được in không có chữ ký số."
+            )
+            % {"env": PASSWORD_ENV}
         ) from None
     validity = signer.signing_cert["tbs_certificate"]["validity"]
     not_before = validity["not_before"].native
@@ -100,13 +107,19 @@ def load_signer(config: SigningConfig, *, now: datetime | None = None) -> signer
     now = now or datetime.now(UTC)
     if now > not_after:
         raise SigningUnavailable(
-            f"Chứng thư số của đơn vị đã hết hạn từ ngày {_day(not_after)}; cần gia hạn chứng "
-            "thư số. Giấy tờ được in không có chữ ký số."
+            _(
+                "Chứng thư số của đơn vị đã hết hạn từ ngày %(day)s; cần gia hạn chứng thư số. "
+                "Giấy tờ được in không có chữ ký số."
+            )
+            % {"day": _day(not_after)}
         )
     if now < not_before:
         raise SigningUnavailable(
-            f"Chứng thư số của đơn vị chỉ có hiệu lực từ ngày {_day(not_before)}; giấy tờ được "
-            "in không có chữ ký số."
+            _(
+                "Chứng thư số của đơn vị chỉ có hiệu lực từ ngày %(day)s; giấy tờ được in không "
+                "có chữ ký số."
+            )
+            % {"day": _day(not_before)}
         )
     return signer
 
