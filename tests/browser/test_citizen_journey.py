@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
-import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -45,7 +44,7 @@ def _log_in(page) -> None:
 
 
 def test_a_citizen_applies_supplements_pays_downloads_and_rates(portal_world, page, live_server):
-    w, u = portal_world, portal_world.users
+    u = portal_world.users
     main = page.get_by_role("main")
 
     # -- home → catalogue: an unaccented query finds the accented name ---------------------------
@@ -137,7 +136,9 @@ def test_a_citizen_applies_supplements_pays_downloads_and_rates(portal_world, pa
     # the anonymous visitor sees what is missing, and logs in to upload it
     page.reload()
     expect(status_box).to_contain_text("Hồ sơ cần bổ sung")
-    supplement = main.locator("section", has=page.get_by_role("heading", name="Nội dung cần bổ sung"))
+    supplement = main.locator(
+        "section", has=page.get_by_role("heading", name="Nội dung cần bổ sung")
+    )
     expect(supplement).to_contain_text("Bản vẽ mặt bằng tầng 1 có chữ ký của chủ đầu tư")
     expect(main.get_by_role("button", name="Gửi bổ sung")).to_have_count(0)
     main.get_by_role("link", name="đăng nhập").click()
@@ -162,7 +163,7 @@ def test_a_citizen_applies_supplements_pays_downloads_and_rates(portal_world, pa
         dossier=dossier, user=u.sxd_spec, answer="Phù hợp quy hoạch."
     )
     dossier = lifecycle.dossier_forward(dossier=dossier, user=u.spec1)
-    today = date.today()
+    today = timezone.localdate()
     dossier = lifecycle.dossier_issue_result(
         dossier=dossier,
         user=u.leader,
@@ -174,7 +175,9 @@ def test_a_citizen_applies_supplements_pays_downloads_and_rates(portal_world, pa
 
     # -- the citizen sees the result and downloads it -------------------------------------------
     page.reload()
-    expect(status_box).to_contain_text("Đã có kết quả. Ông/bà tải kết quả ở mục “Kết quả” bên dưới.")
+    expect(status_box).to_contain_text(
+        "Đã có kết quả. Ông/bà tải kết quả ở mục “Kết quả” bên dưới."
+    )
     result = main.locator("section", has=page.get_by_role("heading", name="Kết quả", exact=True))
     expect(result).to_contain_text(f"Số 125/GPXD, ngày {today:%d/%m/%Y}")
     link = result.get_by_role("link", name="Tải kết quả")
@@ -202,7 +205,9 @@ def test_a_citizen_applies_supplements_pays_downloads_and_rates(portal_world, pa
     assert Payment.objects.get(dossier=dossier).status == PaymentStatus.PAID
 
     # -- rate the service ------------------------------------------------------------------------
-    rating = main.locator("section", has=page.get_by_role("heading", name="Đánh giá mức độ hài lòng"))
+    rating = main.locator(
+        "section", has=page.get_by_role("heading", name="Đánh giá mức độ hài lòng")
+    )
     rating.get_by_label("Rất hài lòng", exact=True).check()
     rating.get_by_label("Góp ý (không bắt buộc)").fill("Cán bộ hướng dẫn tận tình, có kết quả sớm.")
     rating.get_by_role("button", name="Gửi đánh giá").click()

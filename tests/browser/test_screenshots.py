@@ -1,9 +1,9 @@
 """The main pages at phone (390×844) and desktop (1366×900) width, in Chromium.
 
-Every run checks that the portal's pages never scroll sideways on a phone and that their inputs
-have an accessible name; with ``MOTCUA_SCREENSHOTS=1`` it also (re)writes
+Every run checks that no page scrolls sideways on a phone and that every input has an accessible
+name (on the desk: inside ``#desk-main``, the admin theme's own search box is not ours); the
+generated form is shown with one validation error. With ``MOTCUA_SCREENSHOTS=1`` it also (re)writes
 ``docs/screenshots/portal-<page>-<phone|desktop>.png`` (CI leaves the committed files alone).
-The desk's pages are photographed too, but their width is the admin theme's business.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ FORM_DATA = {
 SUPPLEMENT_ITEM = "Bản vẽ mặt bằng tầng 1 có chữ ký của chủ đầu tư"
 
 # The script the checks run in the page: a control's accessible name, and the page's width.
-UNNAMED = """() => Array.from(document.querySelectorAll(
+UNNAMED = """root => Array.from(document.querySelector(root).querySelectorAll(
     'input:not([type=hidden]), select, textarea'))
   .filter(el => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
                   || el.getAttribute('aria-labelledby')))
@@ -102,7 +102,7 @@ class Shot:
     path: str  # may hold {online} / {online_code}
     who: str = ""  # "citizen" or an officer of world.users; "" = anonymous
     heading: str = ""  # text the page's h1 contains once it is ready
-    portal: bool = True
+    portal: bool = True  # False: a desk page (names checked inside #desk-main)
     prepare: object = None  # a function of the page, run after loading it
 
 
@@ -162,18 +162,21 @@ def _open(page, live_server, world, name: str) -> Shot:
     return shot
 
 
-@pytest.mark.parametrize("name", list(PAGES))
+# Pages with a known layout bug get an xfail(strict) mark here until it is fixed.
+KNOWN: dict = {}
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=KNOWN[n]) if n in KNOWN else n for n in PAGES]
+)
 def test_main_pages_at_phone_and_desktop_width(name, portal_world, page, live_server):
     page.set_viewport_size(PHONE)
     shot = _open(page, live_server, portal_world, name)
     width = page.evaluate(OVERFLOW)
-    unnamed = page.evaluate(UNNAMED)
+    unnamed = page.evaluate(UNNAMED, "body" if shot.portal else "#desk-main")
     _save(page, name, "phone")
     page.set_viewport_size(DESKTOP)
     _save(page, name, "desktop")
-    if not shot.portal:
-        return
-    assert width["scroll"] <= width["inner"] + 1, f"{name} scrolls sideways on a phone: {width}"
     assert unnamed == [], f"inputs without an accessible name on {name}"
     if name == "form":  # the error is announced and tied to its input
         area = page.get_by_role("main").get_by_label("Tổng diện tích sàn (m²)")
@@ -183,3 +186,5 @@ def test_main_pages_at_phone_and_desktop_width(name, portal_world, page, live_se
         expect(page.locator(f"#{area.get_attribute('id')}_error")).to_have_text(
             "“Tổng diện tích sàn (m²)” phải lớn hơn hoặc bằng 20."
         )
+    # last, so that an expected failure (KNOWN) is this check and nothing else
+    assert width["scroll"] <= width["inner"] + 1, f"{name} scrolls sideways on a phone: {width}"

@@ -52,3 +52,38 @@ def form_spec(snapshot: dict) -> dict[str, Any]:
         for d in snapshot.get("documents", [])
     ]
     return {"fields": list(form.get("fields") or []), "documents": documents}
+
+
+def form_rows(snapshot: dict, form_data: dict) -> list[tuple[str, object]]:
+    """Return ``(label, value)`` pairs of a dossier's form data for display, in form order.
+
+    Labels come from the form the dossier was submitted under; keys the form does not know (data
+    typed at the counter, older versions) follow with their key as label. Dates stay as stored
+    (ISO) but are shown dd/mm/yyyy; booleans read "Có"/"Không"; tables show one row per line.
+    """
+    from datetime import date
+
+    from django.utils.translation import gettext as _
+
+    def shown(kind: str, value):
+        if kind == "date" and isinstance(value, str):
+            try:
+                return date.fromisoformat(value).strftime("%d/%m/%Y")
+            except ValueError:
+                return value
+        if isinstance(value, bool):
+            return _("Có") if value else _("Không")
+        if isinstance(value, list):
+            return "; ".join(
+                ", ".join(str(v) for v in row.values()) if isinstance(row, dict) else str(row)
+                for row in value
+            )
+        return value
+
+    rows, seen = [], set()
+    for field in form_spec(snapshot)["fields"]:
+        seen.add(field["key"])  # files are listed with the documents, not here
+        if field["key"] in form_data and field["kind"] != "file":
+            rows.append((field["label"], shown(field["kind"], form_data[field["key"]])))
+    rows += [(key, shown("", value)) for key, value in form_data.items() if key not in seen]
+    return rows

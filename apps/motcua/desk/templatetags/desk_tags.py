@@ -76,3 +76,11 @@ def duration(snapshot_procedure: dict) -> str:
     if unit == TimeUnit.SAME_DAY:
         return str(label)
     return f"{text} {label}"
+
+
+@register.filter
+def form_rows(dossier) -> list[tuple[str, object]]:
+    """The dossier's form data with the labels of the form it was submitted under."""
+    from motcua.portal.snapshot import form_rows as rows
+
+    return rows(dossier.procedure_version.snapshot, dossier.form_data or {})
