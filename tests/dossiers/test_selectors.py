@@ -236,7 +236,9 @@ def test_worklist_is_the_officers_own_work_and_the_leaders_whole_unit(world, fou
     now = at(2025, 3, 4, 9, 0)
 
     def listed(user, **kw):
-        return {_label(d) for group in vars(worklist(user=user, now=now, **kw)).values() for d in group}
+        return {
+            _label(d) for group in vars(worklist(user=user, now=now, **kw)).values() for d in group
+        }
 
     # A sits at the consultation step assigned to spec2; B's first step went by round robin to
     # spec2 too (spec1 had the first step of A, so spec2 was the one assigned longest ago)

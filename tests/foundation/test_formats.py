@@ -18,7 +18,9 @@ def test_money_is_grouped_with_dots_in_vietnamese():
 
 
 def test_a_moment_is_dated_in_hanoi_time():
-    late_evening_utc = datetime(2026, 2, 16, 18, 0, tzinfo=ZoneInfo("UTC"))  # 01:00 on 17/2 in Hà Nội
+    late_evening_utc = datetime(
+        2026, 2, 16, 18, 0, tzinfo=ZoneInfo("UTC")
+    )  # 01:00 on 17/2 in Hà Nội
     with translation.override("vi"):
         assert date_long(late_evening_utc) == "Thứ Ba, 17 tháng 2, 2026"
         assert date_long(date(2026, 2, 17)) == "Thứ Ba, 17 tháng 2, 2026"
