@@ -68,5 +68,5 @@ def test_demo_passwords_work_and_are_random(logins_file, client):
 def test_load_demo_command_prints_urls_and_logins(logins_file, capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert "http://127.0.0.1:8000/admin/" in out
+    assert "http://127.0.0.1:8000/admin/" in out and "http://127.0.0.1:8000/desk/" in out
     assert "quantri" in out and "motcua.hongbang" in out

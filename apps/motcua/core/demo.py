@@ -115,6 +115,25 @@ def demo_add_workflow(procedure: Procedure, steps: list[dict]) -> None:
         step.consult_units.set(Unit.objects.filter(agency_code__in=spec.get("consult", [])))
 
 
+def demo_add_form(procedure: Procedure, fields: list[dict]) -> None:
+    """The portal form of a demo procedure (portal.FormField rows; frozen at publish)."""
+    from motcua.portal.models import FormField
+
+    for order, spec in enumerate(fields, start=1):
+        FormField.objects.create(
+            procedure=procedure,
+            order=order,
+            key=spec["key"],
+            label=spec["label"],
+            kind=spec["kind"],
+            required=spec.get("required", False),
+            help_text=spec.get("help", ""),
+            choices=spec.get("choices", ""),
+            min_value=spec.get("min"),
+            max_value=spec.get("max"),
+        )
+
+
 def demo_load_procedures() -> int:
     data = _read("procedures.yaml")
     sectors = {}
@@ -149,6 +168,7 @@ def demo_load_procedures() -> int:
         for fee in row["fees"]:
             Fee.objects.create(procedure=procedure, name=fee["name"], amount=Decimal(fee["amount"]))
         demo_add_workflow(procedure, _workflow_template(row, data["workflows"]))
+        demo_add_form(procedure, row.get("form", []))
         procedure_publish(procedure=procedure, note="Dữ liệu mẫu")
         created += 1
     return created
@@ -188,6 +208,8 @@ def demo_load_users() -> list[DemoLogin]:
                 is_superuser=row.get("superuser", False),
             )
             saved[user.username] = password
+        if row["role"] == "citizen":
+            _demo_citizen_profile(user, row["full_name"])
         group = Group.objects.get(name=row["role"])
         user.groups.add(group)
         if row["unit"]:
@@ -205,6 +227,24 @@ def demo_load_users() -> list[DemoLogin]:
     )
     path.chmod(0o600)
     return logins
+
+
+def _demo_citizen_profile(user, full_name: str) -> None:
+    """A verified portal profile, so the demo citizen can submit online at once."""
+    from django.utils import timezone
+
+    from motcua.portal.models import CitizenProfile
+
+    CitizenProfile.objects.get_or_create(
+        user=user,
+        defaults={
+            "full_name": full_name,
+            "phone": "0912000111",
+            "id_number": "031190009999",
+            "address": "15 Điện Biên Phủ, Hồng Bàng, Hải Phòng",
+            "email_verified_at": timezone.now(),
+        },
+    )
 
 
 @transaction.atomic

@@ -15,7 +15,9 @@ class Command(BaseCommand):
         counts, logins = demo_load()
         added = ", ".join(f"{n} {k}" for k, n in counts.items())
         self.stdout.write(f"Dữ liệu mẫu: thêm mới {added}.")
-        self.stdout.write(f"\n  Trang quản trị (desk): {base_url}/admin/")
+        self.stdout.write(f"\n  Cổng dịch vụ công (công dân):  {base_url}/")
+        self.stdout.write(f"  Một cửa (cán bộ):              {base_url}/desk/")
+        self.stdout.write(f"  Quản trị (cấu hình):           {base_url}/admin/")
         self.stdout.write("\n  Tài khoản dùng thử (chỉ cho bản demo):")
         for login in logins:
             self.stdout.write(
