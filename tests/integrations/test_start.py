@@ -137,3 +137,13 @@ def test_a_misconfigured_site_tells_the_citizen(login, dossier, settings, monkey
     assert response.status_code == 400
     assert "chưa sẵn sàng" in response.content.decode()
     assert not Payment.objects.exists()
+
+
+def test_an_expired_portal_lookup_no_longer_lets_a_visitor_pay():
+    import time
+
+    from motcua.integrations.selectors import LOOKUP_SESSION_KEY, looked_up_dossier_ids
+
+    now = time.time()
+    session = {LOOKUP_SESSION_KEY: {"7": now + 60, "8": now - 1, "x": now + 60, "9": "soon"}}
+    assert looked_up_dossier_ids(session) == frozenset({7})

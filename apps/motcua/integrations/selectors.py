@@ -11,6 +11,7 @@ Two kinds of people may pay a dossier's fees online (the portal decides who they
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,8 +29,14 @@ UNPAYABLE = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.STOPPED})
 
 
 def looked_up_dossier_ids(session: Mapping | None) -> frozenset[int]:
-    """Return the dossier ids the portal recorded in *session* (bad entries ignored)."""
+    """Return the dossier ids the portal recorded in *session* (bad or expired entries ignored).
+
+    The portal writes ``{id: expiry in epoch seconds}``; a plain list of ids is read as unexpiring.
+    """
     raw = session.get(LOOKUP_SESSION_KEY, []) if session is not None else []
+    if isinstance(raw, Mapping):
+        now = time.time()
+        raw = [k for k, expiry in raw.items() if isinstance(expiry, int | float) and expiry > now]
     ids = set()
     for value in raw if isinstance(raw, list | tuple) else []:
         try:

@@ -12,7 +12,8 @@ import time
 
 DRAFT_TOKEN = "portal_draft_token"
 GRANTS = "portal_lookup"
-#: The same grants as a plain list of ids, read by the payment block (``motcua.integrations``).
+#: The same grants as ``{dossier id: expiry (epoch seconds)}``, read by the payment block
+#: (``motcua.integrations.selectors.looked_up_dossier_ids``), which ignores expired entries.
 GRANTED_IDS = "portal_lookup_dossiers"
 GRANT_SECONDS = 60 * 60
 
@@ -45,4 +46,4 @@ def grant(request, dossier_id: int, proof: str) -> None:
     grants = lookup_grants(request)
     grants[str(dossier_id)] = [time.time(), proof]
     request.session[GRANTS] = grants
-    request.session[GRANTED_IDS] = sorted(int(k) for k in grants)
+    request.session[GRANTED_IDS] = {k: v[0] + GRANT_SECONDS for k, v in grants.items()}
