@@ -1005,3 +1005,42 @@ def test_no_e_mail_without_an_applicant_address(
             items=["Bản vẽ"],
         )
     assert mailoutbox == []
+
+
+def test_delivery_choice_and_account_link_are_audited_without_changing_state(
+    world, applicant, documents
+):
+    u = world.users
+    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
+        dossier = services.dossier_receive(
+            user=u.reception,
+            procedure=world.procedure,
+            unit=world.units.d,
+            applicant=applicant,
+            documents=documents,
+        )
+        # a counter dossier has no account: the citizen links it once (after proving the code)
+        dossier = services.dossier_link_account(dossier=dossier, user=u.citizen, proof="phone")
+        with pytest.raises(services.ActionForbidden, match="đã được gắn"):
+            services.dossier_link_account(dossier=dossier, user=u.other_spec, proof="phone")
+        # the procedure is only partly online: no online delivery; post needs an address
+        with pytest.raises(services.DossierError, match="không trả kết quả trực tuyến"):
+            services.dossier_set_delivery(dossier=dossier, user=u.citizen, delivery="online")
+        with pytest.raises(services.DossierError, match="địa chỉ"):
+            services.dossier_set_delivery(dossier=dossier, user=u.citizen, delivery="post")
+        dossier = services.dossier_set_delivery(
+            dossier=dossier, user=u.citizen, delivery="post", address="12 Lý Tự Trọng"
+        )
+
+    dossier.refresh_from_db()
+    assert (dossier.applicant_user, dossier.delivery, dossier.delivery_address) == (
+        u.citizen,
+        "post",
+        "12 Lý Tự Trọng",
+    )
+    assert dossier.status == Status.IN_PROGRESS
+    events = list(dossier.events.values_list("action", "actor", "from_status", "to_status"))
+    assert events[-2:] == [
+        (Action.LINK_ACCOUNT, u.citizen.pk, Status.IN_PROGRESS, Status.IN_PROGRESS),
+        (Action.SET_DELIVERY, u.citizen.pk, Status.IN_PROGRESS, Status.IN_PROGRESS),
+    ]

@@ -503,6 +503,10 @@ def test_available_actions_follow_the_table_and_the_step(world, applicant, docum
         Action.TRANSFER,
         Action.APOLOGIZE,
     }  # RESUME is offered by the step but the table refuses it from in_progress
-    assert dossier_available_actions(user=u.reception, dossier=dossier) == [Action.WITHDRAW]
+    # the counter records the citizen's withdrawal or delivery choice on their behalf (rule 4)
+    assert set(dossier_available_actions(user=u.reception, dossier=dossier)) == {
+        Action.WITHDRAW,
+        Action.SET_DELIVERY,
+    }
     assert dossier_available_actions(user=u.city_leader, dossier=dossier) == []
     assert dossier_available_actions(user=AnonymousUser(), dossier=dossier) == []

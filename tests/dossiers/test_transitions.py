@@ -70,6 +70,31 @@ EXPECTED = {
         _,
         _,
     ],
+    # delivery choice and account link keep the state; never after the dossier ended
+    A.SET_DELIVERY: [
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.IN_PROGRESS,
+        S.SUPPLEMENT_REQUESTED,
+        S.SUSPENDED,
+        S.RESULT_READY,
+        _,
+        _,
+        _,
+        _,
+    ],
+    A.LINK_ACCOUNT: [
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.IN_PROGRESS,
+        S.SUPPLEMENT_REQUESTED,
+        S.SUSPENDED,
+        S.RESULT_READY,
+        _,
+        _,
+        _,
+        _,
+    ],
 }
 
 

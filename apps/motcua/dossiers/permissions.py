@@ -14,9 +14,11 @@ Rules, each enforced by :func:`dossier_action_check`:
    of the consulted unit itself: an active membership in that unit in a working role. A subtree
    membership of an ancestor does not speak for the consulted agency (the city's leader does not
    answer for the Sở), and supervisors (read-only, DESIGN §5) and citizens never answer.
-4. The applicant (citizen account) may withdraw and supplement their own dossier; a reception
-   officer may record either on the citizen's behalf at the counter.
+4. The applicant (citizen account) may withdraw, supplement and choose how to receive the result
+   of their own dossier; a reception officer may record any of these on the citizen's behalf.
 5. Closing training dossiers belongs to administrators.
+6. A dossier without an account may be linked to a citizen account (not staff) once; proving the
+   code plus phone or ID number is the caller's duty (the portal's lookup).
 
 A refused check raises :class:`ActionForbidden` with a Vietnamese message and changes nothing.
 """
@@ -37,7 +39,7 @@ from motcua.units.selectors import user_roles_in_unit
 RECEPTION_ACTIONS = frozenset(
     {Action.RECEIVE, Action.ACCEPT, Action.REFUSE_INTAKE, Action.RETURN_RESULT, Action.START}
 )
-CITIZEN_ACTIONS = frozenset({Action.WITHDRAW, Action.SUPPLEMENT})
+CITIZEN_ACTIONS = frozenset({Action.WITHDRAW, Action.SUPPLEMENT, Action.SET_DELIVERY})
 
 
 class ActionForbidden(PermissionDenied):
@@ -110,6 +112,10 @@ def dossier_action_check(*, user, dossier, action: Action) -> Actor:
         raise ActionForbidden(_("Chỉ quản trị hệ thống được đóng hồ sơ tập huấn."))
     if action in CITIZEN_ACTIONS and dossier.applicant_user_id == user.pk:
         return Actor(user)
+    if action == Action.LINK_ACCOUNT:
+        if dossier.applicant_user_id is None and not user.is_staff:
+            return Actor(user)
+        raise ActionForbidden(_("Hồ sơ này đã được gắn với một tài khoản."))
     if action in RECEPTION_ACTIONS or action in CITIZEN_ACTIONS or dossier.current_step_id is None:
         if action not in RECEPTION_ACTIONS | CITIZEN_ACTIONS | {Action.REQUEST_SUPPLEMENT}:
             raise ActionForbidden(_("Hồ sơ chưa được chuyển vào quy trình xử lý."))

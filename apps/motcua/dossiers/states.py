@@ -47,3 +47,5 @@ class Action(models.TextChoices):
     APOLOGIZE = "apologize", _("Xin lỗi, hẹn lại ngày trả")
     RETURN_RESULT = "return_result", _("Trả kết quả")
     CLOSE_TRAINING = "close_training", _("Đóng hồ sơ tập huấn")
+    SET_DELIVERY = "set_delivery", _("Chọn hình thức nhận kết quả")
+    LINK_ACCOUNT = "link_account", _("Gắn hồ sơ với tài khoản công dân")

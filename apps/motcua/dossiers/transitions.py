@@ -72,6 +72,9 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(Action.RETURN_RESULT, {S.RESULT_READY}, S.RETURNED),
         _t(Action.CLOSE_TRAINING, _OPEN_NOT_READY | {S.RESULT_READY}, S.STOPPED),
+        # Facts about the applicant that change no state (audited all the same).
+        _t(Action.SET_DELIVERY, _OPEN_NOT_READY | {S.RESULT_READY}, SAME),
+        _t(Action.LINK_ACCOUNT, _OPEN_NOT_READY | {S.RESULT_READY}, SAME),
     )
 }
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.people import person_name
 from motcua.core.roles import Role
+from motcua.dossiers import services as lifecycle
 from motcua.dossiers.models import Delivery, Dossier, DossierDocument
 from motcua.dossiers.services import (
     DossierError,
@@ -422,14 +423,11 @@ def dossier_link_account(*, dossier: Dossier, user, proof: str) -> Dossier:
     if not getattr(user, "is_authenticated", False) or user.is_staff:
         raise PortalError(_("Vui lòng đăng nhập bằng tài khoản công dân để gắn hồ sơ."))
     with transaction.atomic():
-        linked = Dossier.objects.filter(pk=dossier.pk, applicant_user__isnull=True).update(
-            applicant_user=user
+        linked = _lifecycle(
+            lambda: lifecycle.dossier_link_account(dossier=dossier, user=user, proof=proof)
         )
-        if not linked:
-            raise PortalError(_("Hồ sơ này đã được gắn với một tài khoản."))
-        DossierLink.objects.create(dossier=dossier, user=user, proof=proof[:20])
-    dossier.applicant_user = user
-    return dossier
+        DossierLink.objects.create(dossier=linked, user=user, proof=proof[:20])
+    return linked
 
 
 def _lifecycle(call):
@@ -474,23 +472,13 @@ def portal_withdraw(*, dossier: Dossier, user, reason: str) -> Dossier:
 def dossier_set_delivery(*, dossier: Dossier, user, delivery: str, address: str = "") -> Dossier:
     """Change how the applicant receives the result, until it is returned (rule 4)."""
     _require_applicant(dossier, user)
-    if delivery not in Delivery.values:
-        raise PortalError(_("Hình thức nhận kết quả không hợp lệ."))
-    if delivery == Delivery.POST and not address.strip():
-        raise PortalError(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
-    with transaction.atomic():
-        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        if locked.status in TERMINAL:
-            raise PortalError(_("Hồ sơ đã kết thúc, không đổi được hình thức nhận kết quả."))
-        if (
-            delivery == Delivery.ONLINE
-            and locked.procedure_version.snapshot.get("procedure", {}).get("online_level") != "full"
-        ):
-            raise PortalError(_("Thủ tục này không trả kết quả trực tuyến."))
-        address = address.strip()[:300] if delivery == Delivery.POST else ""
-        Dossier.objects.filter(pk=locked.pk).update(delivery=delivery, delivery_address=address)
-    dossier.delivery, dossier.delivery_address = delivery, address
-    return dossier
+    if dossier.status in TERMINAL:
+        raise PortalError(_("Hồ sơ đã kết thúc, không đổi được hình thức nhận kết quả."))
+    return _lifecycle(
+        lambda: lifecycle.dossier_set_delivery(
+            dossier=dossier, user=user, delivery=delivery, address=address
+        )
+    )
 
 
 RATABLE = frozenset({Status.RESULT_READY, Status.RETURNED})
