@@ -5,7 +5,8 @@ import pytest
 from motcua.portal.models import FormDocumentRule, FormField
 from motcua.procedures.models import RequiredDocument
 from motcua.procedures.selectors import procedure_current_version
-from tests.procedures.test_workflow_admin import _change_post, _management
+from tests.procedures.admin_posts import management
+from tests.procedures.test_workflow_admin import _change_post
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _url(procedure):
 
 
 def _fields_post(procedure, rows, initial=0):
-    data = _management("form_fields", len(rows), initial)
+    data = management("form_fields", len(rows), initial)
     for index, row in enumerate(rows):
         base = {
             "order": str(index + 1),
@@ -81,7 +82,7 @@ def test_saving_the_form_publishes_a_new_version_with_it(world, admin_client_vi)
             ],
         )
     )
-    data.update(_management("document_rules", 1))
+    data.update(management("document_rules", 1))
     data.update(
         {
             "document_rules-0-required_document": document.pk,
@@ -115,7 +116,7 @@ def test_a_condition_on_a_later_or_unknown_field_is_refused(world, admin_client_
             ],
         )
     )
-    data.update(_management("document_rules", 0))
+    data.update(management("document_rules", 0))
 
     response = admin_client_vi.post(_url(world.procedure), data)
 
@@ -132,7 +133,7 @@ def test_a_duplicate_key_is_refused(world, admin_client_vi):
             [{"key": "a", "label": "Trường A"}, {"key": "a", "label": "Trường A lần 2"}],
         )
     )
-    data.update(_management("document_rules", 0))
+    data.update(management("document_rules", 0))
     response = admin_client_vi.post(_url(world.procedure), data)
     assert response.status_code == 200
     assert FormField.objects.count() == 0

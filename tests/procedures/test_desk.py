@@ -4,17 +4,9 @@ import pytest
 
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.procedures.services import procedure_publish
+from tests.procedures.admin_posts import management, procedure_change_data
 
 pytestmark = pytest.mark.django_db
-
-
-def _management(prefix, total, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def _procedure_post(sector, levels, district, **overrides):
@@ -31,7 +23,7 @@ def _procedure_post(sector, levels, district, **overrides):
         "result_type": "Giấy khai sinh",
         "legal_basis": "Luật Hộ tịch 2014",
         "fee_note": "",
-        **_management("documents", 2),
+        **management("documents", 2),
         "documents-0-order": "1",
         "documents-0-name": "Tờ khai đăng ký khai sinh",
         "documents-0-originals": "1",
@@ -41,11 +33,11 @@ def _procedure_post(sector, levels, district, **overrides):
         "documents-1-name": "Giấy chứng sinh",
         "documents-1-originals": "1",
         "documents-1-copies": "1",
-        **_management("fees", 1),
+        **management("fees", 1),
         "fees-0-name": "Lệ phí đăng ký khai sinh",
         "fees-0-amount": "8000",
         "fees-0-note": "Miễn cho hộ nghèo",
-        **_management("steps", 0),
+        **management("steps", 0),
     }
     data.update(overrides)
     return data
@@ -75,49 +67,7 @@ def test_an_administrator_adds_a_procedure_with_documents(
 
 
 def _change_post(procedure, **overrides):
-    docs = list(procedure.documents.all())
-    fees = list(procedure.fees.all())
-    data = {
-        "national_code": procedure.national_code,
-        "name": procedure.name,
-        "sector": procedure.sector_id,
-        "level": procedure.level_id,
-        "units": [u.pk for u in procedure.units.all()],
-        "is_active": "on",
-        "processing_amount": str(procedure.processing_amount),
-        "processing_unit": procedure.processing_unit,
-        "online_level": procedure.online_level,
-        "result_type": procedure.result_type,
-        "legal_basis": procedure.legal_basis,
-        "fee_note": procedure.fee_note,
-        **_management("documents", len(docs), len(docs)),
-        **_management("fees", len(fees), len(fees)),
-        **_management("steps", 0),
-    }
-    for i, doc in enumerate(docs):
-        data.update(
-            {
-                f"documents-{i}-id": doc.pk,
-                f"documents-{i}-procedure": procedure.pk,
-                f"documents-{i}-order": doc.order,
-                f"documents-{i}-name": doc.name,
-                f"documents-{i}-originals": doc.originals,
-                f"documents-{i}-copies": doc.copies,
-                f"documents-{i}-is_mandatory": "on" if doc.is_mandatory else "",
-            }
-        )
-    for i, fee in enumerate(fees):
-        data.update(
-            {
-                f"fees-{i}-id": fee.pk,
-                f"fees-{i}-procedure": procedure.pk,
-                f"fees-{i}-name": fee.name,
-                f"fees-{i}-amount": str(fee.amount),
-                f"fees-{i}-note": fee.note,
-            }
-        )
-    data.update(overrides)
-    return data
+    return {**procedure_change_data(procedure), **management("steps", 0), **overrides}
 
 
 def test_saving_the_page_publishes_only_when_the_content_changed(admin_client_vi, procedure):

@@ -11,20 +11,12 @@ from motcua.core.roles import Role
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.procedures.services import procedure_publish
 from motcua.procedures.workflow import WorkflowStep
+from tests.procedures.admin_posts import management, procedure_change_data
 from tests.units.factories import make_unit
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = "/admin/procedures/procedure/add/"
-
-
-def _management(prefix, total, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def _role(name):
@@ -55,7 +47,7 @@ def _step(**fields):
 
 
 def _steps_post(steps, initial=0):
-    data = _management("steps", len(steps), initial)
+    data = management("steps", len(steps), initial)
     for i, step in enumerate(steps):
         for key, value in step.items():
             data[f"steps-{i}-{key}"] = value
@@ -76,13 +68,13 @@ def _add_post(sector, levels, district, steps, **overrides):
         "result_type": "Giấy phép xây dựng",
         "legal_basis": "Luật Xây dựng 2014",
         "fee_note": "",
-        **_management("documents", 1),
+        **management("documents", 1),
         "documents-0-order": "1",
         "documents-0-name": "Đơn đề nghị",
         "documents-0-originals": "1",
         "documents-0-copies": "0",
         "documents-0-is_mandatory": "on",
-        **_management("fees", 1),
+        **management("fees", 1),
         "fees-0-name": "Lệ phí cấp giấy phép",
         "fees-0-amount": "50000",
         "fees-0-note": "",
@@ -94,47 +86,8 @@ def _add_post(sector, levels, district, steps, **overrides):
 
 def _change_post(procedure, steps=None, **overrides):
     """The change page as loaded, with *steps* (dicts) replacing the saved steps' values."""
-    docs = list(procedure.documents.all())
-    fees = list(procedure.fees.all())
     saved = list(procedure.steps.order_by("order", "pk"))
-    data = {
-        "national_code": procedure.national_code,
-        "name": procedure.name,
-        "sector": procedure.sector_id,
-        "level": procedure.level_id,
-        "units": [u.pk for u in procedure.units.all()],
-        "is_active": "on",
-        "processing_amount": str(procedure.processing_amount),
-        "processing_unit": procedure.processing_unit,
-        "online_level": procedure.online_level,
-        "result_type": procedure.result_type,
-        "legal_basis": procedure.legal_basis,
-        "fee_note": procedure.fee_note,
-        **_management("documents", len(docs), len(docs)),
-        **_management("fees", len(fees), len(fees)),
-    }
-    for i, doc in enumerate(docs):
-        data.update(
-            {
-                f"documents-{i}-id": doc.pk,
-                f"documents-{i}-procedure": procedure.pk,
-                f"documents-{i}-order": doc.order,
-                f"documents-{i}-name": doc.name,
-                f"documents-{i}-originals": doc.originals,
-                f"documents-{i}-copies": doc.copies,
-                f"documents-{i}-is_mandatory": "on" if doc.is_mandatory else "",
-            }
-        )
-    for i, fee in enumerate(fees):
-        data.update(
-            {
-                f"fees-{i}-id": fee.pk,
-                f"fees-{i}-procedure": procedure.pk,
-                f"fees-{i}-name": fee.name,
-                f"fees-{i}-amount": str(fee.amount),
-                f"fees-{i}-note": fee.note,
-            }
-        )
+    data = procedure_change_data(procedure)
     if steps is None:
         steps = [_as_posted(step) for step in saved]
     rows = []
