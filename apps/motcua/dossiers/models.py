@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.append_only import AppendOnly
 from motcua.core.text import fold
 from motcua.dossiers.states import Action, Status
 
@@ -282,7 +283,7 @@ class DossierPause(models.Model):
         return f"{self.get_kind_display()} {timezone.localtime(self.started_at):%d/%m/%Y %H:%M}"
 
 
-class DossierEvent(models.Model):
+class DossierEvent(AppendOnly):
     """Append-only history: who did what, when, from which state to which (Phiếu kiểm soát)."""
 
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="events")
@@ -323,11 +324,6 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.from_status or '—'} → {self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("DossierEvent is append-only")
-        super().save(*args, **kwargs)
 
 
 class DossierCodeCounter(models.Model):

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.append_only import AppendOnly
+
 
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Chờ thanh toán")
@@ -85,7 +87,7 @@ REFUSED = frozenset(
 )
 
 
-class PaymentCallback(models.Model):
+class PaymentCallback(AppendOnly):
     """Append-only log of every callback received, whatever its verdict."""
 
     received_at = models.DateTimeField(_("nhận lúc"), default=timezone.now, db_index=True)
@@ -114,11 +116,6 @@ class PaymentCallback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_ref or '—'}: {self.get_verdict_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("PaymentCallback is append-only")
-        super().save(*args, **kwargs)
 
 
 class OutboxMessage(models.Model):
