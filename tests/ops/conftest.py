@@ -1,0 +1,1 @@
+from tests.dossiers.conftest import applicant, documents, world  # noqa: F401
