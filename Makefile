@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= mysql://root@localhost/motcua
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run test lint setup setup-test services messages demo bench format
+.PHONY: run start test lint setup setup-test services messages demo bench format
 
 ## make run: set up and serve the embedded default site (SQLite, inline jobs) with demo data.
 run: setup
@@ -14,6 +14,14 @@ run: setup
 	$(MANAGE) run_patches
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+## make start: the production-style start of docs/deploy.md on this machine (site config decides
+## the settings, bind and workers): migrate, patches, static files, then web + worker + scheduler.
+start: setup
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) run_patches
+	$(MANAGE) collectstatic --noinput -v 0
+	.venv/bin/honcho start
 
 ## make test: set up, start MariaDB/Redis if needed, lint, pytest on MariaDB then on SQLite.
 test: setup-test services lint

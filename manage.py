@@ -1,5 +1,8 @@
 #!/usr/bin/env python
-"""Django's command-line utility for motcua (site chosen by MOTCUA_SITE, default "default")."""
+"""Django's command-line utility for motcua (site chosen by MOTCUA_SITE, default "default").
+
+The settings module is the one every process of the site uses: see ``config.site.settings_module``.
+"""
 
 import os
 import sys
@@ -8,7 +11,9 @@ from pathlib import Path
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent / "apps"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    from config.site import settings_module
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -26,6 +26,11 @@ SITES_DIR = Path(os.environ.get("MOTCUA_SITES_DIR", BASE_DIR / "sites"))
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+#: The settings module of each kind of deployment. Every process — web, worker, scheduler, commands
+#: — takes the same one: ``DJANGO_SETTINGS_MODULE`` when set, else the site's ``environment`` key.
+ENVIRONMENTS = {"development": "config.settings.dev", "production": "config.settings.prod"}
+
+
 class SiteConfigError(Exception):
     """A missing or malformed site configuration; the message is one line naming the key."""
 
@@ -46,6 +51,7 @@ class SiteConfig:
     max_upload_mb: int = 20
     max_dossier_upload_mb: int = 100
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    environment: str = "development"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -114,6 +120,7 @@ def load_site(name: str | None = None, sites_dir: Path | None = None) -> SiteCon
     agency_name = _require(data, "agency_name", str, where)
     kwargs: dict = {}
     for key, kind in (
+        ("environment", str),
         ("language", str),
         ("database_url", str),
         ("redis_url", str),
@@ -123,6 +130,11 @@ def load_site(name: str | None = None, sites_dir: Path | None = None) -> SiteCon
     ):
         if key in data:
             kwargs[key] = _typed(data, key, kind, where)
+    if kwargs.get("environment", "development") not in ENVIRONMENTS:
+        raise SiteConfigError(
+            f"{where}: key 'environment' must be one of {', '.join(sorted(ENVIRONMENTS))}, "
+            f"got {kwargs['environment']!r}"
+        )
     if "time_zone" in data:
         tz = _typed(data, "time_zone", str, where)
         try:
@@ -176,6 +188,20 @@ def load_site(name: str | None = None, sites_dir: Path | None = None) -> SiteCon
         extra=extra,
         **kwargs,
     )
+
+
+def settings_module() -> str:
+    """Return the settings module for this process (see :data:`ENVIRONMENTS`).
+
+    An unreadable site config falls back to the development settings, whose import then reports
+    the problem as its usual one line.
+    """
+    if os.environ.get("DJANGO_SETTINGS_MODULE"):
+        return os.environ["DJANGO_SETTINGS_MODULE"]
+    try:
+        return ENVIRONMENTS[load_site().environment]
+    except SiteConfigError:
+        return ENVIRONMENTS["development"]
 
 
 def secret_key(site: SiteConfig) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -131,7 +132,8 @@ USE_TZ = True
 
 BASE_DIR = BASE_DIR  # re-exported for apps (patches, fixtures)
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here; whitenoise serves it (MOTCUA_STATIC_ROOT for a read-only code tree).
+STATIC_ROOT = Path(os.environ.get("MOTCUA_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 MEDIA_URL = "/files/"
