@@ -126,6 +126,7 @@ class ActionRule:
     form06: Form06
     form06_note: str = ""  # printed in Vietnamese on form 06, whatever the interface language
     online_target: str = ""  # creation only: the state an online submission is born in
+    online_public_label: Promise | None = None  # creation only: the timeline label online
 
     @property
     def label(self) -> str:
@@ -161,6 +162,7 @@ _RULES = (
         service="dossier_receive",  # and dossier_submit_online, born ``submitted``
         online_target=S.SUBMITTED,
         public_label=_("Tiếp nhận hồ sơ"),
+        online_public_label=_("Nộp hồ sơ trực tuyến"),
     ),
     _rule(
         A.ACCEPT,

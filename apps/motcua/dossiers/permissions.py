@@ -32,7 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.core.lifecycle import CITIZEN_ACTIONS, RECEPTION_ACTIONS
+from motcua.core.lifecycle import CITIZEN_ACTIONS, LIFECYCLE, RECEPTION_ACTIONS, Taker
 from motcua.core.people import person_name
 from motcua.core.roles import Role
 from motcua.dossiers.states import Action
@@ -104,18 +104,20 @@ def dossier_action_check(*, user, dossier, action: Action) -> Actor:
     """
     from motcua.dossiers.models import Channel
 
-    if action == Action.RECEIVE and dossier.channel == Channel.ONLINE:
+    takers = LIFECYCLE[action].takers  # who may take it, as declared in core/lifecycle.py
+    creates = not LIFECYCLE[action].sources
+    if creates and dossier.channel == Channel.ONLINE:
         return Actor(user)  # the public portal: anybody may submit, intake checks it
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ActionForbidden(_("Bạn cần đăng nhập để thực hiện thao tác này."))
-    if action == Action.RECEIVE:
+    if creates:
         if Role.RECEPTION_OFFICER in user_roles_in_unit(user=user, unit=dossier.current_unit):
             return Actor(user)
         raise ActionForbidden(
             _("Chỉ cán bộ một cửa của %(unit)s được tiếp nhận hồ sơ.")
             % {"unit": dossier.current_unit}
         )
-    if action == Action.CLOSE_TRAINING:
+    if Taker.ADMINISTRATOR in takers:
         if user.is_superuser or Role.ADMINISTRATOR in user_roles_in_unit(
             user=user, unit=dossier.unit
         ):
@@ -128,11 +130,11 @@ def dossier_action_check(*, user, dossier, action: Action) -> Actor:
             return Actor(user)
         raise ActionForbidden(_("Hồ sơ này đã được gắn với một tài khoản."))
     if action in RECEPTION_ACTIONS or action in CITIZEN_ACTIONS or dossier.current_step_id is None:
-        if action not in RECEPTION_ACTIONS | CITIZEN_ACTIONS | {Action.REQUEST_SUPPLEMENT}:
+        if Taker.RECEPTION not in takers:
             raise ActionForbidden(_("Hồ sơ chưa được chuyển vào quy trình xử lý."))
         _require_roles(user, dossier.current_unit, {Role.RECEPTION_OFFICER})
         return Actor(user)
-    if action == Action.ANSWER_CONSULTATION:
+    if Taker.CONSULTED in takers:
         if consultation_for(user=user, step_id=dossier.current_step_id) is not None:
             return Actor(user)
         raise ActionForbidden(_("Bạn không thuộc đơn vị được xin ý kiến cho hồ sơ này."))

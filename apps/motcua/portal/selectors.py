@@ -184,12 +184,9 @@ def public_timeline(*, dossier: Dossier) -> list[dict]:
     labels = _public_labels()
     entries = []
     for event in dossier.events.order_by("created_at", "id"):
-        if event.action == Action.RECEIVE:
-            label = (
-                _("Nộp hồ sơ trực tuyến")
-                if event.to_status == Status.SUBMITTED
-                else _("Tiếp nhận hồ sơ")
-            )
+        rule = LIFECYCLE.get(event.action)
+        if rule is not None and rule.online_public_label and event.to_status == Status.SUBMITTED:
+            label = str(rule.online_public_label)
         elif event.action in labels:
             label = labels[event.action]
         else:
