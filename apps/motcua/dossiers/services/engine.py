@@ -75,12 +75,15 @@ def _record(
         online=d.channel == Channel.ONLINE,
     )
     step_before = None if is_new else d.current_step
+    if is_new:  # the change saves a new dossier (its documents need its key): in its final state
+        d.status, d.updated_by = target, user
     data = (change(d, actor, moment) if change else None) or {}
-    d.status = target
-    if LIFECYCLE[action].clock == Clock.ENDS:
-        d.finished_at = d.finished_at or moment
-    d.updated_by = user
-    d.save()
+    if not is_new or d.pk is None:
+        d.status = target
+        if LIFECYCLE[action].clock == Clock.ENDS:
+            d.finished_at = d.finished_at or moment
+        d.updated_by = user
+        d.save()
     event = DossierEvent.objects.create(
         dossier=d,
         action=action,
