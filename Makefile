@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= mysql://root@localhost/motcua
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run start test lint setup setup-test services messages demo bench format
+.PHONY: run start test lint setup setup-test services messages bench format
 
 ## make run: set up and serve the embedded default site (SQLite, inline jobs) with demo data.
 run: setup

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "motcua.integrations",
     "motcua.portal",
     "motcua.ops",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [

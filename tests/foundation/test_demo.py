@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from motcua.core import demo
 from motcua.core.roles import Role
+from motcua.demo import loader as demo
 from motcua.dossiers.models import Dossier
 from motcua.procedures.models import Procedure
 from motcua.units.models import Membership, Unit

@@ -306,22 +306,3 @@ def test_an_anonymous_lookup_may_rate_but_not_withdraw(portal, online, login):
     )
     assert visitor.post(f"/tra-cuu/{online.code}/danh-gia/", {"score": "5"}).status_code == 302
     assert Rating.objects.get().user is None
-
-
-def test_the_payment_block_comes_from_the_hook(portal, online, login, monkeypatch):
-    from motcua.portal import hooks
-
-    monkeypatch.setattr(hooks, "_payment_block", lambda dossier, request: "<p>THANH-TOAN-HOOK</p>")
-    from django.template import loader
-
-    real = loader.get_template
-
-    def no_payment_template(name, *args, **kwargs):
-        if name == "portal/_payment.html":
-            from django.template import TemplateDoesNotExist
-
-            raise TemplateDoesNotExist(name)
-        return real(name, *args, **kwargs)
-
-    monkeypatch.setattr("motcua.portal.templatetags.portal_tags.get_template", no_payment_template)
-    assert "THANH-TOAN-HOOK" in _page(login(portal.citizen), online)

@@ -1,10 +1,11 @@
 """The desk's action buttons: for each lifecycle action, its form and the one service it calls.
 
 Which buttons a person sees comes from ``dossier_available_actions`` (the permission rules); this
-table only says how to ask for the action's input and which service carries it out. Actions with no
-entry here (receive, start, close training) are not offered on the dossier page: receiving has its
-own counter page, ``start`` happens inside receive/accept, and closing training dossiers is a batch
-job for administrators.
+table only says how to ask for the action's input; the service that carries it out is named by the
+action's declaration (``core/lifecycle.py``). Actions declared without ``desk_button`` (receive,
+start, close training, delivery choice, account link) are not offered on the dossier page:
+receiving has its own counter page, ``start`` happens inside receive/accept, closing training
+dossiers is a batch job for administrators, and the last two are the citizen's, on the portal.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from motcua.core.lifecycle import LIFECYCLE
 from motcua.desk import forms
 from motcua.dossiers import services
 from motcua.dossiers.states import Action
@@ -19,14 +21,23 @@ from motcua.dossiers.states import Action
 
 @dataclass(frozen=True)
 class DeskAction:
+    """A button of the dossier page: the form asking for the action's input, and its variant.
+
+    The label and the service come from the action's lifecycle declaration.
+    """
+
     action: Action
     form_class: type[forms.ActionForm]
-    service: Callable  # a lifecycle service: (*, dossier, user, expected_version, **input)
     variant: str = "default"  # unfold button variant: primary | default | danger
 
     @property
     def label(self) -> str:
         return self.action.label
+
+    @property
+    def service(self) -> Callable:
+        """The lifecycle service: ``(*, dossier, user, expected_version, **input)``."""
+        return getattr(services, LIFECYCLE[self.action].service)
 
     def perform(self, *, dossier, user, form: forms.ActionForm):
         """Call the service with the version the officer saw and the form's input."""
@@ -38,35 +49,30 @@ class DeskAction:
         )
 
 
+A = Action
 _TABLE = [
-    DeskAction(Action.ACCEPT, forms.NoteForm, services.dossier_accept, "primary"),
-    DeskAction(Action.REFUSE_INTAKE, forms.ReasonForm, services.dossier_refuse_intake, "danger"),
-    DeskAction(Action.FORWARD, forms.ForwardForm, services.dossier_forward, "primary"),
-    DeskAction(Action.APPROVE, forms.ForwardForm, services.dossier_approve, "primary"),
-    DeskAction(Action.RETURN_PREVIOUS, forms.ReasonForm, services.dossier_return_previous),
-    DeskAction(Action.CONSULT, forms.ConsultForm, services.dossier_consult),
-    DeskAction(
-        Action.ANSWER_CONSULTATION, forms.AnswerForm, services.consultation_answer, "primary"
-    ),
-    DeskAction(
-        Action.ISSUE_RESULT, forms.IssueResultForm, services.dossier_issue_result, "primary"
-    ),
-    DeskAction(Action.TRANSFER, forms.TransferForm, services.dossier_transfer),
-    DeskAction(
-        Action.REQUEST_SUPPLEMENT, forms.SupplementRequestForm, services.dossier_request_supplement
-    ),
-    DeskAction(Action.SUPPLEMENT, forms.SupplementForm, services.dossier_supplement, "primary"),
-    DeskAction(Action.SUSPEND, forms.ReasonForm, services.dossier_suspend),
-    DeskAction(Action.RESUME, forms.NoteForm, services.dossier_resume, "primary"),
-    DeskAction(Action.REFUSE, forms.ReasonForm, services.dossier_refuse, "danger"),
-    DeskAction(Action.STOP, forms.ReasonForm, services.dossier_stop, "danger"),
-    DeskAction(Action.WITHDRAW, forms.ReasonForm, services.dossier_withdraw, "danger"),
-    DeskAction(Action.APOLOGIZE, forms.ApologyForm, services.dossier_apologize),
-    DeskAction(
-        Action.RETURN_RESULT, forms.ReturnResultForm, services.dossier_return_result, "primary"
-    ),
+    DeskAction(A.ACCEPT, forms.NoteForm, "primary"),
+    DeskAction(A.REFUSE_INTAKE, forms.ReasonForm, "danger"),
+    DeskAction(A.FORWARD, forms.ForwardForm, "primary"),
+    DeskAction(A.APPROVE, forms.ForwardForm, "primary"),
+    DeskAction(A.RETURN_PREVIOUS, forms.ReasonForm),
+    DeskAction(A.CONSULT, forms.ConsultForm),
+    DeskAction(A.ANSWER_CONSULTATION, forms.AnswerForm, "primary"),
+    DeskAction(A.ISSUE_RESULT, forms.IssueResultForm, "primary"),
+    DeskAction(A.TRANSFER, forms.TransferForm),
+    DeskAction(A.REQUEST_SUPPLEMENT, forms.SupplementRequestForm),
+    DeskAction(A.SUPPLEMENT, forms.SupplementForm, "primary"),
+    DeskAction(A.SUSPEND, forms.ReasonForm),
+    DeskAction(A.RESUME, forms.NoteForm, "primary"),
+    DeskAction(A.REFUSE, forms.ReasonForm, "danger"),
+    DeskAction(A.STOP, forms.ReasonForm, "danger"),
+    DeskAction(A.WITHDRAW, forms.ReasonForm, "danger"),
+    DeskAction(A.APOLOGIZE, forms.ApologyForm),
+    DeskAction(A.RETURN_RESULT, forms.ReturnResultForm, "primary"),
 ]
 
+#: The desk's dispatch: one entry per action whose declaration has ``desk_button`` (checked by
+#: ``motcua.dossiers.checks``).
 DESK_ACTIONS: dict[str, DeskAction] = {a.action.value: a for a in _TABLE}
 
 

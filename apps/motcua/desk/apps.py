@@ -8,3 +8,14 @@ class DeskConfig(AppConfig):
     name = "motcua.desk"
     label = "desk"
     verbose_name = _("Bàn làm việc của cán bộ")
+
+    def ready(self):
+        # The dossier page's buttons: one form per action declared with ``desk_button``.
+        from motcua.core import lifecycle
+        from motcua.desk.actions import DESK_ACTIONS
+
+        lifecycle.register_consumer(
+            "desk.actions.DESK_ACTIONS",
+            provided=DESK_ACTIONS.keys,
+            wanted=lambda rule: rule.desk_button,
+        )

@@ -33,10 +33,3 @@ def desk_required(view):
         return _check(request) or view(request, *args, **kwargs)
 
     return wrapper
-
-
-class DeskRequiredMixin:
-    """The same rule for class-based views."""
-
-    def dispatch(self, request, *args, **kwargs):
-        return _check(request) or super().dispatch(request, *args, **kwargs)

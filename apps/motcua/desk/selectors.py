@@ -124,15 +124,13 @@ def consult_units(*, dossier: Dossier) -> QuerySet[Unit]:
 
 
 def step_officers(*, unit: Unit, roles) -> QuerySet:
-    """Return the active officers holding one of *roles* in *unit* (assignee choices)."""
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__unit=unit,
-            memberships__is_active=True,
-            memberships__role__name__in=list(roles),
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "username")
+    """Return the officers who may be assigned a step of *unit* taken by *roles*, by name.
+
+    The rule is the services' own (``dossiers/assignment.py``), so the dropdown offers exactly
+    the officers the forward accepts.
+    """
+    from motcua.dossiers.assignment import step_assignable_officers
+
+    return step_assignable_officers(unit=unit, roles=roles).order_by(
+        "last_name", "first_name", "username"
     )

@@ -8,9 +8,13 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self):
-        # Explicit registration (DESIGN rule 3: no signals): calendar changes recompute these.
+        # Explicit registration (no signals): calendar changes recompute these.
+        from django.core import checks
+
         from motcua.core import deadline_sources
+        from motcua.dossiers.checks import check_lifecycle
         from motcua.dossiers.deadline_sources import DossierDeadlines, StepDeadlines
 
         deadline_sources.register(DossierDeadlines())
         deadline_sources.register(StepDeadlines())
+        checks.register(check_lifecycle)

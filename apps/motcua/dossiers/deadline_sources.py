@@ -1,8 +1,9 @@
-"""Open dossiers and open steps as deadline sources for calendar recomputation (DESIGN §4).
+"""Open dossiers and open steps as deadline sources for calendar recomputation.
 
 When an administrator changes the calendar, ``core.services.deadlines_recompute`` walks these
 sources: each open item's due moment is recomputed from its start (receipt, or the step's start),
-its amount and unit, and the closed pauses that fall after its start.
+its amount and unit, and the closed pauses that fall after its start: the inputs are gathered by
+``dossiers/deadline_inputs.py``, the same helper the lifecycle services use.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.deadline_sources import DeadlineItem
-from motcua.core.deadlines import Pause
 from motcua.core.timeunits import TimeUnit
+from motcua.dossiers.deadline_inputs import dossier_deadline_inputs, step_deadline_inputs
 from motcua.dossiers.models import Dossier, DossierPause, DossierStep, StepState
 from motcua.dossiers.states import OPEN, Status
 
@@ -26,15 +26,26 @@ from motcua.dossiers.states import OPEN, Status
 _LIVE = [s for s in OPEN if s not in (Status.SUBMITTED, Status.RESULT_READY)]
 
 
-def _pauses_by_dossier(ids: list[int]) -> dict[int, list[Pause]]:
-    pauses: dict[int, list[Pause]] = defaultdict(list)
+def _pauses_by_dossier(ids: list[int]) -> dict[int, list[tuple]]:
+    pauses: dict[int, list[tuple]] = defaultdict(list)
     for dossier_id, start, end in (
         DossierPause.objects.filter(dossier_id__in=ids, ended_at__isnull=False)
         .order_by("started_at")
         .values_list("dossier_id", "started_at", "ended_at")
     ):
-        pauses[dossier_id].append(Pause(start, end))
+        pauses[dossier_id].append((start, end))
     return pauses
+
+
+def _item(pk: int, due, inputs) -> DeadlineItem:
+    return DeadlineItem(
+        id=pk,
+        start=inputs.start,
+        amount=inputs.amount,
+        unit=inputs.unit,
+        pauses=inputs.pauses,
+        due=due,
+    )
 
 
 def _batches(queryset, fields, batch_size):
@@ -57,15 +68,14 @@ class DossierDeadlines:
         for rows in _batches(open_dossiers, fields, batch_size):
             pauses = _pauses_by_dossier([r["pk"] for r in rows])
             yield [
-                DeadlineItem(
-                    id=r["pk"],
-                    start=r["received_at"],
-                    due=r["due_at"],
-                    amount=Decimal(
-                        r["procedure_version__snapshot"]["procedure"]["processing_amount"]
+                _item(
+                    r["pk"],
+                    r["due_at"],
+                    dossier_deadline_inputs(
+                        received_at=r["received_at"],
+                        snapshot=r["procedure_version__snapshot"],
+                        pauses=pauses[r["pk"]],
                     ),
-                    unit=r["procedure_version__snapshot"]["procedure"]["processing_unit"],
-                    pauses=tuple(p for p in pauses[r["pk"]] if p.start >= r["received_at"]),
                 )
                 for r in rows
             ]
@@ -87,13 +97,15 @@ class StepDeadlines:
         for rows in _batches(steps, fields, batch_size):
             pauses = _pauses_by_dossier(list({r["dossier_id"] for r in rows}))
             yield [
-                DeadlineItem(
-                    id=r["pk"],
-                    start=r["started_at"],
-                    due=r["due_at"],
-                    amount=r["duration_amount"],
-                    unit=r["duration_unit"],
-                    pauses=tuple(p for p in pauses[r["dossier_id"]] if p.start >= r["started_at"]),
+                _item(
+                    r["pk"],
+                    r["due_at"],
+                    step_deadline_inputs(
+                        started_at=r["started_at"],
+                        amount=r["duration_amount"],
+                        unit=r["duration_unit"],
+                        pauses=pauses[r["dossier_id"]],
+                    ),
                 )
                 for r in rows
             ]

@@ -1,4 +1,4 @@
-"""Side effects of dossier events, run after commit (DESIGN §2 rule 2): never inside the change.
+"""Side effects of dossier events, run after commit: never inside the change.
 
 The applicant is told by e-mail when something needs them or their result is ready. Channels
 (SMS, Zalo, national portal sync) plug in here when the integrations issue lands; each effect runs
@@ -11,20 +11,17 @@ import logging
 
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from motcua.dossiers.states import Action
+from motcua.core.lifecycle import LIFECYCLE
 from motcua.jobs.queue import job_enqueue
 
 log = logging.getLogger(__name__)
 
+#: What the applicant is e-mailed about an event, from the lifecycle declarations.
 _APPLICANT_MESSAGES = {
-    Action.REQUEST_SUPPLEMENT: gettext_lazy("Hồ sơ %(code)s cần bổ sung: %(note)s"),
-    Action.REFUSE_INTAKE: gettext_lazy("Hồ sơ %(code)s không được tiếp nhận: %(note)s"),
-    Action.REFUSE: gettext_lazy("Hồ sơ %(code)s bị từ chối giải quyết: %(note)s"),
-    Action.STOP: gettext_lazy("Hồ sơ %(code)s bị dừng giải quyết: %(note)s"),
-    Action.ISSUE_RESULT: gettext_lazy("Hồ sơ %(code)s đã có kết quả."),
-    Action.APOLOGIZE: gettext_lazy("Hồ sơ %(code)s trả kết quả chậm; xin lỗi ông/bà. %(note)s"),
+    action: rule.applicant_message
+    for action, rule in LIFECYCLE.items()
+    if rule.applicant_message is not None
 }
 
 

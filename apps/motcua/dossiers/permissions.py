@@ -1,9 +1,10 @@
-"""Who may take which action on a dossier (DESIGN §5): role, unit scope and the step's config.
+"""Who may take which action on a dossier: role, unit scope and the step's config.
 
 Rules, each enforced by :func:`dossier_action_check`:
 
 1. Reception actions (receive, accept, refuse at intake, return the result) belong to a reception
-   officer of the dossier's current unit.
+   officer of the dossier's current unit. An online submission (``receive`` on the online channel)
+   is open to anybody: the portal limits its rate and a reception officer checks it at intake.
 2. Workflow actions (forward, approve, consult, issue, supplement request, suspend, refuse, stop,
    transfer, apology …) need (a) the action to be offered by the current step's configuration and
    (b) a role the step allows, held in the step's unit (directly, or through a subtree membership
@@ -13,7 +14,7 @@ Rules, each enforced by :func:`dossier_action_check`:
 3. A consultation is answered by the officer it names or, when it names nobody, by a staff member
    of the consulted unit itself: an active membership in that unit in a working role. A subtree
    membership of an ancestor does not speak for the consulted agency (the city's leader does not
-   answer for the Sở), and supervisors (read-only, DESIGN §5) and citizens never answer.
+   answer for the Sở), and supervisors (read-only) and citizens never answer.
 4. The applicant (citizen account) may withdraw, supplement and choose how to receive the result
    of their own dossier; a reception officer may record any of these on the citizen's behalf.
 5. Closing training dossiers belongs to administrators.
@@ -31,15 +32,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.lifecycle import CITIZEN_ACTIONS, LIFECYCLE, RECEPTION_ACTIONS, Taker
 from motcua.core.people import person_name
 from motcua.core.roles import Role
 from motcua.dossiers.states import Action
 from motcua.units.selectors import user_roles_in_unit
-
-RECEPTION_ACTIONS = frozenset(
-    {Action.RECEIVE, Action.ACCEPT, Action.REFUSE_INTAKE, Action.RETURN_RESULT, Action.START}
-)
-CITIZEN_ACTIONS = frozenset({Action.WITHDRAW, Action.SUPPLEMENT, Action.SET_DELIVERY})
 
 
 class ActionForbidden(PermissionDenied):
@@ -101,10 +98,26 @@ def consultation_for(*, user, step_id: int | None):
 
 
 def dossier_action_check(*, user, dossier, action: Action) -> Actor:
-    """Return the :class:`Actor` if *user* may take *action* on *dossier* now, else raise."""
+    """Return the :class:`Actor` if *user* may take *action* on *dossier* now, else raise.
+
+    *dossier* may be unsaved (``receive`` checks the dossier being created).
+    """
+    from motcua.dossiers.models import Channel
+
+    takers = LIFECYCLE[action].takers  # who may take it, as declared in core/lifecycle.py
+    creates = not LIFECYCLE[action].sources
+    if creates and dossier.channel == Channel.ONLINE:
+        return Actor(user)  # the public portal: anybody may submit, intake checks it
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ActionForbidden(_("Bạn cần đăng nhập để thực hiện thao tác này."))
-    if action == Action.CLOSE_TRAINING:
+    if creates:
+        if Role.RECEPTION_OFFICER in user_roles_in_unit(user=user, unit=dossier.current_unit):
+            return Actor(user)
+        raise ActionForbidden(
+            _("Chỉ cán bộ một cửa của %(unit)s được tiếp nhận hồ sơ.")
+            % {"unit": dossier.current_unit}
+        )
+    if Taker.ADMINISTRATOR in takers:
         if user.is_superuser or Role.ADMINISTRATOR in user_roles_in_unit(
             user=user, unit=dossier.unit
         ):
@@ -117,11 +130,11 @@ def dossier_action_check(*, user, dossier, action: Action) -> Actor:
             return Actor(user)
         raise ActionForbidden(_("Hồ sơ này đã được gắn với một tài khoản."))
     if action in RECEPTION_ACTIONS or action in CITIZEN_ACTIONS or dossier.current_step_id is None:
-        if action not in RECEPTION_ACTIONS | CITIZEN_ACTIONS | {Action.REQUEST_SUPPLEMENT}:
+        if Taker.RECEPTION not in takers:
             raise ActionForbidden(_("Hồ sơ chưa được chuyển vào quy trình xử lý."))
         _require_roles(user, dossier.current_unit, {Role.RECEPTION_OFFICER})
         return Actor(user)
-    if action == Action.ANSWER_CONSULTATION:
+    if Taker.CONSULTED in takers:
         if consultation_for(user=user, step_id=dossier.current_step_id) is not None:
             return Actor(user)
         raise ActionForbidden(_("Bạn không thuộc đơn vị được xin ý kiến cho hồ sơ này."))

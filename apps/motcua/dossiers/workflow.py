@@ -13,25 +13,15 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from motcua.core import lifecycle
 from motcua.core.roles import Role
+from motcua.core.timeunits import TimeUnit
 from motcua.dossiers.states import Action
+from motcua.procedures.workflow import Assignment, UnitMode
 from motcua.units.models import Unit
 
-#: Actions a workflow step may offer (DESIGN §3): the others are reception or citizen actions.
-STEP_ACTIONS = (
-    Action.FORWARD,
-    Action.RETURN_PREVIOUS,
-    Action.REQUEST_SUPPLEMENT,
-    Action.REFUSE,
-    Action.CONSULT,
-    Action.APPROVE,
-    Action.ISSUE_RESULT,
-    Action.TRANSFER,
-    Action.SUSPEND,
-    Action.RESUME,
-    Action.STOP,
-    Action.APOLOGIZE,
-)
+#: Actions a workflow step may offer: the others are reception, citizen or administrator actions.
+STEP_ACTIONS = lifecycle.STEP_ACTIONS
 
 
 class WorkflowError(Exception):
@@ -59,15 +49,15 @@ class StepSpec:
         return cls(
             index=index,
             name=data["name"],
-            unit_mode=data.get("unit_mode", "receiving"),
+            unit_mode=data.get("unit_mode", UnitMode.RECEIVING),
             unit=data.get("unit") or "",
             level=data.get("level") or "",
             roles=tuple(data.get("roles") or ()),
             amount=Decimal(str(data.get("amount", "0"))),
-            time_unit=data.get("time_unit", "working_days"),
+            time_unit=data.get("time_unit", TimeUnit.WORKING_DAYS),
             actions=tuple(data.get("actions") or ()),
             condition=data.get("condition") or None,
-            assignment=data.get("assignment", "manual"),
+            assignment=data.get("assignment", Assignment.MANUAL),
             consult_units=tuple(data.get("consult_units") or ()),
             required_answers=int(data.get("required_answers") or 0),
         )
@@ -82,7 +72,7 @@ def workflow_steps(snapshot: dict) -> list[StepSpec]:
         StepSpec(
             index=0,
             name=_("Xử lý hồ sơ"),
-            unit_mode="receiving",
+            unit_mode=UnitMode.RECEIVING,
             unit="",
             level="",
             roles=(Role.SPECIALIST, Role.UNIT_LEADER, Role.RECEPTION_OFFICER),
@@ -90,7 +80,7 @@ def workflow_steps(snapshot: dict) -> list[StepSpec]:
             time_unit=snapshot["procedure"]["processing_unit"],
             actions=tuple(a.value for a in STEP_ACTIONS if a != Action.FORWARD),
             condition=None,
-            assignment="manual",
+            assignment=Assignment.MANUAL,
             consult_units=(),
             required_answers=0,
         )
@@ -146,7 +136,7 @@ def first_step_index(steps: list[StepSpec], form_data: dict) -> int:
 
 def step_unit(spec: StepSpec, base: Unit) -> Unit:
     """Return the handling unit of a step, relative to *base* (the dossier's current unit)."""
-    if spec.unit_mode == "fixed":
+    if spec.unit_mode == UnitMode.FIXED:
         unit = Unit.objects.filter(agency_code=spec.unit).first()
         if unit is None:
             raise WorkflowError(
@@ -154,11 +144,11 @@ def step_unit(spec: StepSpec, base: Unit) -> Unit:
                 % {"code": spec.unit, "step": spec.name}
             )
         return unit
-    if spec.unit_mode == "parent":
+    if spec.unit_mode == UnitMode.PARENT:
         if base.parent_id is None:
             raise WorkflowError(_("Đơn vị %(unit)s không có đơn vị cấp trên.") % {"unit": base})
         return base.parent
-    if spec.unit_mode == "level":
+    if spec.unit_mode == UnitMode.LEVEL:
         unit = base
         while unit is not None:
             if unit.level.code == spec.level:

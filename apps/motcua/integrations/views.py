@@ -26,7 +26,12 @@ from motcua.integrations.payments.base import (
 )
 from motcua.integrations.payments.sandbox import CANCELLED, PAID
 from motcua.integrations.selectors import dossier_for_payer, payer_may_pay
-from motcua.integrations.services import PaymentError, payment_return, payment_start
+from motcua.integrations.services import (
+    PaymentError,
+    payment_ipn,
+    payment_return,
+    payment_start,
+)
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +137,11 @@ def payment_return_view(request: HttpRequest, provider: str) -> HttpResponse:
 @require_GET
 def payment_ipn_view(request: HttpRequest, provider: str) -> HttpResponse:
     try:
-        chosen = payment_provider(provider)
+        body, _result = payment_ipn(
+            provider=provider, params=request.GET.dict(), remote_addr=_client_ip(request)
+        )
     except ProviderNotConfigured as exc:
         raise Http404 from exc
-    body, _result = chosen.handle_ipn(request.GET.dict(), remote_addr=_client_ip(request))
     return JsonResponse(body)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from motcua.core.lifecycle import LIFECYCLE
 from motcua.dossiers.models import Delivery, Dossier
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.dossiers.states import Action, Status
@@ -165,27 +166,13 @@ def status_text(dossier: Dossier) -> str:
 
 
 def _public_labels() -> dict:
-    return {
-        Action.ACCEPT: _("Tiếp nhận hồ sơ"),
-        Action.START: _("Bắt đầu giải quyết"),
-        Action.REFUSE_INTAKE: _("Từ chối tiếp nhận"),
-        Action.REQUEST_SUPPLEMENT: _("Yêu cầu bổ sung hồ sơ"),
-        Action.SUPPLEMENT: _("Đã bổ sung hồ sơ"),
-        Action.SUSPEND: _("Tạm dừng giải quyết"),
-        Action.RESUME: _("Tiếp tục giải quyết"),
-        Action.TRANSFER: _("Chuyển cơ quan liên quan giải quyết"),
-        Action.ISSUE_RESULT: _("Đã có kết quả"),
-        Action.APOLOGIZE: _("Thông báo hẹn lại ngày trả kết quả"),
-        Action.RETURN_RESULT: _("Đã trả kết quả"),
-        Action.REFUSE: _("Từ chối giải quyết"),
-        Action.STOP: _("Dừng giải quyết"),
-        Action.WITHDRAW: _("Rút hồ sơ"),
-    }
+    """The citizen's timeline labels, from the lifecycle declarations (``core/lifecycle.py``)."""
+    return {a: str(r.public_label) for a, r in LIFECYCLE.items() if r.public_label is not None}
 
 
 #: Actions whose note is written *for the citizen* (the reason on forms 03 and 05, their own
 #: withdrawal reason); every other note is an officer's internal remark and is never shown.
-_PUBLIC_NOTES = frozenset({Action.REFUSE_INTAKE, Action.REFUSE, Action.STOP, Action.WITHDRAW})
+_PUBLIC_NOTES = frozenset(a for a, r in LIFECYCLE.items() if r.public_note)
 
 
 def public_timeline(*, dossier: Dossier) -> list[dict]:
@@ -197,12 +184,9 @@ def public_timeline(*, dossier: Dossier) -> list[dict]:
     labels = _public_labels()
     entries = []
     for event in dossier.events.order_by("created_at", "id"):
-        if event.action == Action.RECEIVE:
-            label = (
-                _("Nộp hồ sơ trực tuyến")
-                if event.to_status == Status.SUBMITTED
-                else _("Tiếp nhận hồ sơ")
-            )
+        rule = LIFECYCLE.get(event.action)
+        if rule is not None and rule.online_public_label and event.to_status == Status.SUBMITTED:
+            label = str(rule.online_public_label)
         elif event.action in labels:
             label = labels[event.action]
         else:

@@ -13,16 +13,17 @@ import io
 import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import quote
 
 import qrcode
 from django.conf import settings
 from django.utils import timezone
 
+from motcua.core.lifecycle import LIFECYCLE, Form06, actions_where
 from motcua.core.people import person_name
 from motcua.core.selectors import site_time_zone
-from motcua.core.timeunits import TimeUnit
+from motcua.core.timeunits import duration_text
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, StepState
 from motcua.dossiers.states import PAUSED, Action, Status
 from motcua.units.models import Unit
@@ -277,19 +278,9 @@ def qr_data_uri(text: str) -> str:
 
 def processing_time(snapshot_procedure: dict) -> str:
     """Return "15 ngày làm việc" from a version snapshot's ``procedure`` part."""
-    try:
-        amount = Decimal(str(snapshot_procedure.get("processing_amount")))
-    except (InvalidOperation, AttributeError):
-        return ""
-    unit = snapshot_procedure.get("processing_unit", "")
-    try:
-        label = str(TimeUnit(unit).label)
-    except ValueError:
-        label = unit
-    if unit == TimeUnit.SAME_DAY:
-        return label
-    text = f"{amount.normalize():f}" if amount == amount.to_integral() else f"{amount:f}"
-    return f"{text} {label}"
+    return duration_text(
+        snapshot_procedure.get("processing_amount"), snapshot_procedure.get("processing_unit", "")
+    )
 
 
 def _local_date(moment: datetime) -> date:
@@ -400,22 +391,10 @@ def last_event(dossier: Dossier, actions) -> EventInfo | None:
     )
 
 
-HANDOVER_ACTIONS = (
-    Action.START,
-    Action.FORWARD,
-    Action.APPROVE,
-    Action.RETURN_PREVIOUS,
-    Action.TRANSFER,
-)
-#: Events noted on the step they happened in (pauses, consultations, returns).
-NOTED_ACTIONS = {
-    Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung",
-    Action.SUPPLEMENT: "Đã bổ sung",
-    Action.SUSPEND: "Tạm dừng",
-    Action.RESUME: "Tiếp tục",
-    Action.CONSULT: "Xin ý kiến",
-    Action.ANSWER_CONSULTATION: "Có ý kiến",
-}
+#: Events that hand the dossier to the step they open, and events noted on the step they happened
+#: in (pauses, consultations): both from the lifecycle declarations (``core/lifecycle.py``).
+HANDOVER_ACTIONS = actions_where(form06=Form06.HANDOVER)
+NOTED_ACTIONS = {a: LIFECYCLE[a].form06_note for a in actions_where(form06=Form06.NOTE)}
 
 
 def _short(moment: datetime) -> str:

@@ -26,6 +26,7 @@ from unfold.forms import PaginationInlineFormSet
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from motcua.core.roles import Role
+from motcua.core.timeunits import duration_text
 from motcua.procedures.diagram import workflow_diagram_html
 from motcua.procedures.models import Fee, Procedure, ProcedureVersion, RequiredDocument, Sector
 from motcua.procedures.resources import ProcedureResource
@@ -253,7 +254,7 @@ class ProcedureAdmin(
 
     @display(description=_("thời hạn giải quyết"), ordering="processing_amount")
     def processing_time(self, obj: Procedure):
-        return f"{obj.processing_amount.normalize():f} {obj.get_processing_unit_display()}"
+        return duration_text(obj.processing_amount, obj.processing_unit)
 
     @display(description=_("phiên bản hiện hành"))
     def current_version(self, obj: Procedure):

@@ -8,7 +8,7 @@ officer is picked, and, for a parallel consultation, which units are asked and h
 answer (N of M).
 
 The steps are frozen into each procedure version's snapshot (part ``workflow``), so a dossier
-follows the workflow it was received under (DESIGN rule 5).
+follows the workflow it was received under (versioned legal data, ``docs/architecture.md``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core import lifecycle
 from motcua.core.timeunits import TimeUnit
 from motcua.procedures.fields import TimeUnitField
 from motcua.procedures.snapshot import decimal_text, register_snapshot_part
@@ -38,21 +39,11 @@ class Assignment(models.TextChoices):
     LEAST_LOADED = "least_loaded", _("Cán bộ đang ít hồ sơ nhất")
 
 
-class StepAction(models.TextChoices):
-    """Actions a step may offer (values are ``motcua.dossiers.states.Action`` values)."""
-
-    FORWARD = "forward", _("Chuyển bước tiếp theo")
-    RETURN_PREVIOUS = "return_previous", _("Trả lại bước trước")
-    REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung")
-    REFUSE = "refuse", _("Từ chối giải quyết")
-    CONSULT = "consult", _("Xin ý kiến")
-    APPROVE = "approve", _("Phê duyệt")
-    ISSUE_RESULT = "issue_result", _("Ký, ban hành kết quả")
-    TRANSFER = "transfer", _("Chuyển liên thông")
-    SUSPEND = "suspend", _("Tạm dừng")
-    RESUME = "resume", _("Tiếp tục xử lý")
-    STOP = "stop", _("Dừng giải quyết")
-    APOLOGIZE = "apologize", _("Xin lỗi, hẹn lại ngày trả")
+#: Actions a step may offer, derived from the lifecycle declarations (``core/lifecycle.py``):
+#: values are ``Action`` values, in the declarations' order (the order the editor stores them in).
+StepAction = models.TextChoices(
+    "StepAction", [(a.name, (a.value, a.label)) for a in lifecycle.STEP_ACTIONS]
+)
 
 
 class ConditionOp(models.TextChoices):

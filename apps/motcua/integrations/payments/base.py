@@ -1,4 +1,4 @@
-"""The payment-provider interface and the per-site registry of providers (DESIGN §8).
+"""The payment-provider interface and the per-site registry of providers .
 
 A site chooses its provider in ``site_config.toml``::
 
@@ -11,7 +11,9 @@ A site chooses its provider in ``site_config.toml``::
 
 Secrets never live in that file: VNPay's hash secret comes from ``MOTCUA_VNPAY_HASH_SECRET``. A
 provider only *reads* a callback (:meth:`PaymentProvider.verify_return`); deciding what the
-callback changes belongs to ``motcua.integrations.services.payment_confirm``, shared by all.
+callback changes belongs to ``motcua.integrations.services.payment_confirm`` (and
+``payment_ipn`` for a server-to-server notification), shared by all. Providers import no service,
+so services may import providers and not the other way round.
 """
 
 from __future__ import annotations
@@ -91,17 +93,6 @@ class PaymentProvider(ABC):
     def ipn_response(self, verdict: str) -> dict[str, str]:
         """Return the body the provider expects in answer to an IPN with this *verdict*."""
         return {"verdict": verdict}
-
-    def handle_ipn(
-        self, params: Mapping[str, str], *, remote_addr: str | None = None
-    ) -> tuple[dict[str, str], CallbackResult]:
-        """Verify an IPN, apply it through ``payment_confirm``; return (response body, result)."""
-        from motcua.integrations.models import CallbackKind
-        from motcua.integrations.services import payment_confirm
-
-        result = self.verify_ipn(params)
-        outcome = payment_confirm(result=result, kind=CallbackKind.IPN, remote_addr=remote_addr)
-        return self.ipn_response(outcome.verdict), result
 
 
 def canonical_query(params: Mapping[str, Any]) -> str:

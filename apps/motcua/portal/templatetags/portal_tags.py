@@ -11,9 +11,6 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
-
-from motcua.portal import hooks
 
 register = template.Library()
 
@@ -30,12 +27,12 @@ def agency_name() -> str:
 
 @register.simple_tag(takes_context=True)
 def payment_block(context, dossier) -> str:
-    """Render ``portal/_payment.html`` if an app ships it, else the hook (see :mod:`.hooks`)."""
+    """Render ``portal/_payment.html`` when an app ships it (the integrations app does), else ""."""
     request = context.get("request")
     try:
         payment_template = get_template("portal/_payment.html")
     except template.TemplateDoesNotExist:
-        return mark_safe(hooks.payment_block(dossier, request))  # noqa: S308 - the hook's HTML
+        return ""
     return payment_template.render(
         {"dossier": dossier, "access": context.get("access"), "request": request}, request
     )
@@ -64,6 +61,14 @@ def time_unit(value) -> str:
         return str(TimeUnit(value).label)
     except ValueError:
         return str(value or "")
+
+
+@register.filter
+def duration(amount, unit) -> str:
+    """A processing time in words: ``{{ p.processing_amount|duration:p.processing_unit }}``."""
+    from motcua.core.timeunits import duration_text
+
+    return duration_text(amount, unit or "")
 
 
 @register.filter

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from motcua.core.demo import demo_load
+from motcua.demo.loader import demo_load
 
 
 class Command(BaseCommand):

@@ -1,0 +1,214 @@
+"""Processing inside the workflow: forward, approve, return to the step before, consultations,
+the result's issue and transfer (liên thông) to another unit of this system.
+
+Routing (which step comes next) follows the conditions of the procedure version's workflow on the
+dossier's form data (``dossiers/workflow.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from motcua.dossiers.models import Consultation, Dossier, StepState
+from motcua.dossiers.permissions import ActionForbidden, consultation_for
+from motcua.dossiers.services.engine import DossierError, _perform, _require
+from motcua.dossiers.services.steps import _close_step, _start_step, _steps
+from motcua.dossiers.states import Action
+from motcua.dossiers.workflow import WorkflowError, next_step_index
+from motcua.units.models import Unit
+
+
+def _open_consultations(dossier: Dossier) -> tuple[int, int]:
+    step = dossier.current_step
+    answered = step.consultations.exclude(answered_at=None).count()
+    total = step.consultations.count()
+    return answered, total
+
+
+def _move_forward(d: Dossier, moment: datetime, assignee) -> dict:
+    step = d.current_step
+    answered, total = _open_consultations(d)
+    needed = step.required_answers or total
+    if total and answered < needed:
+        raise DossierError(
+            _("Bước này cần %(n)s ý kiến trả lời, mới có %(m)s.") % {"n": needed, "m": answered}
+        )
+    steps = _steps(d)
+    following = next_step_index(steps, step.index, d.form_data)
+    if following is None:
+        raise DossierError(_("Đây là bước cuối của quy trình: hãy ký, ban hành kết quả."))
+    _close_step(d, moment)
+    try:
+        new = _start_step(d, steps[following], moment, assignee)
+    except WorkflowError as exc:
+        raise DossierError(str(exc)) from exc
+    return {
+        "from_step": step.index,
+        "to_step": new.index,
+        "step_late": bool(step.due_at and moment > step.due_at),
+    }
+
+
+def dossier_forward(*, dossier, user, expected_version=None, assignee=None, note="") -> Dossier:
+    """Finish the current step and start the next one the routing picks (conditions on form data)."""
+    return _perform(
+        dossier=dossier,
+        action=Action.FORWARD,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=lambda d, a, m: _move_forward(d, m, assignee),
+    )
+
+
+def dossier_approve(*, dossier, user, expected_version=None, note="", assignee=None) -> Dossier:
+    """A leader approves: the approval is recorded and the dossier moves to the next step."""
+    return _perform(
+        dossier=dossier,
+        action=Action.APPROVE,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=lambda d, a, m: _move_forward(d, m, assignee),
+    )
+
+
+def dossier_return_previous(*, dossier, user, reason: str, expected_version=None) -> Dossier:
+    """Send the dossier back to the step before, to the officer who handled it then."""
+    _require(reason, _("Cần ghi rõ lý do trả lại."))
+
+    def change(d, actor, moment):
+        # A step earlier in the workflow: after a return the first step is open again, and its
+        # earlier, done pass is not "the step before" it.
+        current = d.current_step
+        previous = (
+            d.steps.filter(
+                state=StepState.DONE, started_at__lte=current.started_at, index__lt=current.index
+            )
+            .exclude(pk=current.pk)
+            .order_by("-started_at", "-id")
+            .first()
+        )
+        if previous is None:
+            raise DossierError(_("Đây là bước đầu tiên, không có bước trước để trả lại."))
+        _close_step(d, moment, StepState.RETURNED)
+        spec = _steps(d)[previous.index]
+        _start_step(d, spec, moment, previous.assignee)
+        return {"to_step": previous.index}
+
+    return _perform(
+        dossier=dossier,
+        action=Action.RETURN_PREVIOUS,
+        user=user,
+        expected_version=expected_version,
+        note=reason,
+        change=change,
+    )
+
+
+def dossier_consult(
+    *, dossier, user, units: list[Unit], required: int | None = None, note="", expected_version=None
+) -> Dossier:
+    """Ask several units for an opinion in parallel; forwarding waits for N of M answers."""
+    if not units:
+        raise DossierError(_("Chọn ít nhất một đơn vị để xin ý kiến."))
+    if required is not None and not 1 <= required <= len(units):
+        raise DossierError(_("Số ý kiến cần có phải từ 1 đến %(n)s.") % {"n": len(units)})
+
+    def change(d, actor, moment):
+        for unit in units:
+            Consultation.objects.create(step=d.current_step, unit=unit)
+        d.current_step.required_answers = required or len(units)
+        d.current_step.save(update_fields=["required_answers"])
+        return {"units": [u.agency_code for u in units], "required": required or len(units)}
+
+    return _perform(
+        dossier=dossier,
+        action=Action.CONSULT,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
+
+
+def consultation_answer(*, dossier, user, answer: str, expected_version=None) -> Dossier:
+    """Record the opinion of the user's unit on the open consultation of the current step."""
+    _require(answer, _("Cần nhập nội dung ý kiến."))
+
+    def change(d, actor, moment):
+        c = consultation_for(user=user, step_id=d.current_step_id)  # the one the check allowed
+        if c is None:
+            raise ActionForbidden(_("Bạn không thuộc đơn vị được xin ý kiến cho hồ sơ này."))
+        c.answered_at, c.answered_by, c.answer = moment, user, answer
+        c.save(update_fields=["answered_at", "answered_by", "answer"])
+        return {"unit": c.unit.agency_code}
+
+    return _perform(
+        dossier=dossier,
+        action=Action.ANSWER_CONSULTATION,
+        user=user,
+        expected_version=expected_version,
+        note=answer,
+        change=change,
+    )
+
+
+def dossier_issue_result(
+    *,
+    dossier,
+    user,
+    result_number: str,
+    result_date: date,
+    result_file=None,
+    expected_version=None,
+    note="",
+) -> Dossier:
+    """Sign/issue the result: number and date recorded; the processing ends (QĐ 766 §2.1)."""
+    _require(result_number, _("Cần nhập số văn bản kết quả."))
+
+    def change(d, actor, moment):
+        _close_step(d, moment)
+        d.result_number, d.result_date = result_number, result_date
+        if result_file:
+            d.result_file = result_file
+        return {"result_number": result_number, "result_date": result_date.isoformat()}
+
+    return _perform(
+        dossier=dossier,
+        action=Action.ISSUE_RESULT,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
+
+
+def dossier_transfer(
+    *, dossier, user, to_unit: Unit, expected_version=None, note="", assignee=None
+) -> Dossier:
+    """Transfer (liên thông) to another unit of this system; the next steps continue there."""
+
+    def change(d, actor, moment):
+        if to_unit.pk == d.current_unit_id:
+            raise DossierError(_("Hồ sơ đang ở chính đơn vị này."))
+        old_step = d.current_step
+        _close_step(d, moment, StepState.TRANSFERRED)
+        source = d.current_unit
+        d.current_unit = to_unit
+        steps = _steps(d)
+        following = next_step_index(steps, old_step.index, d.form_data)
+        spec = steps[following] if following is not None else steps[old_step.index]
+        _start_step(d, spec, moment, assignee)
+        return {"from_unit": source.agency_code, "to_unit": to_unit.agency_code}
+
+    return _perform(
+        dossier=dossier,
+        action=Action.TRANSFER,
+        user=user,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
