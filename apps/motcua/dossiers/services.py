@@ -24,7 +24,8 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.core import deadlines
+from motcua.core import deadlines, uploads
+from motcua.core.identity import normalize_applicant
 from motcua.core.people import person_name
 from motcua.core.roles import Role
 from motcua.core.selectors import site_due_at
@@ -314,7 +315,7 @@ def _applicant_fields(applicant: dict) -> dict:
         raise DossierError(f"unknown applicant fields: {sorted(unknown)}")
     if not (applicant.get("applicant_name") or "").strip():
         raise DossierError(_("Thiếu tên người nộp hồ sơ."))
-    return applicant
+    return normalize_applicant(applicant)
 
 
 def _create(
@@ -370,7 +371,7 @@ def _create(
             copies=doc.get("copies", 0),
             is_mandatory=doc.get("is_mandatory", True),
             received=bool(given.get("received") or given.get("file")),
-            file=given.get("file") or "",
+            **uploads.stored_fields(given),
         )
     return dossier
 
@@ -703,7 +704,10 @@ def dossier_issue_result(
         _close_step(d, moment)
         d.result_number, d.result_date = result_number, result_date
         if result_file:
-            d.result_file = result_file
+            stored = uploads.stored_fields(result_file)
+            d.result_file = stored["file"]
+            d.result_original_name = stored["original_name"]
+            d.result_content_type = stored["content_type"]
         return {"result_number": result_number, "result_date": result_date.isoformat()}
 
     return _perform(
@@ -821,7 +825,7 @@ def dossier_supplement(
             DossierDocument.objects.create(
                 dossier=d,
                 name=name,
-                file=upload,
+                **uploads.stored_fields(upload),
                 received=True,
                 is_supplement=True,
                 is_mandatory=False,

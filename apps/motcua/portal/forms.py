@@ -17,7 +17,6 @@ flag and validators, every message in Vietnamese and naming the field. Rules:
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -37,27 +36,21 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core import uploads
+from motcua.core.identity import (
+    IdNumberField,
+    PhoneField,
+    TaxCodeField,
+    normalize_phone,
+    phone_is_valid,
+)
 from motcua.core.text import fold
 from motcua.dossiers.models import ApplicantKind, Delivery
-from motcua.portal import uploads
 from motcua.portal.models import FieldKind, Score
 
-PHONE_RE = r"^0\d{9,10}$"
-ID_NUMBER_RE = r"^(\d{9}|\d{12})$"
-TAX_CODE_RE = r"^\d{10}(-\d{3})?$"
 TRUTHY = {"1", "true", "on", "yes", "co", "x", "dung", "chon"}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
-ACCEPT = ".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"
-
-
-def normalize_phone(value: str) -> str:
-    """Return a Vietnamese phone number as digits starting with 0 ("+84 912.345.678" → 0912345678)."""
-    digits = re.sub(r"[\s.\-()]", "", value or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    return digits
+ACCEPT = uploads.ACCEPT
 
 
 def _literal(text) -> str:
@@ -87,51 +80,6 @@ class PortalFormMixin:
 # ----------------------------------------------------------------------------- special fields
 
 
-class PhoneField(forms.CharField):
-    def __init__(self, *, label, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        )
-        super().__init__(label=label, **kwargs)
-        self.validators.append(
-            RegexValidator(
-                PHONE_RE,
-                message=_literal(
-                    _g(
-                        "“%(label)s” không đúng: số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0."
-                    )
-                    % {"label": label}
-                ),
-            )
-        )
-
-    def to_python(self, value):
-        return normalize_phone(super().to_python(value))
-
-
-class IdNumberField(forms.CharField):
-    def __init__(self, *, label, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
-        super().__init__(label=label, **kwargs)
-        self.validators.append(
-            RegexValidator(
-                ID_NUMBER_RE,
-                message=_literal(
-                    _g(
-                        "“%(label)s” không đúng: số định danh cá nhân (CCCD) gồm 12 chữ số (CMND cũ: 9 chữ số)."
-                    )
-                    % {"label": label}
-                ),
-            )
-        )
-
-    def to_python(self, value):
-        return re.sub(r"\s", "", super().to_python(value))
-
-
 class LooseDecimalField(forms.DecimalField):
     """A number typed the Vietnamese way too: "12,5" is 12.5 when there is no dot."""
 
@@ -143,20 +91,8 @@ class LooseDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
-class DocumentFileField(forms.FileField):
-    """An upload checked by content and size (rule 1–2 of :mod:`.uploads`); type kept on the file."""
-
-    widget = forms.FileInput
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("accept", ACCEPT)
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if upload and hasattr(upload, "size") and hasattr(upload, "read"):
-            upload.sniffed_type = uploads.check_upload(upload)
-        return upload
+class DocumentFileField(uploads.UploadField):
+    """An upload checked by content and size (:mod:`motcua.core.uploads`); type kept on the file."""
 
 
 class TableWidget(forms.Widget):
@@ -501,16 +437,10 @@ class DossierForm(PortalFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    applicant_tax_code = forms.CharField(
+    applicant_tax_code = TaxCodeField(
         label=_("Mã số thuế"),
-        max_length=14,
         required=False,
         help_text=_("10 chữ số, hoặc 13 ký tự dạng 0100109106-001 với chi nhánh."),
-        validators=[
-            RegexValidator(
-                TAX_CODE_RE, message=_("Mã số thuế gồm 10 chữ số, hoặc dạng 0100109106-001.")
-            )
-        ],
     )
     applicant_phone = PhoneField(
         label=_("Số điện thoại"),
@@ -885,7 +815,7 @@ class LookupForm(PortalFormMixin, forms.Form):
         return self.cleaned_data["code"].strip().upper()
 
     def clean_proof(self):
-        return re.sub(r"[\s.\-()]", "", self.cleaned_data["proof"])
+        return self.cleaned_data["proof"].strip()  # compared by motcua.core.identity's rules
 
 
 class SupplementForm(PortalFormMixin, forms.Form):
@@ -1015,16 +945,10 @@ class SignupForm(PortalFormMixin, forms.Form):
         required=False,
         help_text=_("Chỉ với tài khoản tổ chức."),
     )
-    tax_code = forms.CharField(
+    tax_code = TaxCodeField(
         label=_("Mã số thuế"),
-        max_length=14,
         required=False,
         help_text=_("Chỉ với tài khoản tổ chức: 10 chữ số, hoặc dạng 0100109106-001."),
-        validators=[
-            RegexValidator(
-                TAX_CODE_RE, message=_("Mã số thuế gồm 10 chữ số, hoặc dạng 0100109106-001.")
-            )
-        ],
     )
     password1 = forms.CharField(
         label=_("Mật khẩu"),
@@ -1099,7 +1023,7 @@ def resolve_login(identifier: str) -> str:
         user = get_user_model().objects.filter(email__iexact=text).order_by("pk").first()
         return user.get_username() if user else text.lower()
     phone = normalize_phone(text)
-    if re.match(PHONE_RE, phone):
+    if phone_is_valid(phone):
         profile = CitizenProfile.objects.filter(phone=phone).select_related("user").first()
         return profile.user.get_username() if profile else phone
     return text

@@ -338,11 +338,13 @@ class Draft(models.Model):
 
 
 def upload_path(instance: Upload, filename: str) -> str:
-    """``portal/<yyyy>/<mm>/<random>``: never the citizen's file name (it may carry anything)."""
+    """``portal/<yyyy>/<mm>/<random>.<ext>``: never the citizen's file name (it may carry anything)."""
     from django.utils import timezone
 
+    from motcua.core.uploads import random_name
+
     now = timezone.localtime()
-    return f"portal/{now:%Y}/{now:%m}/{uuid.uuid4().hex}"
+    return f"portal/{now:%Y}/{now:%m}/{random_name(instance.content_type)}"
 
 
 class Upload(models.Model):

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from motcua.core.text import fold
 from motcua.core.timeunits import TimeUnit
+from motcua.core.uploads import validate_stored_upload
 from motcua.procedures.fields import TimeUnitField
 
 NEGATIVE_TIME_MESSAGE = _("Thời hạn giải quyết không được âm.")
@@ -178,7 +179,10 @@ class RequiredDocument(models.Model):
     originals = models.PositiveSmallIntegerField(_("số bản chính"), default=1)
     copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
     template_file = models.FileField(
-        _("mẫu đơn, tờ khai"), upload_to="procedure_templates/", blank=True
+        _("mẫu đơn, tờ khai"),
+        upload_to="procedure_templates/",
+        blank=True,
+        validators=[validate_stored_upload],
     )
     is_mandatory = models.BooleanField(_("bắt buộc"), default=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
