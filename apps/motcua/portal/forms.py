@@ -36,7 +36,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core import uploads
+from motcua.core import conditions, uploads
 from motcua.core.identity import (
     IdNumberField,
     PhoneField,
@@ -44,11 +44,10 @@ from motcua.core.identity import (
     normalize_phone,
     phone_is_valid,
 )
-from motcua.core.text import fold
 from motcua.dossiers.models import ApplicantKind, Delivery
 from motcua.portal.models import FieldKind, Score
 
-TRUTHY = {"1", "true", "on", "yes", "co", "x", "dung", "chon"}
+TRUTHY = conditions.TRUTHY
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 ACCEPT = uploads.ACCEPT
 
@@ -380,24 +379,10 @@ def build_field(spec: dict) -> forms.Field:
     return field
 
 
-def _truthy(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    return fold(str(value or "")) in TRUTHY
-
-
 def condition_holds(controller: dict, actual, expected: str) -> bool:
-    """Return whether a controlling field's value *actual* satisfies ``show_if.value``."""
-    if controller["kind"] == FieldKind.CHECKBOX:
-        return _truthy(actual) == _truthy(expected)
-    if controller["kind"] == FieldKind.NUMBER:
-        try:
-            return Decimal(str(actual).replace(",", ".")) == Decimal(
-                str(expected).replace(",", ".")
-            )
-        except (InvalidOperation, ValueError):
-            return False
-    return fold(str(actual if actual is not None else "")) == fold(expected)
+    """Whether a controlling field's value *actual* satisfies ``show_if.value`` (rule 1), by the
+    rules of :mod:`motcua.core.conditions` (the same as the workflow's routing)."""
+    return conditions.holds("==", actual, expected, kind=controller["kind"])
 
 
 # ----------------------------------------------------------------------------- the dossier form
