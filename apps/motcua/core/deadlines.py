@@ -127,7 +127,10 @@ def _day_rule(rule: DayRule | str) -> DayRule:
 
 
 def validate_pauses(
-    calendar: WorkCalendar, pauses: Iterable[Pause | tuple], *, start: datetime | None = None
+    calendar: WorkCalendar,
+    pauses: Iterable[Pause | tuple[datetime, datetime | None]],
+    *,
+    start: datetime | None = None,
 ) -> tuple[Pause, ...]:
     """Return *pauses* as aware :class:`Pause` tuples sorted by start, or raise DeadlineError.
 
@@ -206,7 +209,10 @@ def remaining_office_time(calendar: WorkCalendar, *, now: datetime, due: datetim
 
 
 def paused_office_time(
-    calendar: WorkCalendar, pauses: Iterable[Pause | tuple], *, start: datetime | None = None
+    calendar: WorkCalendar,
+    pauses: Iterable[Pause | tuple[datetime, datetime | None]],
+    *,
+    start: datetime | None = None,
 ) -> timedelta:
     """Return the office time covered by the closed *pauses* (validated, see validate_pauses)."""
     total = 0
@@ -222,7 +228,7 @@ def due_at(
     start: datetime,
     amount: int | Decimal,
     unit: TimeUnit | str,
-    pauses: Iterable[Pause | tuple] = (),
+    pauses: Iterable[Pause | tuple[datetime, datetime | None]] = (),
     day_rule: DayRule | str = DayRule.CIVIL_CODE,
 ) -> datetime:
     """Return the due moment of a processing time of *amount* *unit* counted from *start*.

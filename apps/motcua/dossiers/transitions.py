@@ -10,6 +10,7 @@ Who may act is decided elsewhere (``permissions.py``): this table only says what
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ class Transition:
     resumes_clock: bool = False
 
 
-def _t(action, sources, target, **kw) -> Transition:
+def _t(action: Action, sources: Iterable[Status], target: str, **kw: bool) -> Transition:
     return Transition(action, frozenset(sources), target, **kw)
 
 
