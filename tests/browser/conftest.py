@@ -10,7 +10,7 @@
   rows) with ``serialized_rollback=True``: on MariaDB the flush after each test empties the role
   groups that a data migration created, and the serialized copy brings them back.
 
-``portal_world`` is the lifecycle world of ``tests/dossiers`` (units, officers, the 3-step procedure
+``portal_world`` is the lifecycle world of ``tests/builders.py`` (units, officers, the 3-step procedure
 1.009994) with an online form, a fee, full online level and a verified citizen.
 """
 
@@ -28,7 +28,6 @@ from motcua.portal import services as portal_services
 from motcua.portal.models import FormDocumentRule, FormField
 from motcua.procedures.models import Fee, RequiredDocument
 from motcua.procedures.services import procedure_publish
-from tests.dossiers import conftest as lifecycle
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -51,7 +50,6 @@ BROWSER = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-world = lifecycle.world  # re-exported: pytest_plugins is only allowed in the root conftest
 
 PROCEDURE_NAME = "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ"
 CITIZEN_EMAIL = "binh@example.vn"

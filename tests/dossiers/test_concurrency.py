@@ -17,7 +17,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
 from motcua.dossiers.services import DossierConflict
 from motcua.dossiers.states import Action
-from tests.dossiers.conftest import at
+from tests.builders import at
 
 pytestmark = [
     pytest.mark.mariadb,

@@ -33,7 +33,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.permissions import ActionForbidden, dossier_available_actions
 from motcua.dossiers.states import Action, Status
 from motcua.dossiers.transitions import TransitionNotAllowed
-from tests.dossiers.conftest import at
+from tests.builders import at
 
 SETUP_AT = at(2025, 3, 3, 9, 0)  # Mon 3/3 09:00: every setup happens then
 ACT_AT = at(2025, 3, 4, 9, 0)  # Tue 4/3 09:00: the action under test

@@ -15,7 +15,7 @@ from motcua.core.roles import Role
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_get, dossier_search, dossiers_visible, worklist
-from tests.dossiers.conftest import at
+from tests.builders import at
 from tests.units.factories import make_membership, make_user
 
 
