@@ -3,7 +3,7 @@
 * One Chromium per run of this package (``browser``, package scope: Playwright's sync API keeps an
   asyncio loop running in the main thread while it lives, so it must not outlive these tests — the
   rest of the suite would run "inside" that loop). ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set while it
-  lives, because the tests call the ORM next to that loop (STACK-NOTES).
+  lives, because the tests call the ORM next to that loop (docs/stack.md).
 * A fresh context per test (``page``): Vietnamese locale, no shared cookies.
 * Without ``/usr/bin/chromium`` the tests skip with the reason; ``make test`` installs it.
 * Tests are ``transaction=True`` (the live server runs in another thread and must see committed

@@ -2,7 +2,7 @@
 
 Random calendars: any non-empty set of weekdays, one to three office intervals on a minute grid,
 random holidays and make-up days around the 2024/2025 turn of year, any cut-off. Random moments
-carry microseconds. Besides the properties of issue 3, the engine is compared with the slow
+carry microseconds. Besides the engine's stated properties, the engine is compared with the slow
 day-by-day oracle of ``calendar_oracle``.
 """
 

@@ -481,7 +481,7 @@ def test_a_supervisor_of_the_consulted_unit_does_not_answer_for_it(world, applic
     from tests.units.factories import make_membership, make_user
 
     supervisor = make_user("giamsat.sxd")
-    make_membership(supervisor, world.units.sxd, Role.SUPERVISOR)  # read-only (DESIGN §5)
+    make_membership(supervisor, world.units.sxd, Role.SUPERVISOR)  # read-only (Scope)
     dossier = _prepare(world, applicant, documents, CASES[Action.ANSWER_CONSULTATION])
     before = snapshot(dossier)
     with pytest.raises(ActionForbidden, match="xin ý kiến"):

@@ -1,4 +1,4 @@
-"""The scoped selector (DESIGN rule 4, §5): who sees which dossiers, in lists, search and detail.
+"""The scoped selector (docs/architecture.md, Scope): who sees which dossiers, in lists, search and detail.
 
 Four dossiers: A and B received at Hồng Bàng (d), A with the citizen's account and forwarded to the
 consultation of the Sở Xây dựng and the Sở Tài nguyên; C received at Lê Chân (d2); D submitted online

@@ -1,4 +1,4 @@
-"""How a processing time is counted (DESIGN §4); shared by procedures, workflow steps and deadlines."""
+"""How a processing time is counted (docs/architecture.md, Deadlines); shared by procedures, workflow steps and deadlines."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""The working calendar of DESIGN §4 as an immutable value, with the precomputation that keeps
+"""The working calendar of docs/architecture.md, Deadlines as an immutable value, with the precomputation that keeps
 deadline arithmetic fast.
 
 A calendar is: weekly office hours (several intervals a day, the same on every working day), the
@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 DEFAULT_TIME_ZONE = "Asia/Ho_Chi_Minh"
-#: DESIGN §4: Mon–Fri 07:30–11:30 and 13:00–17:00.
+#: docs/architecture.md, Deadlines: Mon–Fri 07:30–11:30 and 13:00–17:00.
 DEFAULT_OFFICE_HOURS: tuple[tuple[time, time], ...] = (
     (time(7, 30), time(11, 30)),
     (time(13, 0), time(17, 0)),

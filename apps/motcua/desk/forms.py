@@ -1,4 +1,4 @@
-"""Forms of the desk pages: they parse input; the services decide and change (DESIGN rule 1).
+"""Forms of the desk pages: they parse input; the services decide and change (docs/architecture.md: services write, selectors read).
 
 Widgets get django-unfold's Tailwind classes so the desk looks like the admin. Each action form
 carries the dossier ``version`` the officer saw, for optimistic concurrency.

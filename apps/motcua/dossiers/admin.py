@@ -2,7 +2,7 @@
 
 Rules of these pages:
 
-1. Every dossier list and page reads through ``dossiers_visible`` (DESIGN rule 4): an officer sees
+1. Every dossier list and page reads through ``dossiers_visible`` (docs/architecture.md, Scope): an officer sees
    the dossiers of their scope, a superuser all. Seeing is granted by the scope, not by model
    permissions, so any desk member (staff with an active staff-role membership) may open the list.
 2. Dossiers are never added or deleted here: reception goes through the desk counter, and the

@@ -8,7 +8,7 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self):
-        # Explicit registration (DESIGN rule 3: no signals): calendar changes recompute these.
+        # Explicit registration (docs/architecture.md: no signals): calendar changes recompute these.
         from motcua.core import deadline_sources
         from motcua.dossiers.deadline_sources import DossierDeadlines, StepDeadlines
 

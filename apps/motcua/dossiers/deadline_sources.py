@@ -1,4 +1,4 @@
-"""Open dossiers and open steps as deadline sources for calendar recomputation (DESIGN §4).
+"""Open dossiers and open steps as deadline sources for calendar recomputation (docs/architecture.md, Deadlines).
 
 When an administrator changes the calendar, ``core.services.deadlines_recompute`` walks these
 sources: each open item's due moment is recomputed from its start (receipt, or the step's start),

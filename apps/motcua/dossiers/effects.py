@@ -1,4 +1,4 @@
-"""Side effects of dossier events, run after commit (DESIGN §2 rule 2): never inside the change.
+"""Side effects of dossier events, run after commit (docs/architecture.md, Lifecycle): never inside the change.
 
 The applicant is told by e-mail when something needs them or their result is ready. Channels
 (SMS, Zalo, national portal sync) plug in here when the integrations issue lands; each effect runs

@@ -1,6 +1,6 @@
 """Dossiers (hồ sơ), their step instances, pauses, consultations, events and code counters.
 
-A dossier keeps the procedure version it was received under (DESIGN §2 rule 5): its workflow is read
+A dossier keeps the procedure version it was received under (docs/architecture.md: legal parameters are versioned data): its workflow is read
 from ``procedure_version.snapshot["workflow"]``, never from the live procedure.
 """
 
@@ -213,7 +213,7 @@ class StepState(models.TextChoices):
 
 
 class DossierStep(models.Model):
-    """One pass of a dossier through one workflow step; lateness is pinned to it (DESIGN §4)."""
+    """One pass of a dossier through one workflow step; lateness is pinned to it (docs/architecture.md, Deadlines)."""
 
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="steps")
     index = models.PositiveSmallIntegerField(_("thứ tự bước"))

@@ -1,4 +1,4 @@
-"""Who may take which action on a dossier (DESIGN §5): role, unit scope and the step's config.
+"""Who may take which action on a dossier (docs/architecture.md, Scope): role, unit scope and the step's config.
 
 Rules, each enforced by :func:`dossier_action_check`:
 
@@ -13,7 +13,7 @@ Rules, each enforced by :func:`dossier_action_check`:
 3. A consultation is answered by the officer it names or, when it names nobody, by a staff member
    of the consulted unit itself: an active membership in that unit in a working role. A subtree
    membership of an ancestor does not speak for the consulted agency (the city's leader does not
-   answer for the Sở), and supervisors (read-only, DESIGN §5) and citizens never answer.
+   answer for the Sở), and supervisors (read-only, docs/architecture.md, Scope) and citizens never answer.
 4. The applicant (citizen account) may withdraw, supplement and choose how to receive the result
    of their own dossier; a reception officer may record any of these on the citizen's behalf.
 5. Closing training dossiers belongs to administrators.

@@ -1,4 +1,4 @@
-"""The dossier lifecycle (DESIGN §2 rule 2, §3, §4): every state change goes through ``_perform``.
+"""The dossier lifecycle (docs/architecture.md, Lifecycle and Deadlines): every state change goes through ``_perform``.
 
 ``_perform`` locks the dossier row, checks optimistic concurrency (the version the officer saw),
 the transition table and the actor's right, applies the action's change, bumps the version, appends
@@ -7,7 +7,7 @@ below are thin: they say what changes for their action.
 
 Deadlines come from the deadline engine (``motcua.core.deadlines``) with the site calendar; a pause
 (supplement requested, suspended) stops the clock and on resume the dossier's and the open step's
-due moments are recomputed from their start with every closed pause (DESIGN §4).
+due moments are recomputed from their start with every closed pause (docs/architecture.md, Deadlines).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def _next_code(unit: Unit, moment: datetime) -> str:
     """Return the next code ``{agency code}-{yymmdd}-{seq:04d}`` for *unit* on *moment*'s day.
 
     Gap-free and safe under concurrent receptions: the counter row is locked until the receiving
-    transaction ends, and rolls back with it (DESIGN §3).
+    transaction ends, and rolls back with it (docs/architecture.md, Lifecycle).
     """
     day = timezone.localtime(moment).date()
     if not DossierCodeCounter.objects.filter(unit=unit, day=day).exists():

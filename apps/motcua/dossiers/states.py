@@ -1,4 +1,4 @@
-"""Dossier states and actions (DESIGN §3), as TextChoices with Vietnamese labels."""
+"""Dossier states and actions (docs/architecture.md, Lifecycle), as TextChoices with Vietnamese labels."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,7 @@ class Status(models.TextChoices):
 
 #: States in which the dossier is finished; nothing moves it out of them.
 TERMINAL = frozenset({Status.RETURNED, Status.REJECTED, Status.WITHDRAWN, Status.STOPPED})
-#: States in which the processing clock is stopped (DESIGN §4, pauses).
+#: States in which the processing clock is stopped (docs/architecture.md, Deadlines).
 PAUSED = frozenset({Status.SUPPLEMENT_REQUESTED, Status.SUSPENDED})
 #: Open dossiers whose deadlines are live (recomputed when the calendar changes).
 OPEN = frozenset(set(Status) - TERMINAL)

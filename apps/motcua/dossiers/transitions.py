@@ -1,4 +1,4 @@
-"""The one table of allowed dossier transitions (DESIGN §2 rule 2), testable without a database.
+"""The one table of allowed dossier transitions (docs/architecture.md, Lifecycle), testable without a database.
 
 Each action names the states it may start from and the state it leads to. ``SAME`` keeps the state
 (a step change inside ``in_progress``); ``BACK`` returns to the state the dossier was paused from
@@ -54,7 +54,7 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.APPROVE, {S.IN_PROGRESS}, SAME),
         _t(Action.TRANSFER, {S.IN_PROGRESS}, SAME),
         _t(Action.ISSUE_RESULT, {S.IN_PROGRESS}, S.RESULT_READY),
-        # Pauses: the clock stops (DESIGN §4).
+        # Pauses: the clock stops (docs/architecture.md, Deadlines).
         _t(
             Action.REQUEST_SUPPLEMENT,
             {S.SUBMITTED, *_ACTIVE},

@@ -18,7 +18,7 @@ from motcua.core.roles import Role
 from motcua.dossiers.states import Action
 from motcua.units.models import Unit
 
-#: Actions a workflow step may offer (DESIGN §3): the others are reception or citizen actions.
+#: Actions a workflow step may offer (docs/architecture.md, Lifecycle): the others are reception or citizen actions.
 STEP_ACTIONS = (
     Action.FORWARD,
     Action.RETURN_PREVIOUS,

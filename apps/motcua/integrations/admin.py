@@ -1,6 +1,6 @@
 """Desk pages for payments, payment callbacks and the outbox: read-only records.
 
-Payments are listed through ``dossiers_visible`` (DESIGN rule 4): an officer sees the payments of
+Payments are listed through ``dossiers_visible`` (docs/architecture.md, Scope): an officer sees the payments of
 the dossiers in their scope, a superuser all. The callback log (which also holds forged requests
 that belong to no dossier) and the outbox are technical records for superusers only.
 """

@@ -1,6 +1,6 @@
 """Writes for online fee payment: start a payment, apply a provider's callback.
 
-Rules (issue 6, DESIGN §8):
+Rules (docs/architecture.md, Jobs):
 
 1. A payment asks for the dossier's ``fee_total`` at the time it starts; nothing to pay, an
    already paid dossier, or one whose processing ended is refused with a message for the citizen.
@@ -198,7 +198,7 @@ def _apply(result: CallbackResult, payment: Payment) -> Outcome:
     payment.status = PaymentStatus.PAID
     payment.paid_at = now
     payment.save()
-    # Not a state change of the dossier (DESIGN rule 2 is about status): its version is left
+    # Not a state change of the dossier (the one transition path of docs/architecture.md, Lifecycle, is about status): its version is left
     # alone so an officer's open page does not conflict; a plain UPDATE of the two flags.
     newly_paid = Dossier.objects.filter(pk=payment.dossier_id, is_paid=False).update(
         is_paid=True, paid_online=True

@@ -3,7 +3,7 @@
 * :class:`FormField` and :class:`FormDocumentRule` are *configuration*, edited by administrators on
   the procedure's desk page. They are frozen into every procedure version's snapshot (part
   ``"form"``, see :mod:`motcua.portal.snapshot`), so a dossier keeps the form it was submitted under
-  (DESIGN rule 5); the portal always builds its form from the snapshot, never from these rows.
+  (docs/architecture.md: legal parameters are versioned data); the portal always builds its form from the snapshot, never from these rows.
 * :class:`Draft`, :class:`Upload`, :class:`Submission`, :class:`Rating` and :class:`CitizenProfile`
   are the citizen's data. Files are stored under ``portal/<yyyy>/<mm>/<random>`` on the default
   storage (a local folder of the site, or S3-compatible storage by setting ``STORAGES``).

@@ -1,6 +1,6 @@
 """Reads of the citizen portal.
 
-Every read of dossiers for a person goes through ``dossiers_visible`` (DESIGN rule 4): the owner's
+Every read of dossiers for a person goes through ``dossiers_visible`` (docs/architecture.md, Scope): the owner's
 account and officers in scope. The one read without an account is the public lookup
 (:func:`dossier_lookup`), where the proof — the dossier code *and* the applicant's phone, ID number
 or tax code — is the permission; what it returns is remembered in the visitor's session for that

@@ -1,7 +1,7 @@
 """The administrative procedure catalogue (thủ tục hành chính) and its immutable versions.
 
 A procedure is edited freely; what a dossier relies on is a :class:`ProcedureVersion`, a frozen
-snapshot taken by :func:`motcua.procedures.services.procedure_publish` (DESIGN rule 5: a dossier
+snapshot taken by :func:`motcua.procedures.services.procedure_publish` (docs/architecture.md: a dossier
 keeps the procedure version it was received under).
 """
 
@@ -221,7 +221,7 @@ class Fee(models.Model):
 
 
 class ProcedureVersion(models.Model):
-    """A frozen snapshot of a procedure; never changed once written (DESIGN rule 5)."""
+    """A frozen snapshot of a procedure; never changed once written (docs/architecture.md: legal parameters are versioned data)."""
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name=_("thủ tục")

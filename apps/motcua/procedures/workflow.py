@@ -8,7 +8,7 @@ officer is picked, and, for a parallel consultation, which units are asked and h
 answer (N of M).
 
 The steps are frozen into each procedure version's snapshot (part ``workflow``), so a dossier
-follows the workflow it was received under (DESIGN rule 5).
+follows the workflow it was received under (docs/architecture.md: legal parameters are versioned data).
 """
 
 from __future__ import annotations

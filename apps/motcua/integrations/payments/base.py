@@ -1,4 +1,4 @@
-"""The payment-provider interface and the per-site registry of providers (DESIGN §8).
+"""The payment-provider interface and the per-site registry of providers (docs/architecture.md, Jobs).
 
 A site chooses its provider in ``site_config.toml``::
 
