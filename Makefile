@@ -25,13 +25,17 @@ start: setup
 
 ## make test: set up, start MariaDB/Redis if needed, lint, pytest on MariaDB then on SQLite.
 test: setup-test services lint
-	MOTCUA_DATABASE_URL=$(TEST_DATABASE_URL) MOTCUA_REDIS_URL=redis://127.0.0.1:6379/0 \
+	HYPOTHESIS_PROFILE=ci MOTCUA_DATABASE_URL=$(TEST_DATABASE_URL) MOTCUA_REDIS_URL=redis://127.0.0.1:6379/0 \
 	  $(PY) -m pytest --create-db
-	MOTCUA_DATABASE_URL= MOTCUA_REDIS_URL=redis://127.0.0.1:6379/0 $(PY) -m pytest -m "not mariadb"
+	HYPOTHESIS_PROFILE=ci MOTCUA_DATABASE_URL= MOTCUA_REDIS_URL=redis://127.0.0.1:6379/0 \
+	  $(PY) -m pytest -m "not mariadb"
 
+## make lint: ruff, ruff format, mypy (strict on the deadline engine, calendar, transitions and
+## permissions: pyproject [tool.mypy]), and no model change without its migration.
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	MOTCUA_DATABASE_URL= .venv/bin/mypy
 	MOTCUA_DATABASE_URL= $(MANAGE) makemigrations --check --dry-run -v 1
 
 format:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,7 +11,5 @@ urlpatterns = [
     path("", include("motcua.integrations.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL: only through the scope-checked views
+# (motcua.core.serving), so no static() route for media here, even with DEBUG on.

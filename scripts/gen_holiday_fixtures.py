@@ -2,7 +2,7 @@
 
 Usage: ``.venv/bin/python scripts/gen_holiday_fixtures.py [2024 2025 ...] [--force]``
 
-The ``holidays`` package (VN) is the starting point (DESIGN §1): it knows the lunar dates, the
+The ``holidays`` package (VN) is the starting point (docs/stack.md): it knows the lunar dates, the
 observed days of Labor Code 2019 Art. 112 and the government's swapped days (``weekend_workdays``).
 On top of it this script applies what civil servants actually get:
 
@@ -146,7 +146,7 @@ def year_yaml(year: int) -> str:
     package = holidays.country_holidays("VN", years=year, language="vi")
     days = {d: str(n) for d, n in package.items()}
     lines = [
-        f"# Lịch làm việc năm {year} của cán bộ, công chức, viên chức (motcua, định dạng issue 3).",
+        f"# Lịch làm việc năm {year} của cán bộ, công chức, viên chức (motcua, định dạng: docs/architecture.md, Deadlines).",
         f"# Sinh bởi scripts/gen_holiday_fixtures.py từ gói holidays {holidays.__version__} (VN),",
         "# rồi hiệu chỉnh theo lịch nghỉ chính thức; quản trị viên sửa tiếp trong màn hình quản trị",
         "# (Lịch làm việc) hoặc sửa tệp này rồi: manage.py calendar_import fixtures/calendar/"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure MariaDB and Redis answer on this machine, starting them when they do not
-# (as root, without systemd: start-stop-daemon / redis-server --daemonize, see STACK-NOTES).
+# (as root, without systemd: start-stop-daemon / redis-server --daemonize, see docs/stack.md).
 set -euo pipefail
 
 if ! mariadb-admin ping --silent >/dev/null 2>&1; then

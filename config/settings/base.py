@@ -90,7 +90,7 @@ TEMPLATES = [
 
 
 def database_from_url(url: str, sqlite_path: Path) -> dict:
-    """Return a Django DATABASES entry; MariaDB gets utf8mb4 + one collation (STACK-NOTES)."""
+    """Return a Django DATABASES entry; MariaDB gets utf8mb4 + one collation (docs/stack.md)."""
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",

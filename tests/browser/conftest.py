@@ -3,14 +3,14 @@
 * One Chromium per run of this package (``browser``, package scope: Playwright's sync API keeps an
   asyncio loop running in the main thread while it lives, so it must not outlive these tests — the
   rest of the suite would run "inside" that loop). ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set while it
-  lives, because the tests call the ORM next to that loop (STACK-NOTES).
+  lives, because the tests call the ORM next to that loop (docs/stack.md).
 * A fresh context per test (``page``): Vietnamese locale, no shared cookies.
 * Without ``/usr/bin/chromium`` the tests skip with the reason; ``make test`` installs it.
 * Tests are ``transaction=True`` (the live server runs in another thread and must see committed
   rows) with ``serialized_rollback=True``: on MariaDB the flush after each test empties the role
   groups that a data migration created, and the serialized copy brings them back.
 
-``portal_world`` is the lifecycle world of ``tests/dossiers`` (units, officers, the 3-step procedure
+``portal_world`` is the lifecycle world of ``tests/builders.py`` (units, officers, the 3-step procedure
 1.009994) with an online form, a fee, full online level and a verified citizen.
 """
 
@@ -28,7 +28,6 @@ from motcua.portal import services as portal_services
 from motcua.portal.models import FormDocumentRule, FormField
 from motcua.procedures.models import Fee, RequiredDocument
 from motcua.procedures.services import procedure_publish
-from tests.dossiers import conftest as lifecycle
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -51,7 +50,6 @@ BROWSER = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-world = lifecycle.world  # re-exported: pytest_plugins is only allowed in the root conftest
 
 PROCEDURE_NAME = "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ"
 CITIZEN_EMAIL = "binh@example.vn"

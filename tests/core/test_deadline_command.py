@@ -291,59 +291,48 @@ def test_without_calendar_file_the_site_day_rule_is_used():
     )
 
 
-# -- the real process: exit status and stderr -----------------------------------------------
+# -- the command's output and errors (call_command), and one real process ---------------------
 
 
-def manage(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
+#: Three working days from Fri 24/1/2025 10:00, with the Tết break of the 2025 seed.
+SEED_ARGS = ("--calendar", SEED_2025, "--start", "2025-01-24T10:00", "--amount", "3")
+
+
+def test_the_command_prints_the_due_moment():
+    assert run(*SEED_ARGS, "--unit", "working_days") == "2025-02-05T17:00:00+07:00"
+
+
+def test_a_bad_unit_is_named_in_one_line():
+    assert "fortnights" in fails(*SEED_ARGS, "--unit", "fortnights")
+
+
+def test_a_missing_argument_is_named():
+    with pytest.raises(CommandError, match="the following arguments are required: --start"):
+        call_command(
+            "deadline",
+            "--calendar",
+            SEED_2025,
+            "--amount",
+            "3",
+            "--unit",
+            "same_day",
+            stdout=StringIO(),
+        )
+
+
+def test_process_exits_2_with_one_line_on_stderr():
+    """The one subprocess smoke test: the real exit status and stderr of ``manage.py``."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "deadline", *SEED_ARGS, "--unit", "fortnights"],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
         check=False,
     )
-
-
-def test_process_prints_the_due_moment():
-    done = manage(
-        "deadline",
-        "--calendar",
-        SEED_2025,
-        "--start",
-        "2025-01-24T10:00",
-        "--amount",
-        "3",
-        "--unit",
-        "working_days",
-    )
-    assert (done.returncode, done.stdout) == (0, "2025-02-05T17:00:00+07:00\n")
-
-
-def test_process_exits_2_with_one_line_on_a_bad_unit():
-    done = manage(
-        "deadline",
-        "--calendar",
-        SEED_2025,
-        "--start",
-        "2025-01-24T10:00",
-        "--amount",
-        "3",
-        "--unit",
-        "fortnights",
-    )
-    assert done.returncode == 2
-    assert done.stdout == ""
+    assert (done.returncode, done.stdout) == (2, "")
     assert len(done.stderr.strip().splitlines()) == 1
     assert "fortnights" in done.stderr
-
-
-def test_process_exits_2_with_one_line_on_a_missing_argument():
-    done = manage("deadline", "--calendar", SEED_2025, "--amount", "3", "--unit", "same_day")
-    assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        "deadline: the following arguments are required: --start"
-    ]
 
 
 # -- import / export commands ---------------------------------------------------------------

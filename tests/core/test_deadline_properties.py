@@ -2,13 +2,13 @@
 
 Random calendars: any non-empty set of weekdays, one to three office intervals on a minute grid,
 random holidays and make-up days around the 2024/2025 turn of year, any cut-off. Random moments
-carry microseconds. Besides the properties of issue 3, the engine is compared with the slow
+carry microseconds. Besides the engine's stated properties, the engine is compared with the slow
 day-by-day oracle of ``calendar_oracle``.
 """
 
 from datetime import date, datetime, time, timedelta
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from motcua.core.deadlines import (
@@ -25,10 +25,7 @@ from motcua.core.workcalendar import WorkCalendar
 from . import calendar_oracle as oracle
 from .conftest import TZ
 
-settings.register_profile(
-    "motcua", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile("motcua")
+# Examples per test: the profile of tests/conftest.py ("dev" by default, "ci" in make test).
 
 FIRST, LAST = date(2024, 11, 1), date(2025, 4, 30)
 
@@ -166,7 +163,7 @@ def test_working_hours_net_of_pauses_equal_the_amount(cal, start, hours, offset,
     assert net == timedelta(hours=hours)
 
 
-@settings(max_examples=300)
+@settings(max_examples=2 * settings.default.max_examples)  # twice the profile: the hardest property
 @given(
     cal=calendars(),
     start=moments,

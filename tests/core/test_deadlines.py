@@ -1,4 +1,4 @@
-"""Hand-checked deadlines (DESIGN §4; Civil Code 2015 Art. 147) on the fixed 2025 calendar.
+"""Hand-checked deadlines (docs/architecture.md, Deadlines; Civil Code 2015 Art. 147) on the fixed 2025 calendar.
 
 Every expected value was worked out by hand on a paper calendar; the comment shows the count.
 """

@@ -1,17 +1,11 @@
-"""Desk tests reuse the lifecycle world (units, officers, a 3-step procedure) of tests/dossiers."""
+"""Desk tests reuse the lifecycle world (units, officers, a 3-step procedure) of tests/builders.py."""
 
 import pytest
 import time_machine
 from django.test import Client
 
 from motcua.dossiers import services
-from tests.dossiers import conftest as lifecycle
-from tests.dossiers.conftest import at
-
-# The lifecycle fixtures, re-exported (pytest_plugins is only allowed in the root conftest).
-world = lifecycle.world
-applicant = lifecycle.applicant
-documents = lifecycle.documents
+from tests.builders import at
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import time_machine
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import Status
-from tests.dossiers.conftest import at
+from tests.builders import at
 
 pytestmark = pytest.mark.django_db
 

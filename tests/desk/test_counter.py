@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from motcua.dossiers.models import Dossier, DossierEvent
-from tests.dossiers.conftest import at
+from tests.builders import at
 
 pytestmark = pytest.mark.django_db
 

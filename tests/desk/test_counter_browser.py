@@ -26,7 +26,7 @@ pytestmark = [
 
 @pytest.fixture
 def page(live_server):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # STACK-NOTES: sync ORM + Playwright
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync ORM + Playwright
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from motcua.dossiers import services
 from motcua.dossiers.models import Delegation
 from motcua.dossiers.permissions import dossier_available_actions
+from tests.builders import at
 from tests.desk.conftest import receive
-from tests.dossiers.conftest import at
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from tests.builders import at
 from tests.desk.conftest import receive
-from tests.dossiers.conftest import at
 
 pytestmark = pytest.mark.django_db
 

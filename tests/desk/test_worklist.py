@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from motcua.dossiers import services
+from tests.builders import at
 from tests.desk.conftest import receive
-from tests.dossiers.conftest import at
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from motcua.core.roles import Role
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import Action, Status
-from tests.dossiers.conftest import at
+from tests.builders import at
 from tests.units.factories import make_membership, make_user
 
 LIST = "/admin/dossiers/dossier/"

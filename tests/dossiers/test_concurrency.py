@@ -1,4 +1,4 @@
-"""Concurrency on the real MariaDB (DESIGN §3 codes, §2 rule 2 locking): threads, one connection each.
+"""Concurrency on the real MariaDB (docs/architecture.md, Codes and Lifecycle): threads, one connection each.
 
 SQLite serialises every write, so these tests only mean something on MariaDB (``make test`` with
 ``MOTCUA_DATABASE_URL``); elsewhere they are skipped. A :class:`threading.Barrier` releases all
@@ -17,7 +17,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
 from motcua.dossiers.services import DossierConflict
 from motcua.dossiers.states import Action
-from tests.dossiers.conftest import at
+from tests.builders import at
 
 pytestmark = [
     pytest.mark.mariadb,

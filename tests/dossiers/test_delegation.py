@@ -12,7 +12,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Delegation, DossierEvent
 from motcua.dossiers.permissions import ActionForbidden
 from motcua.dossiers.states import Action
-from tests.dossiers.conftest import at
+from tests.builders import at
 
 ADD = "/admin/dossiers/delegation/add/"
 LIST = "/admin/dossiers/delegation/"

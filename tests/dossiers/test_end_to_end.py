@@ -11,7 +11,7 @@ import time_machine
 from motcua.dossiers import services
 from motcua.dossiers.models import DossierEvent
 from motcua.dossiers.states import Action, Status
-from tests.dossiers.conftest import at
+from tests.builders import at
 
 
 def test_full_lifecycle_with_hand_computed_deadlines(world, applicant, documents):

@@ -1,4 +1,4 @@
-"""Lifecycle behaviour beyond the happy path (issue 4): intake, returns, transfers, pauses, endings,
+"""Lifecycle behaviour beyond the happy path: intake, returns, transfers, pauses, endings,
 apologies, supplement limits, routing, unit resolution, assignment, concurrency, events, e-mail.
 
 Every due moment is a literal computed by hand on the default calendar (Mon–Fri 07:30–11:30 and

@@ -33,7 +33,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.permissions import ActionForbidden, dossier_available_actions
 from motcua.dossiers.states import Action, Status
 from motcua.dossiers.transitions import TransitionNotAllowed
-from tests.dossiers.conftest import at
+from tests.builders import at
 
 SETUP_AT = at(2025, 3, 3, 9, 0)  # Mon 3/3 09:00: every setup happens then
 ACT_AT = at(2025, 3, 4, 9, 0)  # Tue 4/3 09:00: the action under test
@@ -481,7 +481,7 @@ def test_a_supervisor_of_the_consulted_unit_does_not_answer_for_it(world, applic
     from tests.units.factories import make_membership, make_user
 
     supervisor = make_user("giamsat.sxd")
-    make_membership(supervisor, world.units.sxd, Role.SUPERVISOR)  # read-only (DESIGN §5)
+    make_membership(supervisor, world.units.sxd, Role.SUPERVISOR)  # read-only (Scope)
     dossier = _prepare(world, applicant, documents, CASES[Action.ANSWER_CONSULTATION])
     before = snapshot(dossier)
     with pytest.raises(ActionForbidden, match="xin ý kiến"):

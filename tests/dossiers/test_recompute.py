@@ -17,7 +17,7 @@ from motcua.core.services import calendar_year_import
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.states import Status
-from tests.dossiers.conftest import at
+from tests.builders import at
 
 DAY_OFF = CalendarYear(
     year=2025,

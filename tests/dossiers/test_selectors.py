@@ -1,4 +1,4 @@
-"""The scoped selector (DESIGN rule 4, §5): who sees which dossiers, in lists, search and detail.
+"""The scoped selector (docs/architecture.md, Scope): who sees which dossiers, in lists, search and detail.
 
 Four dossiers: A and B received at Hồng Bàng (d), A with the citizen's account and forwarded to the
 consultation of the Sở Xây dựng and the Sở Tài nguyên; C received at Lê Chân (d2); D submitted online
@@ -15,7 +15,7 @@ from motcua.core.roles import Role
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_get, dossier_search, dossiers_visible, worklist
-from tests.dossiers.conftest import at
+from tests.builders import at
 from tests.units.factories import make_membership, make_user
 
 

@@ -1,4 +1,4 @@
-"""The whole transition table, asserted pair by pair (DESIGN §2 rule 2); no database needed."""
+"""The whole transition table, asserted pair by pair (docs/architecture.md, Lifecycle); no database needed."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Payment tests reuse the lifecycle world (units, officers, a procedure) of tests/dossiers.
+"""Payment tests reuse the lifecycle world (units, officers, a procedure) of tests/builders.py.
 
 The procedure gets two fees (1.500.000 ₫ in all) and is published again, so a dossier submitted
 online by the citizen ``congdan`` carries ``fee_total`` the way production computes it.
@@ -15,12 +15,6 @@ from django.test import Client
 from motcua.dossiers import services
 from motcua.procedures.models import Fee
 from motcua.procedures.services import procedure_publish
-from tests.dossiers import conftest as lifecycle
-
-# The lifecycle fixtures, re-exported (pytest_plugins is only allowed in the root conftest).
-world = lifecycle.world
-applicant = lifecycle.applicant
-documents = lifecycle.documents
 
 TEST_SECRET = "TESTSECRET0123456789ABCDEFGHIJKL"
 TEST_TMN = "MOTCUA01"

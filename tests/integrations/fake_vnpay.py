@@ -1,4 +1,4 @@
-"""A local HTTP server playing VNPay's payment page, for tests (DESIGN §8: real HTTP).
+"""A local HTTP server playing VNPay's payment page, for tests (docs/architecture.md, Jobs: real HTTP).
 
 It checks the signed payment URL the way VNPay does (its own HMAC-SHA512 code, not the app's),
 then does what VNPay does after the customer pays: calls the merchant's IPN URL server to server

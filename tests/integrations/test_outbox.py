@@ -14,7 +14,7 @@ from motcua.integrations import outbox
 from motcua.integrations.models import OutboxMessage
 from motcua.integrations.outbox import outbox_deliver_due, outbox_emit
 from motcua.jobs.schedule import SCHEDULE
-from tests.dossiers.conftest import at
+from tests.builders import at
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +56,13 @@ def test_emit_refuses_to_run_outside_a_transaction():
 
 
 def test_a_rolled_back_change_leaves_no_message():
-    with pytest.raises(ValueError), transaction.atomic():
-        outbox_emit(topic="test.topic", payload={})
-        raise ValueError("the change failed")
+    def change():
+        with transaction.atomic():
+            outbox_emit(topic="test.topic", payload={})
+            raise ValueError("the change failed")
+
+    with pytest.raises(ValueError, match="the change failed"):
+        change()
     assert not OutboxMessage.objects.exists()
 
 

@@ -6,9 +6,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from motcua.core import lookup_grants
 from motcua.dossiers.models import Dossier
 from motcua.integrations.models import Payment
-from motcua.integrations.selectors import LOOKUP_SESSION_KEY
 from tests.integrations.conftest import submit
 
 
@@ -64,7 +64,9 @@ def test_a_dossier_without_fees_needs_no_payment(world, applicant):
 
 
 def test_a_visitor_with_a_lookup_session_gets_the_button(dossier):
-    html = render(dossier, user=AnonymousUser(), session={LOOKUP_SESSION_KEY: [dossier.pk]})
+    session: dict = {}
+    lookup_grants.grant(session, dossier.pk, "phone")
+    html = render(dossier, user=AnonymousUser(), session=session)
     assert "bat-dau" in html
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from motcua.core import lookup_grants
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.integrations.models import Payment, PaymentStatus
-from motcua.integrations.selectors import LOOKUP_SESSION_KEY
 from tests.integrations.conftest import submit
 from tests.units.factories import make_user
 
@@ -22,7 +22,8 @@ def lookup_client(*dossier_ids) -> Client:
     """A visitor who looked dossiers up in the portal: the session contract with the portal."""
     client = Client()
     session = client.session
-    session[LOOKUP_SESSION_KEY] = list(dossier_ids)
+    for dossier_id in dossier_ids:
+        lookup_grants.grant(session, dossier_id, "phone")
     session.save()
     return client
 
@@ -142,8 +143,16 @@ def test_a_misconfigured_site_tells_the_citizen(login, dossier, settings, monkey
 def test_an_expired_portal_lookup_no_longer_lets_a_visitor_pay():
     import time
 
-    from motcua.integrations.selectors import LOOKUP_SESSION_KEY, looked_up_dossier_ids
+    from motcua.integrations.selectors import looked_up_dossier_ids
 
     now = time.time()
-    session = {LOOKUP_SESSION_KEY: {"7": now + 60, "8": now - 1, "x": now + 60, "9": "soon"}}
+    expired = now - lookup_grants.GRANT_SECONDS - 1
+    session = {
+        lookup_grants.SESSION_KEY: {
+            "7": [now - 60, "phone"],
+            "8": [expired, "phone"],
+            "x": [now, "phone"],
+            "9": ["soon", "phone"],
+        }
+    }
     assert looked_up_dossier_ids(session) == frozenset({7})

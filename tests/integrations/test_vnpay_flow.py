@@ -1,6 +1,6 @@
 """VNPay end to end against a local fake gateway, and every forged or replayed callback refused.
 
-The full flow runs over real HTTP (DESIGN §8): the app is served by pytest-django's live server,
+The full flow runs over real HTTP (docs/architecture.md, Jobs): the app is served by pytest-django's live server,
 VNPay by :class:`FakeVNPay` on 127.0.0.1; the test follows the payment URL like a browser, the
 fake gateway calls the app's IPN and redirects back to the return page.
 """

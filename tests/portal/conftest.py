@@ -1,4 +1,4 @@
-"""Portal tests reuse the lifecycle world (units, officers, a 3-step procedure) of tests/dossiers,
+"""Portal tests reuse the lifecycle world (units, officers, a 3-step procedure) of tests/builders.py,
 with an online form configured on the procedure and a few citizens.
 
 Files are built in memory with their real structure (a PDF header, a PNG, a DOCX zip, an OLE2
@@ -24,14 +24,8 @@ from motcua.core.roles import Role
 from motcua.portal.models import CitizenProfile, FormDocumentRule, FormField
 from motcua.procedures.models import Fee, RequiredDocument
 from motcua.procedures.services import procedure_publish
-from tests.dossiers import conftest as lifecycle
+from tests.builders import at  # noqa: F401  (imported by portal tests from here)
 from tests.units.factories import make_user
-
-world = lifecycle.world
-applicant = lifecycle.applicant
-documents = lifecycle.documents
-at = lifecycle.at
-
 
 # ----------------------------------------------------------------------------- files
 

@@ -2,6 +2,7 @@
 Vietnamese messages naming the field; show-if conditions hide (and un-require) fields."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from motcua.portal.forms import DossierForm, build_field
 from motcua.portal.models import FormField
@@ -158,7 +159,7 @@ def test_a_label_with_a_percent_sign_does_not_break_messages():
             "help_text": "",
         }
     )
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         field.clean("0")
     assert refused.value.messages == ["“Tỷ lệ %” phải lớn hơn hoặc bằng 1."]
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 
-from motcua.portal import uploads
+from motcua.core import uploads
 from tests.portal.conftest import (
     EXE,
     WORD_TYPES,

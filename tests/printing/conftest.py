@@ -17,14 +17,8 @@ from pypdf import PdfReader
 
 from motcua.core.roles import Role
 from motcua.dossiers import services
-from tests.dossiers import conftest as lifecycle
-from tests.dossiers.conftest import at
+from tests.builders import at
 from tests.units.factories import make_membership, make_user
-
-# The lifecycle fixtures, re-exported (pytest_plugins is only allowed in the root conftest).
-world = lifecycle.world
-applicant = lifecycle.applicant
-documents = lifecycle.documents
 
 #: "Now" for rendering: after every demo event, so open work is judged against it.
 PRINT_MOMENT = (2025, 4, 1, 9, 0)

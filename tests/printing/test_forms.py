@@ -11,7 +11,7 @@ from motcua.printing import context as ctx
 from motcua.printing.registry import FORMS
 from motcua.printing.render import render_form, render_form_pdf
 from motcua.printing.selectors import dossier_print_links
-from tests.dossiers.conftest import at
+from tests.builders import at
 from tests.printing.conftest import pdf_images, pdf_text
 
 HEADER = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")

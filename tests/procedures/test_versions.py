@@ -67,7 +67,7 @@ def test_activation_is_not_content(procedure):
 def test_versions_are_immutable(procedure):
     version = procedure_publish(procedure=procedure)
     version.note = "sửa"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="immutable"):
         version.save()
 
 

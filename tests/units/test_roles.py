@@ -1,4 +1,4 @@
-"""The roles of DESIGN §5 exist as groups after migrate, with sensible default permissions."""
+"""The roles of docs/architecture.md, Scope exist as groups after migrate, with sensible default permissions."""
 
 import importlib
 

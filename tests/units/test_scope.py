@@ -1,4 +1,4 @@
-"""Who may work where: the scope selectors as a matrix (DESIGN §5)."""
+"""Who may work where: the scope selectors as a matrix (docs/architecture.md, Scope)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

@@ -1,4 +1,4 @@
-"""Read and write one year of the working calendar as YAML (the format of issue 3).
+"""Read and write one year of the working calendar as YAML (the format described in docs/architecture.md, Deadlines).
 
 The documented format, with optional ``year``, ``name`` and ``decision`` (the decision that declared
 a day off or a make-up day)::
@@ -14,7 +14,7 @@ a day off or a make-up day)::
     working_days: ["2025-02-15", {date: "2025-04-26", name: "Làm bù cho 02/5"}]
 
 ``office_hours``, ``weekdays`` and ``same_day_cutoff`` may be left out: an import then keeps the
-site's values, and a stand-alone calculation uses DESIGN §4's defaults. With an explicit ``year``,
+site's values, and a stand-alone calculation uses the default calendar (docs/architecture.md, Deadlines). With an explicit ``year``,
 dates may fall in the adjacent years (31/12 off for the next New Year); without it they must all be
 in one year. Times must be quoted ("13:00"): YAML 1.1 reads an unquoted 13:00 as the number 780.
 

@@ -1,4 +1,4 @@
-"""The seam between the calendar and the things that have deadlines (DESIGN §4: "when admins change
+"""The seam between the calendar and the things that have deadlines (docs/architecture.md, Deadlines: "when admins change
 the calendar, open dossiers' deadlines are recomputed").
 
 ``core`` knows nothing of dossiers. An app whose rows carry a deadline computed from the calendar
@@ -28,7 +28,7 @@ the calendar, open dossiers' deadlines are recomputed").
 
 :func:`motcua.core.services.deadlines_recompute` then walks every registered source in batches,
 computes each item's due moment from its start, amount, unit and pauses, hands the changed ones to
-``apply`` and audits old → new. Registering is an explicit call, not a Django signal (DESIGN rule 3).
+``apply`` and audits old → new. Registering is an explicit call, not a Django signal (docs/architecture.md: no signals).
 """
 
 from __future__ import annotations

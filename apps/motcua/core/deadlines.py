@@ -1,4 +1,4 @@
-"""Deadline arithmetic (DESIGN §4): pure functions over a :class:`WorkCalendar`.
+"""Deadline arithmetic (docs/architecture.md, Deadlines): pure functions over a :class:`WorkCalendar`.
 
 Deadlines are computed, never typed. Every function takes and returns time-zone-aware datetimes
 (naive ones are rejected with :class:`DeadlineError`) and answers in the calendar's time zone
@@ -22,7 +22,7 @@ The rules, by unit (:class:`motcua.core.timeunits.TimeUnit`):
   that day; otherwise end of office hours of the next working day. The amount is not used.
 
 A **pause** (supplement requested, suspended) stops the clock: once it ends, the deadline moves
-later by the office time that elapsed during it (DESIGN §4). Pauses may not start before the start,
+later by the office time that elapsed during it (docs/architecture.md, Deadlines). Pauses may not start before the start,
 may not overlap, and must end at or after they start; an open pause (``end=None``, still waiting)
 is allowed last and moves nothing until it ends.
 """
@@ -61,7 +61,7 @@ _HOUR_US = 3600 * _US
 
 
 class DayRule(models.TextChoices):
-    """How a "working day" of a processing time is counted (a site setting, DESIGN §4)."""
+    """How a "working day" of a processing time is counted (a site setting, docs/architecture.md, Deadlines)."""
 
     CIVIL_CODE = (
         "civil_code",
@@ -127,7 +127,10 @@ def _day_rule(rule: DayRule | str) -> DayRule:
 
 
 def validate_pauses(
-    calendar: WorkCalendar, pauses: Iterable[Pause | tuple], *, start: datetime | None = None
+    calendar: WorkCalendar,
+    pauses: Iterable[Pause | tuple[datetime, datetime | None]],
+    *,
+    start: datetime | None = None,
 ) -> tuple[Pause, ...]:
     """Return *pauses* as aware :class:`Pause` tuples sorted by start, or raise DeadlineError.
 
@@ -206,7 +209,10 @@ def remaining_office_time(calendar: WorkCalendar, *, now: datetime, due: datetim
 
 
 def paused_office_time(
-    calendar: WorkCalendar, pauses: Iterable[Pause | tuple], *, start: datetime | None = None
+    calendar: WorkCalendar,
+    pauses: Iterable[Pause | tuple[datetime, datetime | None]],
+    *,
+    start: datetime | None = None,
 ) -> timedelta:
     """Return the office time covered by the closed *pauses* (validated, see validate_pauses)."""
     total = 0
@@ -222,12 +228,12 @@ def due_at(
     start: datetime,
     amount: int | Decimal,
     unit: TimeUnit | str,
-    pauses: Iterable[Pause | tuple] = (),
+    pauses: Iterable[Pause | tuple[datetime, datetime | None]] = (),
     day_rule: DayRule | str = DayRule.CIVIL_CODE,
 ) -> datetime:
     """Return the due moment of a processing time of *amount* *unit* counted from *start*.
 
-    The rules are those of the module docstring (Civil Code 2015 Art. 147; DESIGN §4). Closed
+    The rules are those of the module docstring (Civil Code 2015 Art. 147; docs/architecture.md, Deadlines). Closed
     pauses push the result later by the office time they covered. Raises DeadlineError on a naive
     datetime, an unknown unit or rule, an amount ≤ 0 (any amount is accepted for same day), or
     invalid pauses.

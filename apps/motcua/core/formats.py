@@ -1,4 +1,4 @@
-"""Money, dates and times in the site's format, with Babel (DESIGN §1: Django's vi formats lack
+"""Money, dates and times in the site's format, with Babel (docs/stack.md: Django's vi formats lack
 number grouping). Every page, PDF and e-mail formats through here so they agree.
 """
 

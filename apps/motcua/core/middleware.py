@@ -1,4 +1,4 @@
-"""Language selection: Vietnamese unless the person chose another language (DESIGN: UI text is
+"""Language selection: Vietnamese unless the person chose another language (docs/architecture.md: UI text is
 Vietnamese by default with English available).
 
 Django's ``LocaleMiddleware`` follows the browser's ``Accept-Language``, so an office PC with an

@@ -1,4 +1,4 @@
-"""The site's working calendar as data editable in the desk (DESIGN §4), and the audit of the
+"""The site's working calendar as data editable in the desk (docs/architecture.md, Deadlines), and the audit of the
 deadline recomputations that follow each change.
 
 One site (deployment) has one :class:`WorkingCalendar`: its weekly office hours

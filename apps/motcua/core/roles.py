@@ -1,4 +1,4 @@
-"""The roles of DESIGN §5, stored as Django groups whose names are these stable English codes.
+"""The roles of docs/architecture.md, Scope, stored as Django groups whose names are these stable English codes.
 
 Groups are created by a data migration (``units/migrations/0002_roles.py``) and stay editable in the desk: an
 administrator changes their permissions, never their code names, which the scope rules rely on.
@@ -18,7 +18,7 @@ class Role(models.TextChoices):
     CITIZEN = "citizen", _("Công dân, tổ chức")
 
 
-#: Roles whose scope is their unit *and all its descendants* (DESIGN §5); others see their unit only.
+#: Roles whose scope is their unit *and all its descendants* (docs/architecture.md, Scope); others see their unit only.
 SUBTREE_ROLES = frozenset({Role.UNIT_LEADER, Role.SUPERVISOR, Role.ADMINISTRATOR})
 
 #: Roles that work in the desk (Django admin ``is_staff``); citizens use the portal only.

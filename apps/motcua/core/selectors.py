@@ -1,4 +1,4 @@
-"""Reads of the working calendar (DESIGN rule 1: selectors read, services write).
+"""Reads of the working calendar (docs/architecture.md: selectors read, services write).
 
 :func:`site_calendar` is what every deadline computation of the site uses. It is cached per
 process and keyed by the calendar row's ``revision``, a random token that the calendar services
@@ -45,7 +45,7 @@ def site_time_zone() -> ZoneInfo:
 
 
 def site_default_hours() -> tuple[tuple[time, time], ...]:
-    """Return the office hours of the site config (``office_hours``) or DESIGN §4's default."""
+    """Return the office hours of the site config (``office_hours``) or the default calendar (docs/architecture.md, Deadlines)."""
     site = getattr(settings, "SITE", None)
     pairs = getattr(site, "office_hours", None)
     if not pairs:
@@ -133,7 +133,7 @@ def site_due_at(
     unit: str,
     pauses: Iterable[Pause | tuple] = (),
 ) -> datetime:
-    """Return the due moment with the site's calendar and working-day rule (DESIGN §4).
+    """Return the due moment with the site's calendar and working-day rule (docs/architecture.md, Deadlines).
 
     What dossier reception and step assignment call; see :func:`motcua.core.deadlines.due_at`.
     """

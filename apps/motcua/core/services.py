@@ -1,4 +1,4 @@
-"""Writes of the working calendar and the recomputation of open deadlines (DESIGN §4, rule 1).
+"""Writes of the working calendar and the recomputation of open deadlines (docs/architecture.md, Deadlines).
 
 Every change of calendar data ends in :func:`calendar_changed` (directly, or through
 :func:`calendar_year_import`): it gives the calendar a new revision, so that every process rebuilds
@@ -311,7 +311,7 @@ def deadlines_recompute(
     """Recompute every open deadline of *sources* (default: all registered) and audit the changes.
 
     Each item's due moment is computed afresh from its start, amount, unit and pauses with the
-    site calendar and day rule (DESIGN §4). Items whose due moment changes are handed to the
+    site calendar and day rule (docs/architecture.md, Deadlines). Items whose due moment changes are handed to the
     source's ``apply`` and recorded old → new; items that cannot be computed are recorded with the
     error and left alone. Work is done in batches, each in its own savepoint (a batch whose
     ``apply`` fails is recorded as failed, the others go on); running it twice changes nothing the

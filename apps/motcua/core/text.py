@@ -1,6 +1,6 @@
 """Vietnamese text helpers shared by search columns.
 
-SQLite folds only ASCII case and neither backend matches "duc" with "Đức" (STACK-NOTES), so every
+SQLite folds only ASCII case and neither backend matches "duc" with "Đức" (docs/stack.md), so every
 searchable model keeps an unaccented, lower-cased copy of its text, filled on save.
 """
 

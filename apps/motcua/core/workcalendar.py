@@ -1,4 +1,4 @@
-"""The working calendar of DESIGN §4 as an immutable value, with the precomputation that keeps
+"""The working calendar of docs/architecture.md, Deadlines as an immutable value, with the precomputation that keeps
 deadline arithmetic fast.
 
 A calendar is: weekly office hours (several intervals a day, the same on every working day), the
@@ -24,12 +24,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 DEFAULT_TIME_ZONE = "Asia/Ho_Chi_Minh"
-#: DESIGN §4: Mon–Fri 07:30–11:30 and 13:00–17:00.
+#: docs/architecture.md, Deadlines: Mon–Fri 07:30–11:30 and 13:00–17:00.
 DEFAULT_OFFICE_HOURS: tuple[tuple[time, time], ...] = (
     (time(7, 30), time(11, 30)),
     (time(13, 0), time(17, 0)),
@@ -56,7 +57,7 @@ def _time_us(t: time) -> int:
     return ((t.hour * 60 + t.minute) * 60 + t.second) * _US + t.microsecond
 
 
-def _as_dates(value, what: str) -> tuple[tuple[date, str], ...]:
+def _as_dates(value: Any, what: str) -> tuple[tuple[date, str], ...]:
     """Normalise a mapping ``date → name`` or an iterable of dates / (date, name) pairs."""
     items = value.items() if isinstance(value, Mapping) else value
     result: dict[date, str] = {}
@@ -94,6 +95,21 @@ class WorkCalendar:
     # Precomputed in __post_init__ (not part of equality).
     _intervals: tuple[tuple[int, int, int], ...] = field(init=False, repr=False, compare=False)
     _day_us: int = field(init=False, repr=False, compare=False)
+    _open_us: int = field(init=False, repr=False, compare=False)
+    _close_us: int = field(init=False, repr=False, compare=False)
+    _close_time: time = field(init=False, repr=False, compare=False)
+    _cutoff_us: int = field(init=False, repr=False, compare=False)
+    _working_weekday: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+    _prefix: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _per_week: int = field(init=False, repr=False, compare=False)
+    _positions: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _holiday_set: frozenset[int] = field(init=False, repr=False, compare=False)
+    _makeup_set: frozenset[int] = field(init=False, repr=False, compare=False)
+    _hol_eff: list[int] = field(init=False, repr=False, compare=False)
+    _mk_eff: list[int] = field(init=False, repr=False, compare=False)
+    _exc: list[int] = field(init=False, repr=False, compare=False)
+    _exc_cum: list[int] = field(init=False, repr=False, compare=False)
+    _exc_working: list[bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         setattr_ = object.__setattr__
@@ -338,9 +354,9 @@ class WorkCalendar:
             return ()
         return tuple((self._at(o, a), self._at(o, b)) for a, b, _before in self._intervals)
 
-    def with_changes(self, **changes) -> WorkCalendar:
+    def with_changes(self, **changes: Any) -> WorkCalendar:
         """Return a copy with some fields replaced (the calendar itself never changes)."""
-        values = {
+        values: dict[str, Any] = {
             "tz": self.tz,
             "office_hours": self.office_hours,
             "weekdays": self.weekdays,

@@ -1,4 +1,4 @@
-"""Forms of the desk pages: they parse input; the services decide and change (DESIGN rule 1).
+"""Forms of the desk pages: they parse input; the services decide and change (docs/architecture.md: services write, selectors read).
 
 Widgets get django-unfold's Tailwind classes so the desk looks like the admin. Each action form
 carries the dossier ``version`` the officer saw, for optimistic concurrency.
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import CHECKBOX_CLASSES, INPUT_CLASSES, SELECT_CLASSES, TEXTAREA_CLASSES
 
+from motcua.core.identity import IdNumberField, PhoneField, TaxCodeField
 from motcua.core.people import person_name
+from motcua.core.uploads import UploadField
 from motcua.desk import selectors
 from motcua.dossiers.models import ApplicantKind, Channel, Delivery
 from motcua.dossiers.workflow import WorkflowError, next_step_index, step_unit, workflow_steps
@@ -92,17 +93,6 @@ class SearchForm(DeskForm):
 # --------------------------------------------------------------------------- reception counter
 
 
-phone_validator = RegexValidator(
-    r"^\+?[0-9 .()-]{8,20}$", _("Số điện thoại chỉ gồm chữ số (8 đến 20 ký tự).")
-)
-id_number_validator = RegexValidator(
-    r"^[0-9A-Za-z]{6,20}$", _("Số định danh / CCCD / hộ chiếu gồm 6 đến 20 chữ số hoặc chữ cái.")
-)
-tax_code_validator = RegexValidator(
-    r"^[0-9]{10}(-?[0-9]{3})?$", _("Mã số thuế gồm 10 chữ số, hoặc 13 chữ số với đơn vị phụ thuộc.")
-)
-
-
 class CounterPickForm(DeskForm):
     """Which unit receives and which procedure: the first part of the counter page (GET)."""
 
@@ -172,25 +162,9 @@ class ReceiveForm(DeskForm):
         max_length=200,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
-    applicant_id_number = forms.CharField(
-        label=_("Số định danh cá nhân / CCCD"),
-        max_length=20,
-        required=False,
-        validators=[id_number_validator],
-    )
-    applicant_tax_code = forms.CharField(
-        label=_("Mã số thuế (tổ chức)"),
-        max_length=20,
-        required=False,
-        validators=[tax_code_validator],
-    )
-    applicant_phone = forms.CharField(
-        label=_("Số điện thoại"),
-        max_length=20,
-        required=False,
-        validators=[phone_validator],
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
+    applicant_id_number = IdNumberField(label=_("Số định danh cá nhân / CCCD"), required=False)
+    applicant_tax_code = TaxCodeField(label=_("Mã số thuế (tổ chức)"), required=False)
+    applicant_phone = PhoneField(label=_("Số điện thoại"), required=False)
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
     channel = forms.TypedChoiceField(
@@ -212,7 +186,7 @@ class ReceiveForm(DeskForm):
                 required=False,
                 widget=forms.CheckboxInput(attrs={"class": " ".join(CHECKBOX_CLASSES)}),
             )
-            self.fields[f"file_{i}"] = forms.FileField(
+            self.fields[f"file_{i}"] = UploadField(
                 label=_("Tệp scan của “%(name)s”") % {"name": doc["name"]}, required=False
             )
 
@@ -353,7 +327,7 @@ class IssueResultForm(ActionForm):
     result_date = forms.DateField(
         label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    result_file = forms.FileField(label=_("Tệp kết quả"), required=False)
+    result_file = UploadField(label=_("Tệp kết quả"), required=False)
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -395,7 +369,7 @@ class SupplementRequestForm(ActionForm):
 
 class SupplementForm(ActionForm):
     document_name = forms.CharField(label=_("Tên giấy tờ bổ sung"), max_length=400, required=False)
-    file = forms.FileField(label=_("Tệp giấy tờ bổ sung"), required=False)
+    file = UploadField(label=_("Tệp giấy tờ bổ sung"), required=False)
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _staff(request) -> bool:
-    return request.user.is_active and request.user.is_staff
+    from motcua.units.desk_access import may_enter_desk
+
+    return may_enter_desk(request.user)
 
 
 def _receives(request) -> bool:

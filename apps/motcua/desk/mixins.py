@@ -14,13 +14,15 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from motcua.units.desk_access import may_enter_desk
+
 
 def _check(request):
     """Return a login redirect for anonymous users, raise 403 for non-staff, else None."""
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    if not (user.is_active and user.is_staff):
+    if not may_enter_desk(user):
         raise PermissionDenied(_("Trang này chỉ dành cho cán bộ, công chức."))
     return None
 

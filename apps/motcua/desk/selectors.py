@@ -1,4 +1,4 @@
-"""Reads for the desk pages; every dossier read starts from ``dossiers_visible`` (DESIGN rule 4)."""
+"""Reads for the desk pages; every dossier read starts from ``dossiers_visible`` (docs/architecture.md, Scope)."""
 
 from __future__ import annotations
 

@@ -7,11 +7,9 @@ officer's scope is 404, as if it did not exist.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -25,6 +23,7 @@ from motcua.desk.forms import CounterPickForm, ReceiveForm, SearchForm, Worklist
 from motcua.desk.mixins import desk_required
 from motcua.desk.shortcuts import desk_render
 from motcua.desk.templatetags.desk_tags import desk_dt
+from motcua.dossiers.files import document_file_response, result_file_response
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import ActionForbidden, dossier_available_actions
 from motcua.dossiers.selectors import worklist
@@ -291,41 +290,18 @@ def _refused(request, pk: int, message: str, status: int):
     return _dossier_response(request, _dossier_or_404(request.user, pk), status=status)
 
 
-def _file_response(file):
-    """Stream a stored file inline (preview) when a browser shows it safely, else as download."""
-    if not file:
-        raise Http404(_("Không có tệp."))
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    inline = content_type in (
-        "application/pdf",
-        "image/png",
-        "image/jpeg",
-        "image/gif",
-        "image/webp",
-        "text/plain",
-    )
-    response = FileResponse(
-        file.open("rb"),
-        content_type=content_type,
-        as_attachment=not inline,
-        filename=file.name.rsplit("/", 1)[-1],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @xframe_options_sameorigin  # previewed in an iframe on the dossier page
 @require_GET
 @desk_required
 def document_file(request, pk: int, document_pk: int):
     """A document's file, after the scope check (404 outside scope, like the dossier)."""
-    dossier = _dossier_or_404(request.user, pk)
-    document = next((d for d in dossier.documents.all() if d.pk == document_pk), None)
-    return _file_response(document.file if document else None)
+    return document_file_response(
+        dossier=_dossier_or_404(request.user, pk), document_pk=document_pk
+    )
 
 
 @xframe_options_sameorigin
 @require_GET
 @desk_required
 def result_file(request, pk: int):
-    return _file_response(_dossier_or_404(request.user, pk).result_file)
+    return result_file_response(dossier=_dossier_or_404(request.user, pk))

@@ -47,6 +47,7 @@ from motcua.dossiers.training import (
     training_flag_error,
 )
 from motcua.units.admin_mixins import FoldedSearchMixin
+from motcua.units.desk_access import is_desk_member, may_enter_desk
 from motcua.units.selectors import units_in_scope
 
 User = get_user_model()
@@ -63,19 +64,13 @@ def _cached(request, key: str, compute):
 
 
 def _is_desk_member(request) -> bool:
-    """Staff with an active staff-role membership somewhere, or a superuser."""
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    return user.is_superuser or _cached(
-        request, "member", lambda: units_in_scope(user=user, roles=STAFF_ROLES).exists()
-    )
+    return is_desk_member(request)
 
 
 def _is_administrator(request) -> bool:
     """A superuser, or an administrator of at least one unit."""
     user = request.user
-    if not (user.is_active and user.is_staff):
+    if not may_enter_desk(user):
         return False
     return user.is_superuser or _cached(
         request, "admin", lambda: units_in_scope(user=user, roles=[Role.ADMINISTRATOR]).exists()

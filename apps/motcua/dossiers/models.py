@@ -1,6 +1,6 @@
 """Dossiers (hồ sơ), their step instances, pauses, consultations, events and code counters.
 
-A dossier keeps the procedure version it was received under (DESIGN §2 rule 5): its workflow is read
+A dossier keeps the procedure version it was received under (docs/architecture.md: legal parameters are versioned data): its workflow is read
 from ``procedure_version.snapshot["workflow"]``, never from the live procedure.
 """
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.append_only import AppendOnly
 from motcua.core.text import fold
+from motcua.core.uploads import validate_stored_upload
 from motcua.dossiers.states import Action, Status
 
 
@@ -135,7 +136,15 @@ class Dossier(models.Model):
     postal_tracking = models.CharField(_("mã vận đơn"), max_length=40, blank=True)
     result_number = models.CharField(_("số văn bản kết quả"), max_length=60, blank=True)
     result_date = models.DateField(_("ngày ban hành kết quả"), null=True, blank=True)
-    result_file = models.FileField(_("tệp kết quả"), upload_to="results/%Y/%m/", blank=True)
+    result_file = models.FileField(
+        _("tệp kết quả"),
+        upload_to="results/%Y/%m/",
+        blank=True,
+        max_length=200,
+        validators=[validate_stored_upload],
+    )
+    result_original_name = models.CharField(_("tên tệp kết quả"), max_length=255, blank=True)
+    result_content_type = models.CharField(_("kiểu tệp kết quả"), max_length=100, blank=True)
 
     is_training = models.BooleanField(_("hồ sơ tập huấn"), default=False, db_index=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -176,7 +185,15 @@ class DossierDocument(models.Model):
     copies = models.PositiveSmallIntegerField(_("bản sao"), default=0)
     is_mandatory = models.BooleanField(_("bắt buộc"), default=True)
     received = models.BooleanField(_("đã nhận"), default=False)
-    file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/", blank=True)
+    file = models.FileField(
+        _("tệp"),
+        upload_to="dossiers/%Y/%m/",
+        blank=True,
+        max_length=200,
+        validators=[validate_stored_upload],
+    )
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
+    content_type = models.CharField(_("kiểu tệp"), max_length=100, blank=True)
     is_supplement = models.BooleanField(_("bổ sung"), default=False)
 
     class Meta:
@@ -196,7 +213,7 @@ class StepState(models.TextChoices):
 
 
 class DossierStep(models.Model):
-    """One pass of a dossier through one workflow step; lateness is pinned to it (DESIGN §4)."""
+    """One pass of a dossier through one workflow step; lateness is pinned to it (docs/architecture.md, Deadlines)."""
 
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="steps")
     index = models.PositiveSmallIntegerField(_("thứ tự bước"))

@@ -27,6 +27,7 @@ A refused check raises :class:`ActionForbidden` with a Vietnamese message and ch
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -37,6 +38,15 @@ from motcua.core.people import person_name
 from motcua.core.roles import Role
 from motcua.dossiers.states import Action
 from motcua.units.selectors import user_roles_in_unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from motcua.dossiers.models import Consultation, Dossier
+    from motcua.units.models import Unit
+
+    #: Who asks: an officer, a citizen, or nobody logged in.
+    AnyUser: TypeAlias = User | AnonymousUser
 
 
 class ActionForbidden(PermissionDenied):
@@ -51,7 +61,7 @@ class Actor:
     on_behalf_of: object | None = None
 
 
-def delegators_of(user) -> set[int]:
+def delegators_of(user: User) -> set[int]:
     from motcua.dossiers.models import Delegation
 
     today = timezone.localdate()
@@ -62,7 +72,7 @@ def delegators_of(user) -> set[int]:
     )
 
 
-def _require_roles(user, unit, allowed: set[str]) -> set[str]:
+def _require_roles(user: AnyUser, unit: Unit, allowed: set[str]) -> set[str]:
     held = user_roles_in_unit(user=user, unit=unit)
     if not held & allowed:
         raise ActionForbidden(
@@ -76,7 +86,7 @@ def _require_roles(user, unit, allowed: set[str]) -> set[str]:
 _NOT_ANSWERING = frozenset({Role.CITIZEN, Role.SUPERVISOR})
 
 
-def consultation_for(*, user, step_id: int | None):
+def consultation_for(*, user: User, step_id: int | None) -> Consultation | None:
     """Return the open consultation of the step that *user* may answer (rule 3), or None."""
     from motcua.dossiers.models import Consultation
     from motcua.units.models import Membership
@@ -97,7 +107,7 @@ def consultation_for(*, user, step_id: int | None):
     return None
 
 
-def dossier_action_check(*, user, dossier, action: Action) -> Actor:
+def dossier_action_check(*, user: AnyUser, dossier: Dossier, action: Action) -> Actor:
     """Return the :class:`Actor` if *user* may take *action* on *dossier* now, else raise.
 
     *dossier* may be unsaved (``receive`` checks the dossier being created).
@@ -139,6 +149,7 @@ def dossier_action_check(*, user, dossier, action: Action) -> Actor:
             return Actor(user)
         raise ActionForbidden(_("Bạn không thuộc đơn vị được xin ý kiến cho hồ sơ này."))
     step = dossier.current_step
+    assert step is not None  # current_step_id was checked above
     if action not in step.actions:
         raise ActionForbidden(
             _("Bước “%(step)s” không cho phép thao tác “%(action)s”.")
@@ -154,7 +165,7 @@ def dossier_action_check(*, user, dossier, action: Action) -> Actor:
     )
 
 
-def dossier_available_actions(*, user, dossier) -> list[Action]:
+def dossier_available_actions(*, user: AnyUser, dossier: Dossier) -> list[Action]:
     """Return the actions *user* may take on *dossier* right now (for the action buttons)."""
     from motcua.dossiers.transitions import actions_from
 

@@ -1,6 +1,6 @@
-"""Reads of dossiers. Every read for a person goes through :func:`dossiers_visible` (DESIGN rule 4).
+"""Reads of dossiers. Every read for a person goes through :func:`dossiers_visible` (docs/architecture.md, Scope).
 
-Scope (DESIGN §5): a staff member sees dossiers whose receiving or current unit is in their unit
+Scope (docs/architecture.md, Scope): a staff member sees dossiers whose receiving or current unit is in their unit
 scope (their unit, or the subtree for leaders and supervisors), plus those that passed through a
 step at a unit in their scope or were consulted with one; a citizen sees only their own (a citizen
 role membership gives no unit scope); superusers see all; anyone else, none. Only active

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from motcua.core import lifecycle
+from motcua.core import conditions, lifecycle
 from motcua.core.roles import Role
 from motcua.core.timeunits import TimeUnit
 from motcua.dossiers.states import Action
@@ -87,36 +87,13 @@ def workflow_steps(snapshot: dict) -> list[StepSpec]:
     ]
 
 
-_OPS = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    "in": lambda a, b: a in b,
-}
-
-
 def condition_matches(condition: dict | None, form_data: dict) -> bool:
-    """Return whether a routing condition ``{field, op, value}`` holds for the form data.
+    """Whether a step's routing condition ``{field, op, value}`` holds for the form data.
 
-    Numbers are compared as numbers ("area > 500" with area "650.5"); a missing field never
-    matches, so a dossier lacking the data takes the unconditional route.
+    The rules (missing data, checkboxes, numbers with a decimal comma, accent folding) are those of
+    :mod:`motcua.core.conditions`, shared with the portal's show-if.
     """
-    if not condition:
-        return True
-    if condition.get("field") not in form_data:
-        return False
-    left, right = form_data[condition["field"]], condition.get("value")
-    try:
-        left, right = Decimal(str(left)), Decimal(str(right))
-    except Exception:  # noqa: BLE001 - non-numbers compare as text
-        left, right = str(left), right if isinstance(right, list) else str(right)
-    try:
-        return _OPS[condition.get("op", "==")](left, right)
-    except (KeyError, TypeError):
-        return False
+    return conditions.condition_holds(condition, form_data)
 
 
 def next_step_index(steps: list[StepSpec], current: int, form_data: dict) -> int | None:

@@ -1,6 +1,6 @@
 """Desk pages for payments, payment callbacks and the outbox: read-only records.
 
-Payments are listed through ``dossiers_visible`` (DESIGN rule 4): an officer sees the payments of
+Payments are listed through ``dossiers_visible`` (docs/architecture.md, Scope): an officer sees the payments of
 the dossiers in their scope, a superuser all. The callback log (which also holds forged requests
 that belong to no dossier) and the outbox are technical records for superusers only.
 """
@@ -15,7 +15,6 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
 from motcua.core.formats import money_vnd
-from motcua.core.roles import STAFF_ROLES
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.integrations.models import (
     OutboxMessage,
@@ -24,7 +23,7 @@ from motcua.integrations.models import (
     PaymentStatus,
     Verdict,
 )
-from motcua.units.selectors import units_in_scope
+from motcua.units.desk_access import is_desk_member
 
 
 def _moment(value) -> str:
@@ -32,15 +31,7 @@ def _moment(value) -> str:
 
 
 def _is_desk_member(request) -> bool:
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    cache = request.__dict__.setdefault("_motcua_integrations", {})
-    if "member" not in cache:
-        cache["member"] = units_in_scope(user=user, roles=STAFF_ROLES).exists()
-    return cache["member"]
+    return is_desk_member(request)
 
 
 class _ReadOnlyAdmin(ModelAdmin):

@@ -8,5 +8,5 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Tích hợp, thanh toán")
 
     def ready(self):
-        # Explicit registration (DESIGN rule 3: no signals): outbox handlers per topic.
+        # Explicit registration (docs/architecture.md: no signals): outbox handlers per topic.
         from motcua.integrations import handlers  # noqa: F401

@@ -1,4 +1,4 @@
-"""Online fee payments, the log of every payment callback, and the outbox (DESIGN §8).
+"""Online fee payments, the log of every payment callback, and the outbox (docs/architecture.md, Jobs).
 
 A :class:`Payment` is one attempt to pay a dossier's fees through a provider; its ``order_ref`` is
 the merchant reference the provider echoes back (VNPay ``vnp_TxnRef``). Every callback, genuine,

@@ -1,4 +1,4 @@
-"""The outbox (DESIGN §8): messages written with the change, delivered later with retries.
+"""The outbox (docs/architecture.md, Jobs): messages written with the change, delivered later with retries.
 
 A service that must tell another system about a change calls :func:`outbox_emit` inside the
 transaction of that change, so the message exists if and only if the change committed. The

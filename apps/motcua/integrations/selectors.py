@@ -3,47 +3,31 @@
 Two kinds of people may pay a dossier's fees online (the portal decides who they are):
 
 * its owner, signed in: a dossier of ``dossiers_visible(user=…)`` whose ``applicant_user`` is them;
-* a visitor who looked the dossier up in the portal (code + secret) in this browser session: the
-  portal appends the dossier's primary key to ``request.session[LOOKUP_SESSION_KEY]`` (a list of
-  ints). That session is the proof, so this one read is not scoped by ``dossiers_visible`` (which
-  gives anonymous visitors nothing); it is keyed by both the code and the proven id.
+* a visitor who looked the dossier up in the portal (code + secret) in this browser session: a
+  lookup grant (:mod:`motcua.core.lookup_grants`). That session is the proof, so this one read is
+  not scoped by ``dossiers_visible`` (which gives anonymous visitors nothing); it is keyed by both
+  the code and the proven id.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from motcua.core import lookup_grants
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.dossiers.states import Status
 from motcua.integrations.models import Payment, PaymentStatus
-
-#: Session key the portal fills with the ids of the dossiers looked up in this session.
-LOOKUP_SESSION_KEY = "portal_lookup_dossiers"
 
 #: Dossiers whose processing ended without a result: nothing left to pay for.
 UNPAYABLE = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.STOPPED})
 
 
 def looked_up_dossier_ids(session: Mapping | None) -> frozenset[int]:
-    """Return the dossier ids the portal recorded in *session* (bad or expired entries ignored).
-
-    The portal writes ``{id: expiry in epoch seconds}``; a plain list of ids is read as unexpiring.
-    """
-    raw = session.get(LOOKUP_SESSION_KEY, []) if session is not None else []
-    if isinstance(raw, Mapping):
-        now = time.time()
-        raw = [k for k, expiry in raw.items() if isinstance(expiry, int | float) and expiry > now]
-    ids = set()
-    for value in raw if isinstance(raw, list | tuple) else []:
-        try:
-            ids.add(int(value))
-        except (TypeError, ValueError):
-            continue
-    return frozenset(ids)
+    """The dossier ids the visitor looked up in *session* (expired grants ignored)."""
+    return lookup_grants.granted_ids(session)
 
 
 def payer_may_pay(*, dossier: Dossier, user_or_session) -> bool:

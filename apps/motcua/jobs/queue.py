@@ -1,6 +1,6 @@
 """Put work on the queue, or run it inline on the embedded default.
 
-django-rq still connects to Redis when ``ASYNC=False`` (STACK-NOTES), so the embedded default
+django-rq still connects to Redis when ``ASYNC=False`` (docs/stack.md), so the embedded default
 (no ``redis_url`` in the site config) has its own switch: ``settings.MOTCUA_JOBS_INLINE`` runs the
 function in-process, right away, with the same arguments a worker would get.
 """

@@ -3,7 +3,7 @@
 * :class:`FormField` and :class:`FormDocumentRule` are *configuration*, edited by administrators on
   the procedure's desk page. They are frozen into every procedure version's snapshot (part
   ``"form"``, see :mod:`motcua.portal.snapshot`), so a dossier keeps the form it was submitted under
-  (DESIGN rule 5); the portal always builds its form from the snapshot, never from these rows.
+  (docs/architecture.md: legal parameters are versioned data); the portal always builds its form from the snapshot, never from these rows.
 * :class:`Draft`, :class:`Upload`, :class:`Submission`, :class:`Rating` and :class:`CitizenProfile`
   are the citizen's data. Files are stored under ``portal/<yyyy>/<mm>/<random>`` on the default
   storage (a local folder of the site, or S3-compatible storage by setting ``STORAGES``).
@@ -338,11 +338,13 @@ class Draft(models.Model):
 
 
 def upload_path(instance: Upload, filename: str) -> str:
-    """``portal/<yyyy>/<mm>/<random>``: never the citizen's file name (it may carry anything)."""
+    """``portal/<yyyy>/<mm>/<random>.<ext>``: never the citizen's file name (it may carry anything)."""
     from django.utils import timezone
 
+    from motcua.core.uploads import random_name
+
     now = timezone.localtime()
-    return f"portal/{now:%Y}/{now:%m}/{uuid.uuid4().hex}"
+    return f"portal/{now:%Y}/{now:%m}/{random_name(instance.content_type)}"
 
 
 class Upload(models.Model):

@@ -1,6 +1,6 @@
 """Reads of the citizen portal.
 
-Every read of dossiers for a person goes through ``dossiers_visible`` (DESIGN rule 4): the owner's
+Every read of dossiers for a person goes through ``dossiers_visible`` (docs/architecture.md, Scope): the owner's
 account and officers in scope. The one read without an account is the public lookup
 (:func:`dossier_lookup`), where the proof — the dossier code *and* the applicant's phone, ID number
 or tax code — is the permission; what it returns is remembered in the visitor's session for that
@@ -9,18 +9,16 @@ visit only (:func:`dossier_for_visitor`).
 
 from __future__ import annotations
 
-import re
-
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from motcua.core.identity import identifier_matches
 from motcua.core.lifecycle import LIFECYCLE
 from motcua.dossiers.models import Delivery, Dossier
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.dossiers.states import Action, Status
-from motcua.portal.forms import normalize_phone
 from motcua.portal.models import Draft
 from motcua.procedures.models import OnlineLevel, Procedure, ProcedureVersion, Sector
 from motcua.procedures.selectors import procedure_current_version, procedure_search
@@ -89,23 +87,14 @@ def my_drafts(*, user) -> QuerySet[Draft]:
 # ----------------------------------------------------------------------------- lookup
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"[\s.\-()]", "", text or "")
-
-
 def proof_kind(*, dossier: Dossier, proof: str) -> str:
-    """Return which of the applicant's identifiers *proof* is ("phone", "id_number", "tax_code")."""
-    proof = _digits(proof)
-    if not proof:
-        return ""
-    if dossier.applicant_phone and normalize_phone(proof) == normalize_phone(
-        dossier.applicant_phone
-    ):
-        return "phone"
-    if dossier.applicant_id_number and proof == _digits(dossier.applicant_id_number):
-        return "id_number"
-    if dossier.applicant_tax_code and proof == _digits(dossier.applicant_tax_code):
-        return "tax_code"
+    """Return which of the applicant's identifiers *proof* is ("phone", "id_number", "tax_code").
+
+    Both sides are compared in the normal form of :mod:`motcua.core.identity`.
+    """
+    for kind in ("phone", "id_number", "tax_code"):
+        if identifier_matches(kind, proof, getattr(dossier, f"applicant_{kind}")):
+            return kind
     return ""
 
 

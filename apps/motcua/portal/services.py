@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core import uploads
 from motcua.core.people import person_name
 from motcua.core.roles import Role
 from motcua.dossiers import services as lifecycle
@@ -42,7 +43,6 @@ from motcua.dossiers.services import (
 from motcua.dossiers.states import TERMINAL, Status
 from motcua.dossiers.transitions import TransitionNotAllowed
 from motcua.jobs.queue import job_enqueue
-from motcua.portal import uploads
 from motcua.portal.models import (
     CitizenProfile,
     DossierLink,
@@ -96,7 +96,8 @@ def upload_store(
     """Save one checked upload under a random name; its name is appended to *names*."""
     content_type = getattr(file, "sniffed_type", None) or uploads.check_upload(file)
     upload = Upload(
-        original_name=uploads.safe_name(file.name, content_type)[:255],
+        original_name=getattr(file, "original_name", "")
+        or uploads.safe_name(file.name, content_type)[:255],
         content_type=content_type,
         size=file.size,
         sha256=uploads.sha256_of(file),
@@ -236,7 +237,13 @@ def dossier_submit(
                 upload = files.get(f"doc_{index}")
                 if upload is not None:
                     documents.append(
-                        {"name": doc["name"], "file": upload.file.name, "received": True}
+                        {
+                            "name": doc["name"],
+                            "file": upload.file.name,
+                            "received": True,
+                            "original_name": upload.original_name,
+                            "content_type": upload.content_type,
+                        }
                     )
             values = dict(form_values)
             file_fields = [f for f in spec["fields"] if f["kind"] == FieldKind.FILE]
@@ -270,6 +277,8 @@ def dossier_submit(
                         dossier=dossier,
                         name=item["label"][:400],
                         file=upload.file.name,
+                        original_name=upload.original_name,
+                        content_type=upload.content_type,
                         received=True,
                         is_mandatory=False,
                     )
@@ -452,12 +461,16 @@ def portal_supplement(*, dossier: Dossier, user, files: dict, note: str = "") ->
     except ValidationError as exc:
         raise PortalError(" ".join(exc.messages)) from exc
     with _stored_files() as names, transaction.atomic():
-        stored = {
-            item: upload_store(
+        stored = {}
+        for item, file in files.items():
+            upload = upload_store(
                 file=file, user=user, slot="supplement", dossier=dossier, names=names
-            ).file.name
-            for item, file in files.items()
-        }
+            )
+            stored[item] = {
+                "file": upload.file.name,
+                "original_name": upload.original_name,
+                "content_type": upload.content_type,
+            }
         return _lifecycle(
             lambda: dossier_supplement(dossier=dossier, user=user, files=stored, note=note.strip())
         )

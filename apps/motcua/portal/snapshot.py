@@ -1,4 +1,4 @@
-"""The ``"form"`` part of a procedure version's snapshot (DESIGN rule 5).
+"""The ``"form"`` part of a procedure version's snapshot (docs/architecture.md: legal parameters are versioned data).
 
 Registered from :meth:`motcua.portal.apps.PortalConfig.ready`. Its value::
 

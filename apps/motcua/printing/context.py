@@ -407,7 +407,7 @@ def control_rows(dossier: Dossier, *, now: datetime) -> tuple[tuple[ControlRow, 
     Each step pass is a hand-over: the giver is whoever started it (the reception officer for the
     first step, the previous step's officer after a forward or a return), the receiver its
     assignee; its verdict compares the step's finish with the step's due moment, which already
-    excludes paused time (DESIGN §4). The dossier's verdict follows QĐ 766 §2.1: on time when the
+    excludes paused time (docs/architecture.md, Deadlines). The dossier's verdict follows QĐ 766 §2.1: on time when the
     processing ended by ``due_at`` and the dossier was not asked to supplement twice.
     """
     events = _events(dossier)

@@ -2,7 +2,7 @@
 
 Resolution (:func:`motcua.printing.selectors.print_template_for`): the active template of the
 issuing unit, else of its nearest ancestor, else the site-wide one (``unit`` empty), else the
-default shipped in ``printing/templates/printing/forms/``. Templates are data (DESIGN §2 rule 5);
+default shipped in ``printing/templates/printing/forms/``. Templates are data (docs/architecture.md: legal parameters are versioned data);
 the shipped default is never edited in place, so a broken copy can always fall back to it.
 """
 
@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 
 class FormCode(models.TextChoices):
-    """The one-stop forms of DESIGN §6 (numbering of the project, see ``registry.FORMS``)."""
+    """The one-stop forms of docs/architecture.md, Printing (numbering of the project, see ``registry.FORMS``)."""
 
     RECEIPT = "01", _("01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
     SUPPLEMENT = "02", _("02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")

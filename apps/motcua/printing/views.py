@@ -26,6 +26,7 @@ from motcua.printing.forms import LedgerForm
 from motcua.printing.registry import FORMS
 from motcua.printing.render import render_form
 from motcua.printing.signing import SigningUnavailable, signing_required
+from motcua.units.desk_access import may_enter_desk
 
 
 def staff_required(view):
@@ -36,7 +37,7 @@ def staff_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not (user.is_active and user.is_staff):
+        if not may_enter_desk(user):
             raise PermissionDenied(_("Trang này chỉ dành cho cán bộ, công chức."))
         return view(request, *args, **kwargs)
 

@@ -2,8 +2,8 @@
 
 Saving a procedure page (its fields and its documents, fees and workflow-step inlines) publishes a
 new version when the content changed: the service is called from ``save_related``, once every
-inline (and its many-to-many roles and consulted units) is saved, never from a signal (DESIGN
-rule 3). The workflow is configured here without code and drawn as a diagram on the same page.
+inline (and its many-to-many roles and consulted units) is saved, never from a signal
+(docs/architecture.md: no signals). The workflow is configured here without code and drawn as a diagram on the same page.
 """
 
 from __future__ import annotations

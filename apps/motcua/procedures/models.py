@@ -1,7 +1,7 @@
 """The administrative procedure catalogue (thủ tục hành chính) and its immutable versions.
 
 A procedure is edited freely; what a dossier relies on is a :class:`ProcedureVersion`, a frozen
-snapshot taken by :func:`motcua.procedures.services.procedure_publish` (DESIGN rule 5: a dossier
+snapshot taken by :func:`motcua.procedures.services.procedure_publish` (docs/architecture.md: a dossier
 keeps the procedure version it was received under).
 """
 
@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from motcua.core.text import fold
 from motcua.core.timeunits import TimeUnit
+from motcua.core.uploads import validate_stored_upload
 from motcua.procedures.fields import TimeUnitField
 
 NEGATIVE_TIME_MESSAGE = _("Thời hạn giải quyết không được âm.")
@@ -178,7 +179,10 @@ class RequiredDocument(models.Model):
     originals = models.PositiveSmallIntegerField(_("số bản chính"), default=1)
     copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
     template_file = models.FileField(
-        _("mẫu đơn, tờ khai"), upload_to="procedure_templates/", blank=True
+        _("mẫu đơn, tờ khai"),
+        upload_to="procedure_templates/",
+        blank=True,
+        validators=[validate_stored_upload],
     )
     is_mandatory = models.BooleanField(_("bắt buộc"), default=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
@@ -217,7 +221,7 @@ class Fee(models.Model):
 
 
 class ProcedureVersion(models.Model):
-    """A frozen snapshot of a procedure; never changed once written (DESIGN rule 5)."""
+    """A frozen snapshot of a procedure; never changed once written (docs/architecture.md: legal parameters are versioned data)."""
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name=_("thủ tục")

@@ -21,7 +21,7 @@ def procedure_publish(*, procedure: Procedure, user=None, note: str = "") -> Pro
 
     Returns the new version, or the latest one when its snapshot equals the current content. The
     procedure row is locked so two publishers cannot take the same number. Older versions are never
-    touched: dossiers keep the version they were received under (DESIGN rule 5).
+    touched: dossiers keep the version they were received under (docs/architecture.md: legal parameters are versioned data).
     """
     locked = (
         Procedure.objects.select_for_update().select_related("sector", "level").get(pk=procedure.pk)

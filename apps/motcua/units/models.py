@@ -1,4 +1,4 @@
-"""Administrative units (đơn vị), their levels, and who works where (DESIGN §3, §5).
+"""Administrative units (đơn vị), their levels, and who works where (docs/architecture.md, Lifecycle and Scope).
 
 The tree is a hand-written *materialized path*: every unit stores ``path``, the primary keys from
 the root down to itself (``/1/5/12/``), and ``depth`` (0 for a root). Rules:
@@ -221,7 +221,7 @@ class MembershipScope(models.TextChoices):
 class Membership(models.Model):
     """Bind a user to a unit with a role (a Django group); the scope says how far down it reaches.
 
-    DESIGN §5: leaders, supervisors and administrators see their unit and its descendants; other
+    docs/architecture.md, Scope: leaders, supervisors and administrators see their unit and its descendants; other
     roles see their unit only. A blank scope takes that default from the role.
     """
 
@@ -276,5 +276,5 @@ class Membership(models.Model):
 
     @staticmethod
     def default_scope_for(role_name: str) -> str:
-        """Return the scope a role gets when none is chosen (DESIGN §5)."""
+        """Return the scope a role gets when none is chosen (docs/architecture.md, Scope)."""
         return MembershipScope.SUBTREE if role_name in SUBTREE_ROLES else MembershipScope.UNIT

@@ -1,6 +1,6 @@
-"""Reads of the unit tree and of who may act where (DESIGN §5).
+"""Reads of the unit tree and of who may act where (docs/architecture.md, Scope).
 
-These are the basis of the scoped dossier selector (DESIGN rule 4): a person's scope is the union of
+These are the basis of the scoped dossier selector (docs/architecture.md, Scope): a person's scope is the union of
 their active memberships, each covering its unit, or its unit and all descendants when the
 membership's scope is ``subtree``.
 """

@@ -1,4 +1,4 @@
-"""Writes to the unit tree and to memberships (DESIGN rule 1).
+"""Writes to the unit tree and to memberships (docs/architecture.md: services write, selectors read).
 
 ``Unit.save()`` already keeps the materialized path correct (see :mod:`motcua.units.models`), so the
 desk's forms and the XLSX import save models directly after their own validation. Code outside a

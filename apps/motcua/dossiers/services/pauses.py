@@ -11,6 +11,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core import uploads
 from motcua.core.roles import Role
 from motcua.dossiers.models import Dossier, DossierDocument, DossierPause, PauseKind
 from motcua.dossiers.permissions import ActionForbidden
@@ -94,7 +95,7 @@ def dossier_supplement(
             DossierDocument.objects.create(
                 dossier=d,
                 name=name,
-                file=upload,
+                **uploads.stored_fields(upload),
                 received=True,
                 is_supplement=True,
                 is_mandatory=False,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from motcua.core import uploads
 from motcua.dossiers.models import Consultation, Dossier, StepState
 from motcua.dossiers.permissions import ActionForbidden, consultation_for
 from motcua.dossiers.services.engine import DossierError, _perform, _require
@@ -173,7 +174,10 @@ def dossier_issue_result(
         _close_step(d, moment)
         d.result_number, d.result_date = result_number, result_date
         if result_file:
-            d.result_file = result_file
+            stored = uploads.stored_fields(result_file)
+            d.result_file = stored["file"]
+            d.result_original_name = stored["original_name"]
+            d.result_content_type = stored["content_type"]
         return {"result_number": result_number, "result_date": result_date.isoformat()}
 
     return _perform(

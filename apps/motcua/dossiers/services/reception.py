@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from motcua.core import uploads
+from motcua.core.identity import normalize_applicant
 from motcua.dossiers.deadline_inputs import dossier_deadline_inputs
 from motcua.dossiers.models import Channel, Delivery, Dossier, DossierDocument
 from motcua.dossiers.services.codes import _next_code
@@ -51,7 +53,7 @@ def _applicant_fields(applicant: dict) -> dict:
         raise DossierError(f"unknown applicant fields: {sorted(unknown)}")
     if not (applicant.get("applicant_name") or "").strip():
         raise DossierError(_("Thiếu tên người nộp hồ sơ."))
-    return applicant
+    return normalize_applicant(applicant)
 
 
 def _fill(
@@ -104,7 +106,7 @@ def _fill(
             copies=doc.get("copies", 0),
             is_mandatory=doc.get("is_mandatory", True),
             received=bool(given.get("received") or given.get("file")),
-            file=given.get("file") or "",
+            **uploads.stored_fields(given),
         )
 
 

@@ -1,4 +1,4 @@
-"""The payment-provider interface and the per-site registry of providers .
+"""The payment-provider interface and the per-site registry of providers.
 
 A site chooses its provider in ``site_config.toml``::
 

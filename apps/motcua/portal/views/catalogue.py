@@ -10,8 +10,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from motcua.core.serving import file_response
 from motcua.portal import selectors
-from motcua.portal.views.common import serve_file
 from motcua.procedures.models import OnlineLevel, Procedure
 
 
@@ -93,4 +93,4 @@ def template_view(request, code: str, index: int):
     name = documents[index]["template_file"]
     if not default_storage.exists(name):
         raise Http404(_("Không có mẫu đơn."))
-    return serve_file(default_storage.open(name), download_name=name.rsplit("/", 1)[-1])
+    return file_response(default_storage.open(name), fallback_name=name.rsplit("/", 1)[-1])

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.core.serving import file_response
+from motcua.dossiers.files import document_file_response, result_file_response
 from motcua.dossiers.models import Delivery
 from motcua.dossiers.states import Action, Status
 from motcua.dossiers.transitions import TRANSITIONS
@@ -23,7 +25,6 @@ from motcua.portal import ratelimit, selectors, services
 from motcua.portal.forms import DeliveryForm, LookupForm, RatingForm, SupplementForm, WithdrawForm
 from motcua.portal.models import Rating, Upload
 from motcua.portal.session import grant, grant_proof, granted_ids
-from motcua.portal.views.common import serve_file
 
 
 def _not_found_message() -> str:
@@ -257,15 +258,7 @@ def link_view(request, code: str):
 @require_GET
 def document_view(request, code: str, pk: int):
     dossier, _access = _dossier_or_404(request, code)
-    document = dossier.documents.filter(pk=pk).first()
-    if document is None or not document.file:
-        raise Http404(_("Không có tệp."))
-    upload = Upload.objects.filter(file=document.file.name).first()
-    return serve_file(
-        document.file,
-        download_name=upload.original_name if upload else f"{document.name}.x",
-        content_type=upload.content_type if upload else None,
-    )
+    return document_file_response(dossier=dossier, document_pk=pk)
 
 
 @require_GET
@@ -273,7 +266,7 @@ def result_view(request, code: str):
     dossier, _access = _dossier_or_404(request, code)
     if not dossier.result_file or dossier.status not in services.RATABLE:
         raise Http404(_("Chưa có kết quả."))
-    return serve_file(dossier.result_file, download_name=f"ket-qua-{dossier.code}.x")
+    return result_file_response(dossier=dossier)
 
 
 @require_GET
@@ -289,6 +282,6 @@ def upload_view(request, pk):
     )
     if not mine:
         raise Http404(_("Không có tệp."))
-    return serve_file(
-        upload.file, download_name=upload.original_name, content_type=upload.content_type
+    return file_response(
+        upload.file, original_name=upload.original_name, content_type=upload.content_type
     )

@@ -1,4 +1,4 @@
-"""Create the roles of DESIGN §5 as Django groups, with default permissions.
+"""Create the roles of docs/architecture.md, Scope as Django groups, with default permissions.
 
 Idempotent: existing groups are kept and only gain missing permissions, so an administrator's
 later edits in the desk survive a re-run. Reversing does nothing (groups may be in use).

@@ -1,4 +1,4 @@
-"""``manage.py deadline``: print the due moment of a processing time (DESIGN §4).
+"""``manage.py deadline``: print the due moment of a processing time (docs/architecture.md, Deadlines).
 
     manage.py deadline --calendar fixtures/calendar/vn-2025.yaml --start 2025-01-24T10:00 \\
         --amount 3 --unit working_days

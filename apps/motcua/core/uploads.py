@@ -1,4 +1,6 @@
-"""Attachments from citizens: checked by content, limited in size, stored under a random name.
+"""Attachments: checked by content, limited in size, stored under a random name — one rule for
+every entry point (portal uploads, counter scans, supplements and result files in the desk, admin
+file fields).
 
 Rules:
 
@@ -12,8 +14,11 @@ Rules:
 2. One file may not exceed ``settings.SITE.max_upload_mb`` MB, nor all files of one dossier
    ``settings.SITE.max_dossier_upload_mb`` MB (site config).
 3. Files are saved on the default storage (the site's ``files`` folder, or S3-compatible storage
-   when ``STORAGES["default"]`` says so) as ``portal/<yyyy>/<mm>/<random>``; the original name is
-   kept only in the database, for the download's file name.
+   when ``STORAGES["default"]`` says so) under a random name with the detected type's extension
+   (:func:`random_name`); the original name, sanitised (:func:`safe_name`), and the detected type
+   are kept only in the database, for the download (:mod:`motcua.core.serving`).
+4. SVG, HTML, scripts and anything else not in :data:`ALLOWED` are refused: they can carry scripts
+   that would run in the site's origin.
 
 Why no library: ``filetype`` (PyPI, last release 2022) guesses OOXML and OLE2 formats from bytes at
 fixed offsets of the first 8 KB, which misses valid files and cannot tell a ``.doc`` from an MSI;
@@ -24,10 +29,12 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import uuid
 import zipfile
 from collections.abc import Iterable
-from typing import IO
+from typing import IO, Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -76,6 +83,9 @@ _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OLE_STREAMS = {"WordDocument": DOC, "Workbook": XLS, "Book": XLS, "PowerPoint Document": PPT}
 _OLE_MACROS = {"Macros", "_VBA_PROJECT_CUR", "VBA"}
 _SMALL_ENTRY = 2 * MB  # a [Content_Types].xml or mimetype entry is tiny; refuse zip bombs
+
+#: The ``accept`` attribute of file inputs: a hint for the browser's picker, never the check.
+ACCEPT = ".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"
 
 ACCEPTED_HINT = _(
     "Chỉ nhận tệp PDF, ảnh (JPG, PNG, GIF, WebP) và tài liệu văn phòng (Word, Excel, PowerPoint, "
@@ -236,3 +246,65 @@ def safe_name(name: str, content_type: str) -> str:
     stem = base.rsplit(".", 1)[0] if "." in base else base
     stem = "".join(ch for ch in stem if ch.isprintable() and ch not in '<>:"|?*;')[:120] or "tep"
     return f"{stem}.{ALLOWED.get(content_type, 'bin')}"
+
+
+def random_name(content_type: str) -> str:
+    """A stored file name: 32 random hex digits and the detected type's extension (rule 3)."""
+    return f"{uuid.uuid4().hex}.{ALLOWED.get(content_type, 'bin')}"
+
+
+def accept(upload) -> Any:
+    """Check *upload* (rule 1–2) and prepare it for storage; return it.
+
+    Sets ``upload.sniffed_type`` (the detected type) and ``upload.original_name`` (the sanitised
+    name the person chose, for the download) and renames it to :func:`random_name`, so whatever
+    model field saves it stores a random name. Raises a Vietnamese ``ValidationError``.
+    """
+    if getattr(upload, "sniffed_type", None):  # already checked (a form cleaned twice)
+        return upload
+    kind = check_upload(upload)
+    upload.original_name = safe_name(upload.name, kind)[:255]
+    upload.sniffed_type = kind
+    upload.name = random_name(kind)
+    return upload
+
+
+def stored_fields(given) -> dict[str, Any]:
+    """The ``file``, ``original_name`` and ``content_type`` to store for one attachment.
+
+    *given* is a file accepted by :func:`accept`, or a mapping with ``file`` (such a file, or the
+    name of one already stored) and optionally ``original_name`` and ``content_type``. Unknown
+    values stay empty; serving then reads the type from the content.
+    """
+    if isinstance(given, dict):
+        file = given.get("file") or ""
+        name, kind = given.get("original_name", ""), given.get("content_type", "")
+    else:
+        file, name, kind = given or "", "", ""
+    return {
+        "file": file,
+        "original_name": (name or getattr(file, "original_name", "") or "")[:255],
+        "content_type": kind or getattr(file, "sniffed_type", "") or "",
+    }
+
+
+def validate_stored_upload(value) -> None:
+    """Model field validator (admin file fields): a *new* file must pass rule 1–2."""
+    if value and not getattr(value, "_committed", True):
+        check_upload(value.file)
+
+
+class UploadField(forms.FileField):
+    """A file input whose upload goes through :func:`accept` (every form of desk and portal)."""
+
+    widget = forms.FileInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", ACCEPT)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and hasattr(upload, "size") and hasattr(upload, "read"):
+            accept(upload)
+        return upload
