@@ -1,12 +1,15 @@
 """Run the generator: find where a previous run stopped, then write the remaining batches.
 
-The parameters of a generated set (seed, number of dossiers, the day the three years end) are kept
+Batches are independent (each seeded by its first index and written in one transaction), so the
+missing ones are found by their first dossier's id and may be written by several worker processes
+(``--jobs``). The parameters of a generated set (seed, number of dossiers, the day the three years end) are kept
 in the form data of its first dossier, so a rerun resumes the same set and refuses another one.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -45,22 +48,38 @@ def stored_params() -> Params | None:
     return Params(meta["dossiers"], meta["seed"], date.fromisoformat(meta["until"]))
 
 
-def generated_count() -> int:
-    """Dossiers of the generated set already written (batches are atomic, so a prefix)."""
-    top = (
-        Dossier.objects.filter(pk__gte=ID_BASE, pk__lt=ID_BASE + MAX_DOSSIERS)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
+def batches_missing(total: int) -> list[int]:
+    """First indexes of the batches not written yet (each batch is one transaction)."""
+    firsts = list(range(0, total, BATCH))
+    have = set(
+        Dossier.objects.filter(pk__in=[ID_BASE + f for f in firsts]).values_list("pk", flat=True)
     )
-    return 0 if top is None else top - ID_BASE + 1
+    return [f for f in firsts if ID_BASE + f not in have]
 
 
 #: Dossiers per batch (and per transaction); part of what makes a set reproducible.
 BATCH = 5000
 
 
-def load_generate(*, dossiers: int, seed: int, until: date | None = None, progress=None) -> int:
+def _size(firsts: list[int], total: int) -> int:
+    return sum(min(BATCH, total - f) for f in firsts)
+
+
+_writer = None
+
+
+def _worker_init(write) -> None:
+    global _writer
+    _writer = write
+
+
+def _worker_write(first: int) -> int:
+    return _writer(first)
+
+
+def load_generate(
+    *, dossiers: int, seed: int, until: date | None = None, jobs: int = 1, progress=None
+) -> int:
     """Generate (or finish generating) *dossiers* dossiers; return how many were written now."""
     if not 0 < dossiers <= MAX_DOSSIERS:
         raise LoadError(f"Số hồ sơ phải từ 1 đến {MAX_DOSSIERS:,}.")
@@ -93,22 +112,38 @@ def load_generate(*, dossiers: int, seed: int, until: date | None = None, progre
         span=span,
         now=end,
     )
-    done = generated_count()
+    todo = batches_missing(params.dossiers)
     if progress is not None:
-        progress(done, params.dossiers)
-    writer = BatchWriter()
+        progress(params.dossiers - _size(todo, params.dossiers), params.dossiers)
+
+    def write(first: int) -> int:
+        rows = generator.batch(first, min(first + BATCH, params.dossiers))
+        if first == 0:
+            meta = json.loads(rows.dossiers[0]["form_data"])
+            meta[META_KEY] = params.as_dict()
+            rows.dossiers[0]["form_data"] = json.dumps(meta)
+        with bulk_session():
+            BatchWriter().write(rows)
+        return len(rows.dossiers)
+
     written = 0
-    with bulk_session():
-        for first in range(done, params.dossiers, BATCH):
-            rows = generator.batch(first, min(first + BATCH, params.dossiers))
-            if first == 0:
-                meta = json.loads(rows.dossiers[0]["form_data"])
-                meta[META_KEY] = params.as_dict()
-                rows.dossiers[0]["form_data"] = json.dumps(meta)
-            writer.write(rows)
-            written += len(rows.dossiers)
+    if todo and todo[0] == 0:  # the batch holding the parameters goes first
+        written += write(todo.pop(0))
+    if jobs > 1 and len(todo) > 1:
+        connection.close()  # each worker process opens its own connection
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(jobs, initializer=_worker_init, initargs=(write,)) as pool:
+            for count in pool.imap_unordered(_worker_write, todo):
+                written += count
+                if progress is not None:
+                    progress(
+                        params.dossiers - _size(todo, params.dossiers) + written, params.dossiers
+                    )
+    else:
+        for first in todo:
+            written += write(first)
             if progress is not None:
-                progress(done + written, params.dossiers)
+                progress(params.dossiers - _size(todo, params.dossiers) + written, params.dossiers)
     if written and connection.vendor == "mysql":
         with connection.cursor() as cursor:
             cursor.execute(

@@ -21,16 +21,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--until", type=date.fromisoformat, default=None, help="ngày kết thúc (YYYY-MM-DD)"
         )
+        parser.add_argument("--jobs", type=int, default=1, help="số tiến trình ghi song song")
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, dossiers, seed, until, no_progress, **options):
+    def handle(self, *args, dossiers, seed, until, jobs, no_progress, **options):
         bar = tqdm(total=dossiers, unit=" hồ sơ", disable=no_progress, smoothing=0.1)
 
         def progress(done, total):
             bar.update(done - bar.n)
 
         try:
-            written = load_generate(dossiers=dossiers, seed=seed, until=until, progress=progress)
+            written = load_generate(
+                dossiers=dossiers, seed=seed, until=until, jobs=jobs, progress=progress
+            )
         except LoadError as exc:
             raise CommandError(str(exc)) from exc
         finally:
