@@ -2,7 +2,8 @@
 # Install what motcua needs on a fresh Debian 12 machine (root, Python 3.11, git):
 # apt packages (only the missing ones), a venv in .venv and the pinned pip packages.
 # Safe to run again: each step is skipped when its result is already there.
-# Usage: scripts/bootstrap.sh [run|test]   ("test" adds MariaDB, Redis, Chromium, poppler)
+# Usage: scripts/bootstrap.sh [run|test|bench]   ("test" adds MariaDB, Redis, Chromium, poppler;
+# "bench" adds MariaDB, Redis, the wrk load generator and the profilers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose=${1:-run}
@@ -10,8 +11,10 @@ purpose=${1:-run}
 apt_run=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core
          libmariadb-dev pkg-config gcc python3-dev)
 apt_test=(mariadb-server mariadb-client redis-server poppler-utils chromium)
+apt_bench=(mariadb-server mariadb-client redis-server wrk)
 wanted=("${apt_run[@]}")
 [ "$purpose" = test ] && wanted+=("${apt_test[@]}")
+[ "$purpose" = bench ] && wanted+=("${apt_bench[@]}")
 
 missing=()
 for pkg in "${wanted[@]}"; do
@@ -33,7 +36,7 @@ stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/pip install -q --disable-pip-version-check -e ".[dev]"
+  .venv/bin/pip install -q --disable-pip-version-check -e ".[dev,bench]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

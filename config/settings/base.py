@@ -89,6 +89,14 @@ TEMPLATES = [
 ]
 
 
+#: Web worker timeout (seconds): gunicorn kills a worker whose request runs longer (config/gunicorn.conf.py).
+WEB_TIMEOUT = int(os.environ.get("MOTCUA_WEB_TIMEOUT", "30"))
+#: Longest one SQL statement of a *web* request may run on MariaDB (seconds, 0 = no limit). Set for
+#: web workers only (config/gunicorn.conf.py), two seconds under WEB_TIMEOUT, so a request killed by
+#: gunicorn does not leave its query running; jobs and commands run without a limit.
+STATEMENT_TIMEOUT = float(os.environ.get("MOTCUA_STATEMENT_TIMEOUT", "0"))
+
+
 def database_from_url(url: str, sqlite_path: Path) -> dict:
     """Return a Django DATABASES entry; MariaDB gets utf8mb4 + one collation (docs/stack.md)."""
     if not url:
@@ -102,7 +110,8 @@ def database_from_url(url: str, sqlite_path: Path) -> dict:
         options = {
             "charset": "utf8mb4",
             "collation": "utf8mb4_unicode_ci",
-            "init_command": "SET sql_mode='STRICT_TRANS_TABLES', innodb_lock_wait_timeout=20",
+            "init_command": "SET sql_mode='STRICT_TRANS_TABLES', innodb_lock_wait_timeout=20"
+            + (f", max_statement_time={STATEMENT_TIMEOUT:g}" if STATEMENT_TIMEOUT > 0 else ""),
         }
         options.update(config.get("OPTIONS", {}))
         config["OPTIONS"] = options

@@ -34,11 +34,12 @@ from unfold.decorators import action, display
 from unfold.forms import BaseDialogForm
 from unfold.widgets import UnfoldAdminIntegerFieldWidget
 
+from motcua.core.paginators import CappedCountPaginator
 from motcua.core.people import person_name
 from motcua.core.roles import STAFF_ROLES, Role
 from motcua.dossiers.models import Delegation, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.permissions import ActionForbidden
-from motcua.dossiers.selectors import dossiers_visible
+from motcua.dossiers.selectors import dossier_search_filter, dossiers_visible
 from motcua.dossiers.services import dossiers_close_training
 from motcua.dossiers.states import OPEN, Status
 from motcua.dossiers.training import (
@@ -46,7 +47,6 @@ from motcua.dossiers.training import (
     training_flag_allowed,
     training_flag_error,
 )
-from motcua.units.admin_mixins import FoldedSearchMixin
 from motcua.units.desk_access import is_desk_member, may_enter_desk
 from motcua.units.selectors import units_in_scope
 
@@ -233,9 +233,22 @@ STATUS_COLOURS = {
 }
 
 
+class ScopeUnitFilter(admin.RelatedFieldListFilter):
+    """Units of the viewer's scope as filter choices, read from the unit table (no dossier scan)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [
+            (unit.pk, str(unit))
+            for unit in units_in_scope(user=request.user, roles=STAFF_ROLES).order_by("path")
+        ]
+
+
 @admin.register(Dossier)
-class DossierAdmin(FoldedSearchMixin, ModelAdmin):
+class DossierAdmin(ModelAdmin):
     form = DossierTrainingForm
+    # A million rows: no COUNT(*) of the whole table (unfiltered total), a capped page count.
+    show_full_result_count = False
+    paginator = CappedCountPaginator
     inlines = [DossierStepInline, DossierEventInline]
     actions = []
     actions_list = ["close_old_training"]
@@ -260,10 +273,10 @@ class DossierAdmin(FoldedSearchMixin, ModelAdmin):
     list_filter = [
         "status",
         "channel",
-        ("unit", admin.RelatedOnlyFieldListFilter),
-        ("current_unit", admin.RelatedOnlyFieldListFilter),
+        ("unit", ScopeUnitFilter),
+        ("current_unit", ScopeUnitFilter),
         "is_training",
-        ("procedure__sector", admin.RelatedOnlyFieldListFilter),
+        ("procedure__sector", admin.RelatedFieldListFilter),
         ("due_at", admin.DateFieldListFilter),
     ]
     list_filter_submit = True
@@ -347,6 +360,12 @@ class DossierAdmin(FoldedSearchMixin, ModelAdmin):
             "procedure", "unit", "current_unit"
         )
         return queryset.order_by(*(self.get_ordering(request) or ["-id"]))
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search as the desk does: exact code by its index, words through the full-text index."""
+        if not search_term.strip():
+            return queryset, False
+        return dossier_search_filter(queryset, search_term), False
 
     # -- rights ---------------------------------------------------------------------------------
 

@@ -1,0 +1,22 @@
+"""A generator of a provincial working set of dossiers, for benchmarks and load tests.
+
+``manage.py generate_load --dossiers N [--seed S]`` fills the current site's database with the demo
+province (units, procedures and workflows from ``fixtures/demo``), a staff of officers per unit and
+role, citizen accounts, and *N* dossiers received over three years in office hours, with their
+steps, consultations, pauses, events and document rows, as a real province would have them.
+
+Rules of the generated data (what the benchmark relies on):
+
+* Dossier *i* (0 ≤ i < N) is a pure function of the seed and *i*: rerunning with the same seed
+  writes the same rows, so a run that was killed resumes where it stopped and a finished one is a
+  no-op. Generated rows use ids from :data:`~motcua.dossiers.loadgen.rows.ID_BASE` up, away from
+  the site's own rows.
+* Receipts are spread evenly over the office time of the site calendar (holidays and weekends
+  skipped), about 40 % online; codes follow the reception format
+  ``{agency code}-{yymmdd}-{seq:04d}``, unique per receiving unit and day.
+* Deadlines come from the site's deadline function (the same one reception uses), pauses
+  included; 5–10 % of resolved dossiers finish late; the open ones are recent, a few percent of
+  the total, mostly in time, some waiting for a supplement or suspended.
+* Rows are written with multi-row ``INSERT`` statements, one transaction per batch; the ORM is
+  used only for the few hundred officers and the demo catalogue.
+"""

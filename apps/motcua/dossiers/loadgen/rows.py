@@ -1,0 +1,476 @@
+"""Rows of generated dossiers: a pure function of the seed, the batch and the :class:`World`.
+
+The random stream is seeded per batch (seed, first index), so the same seed and batch size give
+the same rows and a killed run resumes at the first batch not written.
+
+Time is handled as *office positions* of the site calendar (µs of office time since year 1, see
+:meth:`motcua.core.workcalendar.WorkCalendar.position`), so receipts, steps and pauses fall in
+office hours on working days without extra checks. Deadlines come from
+:func:`motcua.core.deadlines.due_at` with the site's rule; see :class:`Deadlines`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+from motcua.core.deadlines import DayRule, Pause, due_at
+from motcua.core.timeunits import TimeUnit
+from motcua.dossiers.loadgen.people import applicant
+from motcua.dossiers.loadgen.world import ProcedurePlan, World
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.states import Action, Status
+from motcua.dossiers.workflow import condition_matches
+
+#: Generated rows use ids from here up (dossier *i* has id ``ID_BASE + i``); at most MAX_DOSSIERS.
+ID_BASE = 1_000_000_000
+MAX_DOSSIERS = 100_000_000
+#: Child rows per dossier get ids ``ID_BASE + i * SLOTS + k`` (k < SLOTS).
+SLOTS = 16
+ONLINE_SHARE = 0.40
+LATE_SHARE = 0.07
+SUPPLEMENT_SHARE = 0.08
+SUSPEND_SHARE = 0.015
+#: Dossiers received in the last RECENT_DAYS whose deadline passed stay open with this probability.
+RECENT_DAYS = 30
+RECENT_OPEN = 0.25
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+class Deadlines:
+    """The site's due moments, memoised where the rule makes them depend on the day only.
+
+    Under the Civil Code rule (Art. 147) a working-day deadline without pauses is the end of the
+    N-th working day after the day of receipt whatever the hour, so it is computed once per day,
+    amount and unit; everything else calls :func:`due_at` each time.
+    """
+
+    def __init__(self, calendar, day_rule):
+        self.calendar, self.day_rule = calendar, day_rule
+        self.memo: dict = {}
+
+    def __call__(self, start: datetime, amount: str, unit: str, pauses=()) -> datetime | None:
+        amount = Decimal(amount)
+        if not amount and unit != TimeUnit.SAME_DAY:
+            return None
+        if not pauses and unit == TimeUnit.WORKING_DAYS and self.day_rule == DayRule.CIVIL_CODE:
+            key = (start.date(), amount)
+            hit = self.memo.get(key)
+            if hit is None:
+                hit = self.memo[key] = due_at(
+                    self.calendar, start=start, amount=amount, unit=unit, day_rule=self.day_rule
+                )
+            return hit
+        return due_at(
+            self.calendar,
+            start=start,
+            amount=amount,
+            unit=unit,
+            pauses=list(pauses),
+            day_rule=self.day_rule,
+        )
+
+
+@dataclass
+class Batch:
+    """Rows of one batch, per table, as dicts keyed by attname."""
+
+    dossiers: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+    consultations: list = field(default_factory=list)
+    pauses: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    documents: list = field(default_factory=list)
+
+    def size(self) -> int:
+        return sum(len(v) for v in vars(self).values())
+
+
+@dataclass(frozen=True)
+class Span:
+    """Receipts are spread evenly over [start, end) in office positions; *now* is end."""
+
+    start: int
+    end: int
+    total: int
+    day_us: int
+
+    def base(self, i: int) -> int:
+        return self.start + (i * (self.end - self.start)) // self.total
+
+    def first_of_day(self, day: int) -> int:
+        """Index of the first dossier whose base position lies in working day number *day*."""
+        span = self.end - self.start
+        i = max(0, -(-((day * self.day_us - self.start) * self.total) // span))
+        while i > 0 and self.base(i - 1) >= day * self.day_us:
+            i -= 1
+        while self.base(i) < day * self.day_us:
+            i += 1
+        return i
+
+
+class Generator:
+    def __init__(self, *, world: World, calendar, day_rule, seed: int, span: Span, now: datetime):
+        self.world, self.cal, self.seed, self.span = world, calendar, seed, span
+        self.deadlines = Deadlines(calendar, day_rule)
+        self.now = now
+        self.now_pos = span.end
+        self.json_memo: dict = {}
+        self.spacing = max(1, (span.end - span.start) // span.total)
+        weights = [self._weight(p) for p in world.procedures]
+        self.procedures, self.cum = world.procedures, []
+        acc = 0.0
+        for w in weights:
+            acc += w
+            self.cum.append(acc)
+        online_capable = sum(w for p, w in zip(world.procedures, weights, strict=True) if p.online)
+        self.online_p = min(0.95, ONLINE_SHARE * acc / online_capable) if online_capable else 0
+
+    @staticmethod
+    def _weight(plan: ProcedurePlan) -> float:
+        # Short procedures (certification, civil status) make most of a centre's traffic.
+        if plan.time_unit in (TimeUnit.SAME_DAY, TimeUnit.WORKING_HOURS):
+            return 4.0
+        return 1.0 + 10.0 / (1.0 + float(plan.amount))
+
+    def _moment(self, pos: int) -> datetime:
+        return self.cal.moment_at(pos)
+
+    def _after(self, pos: int, rng, low_days: float, high_days: float) -> int:
+        return pos + int(rng.uniform(low_days, high_days) * self.span.day_us)
+
+    def batch(self, first: int, stop: int) -> Batch:
+        """Rows of dossiers first … stop-1; the random stream is seeded per batch."""
+        rng = random.Random(self.seed * MAX_DOSSIERS + first)
+        batch = Batch()
+        for i in range(first, stop):
+            self.dossier(i, batch, rng)
+        return batch
+
+    def _json_list(self, values) -> str:
+        key = tuple(values)
+        hit = self.json_memo.get(key)
+        if hit is None:
+            hit = self.json_memo[key] = json.dumps(list(key))
+        return hit
+
+    def dossier(self, i: int, batch: Batch, rng) -> None:
+        span, world = self.span, self.world
+        base = span.base(i)
+        day = base // span.day_us
+        room = (day + 1) * span.day_us - base - 1
+        pos = base + 1 + (rng.randrange(min(self.spacing, room)) if room > 0 else 0)
+        received = self._moment(pos)
+        plan = self.procedures[_pick(self.cum, rng.random() * self.cum[-1])]
+        unit_id = plan.unit_ids[rng.randrange(len(plan.unit_ids))]
+        online = plan.online and rng.random() < self.online_p
+        seq = i - span.first_of_day(day) + 1
+        code = f"{world.unit_codes[unit_id]}-{received:%y%m%d}-{seq:04d}"
+        person = applicant(rng, organisation=rng.random() < 0.15)
+        form_data = self._form_data(plan, rng)
+        route = [s for s in plan.steps if condition_matches(s.condition, form_data)] or list(
+            plan.steps[:1]
+        )
+        dossier_id = ID_BASE + i
+        child = ID_BASE + i * SLOTS
+        receptionist = (
+            None
+            if online
+            else world.officer(rng, unit_id, ("reception_officer", "specialist", "unit_leader"))
+        )
+        submitted = (
+            self._moment(max(span.start, pos - rng.randrange(1, 2 * span.day_us)))
+            if online
+            else received
+        )
+
+        # Pauses: a supplement (or a suspension) in the first step, 1–6 working days long.
+        pause = None
+        roll = rng.random()
+        if roll < SUPPLEMENT_SHARE + SUSPEND_SHARE:
+            p_start = self._after(pos, rng, 0.2, 1.5)
+            p_end = self._after(p_start, rng, 1, 6)
+            kind = "supplement" if roll < SUPPLEMENT_SHARE else "suspend"
+            pause = [kind, p_start, p_end]
+        pauses = [Pause(self._moment(pause[1]), self._moment(pause[2]))] if pause else []
+        due = self.deadlines(received, plan.amount, plan.time_unit, pauses)
+        due_pos = self.cal.position(due) if due else pos + span.day_us
+
+        # Open or closed, and when it finished.
+        age_days = (self.now - received).days
+        if due_pos > self.now_pos:
+            is_open = rng.random() < 0.97
+        else:
+            is_open = age_days < RECENT_DAYS and rng.random() < RECENT_OPEN
+        if pause and pause[2] > self.now_pos:
+            is_open, pause[2] = True, None  # still waiting for the supplement
+        late = not is_open and rng.random() < LATE_SHARE
+        if late:
+            finish = due_pos + int(rng.uniform(0.1, 6) * span.day_us)
+        else:
+            finish = pos + int((due_pos - pos) * rng.uniform(0.3, 0.97))
+        finish = min(finish, self.now_pos - 1)
+
+        status, current_index, finished = self._outcome(rng, is_open, pause, route, online)
+        steps_out = []
+        if status != Status.SUBMITTED:
+            n_steps = len(route) if current_index is None else current_index + 1
+            end_pos = (
+                finish
+                if not is_open
+                else min(
+                    self.now_pos - 1, pos + (finish - pos) * (current_index + 1) // (len(route) + 1)
+                )
+            )
+            bounds = _split(pos, max(end_pos, pos + n_steps), n_steps, rng)
+            for k, spec in enumerate(route[:n_steps]):
+                start_m = self._moment(bounds[k])
+                is_current_open = is_open and k == current_index and status != Status.RESULT_READY
+                step_unit_id = plan.step_units[unit_id][spec.index]
+                step = {
+                    "id": child + k,
+                    "dossier_id": dossier_id,
+                    "index": spec.index,
+                    "name": spec.name,
+                    "unit_id": step_unit_id,
+                    "roles": self._json_list(spec.roles),
+                    "actions": self._json_list(spec.actions),
+                    "assignee_id": world.officer(rng, step_unit_id, spec.roles),
+                    "state": "open" if is_current_open else "done",
+                    "started_at": _utc(start_m),
+                    "due_at": _opt(self.deadlines(start_m, str(spec.amount), spec.time_unit)),
+                    "finished_at": None if is_current_open else _utc(self._moment(bounds[k + 1])),
+                    "duration_amount": spec.amount,
+                    "duration_unit": spec.time_unit,
+                    "required_answers": spec.required_answers,
+                }
+                steps_out.append(step)
+                for c, consulted in enumerate(plan.consult_units.get(spec.index, ())):
+                    answered = None if is_current_open else step["finished_at"]
+                    batch.consultations.append(
+                        {
+                            "id": child + c,
+                            "step_id": step["id"],
+                            "unit_id": consulted,
+                            "officer_id": None,
+                            "answered_at": answered,
+                            "answered_by_id": None,
+                            "answer": "Thống nhất." if answered else "",
+                        }
+                    )
+            batch.steps.extend(steps_out)
+
+        current_step = steps_out[-1] if steps_out else None
+        finished_m = self._moment(finish) if finished else None
+        returned_m = (
+            self._moment(min(self.now_pos - 1, finish + rng.randrange(span.day_us)))
+            if status == Status.RETURNED
+            else None
+        )
+        last_unit = current_step["unit_id"] if current_step else unit_id
+        row = {
+            "id": dossier_id,
+            "code": code,
+            "unit_id": unit_id,
+            "current_unit_id": unit_id
+            if status in (Status.RESULT_READY, Status.RETURNED)
+            else last_unit,
+            "procedure_id": plan.procedure_id,
+            "procedure_version_id": plan.version_id,
+            "status": status,
+            "paused_from": Status.IN_PROGRESS
+            if status in (Status.SUPPLEMENT_REQUESTED, Status.SUSPENDED)
+            else "",
+            "channel": 2 if online else 1,
+            "applicant_user_id": (
+                world.citizens[rng.randrange(len(world.citizens))]
+                if online and world.citizens and rng.random() < 0.5
+                else None
+            ),
+            "form_data": json.dumps(form_data) if form_data else "{}",
+            "fee_total": plan.fee,
+            "is_paid": plan.fee > 0 and status != Status.SUBMITTED,
+            "paid_online": online and plan.fee > 0,
+            "submitted_at": _utc(submitted),
+            "received_at": None if status == Status.SUBMITTED else _utc(received),
+            "received_by_id": receptionist,
+            "due_at": None if status == Status.SUBMITTED else _opt(due),
+            "finished_at": _opt(finished_m),
+            "returned_at": _opt(returned_m),
+            "current_step_id": current_step["id"] if current_step else None,
+            "supplement_count": 1 if pause and pause[0] == "supplement" else 0,
+            "delivery": "online" if online and rng.random() < 0.3 else "counter",
+            "updated_at": _utc(returned_m or finished_m or received),
+            "updated_by_id": receptionist,
+            "result_number": f"{rng.randrange(1, 9999)}/QĐ" if finished else "",
+            **person,
+        }
+        row["search_text"] = _search_text(row)
+        batch.dossiers.append(row)
+        if pause:
+            batch.pauses.append(
+                {
+                    "id": ID_BASE + i,
+                    "dossier_id": dossier_id,
+                    "kind": pause[0],
+                    "started_at": _utc(self._moment(pause[1])),
+                    "ended_at": _utc(self._moment(pause[2])) if pause[2] else None,
+                    "reason": "Thiếu bản sao giấy tờ" if pause[0] == "supplement" else "",
+                }
+            )
+        for k, (doc_name, originals, copies, mandatory) in enumerate(plan.documents):
+            batch.documents.append(
+                {
+                    "id": child + k,
+                    "dossier_id": dossier_id,
+                    "name": doc_name,
+                    "originals": originals,
+                    "copies": copies,
+                    "is_mandatory": mandatory,
+                    "received": True,
+                }
+            )
+        self._events(
+            batch, child, row, steps_out, pause, receptionist, status, finished_m, returned_m
+        )
+
+    def _form_data(self, plan: ProcedurePlan, rng) -> dict:
+        data = {}
+        for spec in plan.steps:
+            cond = spec.condition
+            if cond and cond.get("field"):
+                try:
+                    pivot = float(cond.get("value"))
+                    data[cond["field"]] = str(round(pivot * rng.choice((0.4, 0.8, 1.3, 2.0))))
+                except (TypeError, ValueError):
+                    data[cond["field"]] = str(cond.get("value"))
+        return data
+
+    def _outcome(self, rng, is_open, pause, route, online):
+        """Return (status, index of the current step or None, finished)."""
+        if not is_open:
+            r = rng.random()
+            if r < 0.03:
+                return Status.REJECTED, None, True
+            if r < 0.045:
+                return Status.WITHDRAWN, None, True
+            return Status.RETURNED, None, True
+        if pause and pause[2] is None:
+            kind = Status.SUPPLEMENT_REQUESTED if pause[0] == "supplement" else Status.SUSPENDED
+            return kind, 0, False
+        r = rng.random()
+        if online and r < 0.08:
+            return Status.SUBMITTED, None, False
+        if r < 0.2:
+            return Status.RESULT_READY, len(route) - 1, True
+        return Status.IN_PROGRESS, rng.randrange(len(route)), False
+
+    def _events(self, batch, child, row, steps, pause, actor, status, finished_m, returned_m):
+        events = []
+
+        def add(action, from_status, to_status, at, step=None, to_step=None, unit=None, data=None):
+            events.append(
+                {
+                    "id": child + len(events),
+                    "dossier_id": row["id"],
+                    "action": action,
+                    "actor_id": actor,
+                    "from_status": from_status,
+                    "to_status": to_status,
+                    "step_id": step,
+                    "to_step_id": to_step,
+                    "unit_id": unit or row["unit_id"],
+                    "note": "",
+                    "data": json.dumps(data) if data else "{}",
+                    "created_at": at,
+                }
+            )
+
+        if status == Status.SUBMITTED:
+            add(Action.RECEIVE, "", Status.SUBMITTED, row["submitted_at"])
+            batch.events.extend(events)
+            return
+        received = row["received_at"]
+        add(Action.RECEIVE if row["channel"] == 1 else Action.ACCEPT, "", Status.RECEIVED, received)
+        for k, step in enumerate(steps):
+            if k == 0:
+                add(Action.START, Status.RECEIVED, Status.IN_PROGRESS, received, to_step=step["id"])
+            else:
+                add(
+                    Action.FORWARD,
+                    Status.IN_PROGRESS,
+                    Status.IN_PROGRESS,
+                    step["started_at"],
+                    step=steps[k - 1]["id"],
+                    to_step=step["id"],
+                    unit=step["unit_id"],
+                )
+        if pause:
+            started, ended = pause[1], pause[2]
+            first = steps[0]["id"] if steps else None
+            paused = Status.SUPPLEMENT_REQUESTED if pause[0] == "supplement" else Status.SUSPENDED
+            action = Action.REQUEST_SUPPLEMENT if pause[0] == "supplement" else Action.SUSPEND
+            add(action, Status.IN_PROGRESS, paused, _utc(self._moment(started)), step=first)
+            if ended is not None:
+                back = Action.SUPPLEMENT if pause[0] == "supplement" else Action.RESUME
+                add(back, paused, Status.IN_PROGRESS, _utc(self._moment(ended)), step=first)
+        last = steps[-1]["id"] if steps else None
+        if finished_m is not None:
+            end = _utc(finished_m)
+            if status == Status.REJECTED:
+                add(Action.REFUSE, Status.IN_PROGRESS, Status.REJECTED, end, step=last)
+            elif status == Status.WITHDRAWN:
+                add(Action.WITHDRAW, Status.IN_PROGRESS, Status.WITHDRAWN, end, step=last)
+            else:
+                add(Action.ISSUE_RESULT, Status.IN_PROGRESS, Status.RESULT_READY, end, step=last)
+        if returned_m is not None:
+            add(Action.RETURN_RESULT, Status.RESULT_READY, Status.RETURNED, _utc(returned_m))
+        batch.events.extend(events)
+
+
+def _pick(cum: list[float], x: float) -> int:
+    lo, hi = 0, len(cum) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cum[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _split(start: int, end: int, parts: int, rng) -> list[int]:
+    """Return parts + 1 increasing positions from *start* to *end* (step boundaries)."""
+    cuts = (
+        sorted(rng.randrange(start + 1, end) for _ in range(parts - 1))
+        if end - start > parts
+        else []
+    )
+    return (
+        [start, *cuts, end][: parts + 1]
+        if cuts or parts == 1
+        else [start + k for k in range(parts + 1)]
+    )
+
+
+def _opt(moment: datetime | None):
+    return _utc(moment) if moment is not None else None
+
+
+def _search_text(row: dict) -> str:
+    holder = SimpleNamespace(
+        code=row["code"],
+        applicant_name=row["applicant_name"],
+        applicant_id_number=row["applicant_id_number"],
+        applicant_phone=row["applicant_phone"],
+        applicant_tax_code=row["applicant_tax_code"],
+    )
+    Dossier.refresh_search_text(holder)
+    return holder.search_text

@@ -1,0 +1,154 @@
+"""Run the generator: find where a previous run stopped, then write the remaining batches.
+
+Batches are independent (each seeded by its first index and written in one transaction), so the
+missing ones are found by their first dossier's id and may be written by several worker processes
+(``--jobs``). The parameters of a generated set (seed, number of dossiers, the day the three years end) are kept
+in the form data of its first dossier, so a rerun resumes the same set and refuses another one.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from motcua.core.selectors import site_calendar, site_day_rule
+from motcua.dossiers.loadgen.rows import ID_BASE, MAX_DOSSIERS, Generator, Span
+from motcua.dossiers.loadgen.world import world_build
+from motcua.dossiers.loadgen.writer import BatchWriter, bulk_session
+from motcua.dossiers.models import Dossier
+
+YEARS = 3
+META_KEY = "loadgen"
+
+
+class LoadError(Exception):
+    """The database holds another generated set; the message says which."""
+
+
+@dataclass(frozen=True)
+class Params:
+    dossiers: int
+    seed: int
+    until: date
+
+    def as_dict(self) -> dict:
+        return {"dossiers": self.dossiers, "seed": self.seed, "until": self.until.isoformat()}
+
+
+def stored_params() -> Params | None:
+    row = Dossier.objects.filter(pk=ID_BASE).values_list("form_data", flat=True).first()
+    if row is None:
+        return None
+    meta = (row if isinstance(row, dict) else json.loads(row)).get(META_KEY, {})
+    return Params(meta["dossiers"], meta["seed"], date.fromisoformat(meta["until"]))
+
+
+def batches_missing(total: int) -> list[int]:
+    """First indexes of the batches not written yet (each batch is one transaction)."""
+    firsts = list(range(0, total, BATCH))
+    have = set(
+        Dossier.objects.filter(pk__in=[ID_BASE + f for f in firsts]).values_list("pk", flat=True)
+    )
+    return [f for f in firsts if ID_BASE + f not in have]
+
+
+#: Dossiers per batch (and per transaction); part of what makes a set reproducible.
+BATCH = 5000
+
+
+def _size(firsts: list[int], total: int) -> int:
+    return sum(min(BATCH, total - f) for f in firsts)
+
+
+_writer = None
+
+
+def _worker_init(write) -> None:
+    global _writer
+    _writer = write
+
+
+def _worker_write(first: int) -> int:
+    return _writer(first)
+
+
+def load_generate(
+    *, dossiers: int, seed: int, until: date | None = None, jobs: int = 1, progress=None
+) -> int:
+    """Generate (or finish generating) *dossiers* dossiers; return how many were written now."""
+    if not 0 < dossiers <= MAX_DOSSIERS:
+        raise LoadError(f"Số hồ sơ phải từ 1 đến {MAX_DOSSIERS:,}.")
+    stored = stored_params()
+    if stored is not None:
+        if (stored.dossiers, stored.seed) != (dossiers, seed):
+            raise LoadError(
+                f"Cơ sở dữ liệu đã có bộ hồ sơ sinh với --dossiers {stored.dossiers} "
+                f"--seed {stored.seed}; dùng cơ sở dữ liệu khác hoặc đúng tham số đó."
+            )
+        params = stored
+    else:
+        params = Params(dossiers, seed, until or timezone.localdate())
+    world = world_build()
+    calendar = site_calendar()
+    tz = calendar.tz
+    end = datetime.combine(params.until, time.min, tzinfo=tz)
+    start = datetime.combine(params.until - timedelta(days=365 * YEARS), time.min, tzinfo=tz)
+    span = Span(
+        start=calendar.position(start),
+        end=calendar.position(end),
+        total=params.dossiers,
+        day_us=int(calendar.day_office_time.total_seconds() * 1_000_000),
+    )
+    generator = Generator(
+        world=world,
+        calendar=calendar,
+        day_rule=site_day_rule(),
+        seed=params.seed,
+        span=span,
+        now=end,
+    )
+    todo = batches_missing(params.dossiers)
+    if progress is not None:
+        progress(params.dossiers - _size(todo, params.dossiers), params.dossiers)
+
+    def write(first: int) -> int:
+        rows = generator.batch(first, min(first + BATCH, params.dossiers))
+        if first == 0:
+            meta = json.loads(rows.dossiers[0]["form_data"])
+            meta[META_KEY] = params.as_dict()
+            rows.dossiers[0]["form_data"] = json.dumps(meta)
+        with bulk_session():
+            BatchWriter().write(rows)
+        return len(rows.dossiers)
+
+    written = 0
+    if todo and todo[0] == 0:  # the batch holding the parameters goes first
+        written += write(todo.pop(0))
+    if jobs > 1 and len(todo) > 1:
+        connection.close()  # each worker process opens its own connection
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(jobs, initializer=_worker_init, initargs=(write,)) as pool:
+            for count in pool.imap_unordered(_worker_write, todo):
+                written += count
+                if progress is not None:
+                    progress(
+                        params.dossiers - _size(todo, params.dossiers) + written, params.dossiers
+                    )
+    else:
+        for first in todo:
+            written += write(first)
+            if progress is not None:
+                progress(params.dossiers - _size(todo, params.dossiers) + written, params.dossiers)
+    if written and connection.vendor == "mysql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE TABLE dossiers_dossier, dossiers_dossierstep, dossiers_dossierevent, "
+                "dossiers_consultation, dossiers_dossierpause, dossiers_dossierdocument"
+            )
+            cursor.fetchall()
+    return written
