@@ -19,6 +19,8 @@ from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from motcua.core.roles import STAFF_ROLES, Role
+from motcua.security.models import SecurityEventKind
+from motcua.security.services import security_event_record
 from motcua.units import admin_scope
 from motcua.units.admin_mixins import (
     AtomicImportExportMixin,
@@ -176,11 +178,50 @@ class MembershipAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
         ):
             raise PermissionDenied  # the form's choices already refuse it; never trust them alone
         super().save_model(request, obj, form, change)
+        record_membership_change(request, obj, "change" if change else "add")
+
+    def delete_model(self, request, obj):
+        record_membership_change(request, obj, "delete")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "unit", "role"):
+            record_membership_change(request, membership, "delete")
+        super().delete_queryset(request, queryset)
 
 
 # The user and group pages in unfold's look (its documented pattern), plus memberships.
 admin.site.unregister(User)
 admin.site.unregister(Group)
+
+
+#: User fields that grant access; a change of any is recorded in the security log.
+ACCESS_FIELDS = ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]
+
+
+def _access_value(user, field: str):
+    value = getattr(user, field)
+    if hasattr(value, "values_list"):
+        return sorted(str(v) for v in value.values_list("pk", flat=True))
+    return value
+
+
+def record_membership_change(request, membership: Membership, action: str) -> None:
+    """Record who granted, changed or withdrew which role where (the security log)."""
+    security_event_record(
+        kind=SecurityEventKind.MEMBERSHIP_CHANGE,
+        user=membership.user,
+        actor=request.user,
+        request=request,
+        data={
+            "action": action,
+            "membership": membership.pk,
+            "unit": membership.unit.agency_code,
+            "role": membership.role.name,
+            "scope": membership.scope,
+            "is_active": membership.is_active,
+        },
+    )
 
 
 class UnitUserCreationForm(UserCreationForm):
@@ -265,7 +306,30 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change and isinstance(form, UnitUserCreationForm):
-            form.save_membership(obj)  # the admin saves with commit=False
+            membership = form.save_membership(obj)  # the admin saves with commit=False
+            record_membership_change(request, membership, "add")
+        flags = [f for f in form.changed_data if f in ACCESS_FIELDS]
+        if flags or not change:
+            security_event_record(
+                kind=SecurityEventKind.ACCOUNT_CHANGE,
+                user=obj,
+                actor=request.user,
+                request=request,
+                data={
+                    "action": "change" if change else "add",
+                    **{f: _access_value(obj, f) for f in flags or ACCESS_FIELDS[:3]},
+                },
+            )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            for membership in formset.new_objects:
+                record_membership_change(request, membership, "add")
+            for membership, _fields in formset.changed_objects:
+                record_membership_change(request, membership, "change")
+            for membership in formset.deleted_objects:
+                record_membership_change(request, membership, "delete")
 
 
 class RoleKindFilter(admin.SimpleListFilter):
@@ -287,6 +351,25 @@ class RoleKindFilter(admin.SimpleListFilter):
 class GroupAdmin(SiteAdministratorOnlyMixin, BaseGroupAdmin, ModelAdmin):
     list_display = ["name", "role_label"]
     list_filter = [RoleKindFilter]
+
+    def save_related(self, request, form, formsets, change):
+        before = (
+            set(form.instance.permissions.values_list("codename", flat=True)) if change else set()
+        )
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.permissions.values_list("codename", flat=True))
+        if before != after:
+            security_event_record(
+                kind=SecurityEventKind.ROLE_PERMISSION_CHANGE,
+                actor=request.user,
+                username=form.instance.name,
+                request=request,
+                data={
+                    "role": form.instance.name,
+                    "added": sorted(after - before),
+                    "removed": sorted(before - after),
+                },
+            )
 
     @display(description=_("tên vai trò"))
     def role_label(self, obj: Group):
