@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 
 from motcua.security.models import SecurityEventKind
 from motcua.security.services import security_event_record
@@ -14,4 +14,5 @@ def lockout_response(request, credentials, *args, **kwargs):
     username = str((credentials or {}).get("username", "") or "")
     security_event_record(kind=SecurityEventKind.LOCKOUT, username=username, request=request)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return TemplateResponse(request, "security/lockout.html", {"minutes": minutes}, status=429)
+    # A plain response: axes returns it from its middleware, where nothing renders a template.
+    return render(request, "security/lockout.html", {"minutes": minutes}, status=429)
