@@ -3,9 +3,31 @@
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
+from motcua.dossiers import services
+from tests.dossiers import conftest as lifecycle
 from tests.units.conftest import levels, tree  # noqa: F401  (re-exported fixtures)
 from tests.units.factories import make_membership, make_user
+
+# The lifecycle fixtures, re-exported (pytest_plugins is only allowed in the root conftest).
+# ``world`` and ``tree`` build the same agency codes: a test uses one or the other.
+world = lifecycle.world
+applicant = lifecycle.applicant
+documents = lifecycle.documents
+
+
+@pytest.fixture
+def received(world, applicant, documents):
+    """A dossier received at the Hồng Bàng counter on Mon 3/3/2025 09:00."""
+    with time_machine.travel(lifecycle.at(2025, 3, 3, 9, 0), tick=False):
+        return services.dossier_receive(
+            user=world.users.reception,
+            procedure=world.procedure,
+            unit=world.units.d,
+            applicant=applicant,
+            documents=documents,
+        )
 
 
 @pytest.fixture
