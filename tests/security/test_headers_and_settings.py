@@ -52,10 +52,12 @@ def test_the_job_dashboard_is_for_site_administrators_only(client, admins, tree)
     for user in (admins.specialist, admins.d1_admin, admins.leader):
         client.force_login(user)
         assert client.get("/django-rq/").status_code == 403
+        assert client.get("/admin/django_rq/dashboard/").status_code == 403
     site_admin = make_user("qt_he_thong")
     make_membership(site_admin, tree.p, "administrator")
     client.force_login(site_admin)
     assert client.get("/django-rq/").status_code == 200
+    assert client.get("/admin/django_rq/dashboard/").status_code == 200
     client.logout()
     assert client.get("/django-rq/").status_code == 302  # to the login page
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django_rq.admin import QueueAdmin
+from django_rq.models import Dashboard
 from unfold.admin import ModelAdmin
 
 from motcua.core.roles import Role
 from motcua.security import roles as role_rules
+from motcua.security.decorators import site_administrator_required
 from motcua.security.models import SecurityEvent
 from motcua.units.admin_mixins import SiteAdministratorOnlyMixin
+from motcua.units.admin_scope import is_site_administrator
 
 
 @admin.register(SecurityEvent)
@@ -36,8 +41,6 @@ class SecurityEventAdmin(SiteAdministratorOnlyMixin, ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        from motcua.units.admin_scope import is_site_administrator
-
         return is_site_administrator(request.user)
 
     def has_module_permission(self, request):
@@ -53,8 +56,6 @@ class SecurityEventAdmin(SiteAdministratorOnlyMixin, ModelAdmin):
     def role_permissions_view(self, request):
         """The matrix objects × rights of one role, with the scope it reads at."""
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         groups = list(Group.objects.order_by("name"))
         group_id = request.POST.get("role") or request.GET.get("role")
@@ -88,3 +89,25 @@ class SecurityEventAdmin(SiteAdministratorOnlyMixin, ModelAdmin):
             "held": held,
         }
         return TemplateResponse(request, "security/role_permissions.html", context)
+
+
+# django-rq's own admin dashboard (/admin/django_rq/dashboard/) is open to every staff member like
+# /django-rq/: the site administrator only, there too.
+if admin.site.is_registered(Dashboard):
+    admin.site.unregister(Dashboard)
+
+    @admin.register(Dashboard)
+    class JobDashboardAdmin(QueueAdmin):
+        def has_module_permission(self, request):
+            return is_site_administrator(request.user)
+
+        def has_view_permission(self, request, obj=None):
+            return is_site_administrator(request.user)
+
+        def get_urls(self):
+            return [
+                URLPattern(
+                    p.pattern, site_administrator_required(p.callback), p.default_args, p.name
+                )
+                for p in super().get_urls()
+            ]
