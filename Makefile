@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= mysql://root@localhost/motcua
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run start test lint setup setup-test services messages bench format
+.PHONY: run start test lint setup setup-test services messages bench format lock
 
 ## make run: set up and serve the embedded default site (SQLite, inline jobs) with demo data.
 run: setup
@@ -64,3 +64,9 @@ messages:
 bench: setup
 	$(PY) bench/bench_deadlines.py
 	$(PY) bench/bench_printing.py
+
+## make lock: pin every dependency (incl. the dev extra) with hashes into requirements.lock.
+lock:
+	$(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links \
+	  --extra dev --output-file requirements.lock pyproject.toml

@@ -1,9 +1,35 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
+from django_rq import urls as django_rq_urls
+
+from motcua.security.decorators import site_administrator_required
+
+
+def _site_administrators_only(patterns):
+    """Wrap every view of an included app (django-rq only checks ``is_staff``)."""
+    wrapped = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            raise TypeError("nested includes are not wrapped")
+        assert isinstance(pattern, URLPattern)
+        wrapped.append(
+            URLPattern(
+                pattern.pattern,
+                site_administrator_required(pattern.callback),
+                pattern.default_args,
+                pattern.name,
+            )
+        )
+    return wrapped
+
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("django-rq/", include("django_rq.urls")),
+    # The job dashboard shows every job's arguments and can requeue or delete them.
+    path(
+        "django-rq/",
+        include((_site_administrators_only(django_rq_urls.urlpatterns), "django_rq")),
+    ),
     path("desk/", include("motcua.desk.urls")),
     path("print/", include("motcua.printing.urls")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_filters",
+    "axes",
+    "csp",
     "motcua.core",
     "motcua.units",
     "motcua.procedures",
@@ -54,19 +57,23 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.ops",
     "motcua.demo",
+    "motcua.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "motcua.security.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,14 +130,19 @@ def database_from_url(url: str, sqlite_path: Path) -> dict:
 DATABASES = {"default": database_from_url(SITE.database_url, SITE.sqlite_path)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A role's desk permissions come from active memberships (units.Membership), not hand-kept groups.
-AUTHENTICATION_BACKENDS = ["motcua.units.backends.MembershipBackend"]
+# Lock-out first (django-axes), then a role's desk permissions from active memberships
+# (units.Membership), not hand-kept groups.
+AUTHENTICATION_BACKENDS = [
+    "motcua.security.backends.LockoutBackend",
+    "motcua.units.backends.MembershipBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "motcua.security.audit.PasswordChangeAudit"},  # records every password change
 ]
 
 LANGUAGE_CODE = SITE.language
@@ -171,7 +183,59 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": "motcua API", "VERSION": "0.1.0"}
 
+# -- security (site config ``[security]``; see docs/SECURITY.md) ---------------------------------
+_SECURITY = SITE.extra.get("security") or {}
+# Client address: from this header only when the request comes from one of these proxies.
+MOTCUA_TRUSTED_PROXIES = list(_SECURITY.get("trusted_proxies", []))
+MOTCUA_CLIENT_IP_HEADER = str(_SECURITY.get("client_ip_header", ""))
+# Officer (desk) sessions end after this many idle minutes; 0 keeps Django's session lifetime.
+MOTCUA_STAFF_IDLE_MINUTES = int(_SECURITY.get("staff_idle_minutes", 30))
+# The payment sandbox ("paid" button) may run here when the site config names it.
+MOTCUA_PAYMENT_SANDBOX_ALLOWED = True
+
+# Login lock-out (django-axes): by user name and, separately, by client address.
+AXES_FAILURE_LIMIT = int(_SECURITY.get("login_failure_limit", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(_SECURITY.get("login_cooloff_minutes", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "motcua.security.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "motcua.security.lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Shared counters (lookup rate limit, lock-outs) need a shared cache: Redis when configured.
+if SITE.redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": SITE.redis_url,
+            "KEY_PREFIX": f"motcua:{SITE.name}",
+        }
+    }
+
+# Content-Security-Policy (django-csp). Unfold's admin runs Alpine.js, which evaluates its
+# attribute expressions ('unsafe-eval'), and the desk keeps a few inline scripts and styles; the
+# policy still confines every script, style, image, frame and form target to this origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", "blob:"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", *list(_SECURITY.get("form_action_hosts", []))],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Exporting is a right of its own ("export_<model>", the role permission page's "Xuất tệp").
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 LOGGING = {
@@ -179,7 +243,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 from config.unfold import UNFOLD  # noqa: E402, F401  (kept apart: it is long)

@@ -16,3 +16,9 @@ import tempfile  # noqa: E402
 
 # Uploaded files of tests never land in the site's real folder.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="motcua-test-files-")
+
+# Each test starts with empty counters (rate limits, lock-outs); tests of the shared Redis cache
+# configure it themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests travel in time: the officers' idle timeout is tested on its own (tests/security).
+MOTCUA_STAFF_IDLE_MINUTES = 0

@@ -280,7 +280,7 @@ def test_defaults_are_listed_with_preview_and_copy_links(superuser_client, db):
 def test_unit_administrator_edits_only_templates_of_units_in_scope(client, world):
     # given the district's administrator
     admin = make_user("quantri.hongbang")
-    make_membership(admin, world.units.d, Role.ADMINISTRATOR)
+    make_membership(admin, world.units.d, Role.UNIT_ADMINISTRATOR)
     site_wide = template()
     client.force_login(admin)
     # then the site-wide template is read-only for them

@@ -25,9 +25,42 @@ _APPLICANT_MESSAGES = {
 }
 
 
+#: Outbox topic of effects the queue could not take at commit time (retried with backoff).
+EFFECTS_RETRY_TOPIC = "dossier.event_effects"
+
+
 def dossier_event_effects(*, event_id: int) -> None:
-    """Queue the side effects of one event (called from ``transaction.on_commit``)."""
-    job_enqueue(notify_applicant, event_id)
+    """Queue the side effects of one event (called from ``transaction.on_commit``); never raise.
+
+    The change is committed when this runs: an error here must not reach the officer as a server
+    error (they would enter the dossier again). A failure (the queue or the database unavailable,
+    an inline job failing) is logged and the effects are left in the outbox, which retries them.
+    """
+    try:
+        job_enqueue(notify_applicant, event_id)
+    except Exception:
+        log.exception("effects of dossier event %s failed; left in the outbox for retry", event_id)
+        _effects_retry_later(event_id)
+
+
+def _effects_retry_later(event_id: int) -> None:
+    from django.utils import timezone
+
+    from motcua.integrations.models import OutboxMessage
+
+    try:
+        OutboxMessage.objects.create(
+            topic=EFFECTS_RETRY_TOPIC,
+            payload={"event_id": event_id},
+            next_attempt_at=timezone.now(),
+        )
+    except Exception:
+        log.exception("effects of dossier event %s could not be queued for retry", event_id)
+
+
+def effects_retry(message) -> None:
+    """Outbox handler of :data:`EFFECTS_RETRY_TOPIC`: run the effects now; raise to retry."""
+    notify_applicant(message.payload["event_id"])
 
 
 def notify_applicant(event_id: int) -> bool:

@@ -303,7 +303,9 @@ class DossierPause(models.Model):
 class DossierEvent(AppendOnly):
     """Append-only history: who did what, when, from which state to which (Phiếu kiểm soát)."""
 
-    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="events")
+    # PROTECT everywhere: the history is append-only, so neither a delete nor a SET NULL may
+    # reach it (the database refuses both on MariaDB; see security/migrations/0003).
+    dossier = models.ForeignKey(Dossier, models.PROTECT, related_name="events")
     action = models.CharField(_("thao tác"), max_length=24, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,10 +326,10 @@ class DossierEvent(AppendOnly):
     from_status = models.CharField(_("từ trạng thái"), max_length=24, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=24)
     step = models.ForeignKey(
-        DossierStep, models.SET_NULL, null=True, blank=True, related_name="events"
+        DossierStep, models.PROTECT, null=True, blank=True, related_name="events"
     )
     to_step = models.ForeignKey(
-        DossierStep, models.SET_NULL, null=True, blank=True, related_name="+"
+        DossierStep, models.PROTECT, null=True, blank=True, related_name="+"
     )
     unit = models.ForeignKey("units.Unit", models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(_("ghi chú"), blank=True)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import logging
 
+from motcua.dossiers import effects as dossier_effects
 from motcua.integrations.models import OutboxMessage
 from motcua.integrations.outbox import outbox_handler
 
 log = logging.getLogger(__name__)
+
+# Dossier event effects the queue could not take at commit time are retried through the outbox.
+outbox_handler("dossier.event_effects")(dossier_effects.effects_retry)
 
 
 @outbox_handler("payment.paid")

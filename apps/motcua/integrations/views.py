@@ -40,8 +40,10 @@ NEXT_SESSION_KEY = "payment_next"
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: behind a proxy the deployment must set it from the trusted proxy header.
-    return request.META.get("REMOTE_ADDR", "")
+    from motcua.security.client_ip import client_ip
+
+    address = client_ip(request)  # the trusted proxy header only
+    return "" if address == "unknown" else address
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -1,13 +1,23 @@
 """A fixed-window attempt counter in Django's cache (the lookup's brute-force guard).
 
-Per-process caches (the default local-memory cache) count per process: a deployment with several
-web processes needs a shared cache (Redis) in ``CACHES`` for the limit to hold across them.
+The counters live in the site's cache, which is Redis whenever the site has a Redis URL (every
+production deployment), so the limit holds across all web processes and machines; the local-memory
+cache of the embedded default counts per process. Limits apply per client address and per dossier
+code; the address comes from the trusted proxy header only (:mod:`motcua.security.client_ip`), so
+citizens behind one reverse proxy do not share one counter and nobody escapes it by forging one.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+
+from motcua.security.client_ip import client_ip
+
+
+def client_address(request) -> str:
+    """Return the address a request's attempts are counted under."""
+    return client_ip(request)
 
 
 def lookup_limits() -> tuple[int, int]:

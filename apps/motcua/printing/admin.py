@@ -20,14 +20,21 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
-from motcua.core.roles import STAFF_ROLES
 from motcua.printing import context as ctx
 from motcua.printing import render, sandbox
 from motcua.printing.models import PrintTemplate
 from motcua.printing.registry import FORMS
 from motcua.printing.samples import preview_data
+from motcua.units import admin_scope
 from motcua.units.models import Unit
-from motcua.units.selectors import units_in_scope
+
+#: The HTML preview is the author's markup: served as its own opaque origin (``sandbox`` without
+#: ``allow-same-origin`` or ``allow-scripts``), so a script in a template never runs with the
+#: desk's cookies, whoever opens it. Only inline styles and embedded images load.
+PREVIEW_HTML_CSP = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "font-src data:; base-uri 'none'; form-action 'none'"
+)
 
 
 def _check_source(source: str, *, spec, user, unit) -> sandbox.TemplateProblem | None:
@@ -86,32 +93,35 @@ class PrintTemplateAdmin(SimpleHistoryAdmin, ModelAdmin):
     def scope_label(self, obj):
         return obj.unit.name if obj.unit_id else _("Toàn hệ thống")
 
-    # -- scope: site-wide templates are the superuser's; unit ones the unit's administrators' ---
+    # -- scope: site-wide templates are the site administrator's; unit ones the unit's admins' --
 
     def _admin_units(self, request):
-        return units_in_scope(user=request.user, roles=STAFF_ROLES)
+        return admin_scope.administered_units(request.user)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("unit", "updated_by")
-        if request.user.is_superuser:
+        if admin_scope.is_site_administrator(request.user):
             return qs
         return qs.filter(Q(unit__in=self._admin_units(request)) | Q(unit__isnull=True))
 
+    def _site(self, request) -> bool:
+        return admin_scope.is_site_administrator(request.user)
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        if obj is not None and obj.unit_id is None and not request.user.is_superuser:
+        if obj is not None and obj.unit_id is None and not self._site(request):
             return False
         return allowed
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        if obj is not None and obj.unit_id is None and not request.user.is_superuser:
+        if obj is not None and obj.unit_id is None and not self._site(request):
             return False
         return allowed
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = super().get_form(request, obj, change=change, **kwargs)
-        units = None if request.user.is_superuser else self._admin_units(request)
+        units = None if self._site(request) else self._admin_units(request)
 
         class RequestForm(base):
             def __init__(self, *args, **kw):
@@ -201,7 +211,10 @@ class PrintTemplateAdmin(SimpleHistoryAdmin, ModelAdmin):
                 request, _("Mẫu bị lỗi"), problem=sandbox.template_problem(exc), origin=origin
             )
         if request.GET.get("format") == "html":
-            return HttpResponse(html, content_type="text/html; charset=utf-8")
+            response = HttpResponse(html, content_type="text/html; charset=utf-8")
+            response["Content-Security-Policy"] = PREVIEW_HTML_CSP
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
         response = HttpResponse(render.html_to_pdf(html), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="xem-truoc-mau-{spec.code}.pdf"'
         response["X-Preview-Data"] = "sample" if origin == "Dữ liệu mẫu" else "dossier"

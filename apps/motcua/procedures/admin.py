@@ -38,7 +38,11 @@ from motcua.procedures.workflow import (
     workflow_duration_error,
     workflow_part,
 )
-from motcua.units.admin_mixins import AtomicImportExportMixin, FoldedSearchMixin
+from motcua.units.admin_mixins import (
+    AtomicImportExportMixin,
+    FoldedSearchMixin,
+    UnitScopedAdminMixin,
+)
 
 
 @admin.register(Sector)
@@ -197,12 +201,14 @@ class WorkflowStepInline(StackedInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(
+    UnitScopedAdminMixin,
     FoldedSearchMixin,
     AtomicImportExportMixin,
     SimpleHistoryAdmin,
     ModelAdmin,
     ImportExportModelAdmin,
 ):
+    unit_scope_field = "units"  # the units applying it; shared procedures stay the site's
     resource_classes = [ProcedureResource]
     inlines = [RequiredDocumentInline, FeeInline, WorkflowStepInline]
     list_display = [

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from motcua.core.text import fold
+from motcua.security.spreadsheet import neutralise_row
 from motcua.units.models import Unit, UnitLevel
 
 
@@ -22,8 +23,13 @@ class AtomicModelResource(resources.ModelResource):
     """A resource whose import saves every row or none (``IMPORT_EXPORT_USE_TRANSACTIONS``).
 
     import-export rolls back on row *errors* but, by default, keeps the valid rows when other rows
-    only have *validation* errors; here any bad row rolls the whole file back.
+    only have *validation* errors; here any bad row rolls the whole file back. Exported text that
+    a spreadsheet would evaluate is neutralised (:mod:`motcua.security.spreadsheet`).
     """
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        # Every export of every resource: text never becomes a live formula.
+        return neutralise_row(super().export_resource(instance, selected_fields, **kwargs))
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):

@@ -3,11 +3,15 @@
 A site chooses its provider in ``site_config.toml``::
 
     [payments]
-    provider = "vnpay"                 # the provider citizens pay with; "sandbox" when unset
+    provider = "vnpay"                 # the provider citizens pay with; none: no online payment
     enabled = ["vnpay", "sandbox"]     # optional: other providers whose pages and callbacks work
     tmn_code = "DEMO0001"              # options of the chosen provider ...
     payment_url = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
     # [payments.sandbox]               # ... or per provider, in a sub-table named after it
+
+The sandbox (a "paid" button, no money) exists only where the site config names it explicitly, and
+never where ``MOTCUA_PAYMENT_SANDBOX_ALLOWED`` is off (production settings): there the registry
+refuses it and the system check ``motcua.security.E001`` stops ``migrate``/``runserver``/``check``.
 
 Secrets never live in that file: VNPay's hash secret comes from ``MOTCUA_VNPAY_HASH_SECRET``. A
 provider only *reads* a callback (:meth:`PaymentProvider.verify_return`); deciding what the
@@ -38,7 +42,7 @@ PROVIDER_CLASSES: dict[str, str] = {
     "vnpay": "motcua.integrations.payments.vnpay.VNPayProvider",
     "sandbox": "motcua.integrations.payments.sandbox.SandboxProvider",
 }
-DEFAULT_PROVIDER = "sandbox"
+SANDBOX = "sandbox"
 
 #: Vietnamese gateways stamp their dates in GMT+7, whatever the site's own time zone.
 GATEWAY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -126,8 +130,8 @@ def payments_config() -> dict[str, Any]:
 
 
 def default_provider_name() -> str:
-    """Return the provider citizens pay with on this site."""
-    return str(payments_config().get("provider") or DEFAULT_PROVIDER)
+    """Return the provider citizens pay with on this site ("" when it takes no online payment)."""
+    return str(payments_config().get("provider") or "")
 
 
 def enabled_provider_names() -> frozenset[str]:
@@ -136,7 +140,12 @@ def enabled_provider_names() -> frozenset[str]:
     extra = config.get("enabled") or []
     if not isinstance(extra, list):
         raise ProviderNotConfigured("site_config: key 'payments.enabled' must be a list of names")
-    return frozenset({default_provider_name(), *map(str, extra)})
+    return frozenset({default_provider_name(), *map(str, extra)} - {""})
+
+
+def sandbox_allowed() -> bool:
+    """Return whether this deployment may run the sandbox at all (never in production)."""
+    return bool(getattr(settings, "MOTCUA_PAYMENT_SANDBOX_ALLOWED", False))
 
 
 def payment_provider(name: str | None = None) -> PaymentProvider:
@@ -144,6 +153,10 @@ def payment_provider(name: str | None = None) -> PaymentProvider:
     config = payments_config()
     default = default_provider_name()
     name = name or default
+    if not name:
+        raise ProviderNotConfigured("payments: this site configures no payment provider")
+    if name == SANDBOX and not sandbox_allowed():
+        raise ProviderNotConfigured("payments: the sandbox provider is refused by these settings")
     if name not in PROVIDER_CLASSES:
         raise ProviderNotConfigured(f"payments: unknown provider {name!r}")
     if name not in enabled_provider_names():

@@ -35,7 +35,7 @@ def _not_found_message() -> str:
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return ratelimit.client_address(request)
 
 
 def _lookup_page(request, form, status=200):
