@@ -58,6 +58,7 @@ from motcua.dossiers.workflow import (
     step_unit,
     workflow_steps,
 )
+from motcua.notifications.lifecycle import dossier_transition_recorded
 from motcua.units.models import Unit
 from motcua.units.selectors import user_roles_in_unit
 
@@ -291,6 +292,7 @@ def _perform(
             data=data,
             created_at=moment,
         )
+        dossier_transition_recorded(dossier=locked, event=event)
         transaction.on_commit(lambda: effects.dossier_event_effects(event_id=event.pk))
     return locked
 
@@ -465,6 +467,7 @@ def dossier_receive(
             unit=unit,
             created_at=moment,
         )
+        dossier_transition_recorded(dossier=dossier, event=event)
         transaction.on_commit(lambda: effects.dossier_event_effects(event_id=event.pk))
     return dossier
 

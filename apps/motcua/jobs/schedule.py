@@ -31,4 +31,14 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         func="motcua.integrations.outbox.outbox_deliver_due",
         cron="* * * * *",
     ),
+    ScheduledJob(
+        name="due_sweep",
+        func="motcua.jobs.sweep.due_sweep",
+        cron="*/5 * * * *",
+    ),
+    ScheduledJob(
+        name="notifications_deliver",
+        func="motcua.notifications.services.notifications_deliver_due",
+        cron="* * * * *",
+    ),
 )
