@@ -2,9 +2,10 @@
 
 Rules (all in office time of the site calendar, so a weekend or a holiday never counts):
 
-* A dossier is measured against the earlier of its own deadline — the new date of an apology
-  (form 04, QĐ 766 §2.1 keeps the original ``due_at`` for the indicators) or else ``due_at`` — and
-  the deadline of its open current step; a step against its own ``due_at``.
+* A dossier is measured against the earlier of its ``due_at`` and the deadline of its open current
+  step; after an apology (form 04) against the new date alone, which replaces every earlier
+  deadline for the officer (QĐ 766 §2.1 keeps the original ``due_at`` for the indicators). A step
+  is measured against its own ``due_at``.
 * **paused** while the dossier waits for a supplement or is suspended (the clock is stopped,
   Nghị định 61/2018 Điều 19 and the pause rules of :mod:`motcua.core.deadlines`);
 * **overdue** once that moment has passed; ``overdue_since`` is the deadline and
@@ -120,7 +121,9 @@ def _assign(row, fields: DueFields, now: datetime) -> list[str]:
 
 
 def _dossier_watch(dossier: Dossier, step: DossierStep | None) -> datetime | None:
-    dues = [dossier.apology_due_at or dossier.due_at]
+    if dossier.apology_due_at:  # the new date of form 04 replaces every earlier deadline
+        return dossier.apology_due_at
+    dues = [dossier.due_at]
     if step is not None:
         dues.append(step.due_at)
     dues = [d for d in dues if d is not None]
@@ -222,3 +225,17 @@ def due_states_advance(
         )
         written += rows.exclude(overdue_office_hours=hours).update(overdue_office_hours=hours)
     return written
+
+
+def due_states_refresh(*, dossier_ids, now: datetime | None = None) -> int:
+    """Recompute the due columns of the given dossiers and their steps (after their deadlines
+    were rewritten outside a transition, e.g. by the recompute that follows a calendar change).
+    """
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    count = 0
+    for dossier in Dossier.objects.filter(pk__in=dossier_ids).select_related("current_step"):
+        due_state_apply(dossier=dossier, now=now)
+        count += 1
+    return count

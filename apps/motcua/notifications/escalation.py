@@ -71,6 +71,8 @@ def firings_clear_uncrossed(*, dossier: Dossier, now: datetime) -> int:
     """Close the open firings of *dossier* whose level is no longer crossed; return how many."""
     from motcua.dossiers.due_state import office_seconds
 
+    if dossier.due_state == DueState.PAUSED:  # the clock is stopped: nothing moved yet
+        return 0
     open_firings = list(
         EscalationFiring.objects.filter(
             dossier_id=dossier.pk, cleared_at__isnull=True

@@ -79,6 +79,11 @@ def notification_create(
         address = recipient.email
     rendered = message_render(event=event, channel=channel, language=language, context=context)
     held = for_staff and channel != ChannelKind.DESK and next_opening(now) > now
+    unreachable = channel in (ChannelKind.EMAIL, ChannelKind.SMS, ChannelKind.ZALO) and not address
+    if unreachable:
+        status = NotificationStatus.FAILED
+    else:
+        status = NotificationStatus.HELD if held else NotificationStatus.PENDING
     with transaction.atomic():  # a concurrent writer of the same key: keep theirs
         row, created = Notification.objects.get_or_create(
             dedupe_key=key[:160],
@@ -95,8 +100,9 @@ def notification_create(
                 "dossier_id": dossier_id,
                 "firing_id": firing_id,
                 "for_staff": for_staff,
-                "status": NotificationStatus.HELD if held else NotificationStatus.PENDING,
-                "next_attempt_at": next_opening(now) if held else now,
+                "status": status,
+                "last_error": "không có địa chỉ nhận" if unreachable else "",
+                "next_attempt_at": None if unreachable else (next_opening(now) if held else now),
                 "created_at": now,
             },
         )
