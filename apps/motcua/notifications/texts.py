@@ -9,6 +9,7 @@ the subject line when the desk has no copy of their own, to fit one message.
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import dataclass
 
 from django.template import Context, TemplateSyntaxError
@@ -164,6 +165,8 @@ DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+log = logging.getLogger(__name__)
+
 SHORT_CHANNELS = frozenset({"sms", "zalo"})
 
 
@@ -197,7 +200,10 @@ def message_render(*, event: str, channel: str, language: str, context: dict) ->
         event=event, channel=channel, language=language
     ).first()
     if row is not None:
-        return Rendered(_render(row.subject, context), _render(row.body, context), row.pk)
+        try:
+            return Rendered(_render(row.subject, context), _render(row.body, context), row.pk)
+        except Exception:  # a broken desk copy must not stop the message: use the shipped text
+            log.exception("notification template %s does not render; using the default", row.pk)
     by_language = DEFAULTS[event]
     subject, body = by_language.get(language) or by_language["vi"]
     rendered_subject = _render(subject, context)
