@@ -74,7 +74,7 @@ def due_sweep(*, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE) -> dict
                                 now=now,
                                 position_now=position_now,
                             )
-                            if model is Dossier and state != DueState.IN_TIME:
+                            if model is Dossier:
                                 run.fired += levels_fire(
                                     first_pk=first, last_pk=last, now=now, position_now=position_now
                                 )
