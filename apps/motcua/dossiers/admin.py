@@ -251,6 +251,7 @@ class DossierAdmin(FoldedSearchMixin, ModelAdmin):
         "unit",
         "status_label",
         "due",
+        "due_state",
         "is_training",
     ]
     list_display_links = ["code"]
@@ -264,6 +265,7 @@ class DossierAdmin(FoldedSearchMixin, ModelAdmin):
     ]
     list_filter = [
         "status",
+        "due_state",
         "channel",
         ("unit", admin.RelatedOnlyFieldListFilter),
         ("current_unit", admin.RelatedOnlyFieldListFilter),
