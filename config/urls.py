@@ -5,11 +5,13 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-rq/", include("django_rq.urls")),
+    path("desk/notifications/", include("motcua.notifications.urls")),
     path("desk/", include("motcua.desk.urls")),
     path("print/", include("motcua.printing.urls")),
     path("admin/", admin.site.urls),
     path("", include("motcua.portal.urls")),
     path("", include("motcua.integrations.urls")),
+    path("", include("motcua.jobs.urls")),
 ]
 
 if settings.DEBUG:

@@ -19,7 +19,6 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from motcua.core.people import person_name
 from motcua.core.roles import Role
@@ -193,20 +192,3 @@ def levels_fire(*, first_pk: int, last_pk: int, now: datetime, position_now: int
                         now=now,
                     )
     return fired
-
-
-def dossier_escalations(*, dossier: Dossier):
-    """The firings of one dossier with who was told, when and how (the dossier page's panel)."""
-    return (
-        EscalationFiring.objects.filter(dossier=dossier)
-        .select_related("level")
-        .prefetch_related("notifications__recipient")
-        .order_by("-fired_at", "-pk")
-    )
-
-
-def now_position() -> tuple[datetime, int]:
-    from motcua.dossiers.due_state import office_seconds
-
-    now = timezone.now()
-    return now, office_seconds(now)
