@@ -51,6 +51,7 @@ def _batches(model, state: str, batch_size: int):
 def due_sweep(*, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE) -> dict:
     """Run one sweep; return its counts (``skipped`` when another run holds the lease)."""
     from motcua.notifications.escalation import levels_fire
+    from motcua.notifications.letters import apology_drafts_prepare
 
     token = lease_take(LOCK, lease=lease)
     if token is None:
@@ -78,6 +79,7 @@ def due_sweep(*, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE) -> dict
                                 run.fired += levels_fire(
                                     first_pk=first, last_pk=last, now=now, position_now=position_now
                                 )
+                                apology_drafts_prepare(first_pk=first, last_pk=last, now=now)
                     except Exception as exc:  # per-batch isolation; the next run retries it
                         log.exception(
                             "due sweep batch %s %s %s-%s failed", model, state, first, last

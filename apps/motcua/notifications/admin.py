@@ -20,6 +20,7 @@ from unfold.decorators import action, display
 from motcua.core.roles import Role
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.notifications.models import (
+    ApologyDraft,
     Audience,
     ChannelKind,
     EscalationFiring,
@@ -169,6 +170,27 @@ class EscalationFiringAdmin(ModelAdmin):
     search_fields = ["dossier__code"]
     list_select_related = ["dossier", "level"]
     readonly_fields = ["dossier", "step", "level", "due_at", "fired_at", "cleared_at"]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if is_administrator(request.user):
+            return rows
+        return rows.filter(dossier__in=dossiers_visible(user=request.user).values("pk"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApologyDraft)
+class ApologyDraftAdmin(ModelAdmin):
+    list_display = ["dossier", "due_at", "proposed_due_at", "created_at", "completed_at"]
+    list_filter = [("completed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["dossier__code"]
+    list_select_related = ["dossier"]
+    readonly_fields = ["dossier", "due_at", "proposed_due_at", "created_at", "completed_at"]
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)

@@ -243,3 +243,31 @@ class EscalationFiring(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} — {self.dossier_id}"
+
+
+class ApologyDraft(models.Model):
+    """A form 04 (apology and new date) prepared when a dossier became overdue, to complete.
+
+    Mẫu số 04, Thông tư 01/2018/TT-VPCP: the agency that is late apologises in writing and sets a
+    new date. The draft proposes a date; the officer records the apology (with the date they
+    decide) through the lifecycle, which marks the draft completed, and then prints form 04.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", models.CASCADE, related_name="apology_drafts", verbose_name=_("hồ sơ")
+    )
+    due_at = models.DateTimeField(_("hạn đã vượt"))
+    proposed_due_at = models.DateTimeField(_("ngày hẹn lại đề xuất"))
+    created_at = models.DateTimeField(_("lập lúc"))
+    completed_at = models.DateTimeField(_("đã xin lỗi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dự thảo văn bản xin lỗi")
+        verbose_name_plural = _("dự thảo văn bản xin lỗi")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "due_at"], name="uniq_apology_draft")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.proposed_due_at:%d/%m/%Y}"

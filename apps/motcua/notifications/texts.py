@@ -127,6 +127,20 @@ DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
             "{{ due_at|vn_moment }}).",
         ),
     },
+    "apology_draft": {
+        "vi": (
+            "Hồ sơ {{ code }} quá hạn: cần văn bản xin lỗi (mẫu 04)",
+            "Hồ sơ {{ code }} — {{ applicant_name }} ({{ procedure }}) quá hạn từ "
+            "{{ due_at|vn_moment }}. Đã lập dự thảo văn bản xin lỗi, ngày hẹn lại đề xuất "
+            "{{ new_due_at|vn_moment }}; vui lòng hoàn thiện và in mẫu 04.",
+        ),
+        "en": (
+            "Dossier {{ code }} is overdue: an apology (form 04) is needed",
+            "Dossier {{ code }} — {{ applicant_name }} ({{ procedure }}) has been overdue since "
+            "{{ due_at|vn_moment }}. A draft apology proposes the new date "
+            "{{ new_due_at|vn_moment }}; please complete it and print form 04.",
+        ),
+    },
     "digest_officer": {
         "vi": (
             "Hồ sơ cần xử lý ngày {{ today|vn_date }}",
