@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from motcua.desk.menu import DESK_NAVIGATION
+from motcua.notifications.menu import NOTIFICATIONS_NAVIGATION
 
 
 def _item(title, icon, url_name):
@@ -22,6 +23,7 @@ UNFOLD = {
         "show_all_applications": True,
         "navigation": [
             DESK_NAVIGATION,
+            NOTIFICATIONS_NAVIGATION,
             {
                 "title": _("Hồ sơ"),
                 "collapsible": True,

@@ -30,11 +30,13 @@ urlpatterns = [
         "django-rq/",
         include((_site_administrators_only(django_rq_urls.urlpatterns), "django_rq")),
     ),
+    path("desk/notifications/", include("motcua.notifications.urls")),
     path("desk/", include("motcua.desk.urls")),
     path("print/", include("motcua.printing.urls")),
     path("admin/", admin.site.urls),
     path("", include("motcua.portal.urls")),
     path("", include("motcua.integrations.urls")),
+    path("", include("motcua.jobs.urls")),
 ]
 
 # Uploaded files are never served from MEDIA_URL: only through the scope-checked views

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.ops",
     "motcua.demo",
     "motcua.security",
+    "motcua.notifications",
 ]
 
 MIDDLEWARE = [

@@ -11,9 +11,11 @@ from motcua.core import lifecycle
 from motcua.core.lifecycle import LIFECYCLE, Action, Clock, Form06, Status, Taker
 from motcua.core.timeunits import duration_text
 from motcua.desk.actions import DESK_ACTIONS
-from motcua.dossiers import checks, effects, services
+from motcua.dossiers import checks, services
 from motcua.dossiers.transitions import TRANSITIONS
 from motcua.dossiers.workflow import STEP_ACTIONS
+from motcua.integrations.handlers import CITIZEN_EVENTS
+from motcua.notifications.texts import DEFAULTS as NOTICE_TEXTS
 from motcua.procedures.workflow import StepAction
 
 
@@ -62,10 +64,6 @@ def test_a_missing_or_doubled_declaration_fails_the_check():
             "action 'fly': a step offers it but no step officer takes it",
         ),
         ({"form06_note": ""}, "action 'fly': form 06 note and its text go together"),
-        (
-            {"applicant_message": "Hồ sơ %(ma)s"},
-            "action 'fly': the e-mail uses unknown placeholders",
-        ),
     ],
 )
 def test_an_unsound_declaration_is_reported(changes, problem):
@@ -85,9 +83,9 @@ def test_every_consumer_is_derived_from_the_declarations():
     assert set(DESK_ACTIONS) == {str(a) for a, r in LIFECYCLE.items() if r.desk_button}
     for name, desk_action in DESK_ACTIONS.items():
         assert desk_action.service is getattr(services, LIFECYCLE[name].service)
-    assert set(effects._APPLICANT_MESSAGES) == {
-        a for a, r in LIFECYCLE.items() if r.applicant_message
-    }
+    assert set(CITIZEN_EVENTS) == {a for a, r in LIFECYCLE.items() if r.applicant_notice}
+    # every declared notice has its shipped text for each language
+    assert set(CITIZEN_EVENTS.values()) <= set(NOTICE_TEXTS)
 
 
 def test_the_workflow_editor_offers_exactly_the_step_actions_in_the_old_order():

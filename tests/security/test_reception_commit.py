@@ -1,8 +1,7 @@
-"""Once a reception commits, the officer sees its code; a failing after-commit effect is retried."""
+"""Once a reception commits, the officer sees its code; what it queues for later is retried."""
 
 import pytest
 import time_machine
-from django.core import mail
 
 from motcua.dossiers.models import Dossier
 from motcua.integrations.models import OutboxMessage
@@ -34,10 +33,10 @@ def test_a_failing_effect_after_commit_never_answers_500(world, client, queue_do
     assert response.status_code == 302 and response.url == f"/desk/dossiers/{dossier.pk}/"
     page = client.get(response.url).content.decode()
     assert f"Đã tiếp nhận hồ sơ {dossier.code}" in page
-    # and the effect waits in the outbox
-    retry = OutboxMessage.objects.get(topic="dossier.event_effects")
-    assert retry.payload["event_id"] in set(dossier.events.values_list("pk", flat=True))
-    assert retry.delivered_at is None
+    # and the applicant's receipt, written in the same transaction, waits in the outbox
+    notice = OutboxMessage.objects.get(topic="citizen.notice")
+    assert notice.payload["event_id"] in set(dossier.events.values_list("pk", flat=True))
+    assert notice.delivered_at is None
 
 
 def test_the_retried_effect_is_delivered_once_the_cause_is_gone(
@@ -46,9 +45,9 @@ def test_the_retried_effect_is_delivered_once_the_cause_is_gone(
     client.force_login(world.users.reception)
     with time_machine.travel(MONDAY, tick=False):
         client.post("/desk/receive/", _form(world))
-    # the worker (jobs run in-process there) delivers the retry; a receipt mails nobody
+    # the worker (jobs run in-process there) delivers the waiting notice, once
     settings.MOTCUA_JOBS_INLINE = True
     result = outbox_deliver_due()
     assert result["delivered"] >= 1
-    assert OutboxMessage.objects.get(topic="dossier.event_effects").delivered_at is not None
-    assert mail.outbox == []
+    assert OutboxMessage.objects.get(topic="citizen.notice").delivered_at is not None
+    assert outbox_deliver_due()["delivered"] == 0

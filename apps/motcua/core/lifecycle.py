@@ -4,12 +4,12 @@ Each :class:`ActionRule` in :data:`LIFECYCLE` says, for one action: the states i
 (none: the action creates the dossier), the state it leads to, what it does to the processing
 clock, who may take it, whether a workflow step may offer it, which public service performs it,
 whether the desk shows it as a button on the dossier page, what the citizen sees of it (the public
-timeline label, whether the note is written for them, the e-mail they get) and how form 06 (Phiếu
+timeline label, whether the note is written for them, the notice they get) and how form 06 (Phiếu
 kiểm soát quá trình giải quyết hồ sơ, mẫu số 05 TT 01/2018/TT-VPCP) prints it.
 
 Everything else is derived from this table: the transition table (``dossiers/transitions.py``),
 the step actions of the workflow editor (``procedures/workflow.py``), the desk's action dispatch
-(``desk/actions.py``), the applicant e-mails (``dossiers/effects.py``), the portal's public
+(``desk/actions.py``), the applicant notices (``integrations/handlers.py``), the portal's public
 timeline and the hand-over rows of form 06. ``motcua.dossiers.checks`` fails the system check when
 a declared action lacks a consumer (a service, a desk form) or a consumer names an undeclared one.
 
@@ -122,7 +122,8 @@ class ActionRule:
     desk_button: bool  # offered on the desk's dossier page (``desk/actions.py`` has its form)
     public_label: Promise | None  # the citizen's timeline label; None: internal, not shown
     public_note: bool  # the event note is written for the citizen (reasons of forms 03, 05)
-    applicant_message: Promise | None  # e-mailed to the applicant (%(code)s, %(note)s)
+    # The notice the applicant gets (a template of the notifications app, per channel), or None.
+    applicant_notice: str | None
     form06: Form06
     form06_note: str = ""  # printed in Vietnamese on form 06, whatever the interface language
     online_target: str = ""  # creation only: the state an online submission is born in
@@ -138,7 +139,7 @@ def _rule(action, sources, target, clock=Clock.NONE, *, takers, service, **kw) -
     kw.setdefault("desk_button", False)
     kw.setdefault("public_label", None)
     kw.setdefault("public_note", False)
-    kw.setdefault("applicant_message", None)
+    kw.setdefault("applicant_notice", None)
     kw.setdefault("form06", Form06.NO)
     return ActionRule(
         action, frozenset(sources), target, clock, frozenset(takers), service=service, **kw
@@ -184,7 +185,7 @@ _RULES = (
         desk_button=True,
         public_label=_("Từ chối tiếp nhận"),
         public_note=True,
-        applicant_message=_("Hồ sơ %(code)s không được tiếp nhận: %(note)s"),
+        applicant_notice="refused",
     ),
     _rule(
         A.START,
@@ -194,6 +195,8 @@ _RULES = (
         takers={T.RECEPTION},
         service="dossier_receive",  # and dossier_accept: never taken alone
         public_label=_("Bắt đầu giải quyết"),
+        # The receipt with the appointment date: the clock has just started (counter or intake).
+        applicant_notice="received",
         form06=Form06.HANDOVER,
     ),
     # What a workflow step (quy trình nội bộ ISO) may offer, in the workflow editor's order.
@@ -226,7 +229,7 @@ _RULES = (
         service="dossier_request_supplement",
         desk_button=True,
         public_label=_("Yêu cầu bổ sung hồ sơ"),
-        applicant_message=_("Hồ sơ %(code)s cần bổ sung: %(note)s"),
+        applicant_notice="supplement_requested",
         form06=Form06.NOTE,
         form06_note="Yêu cầu bổ sung",
     ),
@@ -240,7 +243,7 @@ _RULES = (
         desk_button=True,
         public_label=_("Từ chối giải quyết"),
         public_note=True,
-        applicant_message=_("Hồ sơ %(code)s bị từ chối giải quyết: %(note)s"),
+        applicant_notice="refused",
     ),
     _rule(
         A.CONSULT,
@@ -270,7 +273,7 @@ _RULES = (
         service="dossier_issue_result",
         desk_button=True,
         public_label=_("Đã có kết quả"),
-        applicant_message=_("Hồ sơ %(code)s đã có kết quả."),
+        applicant_notice="result_ready",
     ),
     _rule(
         A.TRANSFER,
@@ -316,7 +319,7 @@ _RULES = (
         desk_button=True,
         public_label=_("Dừng giải quyết"),
         public_note=True,
-        applicant_message=_("Hồ sơ %(code)s bị dừng giải quyết: %(note)s"),
+        applicant_notice="stopped",
     ),
     _rule(
         A.APOLOGIZE,
@@ -326,7 +329,7 @@ _RULES = (
         service="dossier_apologize",
         desk_button=True,
         public_label=_("Thông báo hẹn lại ngày trả kết quả"),
-        applicant_message=_("Hồ sơ %(code)s trả kết quả chậm; xin lỗi ông/bà. %(note)s"),
+        applicant_notice="apology",
     ),
     # Answers, the citizen's own actions, the result's return and administration.
     _rule(
@@ -421,11 +424,6 @@ def lifecycle_problems(rules=None, actions=Action) -> list[str]:
             problems.append(f"action {r.action!r}: a step offers it but no step officer takes it")
         if (r.form06 == Form06.NOTE) != bool(r.form06_note):
             problems.append(f"action {r.action!r}: form 06 note and its text go together")
-        if r.applicant_message is not None:
-            try:
-                str(r.applicant_message) % {"code": "X", "note": ""}
-            except (KeyError, ValueError, TypeError):
-                problems.append(f"action {r.action!r}: the e-mail uses unknown placeholders")
     return problems
 
 
@@ -506,8 +504,8 @@ def lifecycle_table_markdown() -> str:
         seen = "yes" if r.public_label is not None else ""
         if r.public_note:
             seen += ", with the reason"
-        if r.applicant_message is not None:
-            seen += ", e-mail"
+        if r.applicant_notice is not None:
+            seen += f", notice “{r.applicant_notice}”"
         form06 = {Form06.NO: "", Form06.HANDOVER: "hand-over row"}.get(
             r.form06, f"note “{r.form06_note}”"
         )

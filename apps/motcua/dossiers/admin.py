@@ -259,6 +259,7 @@ class DossierAdmin(ModelAdmin):
         "unit",
         "status_label",
         "due",
+        "due_state",
         "is_training",
     ]
     list_display_links = ["code"]
@@ -272,6 +273,7 @@ class DossierAdmin(ModelAdmin):
     ]
     list_filter = [
         "status",
+        "due_state",
         "channel",
         ("unit", ScopeUnitFilter),
         ("current_unit", ScopeUnitFilter),

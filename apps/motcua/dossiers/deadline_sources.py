@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.deadline_sources import DeadlineItem
 from motcua.core.timeunits import TimeUnit
 from motcua.dossiers.deadline_inputs import dossier_deadline_inputs, step_deadline_inputs
+from motcua.dossiers.due_state import due_states_refresh
 from motcua.dossiers.models import Dossier, DossierPause, DossierStep, StepState
 from motcua.dossiers.states import OPEN, Status
 
@@ -83,6 +84,7 @@ class DossierDeadlines:
     def apply(self, updates: Sequence[tuple[int, datetime]]) -> None:
         for pk, due in updates:
             Dossier.objects.filter(pk=pk).update(due_at=due)
+        due_states_refresh(dossier_ids=[pk for pk, _due in updates])
 
 
 class StepDeadlines:
@@ -113,3 +115,8 @@ class StepDeadlines:
     def apply(self, updates: Sequence[tuple[int, datetime]]) -> None:
         for pk, due in updates:
             DossierStep.objects.filter(pk=pk).update(due_at=due)
+        due_states_refresh(
+            dossier_ids=DossierStep.objects.filter(pk__in=[pk for pk, _ in updates]).values(
+                "dossier_id"
+            )
+        )

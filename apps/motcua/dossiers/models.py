@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.append_only import AppendOnly
 from motcua.core.text import fold
 from motcua.core.uploads import validate_stored_upload
+from motcua.dossiers.due_fields import DueTracked
 from motcua.dossiers.states import Action, Status
 
 
@@ -37,7 +38,7 @@ class Delivery(models.TextChoices):
     POST = "post", _("Nhận qua bưu chính")
 
 
-class Dossier(models.Model):
+class Dossier(DueTracked, models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
     unit = models.ForeignKey(
         "units.Unit",
@@ -157,7 +158,10 @@ class Dossier(models.Model):
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["current_unit", "status"])]
+        indexes = [
+            models.Index(fields=["current_unit", "status"]),
+            models.Index(fields=["due_state", "id"], name="dossier_due_state_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.applicant_name}"
@@ -212,7 +216,7 @@ class StepState(models.TextChoices):
     TRANSFERRED = "transferred", _("Đã chuyển liên thông")
 
 
-class DossierStep(models.Model):
+class DossierStep(DueTracked, models.Model):
     """One pass of a dossier through one workflow step; lateness is pinned to it (docs/architecture.md, Deadlines)."""
 
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="steps")
@@ -245,7 +249,10 @@ class DossierStep(models.Model):
         verbose_name = _("bước xử lý của hồ sơ")
         verbose_name_plural = _("bước xử lý của hồ sơ")
         ordering = ["started_at", "id"]
-        indexes = [models.Index(fields=["assignee", "state"])]
+        indexes = [
+            models.Index(fields=["assignee", "state"]),
+            models.Index(fields=["due_state", "id"], name="dossierstep_due_state_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.index + 1}. {self.name}"

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from motcua.core.deadlines import remaining_office_time
 from motcua.core.roles import STAFF_ROLES, Role
-from motcua.core.selectors import site_calendar
 from motcua.core.text import fold
+from motcua.dossiers.due_fields import DueState
 from motcua.dossiers.models import Consultation, Dossier, DossierStep
 from motcua.dossiers.states import OPEN, Status
 from motcua.units.models import Unit
@@ -144,6 +143,17 @@ def _fulltext_min_token() -> int:
     return _FT_MIN["min"]
 
 
+GROUPS = ("overdue", "due_today", "due_soon", "in_time", "paused")
+#: Rows listed per group on the worklist page (counts are exact whatever the size).
+WORKLIST_ROWS = 500
+
+
+class GroupRows(list):
+    """The first rows of a worklist group, with ``total``: how many the group has in all."""
+
+    total = 0
+
+
 @dataclass
 class WorklistGroups:
     overdue: list = field(default_factory=list)
@@ -154,22 +164,29 @@ class WorklistGroups:
 
     def counts(self) -> dict[str, int]:
         return {
-            name: len(getattr(self, name))
-            for name in ("overdue", "due_today", "due_soon", "in_time", "paused")
+            name: getattr(rows, "total", len(rows))
+            for name in GROUPS
+            if (rows := getattr(self, name)) is not None
         }
 
 
-def _urgency(due: datetime | None, now: datetime, calendar) -> str:
-    if due is None:
-        return "in_time"
-    if due < now:
-        return "overdue"
-    if timezone.localdate(due) == timezone.localdate(now):
-        return "due_today"
-    # "Due within 2 working days": at most two working days' office time remains.
-    if remaining_office_time(calendar, now=now, due=due) <= 2 * calendar.day_office_time:
-        return "due_soon"
-    return "in_time"
+def urgency_expression(now: datetime):
+    """SQL for a dossier's worklist group, read from its persisted due columns at *now*.
+
+    The columns hold the moments the state changes (``watch_due_at``: the earlier of the dossier's
+    and the open step's deadline; ``due_soon_at``), so the group is exact between two sweeps.
+    """
+    local = timezone.localtime(now)
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    day_end = day_start + timedelta(days=1)
+    return Case(
+        When(due_state=DueState.PAUSED, then=Value("paused")),
+        When(watch_due_at__lt=now, then=Value("overdue")),
+        When(watch_due_at__gte=day_start, watch_due_at__lt=day_end, then=Value("due_today")),
+        When(due_soon_at__lte=now, then=Value("due_soon")),
+        default=Value("in_time"),
+        output_field=CharField(),
+    )
 
 
 def _actionable(*, user, rows: QuerySet[Dossier]) -> QuerySet[Dossier]:
@@ -219,25 +236,22 @@ def worklist(*, user, unit=None, officer=None, now: datetime | None = None) -> W
     for the officer; the KPIs keep the original due_at.
     """
     now = now or timezone.now()
-    calendar = site_calendar()
-    rows = (
-        dossiers_visible(user=user)
-        .filter(status__in=list(OPEN - {Status.SUBMITTED}))
-        .select_related("procedure", "current_unit", "current_step", "current_step__assignee")
-        .order_by("due_at")
-    )
+    rows = dossiers_visible(user=user).filter(status__in=list(OPEN - {Status.SUBMITTED}))
     rows = _actionable(user=user, rows=rows)
     if unit is not None:
         rows = rows.filter(current_unit=unit)
     if officer is not None:
         rows = rows.filter(current_step__assignee=officer)
+    rows = rows.annotate(urgency=urgency_expression(now))
+    totals = dict(
+        rows.order_by().values_list("urgency").annotate(n=Count("pk")).values_list("urgency", "n")
+    )
+    listed = rows.select_related(
+        "procedure", "current_unit", "current_step", "current_step__assignee"
+    ).order_by("watch_due_at", "pk")
     groups = WorklistGroups()
-    for dossier in rows[:2000]:
-        if dossier.status in (Status.SUPPLEMENT_REQUESTED, Status.SUSPENDED):
-            groups.paused.append(dossier)
-            continue
-        step = dossier.current_step
-        step_due = step.due_at if step is not None and step.state == "open" else None
-        dues = [d for d in (dossier.apology_due_at or dossier.due_at, step_due) if d]
-        getattr(groups, _urgency(min(dues) if dues else None, now, calendar)).append(dossier)
+    for name in GROUPS:
+        group = GroupRows(listed.filter(urgency=name)[:WORKLIST_ROWS])
+        group.total = totals.get(name, 0)
+        setattr(groups, name, group)
     return groups

@@ -2,20 +2,32 @@
 
 The national public-service portal sync (DuocThanhToanTrucTuyen …) will replace the logging
 handler of ``payment.paid``; until then the message is recorded as delivered once logged.
+
+``citizen.notice``: the applicant is told of the events that concern them (Nghị định 61/2018
+Điều 18–19, QĐ 766: receipt with the appointment date, supplement with the list of documents,
+result ready, refusal, stop, apology with the new date) on each channel they gave — e-mail and
+phone (SMS) — once: each message's key is the event and the channel.
 """
 
 from __future__ import annotations
 
 import logging
 
-from motcua.dossiers import effects as dossier_effects
+from django.conf import settings
+
+from motcua.core.lifecycle import LIFECYCLE
 from motcua.integrations.models import OutboxMessage
-from motcua.integrations.outbox import outbox_handler
+from motcua.integrations.outbox import outbox_emit, outbox_handler
 
 log = logging.getLogger(__name__)
 
-# Dossier event effects the queue could not take at commit time are retried through the outbox.
-outbox_handler("dossier.event_effects")(dossier_effects.effects_retry)
+#: dossier action → citizen notice event, from the lifecycle declarations (texts per channel in
+#: ``motcua.notifications.texts.DEFAULTS``, editable in the desk).
+CITIZEN_EVENTS: dict[str, str] = {
+    action: rule.applicant_notice
+    for action, rule in LIFECYCLE.items()
+    if rule.applicant_notice is not None
+}
 
 
 @outbox_handler("payment.paid")
@@ -30,3 +42,56 @@ def payment_paid_log(message: OutboxMessage) -> None:
         payload.get("provider"),
         message.pk,
     )
+
+
+def citizen_notice_emit(*, dossier, event) -> None:
+    """Write the citizen's notice of *event* to the outbox, if the event concerns them."""
+    notice = CITIZEN_EVENTS.get(event.action)
+    if notice is None or dossier.is_training:
+        return
+    outbox_emit(
+        topic="citizen.notice",
+        payload={"notice": notice, "event_id": event.pk, "dossier_id": dossier.pk},
+    )
+
+
+def citizen_channels(dossier) -> list[tuple[str, str]]:
+    """The (channel, address) pairs the applicant gave; SMS only where a gateway is set up."""
+    channels = []
+    if dossier.applicant_email:
+        channels.append(("email", dossier.applicant_email))
+    if dossier.applicant_phone and settings.SITE.extra.get("sms_gateway_url"):
+        channels.append(("sms", dossier.applicant_phone))
+    return channels
+
+
+@outbox_handler("citizen.notice")
+def citizen_notice_send(message: OutboxMessage) -> None:
+    """Write one notification per channel the applicant gave (idempotent by event and channel)."""
+    from motcua.dossiers.models import Dossier, DossierEvent
+    from motcua.notifications.services import notification_create
+
+    payload = message.payload
+    dossier = Dossier.objects.select_related("procedure").get(pk=payload["dossier_id"])
+    event = DossierEvent.objects.get(pk=payload["event_id"])
+    context = {
+        "code": dossier.code,
+        "applicant_name": dossier.applicant_name,
+        "procedure": dossier.procedure.name,
+        "due_at": dossier.due_at,
+        "new_due_at": dossier.apology_due_at,
+        "items": [str(item) for item in dossier.supplement_items or []],
+        # The supplement's note repeats the items, which the message lists one per line.
+        "note": "" if payload["notice"] == "supplement_requested" else event.note,
+    }
+    for channel, address in citizen_channels(dossier):
+        notification_create(
+            key=f"citizen:{event.pk}:{channel}",
+            event=payload["notice"],
+            channel=channel,
+            context=context,
+            address=address,
+            language=settings.LANGUAGE_CODE,
+            for_staff=False,
+            dossier_id=dossier.pk,
+        )

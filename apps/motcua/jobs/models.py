@@ -19,3 +19,46 @@ class AppliedPatch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class JobLock(models.Model):
+    """A named lease held by one run of a job; an expired lease (killed worker) is free again."""
+
+    name = models.CharField(max_length=60, unique=True)
+    holder = models.CharField(max_length=64, blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa tác vụ")
+        verbose_name_plural = _("khóa tác vụ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SweepRun(models.Model):
+    """One run of the due-state sweep: what it changed and which batches failed."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn thành")
+        PARTIAL = "partial", _("Hoàn thành, có lô lỗi")
+        SKIPPED = "skipped", _("Bỏ qua (lần chạy khác đang giữ khóa)")
+
+    started_at = models.DateTimeField(_("bắt đầu"), db_index=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    outcome = models.CharField(
+        _("kết quả"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING
+    )
+    batches = models.PositiveIntegerField(_("số lô"), default=0)
+    changed = models.PositiveIntegerField(_("số dòng thay đổi"), default=0)
+    fired = models.PositiveIntegerField(_("số lần nhắc hạn"), default=0)
+    errors = models.JSONField(_("lỗi theo lô"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("lần quét hạn xử lý")
+        verbose_name_plural = _("lần quét hạn xử lý")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.outcome}"

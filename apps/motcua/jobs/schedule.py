@@ -31,4 +31,26 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         func="motcua.integrations.outbox.outbox_deliver_due",
         cron="* * * * *",
     ),
+    ScheduledJob(
+        name="due_sweep",
+        func="motcua.jobs.sweep.due_sweep",
+        cron="*/5 * * * *",
+    ),
+    ScheduledJob(
+        name="daily_digests",
+        func="motcua.notifications.digests.daily_digests",
+        cron="35 7 * * 1-6",  # skipped on days off by the job itself (holidays, Saturdays)
+        queue="low",
+    ),
+    ScheduledJob(
+        name="training_reminders",
+        func="motcua.notifications.digests.training_reminders",
+        cron="0 8 1 * *",
+        queue="low",
+    ),
+    ScheduledJob(
+        name="notifications_deliver",
+        func="motcua.notifications.services.notifications_deliver_due",
+        cron="* * * * *",
+    ),
 )

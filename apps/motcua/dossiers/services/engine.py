@@ -25,6 +25,7 @@ from motcua.dossiers.models import Channel, Dossier, DossierEvent
 from motcua.dossiers.permissions import Actor, dossier_action_check
 from motcua.dossiers.states import Action
 from motcua.dossiers.transitions import transition_target
+from motcua.notifications.lifecycle import dossier_transition_recorded
 
 #: An action's change: (locked dossier, actor, moment) -> the event's data (or None).
 Change = Callable[[Dossier, Actor, datetime], "dict | None"]
@@ -98,6 +99,8 @@ def _record(
         data=data,
         created_at=moment,
     )
+    # Due state and the citizen's notice, in this transaction (overdue tracking, outbox).
+    dossier_transition_recorded(dossier=d, event=event)
     transaction.on_commit(lambda: effects.dossier_event_effects(event_id=event.pk))
     return event
 

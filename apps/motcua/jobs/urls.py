@@ -1,0 +1,12 @@
+"""Mounted at the site root: ``path("", include("motcua.jobs.urls"))``."""
+
+from django.urls import path
+
+from motcua.jobs import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("desk/jobs/", views.monitor_view, name="monitor"),
+    path("health/jobs/", views.health_view, name="health"),
+]

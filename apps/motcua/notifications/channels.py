@@ -1,0 +1,162 @@
+"""The delivery channels behind one interface: ``send(notification) -> provider message id``.
+
+A channel raises :class:`ChannelError` when the message did not go out; the delivery job then
+retries with backoff. Gateways are site data (``site_config.toml``): ``sms_gateway_url`` and
+``sms_gateway_token`` for an HTTP SMS gateway (JSON ``{"to", "text", "ref"}`` → ``{"id"}``), and
+``zalo_api_url`` / ``zalo_access_token`` for the Zalo Official Account "send message" API
+(``{"recipient": {"user_id"}, "message": {"text"}}`` → ``{"error": 0, "data": {"message_id"}}``).
+``ref`` is the notification's id, so a gateway that honours it never sends a retry twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.utils import DNS_NAME
+from django.utils.crypto import get_random_string
+
+from motcua.notifications.models import ChannelKind, Notification
+
+log = logging.getLogger(__name__)
+
+HTTP_TIMEOUT = 15  # seconds; a hung gateway must not hold the worker
+
+
+class ChannelError(Exception):
+    """The message was not accepted; the text is kept as the notification's last error."""
+
+
+class Channel(Protocol):
+    def send(self, notification: Notification) -> str: ...
+
+
+def _site(key: str, default: str = "") -> str:
+    return str(settings.SITE.extra.get(key, default))
+
+
+def _post_json(url: str, payload: dict, headers: dict[str, str]) -> dict:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", **headers},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        raise ChannelError(f"HTTP {exc.code} from {url}: {exc.read()[:300]!r}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise ChannelError(f"{url}: {exc}") from None
+    try:
+        return json.loads(body or b"{}")
+    except ValueError:
+        raise ChannelError(f"{url} answered with invalid JSON: {body[:300]!r}") from None
+
+
+class EmailChannel:
+    """Django's mail backend; the provider id is the Message-ID header we set."""
+
+    def send(self, notification: Notification) -> str:
+        if not notification.address:
+            raise ChannelError("no e-mail address")
+        message_id = f"<motcua.{notification.pk}.{get_random_string(8)}@{DNS_NAME}>"
+        mail = EmailMessage(
+            notification.subject,
+            notification.body,
+            to=[notification.address],
+            headers={"Message-ID": message_id},
+        )
+        try:
+            mail.send()
+        except OSError as exc:
+            raise ChannelError(f"mail server: {exc}") from None
+        return message_id
+
+
+class SmsChannel:
+    """A configurable HTTP SMS gateway (brand-name SMS providers all take a JSON POST)."""
+
+    def send(self, notification: Notification) -> str:
+        url = _site("sms_gateway_url")
+        if not url:
+            raise ChannelError("sms_gateway_url is not set in site_config.toml")
+        if not notification.address:
+            raise ChannelError("no phone number")
+        answer = _post_json(
+            url,
+            {"to": notification.address, "text": notification.body, "ref": str(notification.pk)},
+            {"Authorization": f"Bearer {_site('sms_gateway_token')}"},
+        )
+        provider_id = answer.get("id") or answer.get("message_id")
+        if not provider_id:
+            raise ChannelError(f"SMS gateway gave no message id: {answer!r}"[:500])
+        return str(provider_id)
+
+
+class ZaloChannel:
+    """Zalo Official Account API v3 ("tin tư vấn"); the address is the follower's user_id."""
+
+    def send(self, notification: Notification) -> str:
+        url = _site("zalo_api_url", "https://openapi.zalo.me/v3.0/oa/message/cs")
+        if not notification.address:
+            raise ChannelError("no Zalo user id")
+        answer = _post_json(
+            url,
+            {
+                "recipient": {"user_id": notification.address},
+                "message": {"text": notification.body[:2000]},
+            },
+            {"access_token": _site("zalo_access_token")},
+        )
+        if answer.get("error") not in (0, None):
+            raise ChannelError(f"Zalo error {answer.get('error')}: {answer.get('message')}")
+        provider_id = (answer.get("data") or {}).get("message_id")
+        if not provider_id:
+            raise ChannelError(f"Zalo gave no message id: {answer!r}"[:500])
+        return str(provider_id)
+
+
+class DeskChannel:
+    """In-desk notification: the row itself is the message; the bell counts the unread ones."""
+
+    def send(self, notification: Notification) -> str:
+        if notification.recipient_id is None:
+            raise ChannelError("a desk notification needs a staff recipient")
+        return f"desk:{notification.pk}"
+
+
+class ConsoleChannel:
+    """The embedded default: the message goes to the log (one line), nothing leaves the machine."""
+
+    def send(self, notification: Notification) -> str:
+        log.info(
+            "notification %s to %s: %s",
+            notification.pk,
+            notification.address or notification.recipient_id,
+            notification.subject or notification.body[:120],
+        )
+        return f"console:{notification.pk}"
+
+
+CHANNELS: dict[str, Channel] = {
+    ChannelKind.EMAIL: EmailChannel(),
+    ChannelKind.SMS: SmsChannel(),
+    ChannelKind.ZALO: ZaloChannel(),
+    ChannelKind.DESK: DeskChannel(),
+    ChannelKind.CONSOLE: ConsoleChannel(),
+}
+
+
+def channel_for(kind: str) -> Channel:
+    """Return the channel of *kind*; unknown kinds are a configuration error."""
+    try:
+        return CHANNELS[kind]
+    except KeyError:
+        raise ChannelError(f"unknown channel {kind!r}") from None

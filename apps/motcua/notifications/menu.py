@@ -1,0 +1,44 @@
+"""Sidebar group of notifications, the ladder and background jobs (in ``config/unfold.py``)."""
+
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def _staff(request) -> bool:
+    return request.user.is_active and request.user.is_staff
+
+
+def _administrator(request) -> bool:
+    from motcua.notifications.admin import is_administrator
+
+    return _staff(request) and is_administrator(request.user)
+
+
+def _item(title, icon, url_name, permission=_staff):
+    return {"title": title, "icon": icon, "link": reverse_lazy(url_name), "permission": permission}
+
+
+NOTIFICATIONS_NAVIGATION = {
+    "title": _("Thông báo, nhắc hạn"),
+    "collapsible": True,
+    "items": [
+        _item(_("Thông báo của tôi"), "notifications", "notifications:inbox"),
+        _item(
+            _("Thông báo đã gửi"), "outgoing_mail", "admin:notifications_notification_changelist"
+        ),
+        _item(
+            _("Cấu hình nhắc hạn"),
+            "notification_important",
+            "admin:notifications_escalationpolicy_changelist",
+            _administrator,
+        ),
+        _item(
+            _("Mẫu thông báo"),
+            "edit_note",
+            "admin:notifications_notificationtemplate_changelist",
+            _administrator,
+        ),
+        _item(_("Tác vụ nền"), "memory", "jobs:monitor", _administrator),
+        _item(_("Các lần quét hạn"), "update", "admin:jobs_sweeprun_changelist", _administrator),
+    ],
+}

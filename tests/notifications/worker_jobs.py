@@ -1,0 +1,24 @@
+"""Jobs the worker tests enqueue (importable by a real ``rqworker`` started from the repository)."""
+
+import time
+from datetime import timedelta
+
+from motcua.jobs import sweep
+from motcua.notifications import escalation
+
+
+def slow_sweep(batch_size: int, seconds_per_batch: float, lease_seconds: float) -> dict:
+    """The real sweep with a pause after each batch's firing step, so a test can kill it midway."""
+    fire = escalation.levels_fire
+
+    def slow_fire(**kwargs):
+        fired = fire(**kwargs)
+        time.sleep(seconds_per_batch)
+        return fired
+
+    escalation.levels_fire = slow_fire
+    return sweep.due_sweep(batch_size=batch_size, lease=timedelta(seconds=lease_seconds))
+
+
+def quick_sweep(batch_size: int, lease_seconds: float) -> dict:
+    return sweep.due_sweep(batch_size=batch_size, lease=timedelta(seconds=lease_seconds))
