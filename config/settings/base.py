@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "motcua.jobs",
     "motcua.integrations",
     "motcua.portal",
+    "motcua.reports",
 ]
 
 MIDDLEWARE = [

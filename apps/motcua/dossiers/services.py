@@ -58,6 +58,7 @@ from motcua.dossiers.workflow import (
     step_unit,
     workflow_steps,
 )
+from motcua.reports.timing import processing_time_record
 from motcua.units.models import Unit
 from motcua.units.selectors import user_roles_in_unit
 
@@ -277,6 +278,8 @@ def _perform(
         locked.version += 1
         locked.updated_by = user
         locked.save()
+        if target == Status.RESULT_READY:
+            processing_time_record(dossier=locked)  # QĐ 766 §2.2 average, kept by the lifecycle
         event = DossierEvent.objects.create(
             dossier=locked,
             action=action,
