@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-rq/", include("django_rq.urls")),
+    path("desk/reports/", include("motcua.reports.urls")),
     path("desk/", include("motcua.desk.urls")),
     path("print/", include("motcua.printing.urls")),
     path("admin/", admin.site.urls),

@@ -201,3 +201,8 @@ def login():
         return client
 
     return make
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("tonghop", "tonghop@example.vn", "x")
