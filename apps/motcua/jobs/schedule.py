@@ -31,4 +31,5 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         func="motcua.integrations.outbox.outbox_deliver_due",
         cron="* * * * *",
     ),
+    ScheduledJob("reports_send_due", "motcua.reports.delivery.subscriptions_send_due", "0 6 * * *"),
 )
