@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-rq/", include("django_rq.urls")),
     path("desk/reports/", include("motcua.reports.urls")),
+    path("cong-khai-tien-do/", include("motcua.reports.public_urls")),
     path("desk/", include("motcua.desk.urls")),
     path("print/", include("motcua.printing.urls")),
     path("admin/", admin.site.urls),

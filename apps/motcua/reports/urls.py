@@ -13,3 +13,7 @@ urlpatterns = [
     path("builder/save/", views.builder_save, name="builder_save"),
     path("builder/export/<slug:fmt>/", views.builder_export, name="builder_export"),
 ]
+urlpatterns += [
+    path("officers/<int:pk>/", views.officer_view, name="officer"),
+    path("ledger.xlsx", views.ledger_xlsx_view, name="ledger_xlsx"),
+]

@@ -5,20 +5,29 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.desk.mixins import desk_required
 from motcua.desk.shortcuts import desk_render
-from motcua.reports import builder, exports, services
+from motcua.reports import builder, evaluation, exports, ledger, services
 from motcua.reports import dashboard as dash
 from motcua.reports import indicators as ind
 from motcua.reports.forms import BuilderForm, DrilldownForm, PeriodForm, SaveReportForm
-from motcua.reports.selectors import report_dossiers, report_procedures, saved_reports_visible
+from motcua.reports.selectors import (
+    SYSTEM_READER,
+    report_dossiers,
+    report_procedures,
+    saved_reports_visible,
+)
 
 PAGE_SIZE = 50
 
@@ -77,7 +86,15 @@ def dashboard_view(request):
     return desk_render(
         request,
         "reports/dashboard.html",
-        {"title": _("Thống kê, đánh giá"), "form": form, "board": board, "rows": rows},
+        {
+            "title": _("Thống kê, đánh giá"),
+            "form": form,
+            "board": board,
+            "rows": rows,
+            "period_query": urlencode(
+                {"date_from": d["date_from"].isoformat(), "date_to": d["date_to"].isoformat()}
+            ),
+        },
     )
 
 
@@ -272,3 +289,108 @@ def builder_save(request):
     )
     messages.success(request, _("Đã lưu báo cáo “%(name)s”.") % {"name": report.name})
     return redirect(f"{reverse('reports:builder')}?report={report.pk}")
+
+
+# --------------------------------------------------------------------------- officer evaluation
+
+
+@require_GET
+@desk_required
+def officer_view(request, pk: int):
+    officer = get_object_or_404(get_user_model(), pk=pk, is_staff=True)
+    if not evaluation.may_view(viewer=request.user, officer=officer):
+        raise PermissionDenied(_("Chỉ cán bộ, lãnh đạo và người giám sát của họ được xem."))
+    form = PeriodForm(request.GET or {}, user=request.user)
+    if not form.is_valid():
+        return desk_render(
+            request, "reports/officer.html", {"title": _("Đánh giá"), "form": form}, status=400
+        )
+    d = form.cleaned_data
+    w = ind.window(d["date_from"], d["date_to"])
+    return desk_render(
+        request,
+        "reports/officer.html",
+        {
+            "title": _("Đánh giá mức độ hoàn thành nhiệm vụ"),
+            "form": form,
+            "officer": officer,
+            "window": w,
+            "result": evaluation.officer_evaluation(viewer=request.user, officer=officer, w=w),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- ledger (XLSX)
+
+
+@require_GET
+@desk_required
+def ledger_xlsx_view(request):
+    from motcua.printing.forms import LedgerForm
+
+    form = LedgerForm(request.GET, user=request.user)
+    if not form.is_valid():
+        if "unit" in form.errors and request.GET.get("unit"):
+            raise Http404(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
+        return HttpResponseBadRequest(" ".join(e for errs in form.errors.values() for e in errs))
+    d = form.cleaned_data
+    handle = ledger.ledger_xlsx(
+        user=request.user, unit=d["unit"], date_from=d["from"], date_to=d["to"]
+    )
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"so-theo-doi-{d['unit'].agency_code}-{d['from']:%Y%m%d}-{d['to']:%Y%m%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# --------------------------------------------------------------------------- public page
+
+PUBLIC_CACHE_SECONDS = 15 * 60
+
+
+def public_progress(year: int) -> list[dict]:
+    """Return per unit for *year*: received, resolved, on-time and satisfaction rates; nothing
+    personal. Cached: the page is public and the numbers move slowly."""
+    from django.core.cache import cache
+
+    def compute():
+        from datetime import date
+
+        from motcua.units.models import Unit
+
+        today = timezone.localdate()
+        w = ind.window(date(year, 1, 1), min(date(year, 12, 31), today))
+        rows = ind.indicator_rows(report_dossiers(user=SYSTEM_READER), w, "unit")
+        names = Unit.objects.in_bulk([r["unit"] for r in rows])
+        return sorted(
+            (
+                {
+                    "unit": names[r["unit"]].name,
+                    "received": r["received"],
+                    "resolved": r["resolved"],
+                    "on_time_rate": r["on_time_rate"],
+                    "satisfaction_rate": r["satisfaction_rate"],
+                }
+                for r in rows
+                if r["unit"] in names
+            ),
+            key=lambda r: r["unit"],
+        )
+
+    return cache.get_or_set(f"reports:public:{year}", compute, PUBLIC_CACHE_SECONDS)
+
+
+@require_GET
+def public_view(request):
+    year = timezone.localdate().year
+    return TemplateResponse(
+        request,
+        "reports/public.html",
+        {
+            "title": _("Công khai tiến độ giải quyết hồ sơ"),
+            "year": year,
+            "rows": public_progress(year),
+        },
+    )
