@@ -123,9 +123,9 @@ def generate(n: int, seed: int) -> None:
         )
     User = get_user_model()
     officers = [
-        User.objects.create_user(f"cb{i:03d}", password="x", is_staff=True) for i in range(300)
+        User.objects.create_user(f"cb{i:03d}", password=None, is_staff=True) for i in range(300)
     ]
-    leader = User.objects.create_user("lanhdao.tinh", password="x", is_staff=True)
+    leader = User.objects.create_user("lanhdao.tinh", password=None, is_staff=True)
     Membership.objects.create(
         user=leader, unit=province, role=Group.objects.get_or_create(name=Role.UNIT_LEADER)[0]
     )

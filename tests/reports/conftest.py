@@ -29,6 +29,7 @@ from motcua.core.roles import Role
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.portal.models import Rating
+from tests.browser import conftest as browser_fixtures
 from tests.dossiers import conftest as lifecycle
 from tests.dossiers.conftest import at
 from tests.units.factories import make_membership, make_user
@@ -36,6 +37,8 @@ from tests.units.factories import make_membership, make_user
 world = lifecycle.world
 applicant = lifecycle.applicant
 documents = lifecycle.documents
+browser = browser_fixtures.browser  # Chromium for test_browser.py (package-scoped there too)
+page = browser_fixtures.page
 
 #: The moment the tests judge at: after both periods.
 NOW = at(2025, 5, 5, 9, 0)

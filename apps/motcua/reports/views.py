@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.core.people import person_name
 from motcua.desk.mixins import desk_required
 from motcua.desk.shortcuts import desk_render
 from motcua.reports import builder, evaluation, exports, ledger, services
@@ -183,7 +184,7 @@ def builder_view(request):
         )
     )
     context = {
-        "title": _("Báo cáo tùy chọn"),
+        "title": report.name if report else _("Báo cáo tùy chọn"),
         "form": form,
         "errors": errors,
         "report": report,
@@ -311,7 +312,8 @@ def officer_view(request, pk: int):
         request,
         "reports/officer.html",
         {
-            "title": _("Đánh giá mức độ hoàn thành nhiệm vụ"),
+            "title": _("Đánh giá mức độ hoàn thành nhiệm vụ: %(name)s")
+            % {"name": person_name(officer)},
             "form": form,
             "officer": officer,
             "window": w,
