@@ -31,6 +31,8 @@ urlpatterns = [
         include((_site_administrators_only(django_rq_urls.urlpatterns), "django_rq")),
     ),
     path("desk/notifications/", include("motcua.notifications.urls")),
+    path("desk/reports/", include("motcua.reports.urls")),
+    path("cong-khai-tien-do/", include("motcua.reports.public_urls")),
     path("desk/", include("motcua.desk.urls")),
     path("print/", include("motcua.printing.urls")),
     path("admin/", admin.site.urls),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "motcua.demo",
     "motcua.security",
     "motcua.notifications",
+    "motcua.reports",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ Usage there::
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from motcua.reports.menu import REPORTS_MENU
+
 
 def _staff(request) -> bool:
     from motcua.units.desk_access import may_enter_desk
@@ -47,6 +49,7 @@ DESK_MENU = [
         "link": reverse_lazy("desk:search"),
         "permission": _staff,
     },
+    *REPORTS_MENU,
 ]
 
 DESK_NAVIGATION = {"title": _("Một cửa"), "collapsible": False, "items": DESK_MENU}

@@ -53,4 +53,5 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         func="motcua.notifications.services.notifications_deliver_due",
         cron="* * * * *",
     ),
+    ScheduledJob("reports_send_due", "motcua.reports.delivery.subscriptions_send_due", "0 6 * * *"),
 )

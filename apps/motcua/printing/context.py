@@ -24,6 +24,7 @@ from motcua.core.lifecycle import LIFECYCLE, Form06, actions_where
 from motcua.core.people import person_name
 from motcua.core.selectors import site_time_zone
 from motcua.core.timeunits import duration_text
+from motcua.dossiers import ontime
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, StepState
 from motcua.dossiers.states import PAUSED, Action, Status
 from motcua.units.models import Unit
@@ -305,6 +306,15 @@ def outcome(*, due_at, finished_at, now: datetime) -> tuple[str, bool | None]:
     return "Đúng hạn", False
 
 
+def dossier_outcome(dossier: Dossier, *, now: datetime) -> tuple[str, bool]:
+    """Return the verdict label of a dossier with a result, by the QĐ 766 §2.1 rule (ontime)."""
+    verdict = ontime.dossier_verdict(dossier, at=now)
+    if dossier.late_by_rule:
+        return "Quá hạn (yêu cầu bổ sung quá một lần)", True
+    label, late = outcome(due_at=dossier.due_at, finished_at=verdict.end, now=now)
+    return label, bool(late)
+
+
 # --------------------------------------------------------------------------- dossier parts
 
 
@@ -460,9 +470,7 @@ def control_rows(dossier: Dossier, *, now: datetime) -> tuple[tuple[ControlRow, 
         )
     returned = next((e for e in reversed(events) if e.action == Action.RETURN_RESULT), None)
     if dossier.status in (Status.RESULT_READY, Status.RETURNED):
-        verdict, late = outcome(due_at=dossier.due_at, finished_at=dossier.finished_at, now=now)
-        if dossier.late_by_rule:
-            verdict, late = "Quá hạn (yêu cầu bổ sung quá một lần)", True
+        verdict, late = dossier_outcome(dossier, now=now)
         note = f"Hẹn lại: {_short(dossier.apology_due_at)}" if dossier.apology_due_at else ""
         rows.append(
             ControlRow(
@@ -499,9 +507,8 @@ def ledger_rows(dossiers, *, now: datetime) -> tuple[LedgerRow, ...]:
         steps = sorted(d.steps.all(), key=lambda s: (s.started_at, s.pk))
         first = steps[0] if steps else None
         if d.status in (Status.RESULT_READY, Status.RETURNED):
-            verdict, _late = outcome(due_at=d.due_at, finished_at=d.finished_at, now=now)
-            if d.late_by_rule:
-                verdict = "Quá hạn"
+            verdict, late = dossier_outcome(d, now=now)
+            verdict = "Quá hạn" if late and d.late_by_rule else verdict  # narrow ledger column
         elif d.status in (Status.REJECTED, Status.STOPPED, Status.WITHDRAWN):
             verdict = ""
         else:

@@ -23,9 +23,10 @@ from motcua.core.people import person_name
 from motcua.dossiers import effects
 from motcua.dossiers.models import Channel, Dossier, DossierEvent
 from motcua.dossiers.permissions import Actor, dossier_action_check
-from motcua.dossiers.states import Action
+from motcua.dossiers.states import Action, Status
 from motcua.dossiers.transitions import transition_target
 from motcua.notifications.lifecycle import dossier_transition_recorded
+from motcua.reports.timing import processing_time_record
 
 #: An action's change: (locked dossier, actor, moment) -> the event's data (or None).
 Change = Callable[[Dossier, Actor, datetime], "dict | None"]
@@ -85,6 +86,8 @@ def _record(
             d.finished_at = d.finished_at or moment
         d.updated_by = user
         d.save()
+    if target == Status.RESULT_READY:
+        processing_time_record(dossier=d)  # QĐ 766 §2.2 average, kept by the lifecycle
     event = DossierEvent.objects.create(
         dossier=d,
         action=action,

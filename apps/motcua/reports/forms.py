@@ -1,0 +1,253 @@
+"""Forms of the reporting pages (parse the query string; the views stay thin)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.desk.forms import DeskForm
+from motcua.reports.indicators import COUNT_KEYS
+from motcua.reports.periods import RELATIVE, relative_period
+from motcua.units.selectors import units_in_scope
+
+
+class PeriodForm(DeskForm):
+    """A period (a relative one, or from/to dates) and optionally a unit and its subtree."""
+
+    period = forms.ChoiceField(
+        label=_("Kỳ báo cáo"),
+        required=False,
+        choices=[("", _("Theo ngày chọn"))] + list(RELATIVE.items()),
+    )
+    date_from = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị"), required=False, queryset=None, empty_label=_("Toàn bộ phạm vi")
+    )
+    subtree = forms.BooleanField(label=_("Gồm các đơn vị trực thuộc"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_in_scope(user=user).order_by("path")
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        if data.get("period"):
+            data["date_from"], data["date_to"] = relative_period(data["period"], today=today)
+        if not data.get("date_from") and not data.get("date_to") and not self.errors:
+            data["date_from"], data["date_to"] = date(today.year, 1, 1), today
+        if not data.get("date_from") or not data.get("date_to"):
+            if not self.errors:
+                raise forms.ValidationError(_("Cần chọn cả ngày bắt đầu và ngày kết thúc."))
+            return data
+        if data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("Ngày kết thúc không được trước ngày bắt đầu."))
+        return data
+
+    def scope_query(self) -> dict:
+        """Return the query-string parameters that reproduce this scope and period."""
+        d = self.cleaned_data
+        params = {"date_from": d["date_from"].isoformat(), "date_to": d["date_to"].isoformat()}
+        if d.get("unit"):
+            params["unit"] = d["unit"].pk
+        if d.get("subtree"):
+            params["subtree"] = "on"
+        return params
+
+
+class DrilldownForm(PeriodForm):
+    """The list behind a dashboard number: a count key and optional procedure / officer."""
+
+    key = forms.ChoiceField(
+        choices=[(k, m.label) for k, m in COUNT_KEYS.items()]
+        + [("officer_late", _("Có bước xử lý quá hạn của cán bộ"))]
+    )
+    procedure = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    officer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+# --------------------------------------------------------------------------- report builder
+
+FILTER_ROWS = 4
+
+
+def _field_choices(extra=()):
+    from motcua.reports.builder import FIELDS
+
+    return [("", "—")] + [(k, f.label) for k, f in FIELDS.items()] + list(extra)
+
+
+class BuilderForm(DeskForm):
+    """The report builder's form; :meth:`definition` turns it into a builder definition."""
+
+    procedure = forms.ModelChoiceField(
+        label=_("Thủ tục (để dùng các trường của tờ khai)"),
+        required=False,
+        queryset=None,
+        empty_label=_("Mọi thủ tục"),
+    )
+    columns = forms.MultipleChoiceField(label=_("Các cột"), required=False, choices=())
+    group_1 = forms.ChoiceField(label=_("Nhóm theo"), required=False, choices=())
+    group_2 = forms.ChoiceField(label=_("Nhóm tiếp theo"), required=False, choices=())
+    fn = forms.ChoiceField(
+        label=_("Tổng hợp"),
+        required=False,
+        choices=[
+            ("count", _("Đếm số hồ sơ")),
+            ("sum", _("Tổng")),
+            ("avg", _("Trung bình")),
+            ("min", _("Nhỏ nhất")),
+            ("max", _("Lớn nhất")),
+        ],
+    )
+    fn_field = forms.ChoiceField(label=_("Trường tổng hợp"), required=False, choices=())
+    layout = forms.ChoiceField(
+        label=_("Trình bày"),
+        required=False,
+        choices=[("list", _("Danh sách")), ("crosstab", _("Bảng chéo"))],
+    )
+    sort = forms.ChoiceField(label=_("Sắp xếp theo"), required=False, choices=())
+    sort_dir = forms.ChoiceField(
+        label=_("Chiều"),
+        required=False,
+        choices=[("asc", _("Tăng dần")), ("desc", _("Giảm dần"))],
+    )
+    chart = forms.ChoiceField(
+        label=_("Biểu đồ"),
+        required=False,
+        choices=[("", _("Không")), ("bar", _("Cột")), ("line", _("Đường"))],
+    )
+
+    def __init__(self, *args, procedures, **kwargs):
+        super().__init__(*args, **kwargs)
+        from motcua.reports.builder import OPERATOR_LABELS, form_fields
+
+        self.fields["procedure"].queryset = procedures
+        procedure_id = self.data.get("procedure") if self.is_bound else None
+        extra = []
+        if procedure_id and str(procedure_id).isdigit():
+            extra = [(k, f.label) for k, f in form_fields(int(procedure_id)).items()]
+        choices = _field_choices(extra)
+        self.fields["columns"].choices = choices[1:]
+        self.fields["columns"].widget.attrs["size"] = 8
+        for name in ("group_1", "group_2", "fn_field", "sort"):
+            self.fields[name].choices = choices
+        self.fields["sort"].choices += [
+            ("count", _("Số hồ sơ (khi nhóm)")),
+        ]
+        ops = [("", "—")] + [(k, v) for k, v in OPERATOR_LABELS.items()]
+        for i in range(FILTER_ROWS):
+            self.fields[f"f{i}_field"] = forms.ChoiceField(
+                label=_("Lọc theo trường %(n)s") % {"n": i + 1}, required=False, choices=choices
+            )
+            self.fields[f"f{i}_op"] = forms.ChoiceField(
+                label=_("Phép so sánh %(n)s") % {"n": i + 1}, required=False, choices=ops
+            )
+            self.fields[f"f{i}_value"] = forms.CharField(
+                label=_("Giá trị %(n)s") % {"n": i + 1},
+                required=False,
+                max_length=500,
+                help_text=_(
+                    "Nhiều giá trị: cách nhau bởi dấu phẩy; khoảng: từ..đến; kỳ: last_month…"
+                ),
+            )
+        # DeskForm styles the widgets in its __init__; the filter fields were added after it.
+        for i in range(FILTER_ROWS):
+            for suffix in ("field", "op", "value"):
+                widget = self.fields[f"f{i}_{suffix}"].widget
+                widget.attrs.setdefault("class", self.fields["sort"].widget.attrs.get("class", ""))
+
+    def filter_rows(self):
+        return [
+            (self[f"f{i}_field"], self[f"f{i}_op"], self[f"f{i}_value"]) for i in range(FILTER_ROWS)
+        ]
+
+    def definition(self) -> dict:
+        """Return the builder definition the submitted form describes (not yet validated)."""
+        d = self.cleaned_data
+        filters = []
+        for i in range(FILTER_ROWS):
+            key, op, raw = d.get(f"f{i}_field"), d.get(f"f{i}_op"), d.get(f"f{i}_value") or ""
+            if not key:
+                continue
+            value: object = raw.strip()
+            if op == "in":
+                value = [v.strip() for v in raw.split(",") if v.strip()]
+            elif op == "range":
+                low, _sep, high = raw.partition("..")
+                value = [low.strip() or None, high.strip() or None]
+            elif op == "empty":
+                value = raw.strip().lower() not in ("không", "false", "0")
+            filters.append({"field": key, "op": op, "value": value})
+        group_by = [g for g in (d.get("group_1"), d.get("group_2")) if g]
+        aggregate = {"fn": d.get("fn") or "count"}
+        if aggregate["fn"] != "count":
+            aggregate["field"] = d.get("fn_field")
+        definition = {
+            "columns": d.get("columns") or [],
+            "filters": filters,
+            "group_by": group_by,
+            "aggregates": [aggregate],
+            "layout": d.get("layout") or "list",
+            "sort": [{"field": d["sort"], "dir": d.get("sort_dir") or "asc"}]
+            if d.get("sort")
+            else [],
+            "chart": d.get("chart") or "",
+        }
+        if d.get("procedure"):
+            definition["procedure"] = d["procedure"].pk
+        return definition
+
+    @staticmethod
+    def initial_from(definition: dict) -> dict:
+        """Return form data reproducing a saved *definition* (the inverse of :meth:`definition`)."""
+        data: dict = {
+            "procedure": definition.get("procedure") or "",
+            "columns": definition.get("columns") or [],
+            "layout": definition.get("layout") or "list",
+            "chart": definition.get("chart") or "",
+        }
+        for i, g in enumerate((definition.get("group_by") or [])[:2], start=1):
+            data[f"group_{i}"] = g
+        agg = (definition.get("aggregates") or [{"fn": "count"}])[0]
+        data["fn"], data["fn_field"] = agg.get("fn", "count"), agg.get("field", "")
+        if definition.get("sort"):
+            data["sort"] = definition["sort"][0].get("field")
+            data["sort_dir"] = definition["sort"][0].get("dir", "asc")
+        for i, spec in enumerate((definition.get("filters") or [])[:FILTER_ROWS]):
+            value = spec.get("value")
+            if spec.get("op") == "in":
+                value = ", ".join(str(v) for v in value or [])
+            elif spec.get("op") == "range":
+                value = "..".join("" if v is None else str(v) for v in value or ["", ""])
+            elif spec.get("op") == "empty":
+                value = "" if value else "không"
+            data.update(
+                {f"f{i}_field": spec.get("field"), f"f{i}_op": spec.get("op"), f"f{i}_value": value}
+            )
+        return data
+
+
+class SaveReportForm(DeskForm):
+    name = forms.CharField(label=_("Tên báo cáo"), max_length=200)
+    shared_roles = forms.ModelMultipleChoiceField(
+        label=_("Chia sẻ với vai trò"), required=False, queryset=None
+    )
+    shared_units = forms.ModelMultipleChoiceField(
+        label=_("Chia sẻ với đơn vị"), required=False, queryset=None
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from django.contrib.auth.models import Group
+
+        super().__init__(*args, **kwargs)
+        self.fields["shared_roles"].queryset = Group.objects.order_by("name")
+        self.fields["shared_units"].queryset = units_in_scope(user=user).order_by("path")

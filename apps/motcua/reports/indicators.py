@@ -1,0 +1,327 @@
+"""The QĐ 766/QĐ-TTg indicators, computed from our own dossiers for one period.
+
+Every count is a named condition on the dossier table (:data:`COUNTS`); the same condition makes
+the number (an aggregate) and the list behind it (:func:`drilldown`), so the two always agree.
+Callers pass a queryset already scoped by ``dossiers_visible(user=...)``; training dossiers and
+dossiers never received are dropped here (:func:`motcua.dossiers.ontime.counted`).
+
+Units: a dossier belongs to its receiving unit (``unit``, "đơn vị tiếp nhận"), as in the ledger
+(form 07) and the national portal's sync, which reports each dossier under the agency that
+received it.
+
+Formulas (the decision's annex is not available to us; the wording is that of the national
+portal's formula description "Mô tả công thức tính chỉ số 766"):
+
+- 2.1 on-time rate = (ended on time + pending in time) / handled in the period, where *handled*
+  = received before the period's end and not ended before its start ("đã và đang xử lý"); the
+  verdict is :mod:`motcua.dossiers.ontime`.
+- 2.2 average processing time = AVG of the processing time of dossiers received in the period
+  that reached a result (their end may fall in a later period), in working days; per procedure
+  in the procedure's own unit.
+- 3.1 share of procedures offered online = procedures with online service (full or partial) /
+  active procedures of the units in scope.
+- 3.3 share submitted online = received online (channel 2) / received in the period.
+- 3.6 share paid online = paid online / received in the period with a fee.
+- 4.1 share with an electronic result = resolved with a result file / resolved with a result.
+- 4.2 share digitised = received with at least one document file / received in the period.
+- 5.4 satisfaction = 100% − % late (ended late + pending overdue, of handled) − % of handled
+  rated dissatisfied (score ≤ 2 of the citizen's rating).
+
+"Nếu mẫu số = 0: hiển thị 0 hoặc N/A": a rate with a zero denominator is ``None`` (shown "—").
+Rates are rounded to 2 decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.selectors import site_calendar
+from motcua.dossiers import ontime
+from motcua.dossiers.models import Channel, Dossier, DossierDocument
+from motcua.portal.models import Rating
+from motcua.printing.context import day_bounds
+from motcua.procedures.models import OnlineLevel, Procedure
+from motcua.reports.models import IndicatorSetting, ScoreBand
+
+
+@dataclass(frozen=True)
+class Window:
+    """A reporting period: aware [start, end) and the moment unfinished dossiers are judged at."""
+
+    date_from: date
+    date_to: date
+    start: datetime
+    end: datetime
+    at: datetime
+
+
+def window(date_from: date, date_to: date, *, now: datetime | None = None) -> Window:
+    """Return the window of local days *date_from* … *date_to* inclusive."""
+    start, end = day_bounds(date_from, date_to)
+    return Window(date_from, date_to, start, end, ontime.judging_moment(end, now=now))
+
+
+def _received(w: Window) -> Q:
+    return Q(received_at__gte=w.start, received_at__lt=w.end)
+
+
+def _handled(w: Window) -> Q:
+    return Q(received_at__lt=w.end) & ~ontime.ended_by(w.start)
+
+
+def _ended(w: Window) -> Q:
+    return _handled(w) & ontime.ended_by(w.at)
+
+
+def _pending(w: Window) -> Q:
+    return _handled(w) & ~ontime.ended_by(w.at)
+
+
+def _late(w: Window) -> Q:
+    return ontime.late_condition(w.at)
+
+
+def _with_result(w: Window) -> Q:
+    return _ended(w) & Q(status__in=ontime.RESULT_STATUSES)
+
+
+def _digitised() -> Q:
+    files = DossierDocument.objects.filter(dossier=OuterRef("pk")).exclude(file="")
+    return Q(Exists(files))
+
+
+def _dissatisfied() -> Q:
+    return Q(Exists(Rating.objects.filter(dossier=OuterRef("pk"), score__lte=2)))
+
+
+@dataclass(frozen=True)
+class CountMeasure:
+    key: str
+    label: str
+    legal: str
+    condition: Callable[[Window], Q]
+
+
+#: Every count of the dashboard; each is also the filter of its drill-down list.
+COUNTS: tuple[CountMeasure, ...] = (
+    CountMeasure("received", _("Tiếp nhận trong kỳ"), "QĐ 766 §2.1", _received),
+    CountMeasure("handled", _("Đã và đang xử lý trong kỳ"), "QĐ 766 §2.1", _handled),
+    CountMeasure("resolved", _("Đã kết thúc xử lý"), "QĐ 766 §2.1", _ended),
+    CountMeasure(
+        "resolved_on_time", _("Kết thúc đúng hạn"), "QĐ 766 §2.1", lambda w: _ended(w) & ~_late(w)
+    ),
+    CountMeasure(
+        "resolved_late", _("Kết thúc quá hạn"), "QĐ 766 §2.1", lambda w: _ended(w) & _late(w)
+    ),
+    CountMeasure("with_result", _("Đã có kết quả"), "QĐ 766 §2.2", _with_result),
+    CountMeasure(
+        "refused_stopped",
+        _("Từ chối, dừng giải quyết"),
+        "QĐ 766 §2.1",
+        lambda w: _ended(w) & Q(status__in=("rejected", "stopped")),
+    ),
+    CountMeasure(
+        "withdrawn",
+        _("Công dân rút hồ sơ"),
+        "QĐ 766 §2.1",
+        lambda w: _ended(w) & Q(status="withdrawn"),
+    ),
+    CountMeasure("pending", _("Đang xử lý cuối kỳ"), "QĐ 766 §2.1", _pending),
+    CountMeasure(
+        "pending_in_time",
+        _("Đang xử lý trong hạn"),
+        "QĐ 766 §2.1",
+        lambda w: _pending(w) & ~_late(w),
+    ),
+    CountMeasure(
+        "pending_overdue", _("Đang xử lý quá hạn"), "QĐ 766 §2.1", lambda w: _pending(w) & _late(w)
+    ),
+    CountMeasure(
+        "received_online",
+        _("Nộp trực tuyến"),
+        "QĐ 766 §3.3",
+        lambda w: _received(w) & Q(channel=Channel.ONLINE),
+    ),
+    CountMeasure(
+        "received_with_fee",
+        _("Có phí, lệ phí"),
+        "QĐ 766 §3.6",
+        lambda w: _received(w) & Q(fee_total__gt=0),
+    ),
+    CountMeasure(
+        "paid_online",
+        _("Thanh toán trực tuyến"),
+        "QĐ 766 §3.6",
+        lambda w: _received(w) & Q(fee_total__gt=0, paid_online=True),
+    ),
+    CountMeasure(
+        "electronic_result",
+        _("Có kết quả điện tử"),
+        "QĐ 766 §4.1",
+        lambda w: _with_result(w) & ~Q(result_file=""),
+    ),
+    CountMeasure(
+        "digitised", _("Được số hóa"), "QĐ 766 §4.2", lambda w: _received(w) & _digitised()
+    ),
+    CountMeasure(
+        "dissatisfied",
+        _("Đánh giá không hài lòng"),
+        "QĐ 766 §5.4",
+        lambda w: _handled(w) & _dissatisfied(),
+    ),
+)
+COUNT_KEYS = {m.key: m for m in COUNTS}
+
+
+def _relevant(w: Window) -> Q:
+    """Rows any count can touch: received in the period or still open at its start (indexed)."""
+    return (
+        Q(received_at__gte=w.start, received_at__lt=w.end)
+        | Q(received_at__lt=w.start, finished_at__gte=w.start)
+        | Q(received_at__lt=w.start, finished_at__isnull=True)
+    )
+
+
+def base(dossiers: QuerySet[Dossier], w: Window) -> QuerySet[Dossier]:
+    """Return the counted dossiers of *dossiers* that matter for window *w*."""
+    return ontime.counted(dossiers).filter(_relevant(w))
+
+
+def _aggregates(w: Window) -> dict:
+    values = {m.key: Count("pk", filter=m.condition(w)) for m in COUNTS}
+    values["avg_office_seconds"] = Avg(
+        "processing_time__office_seconds",
+        filter=_received(w) & Q(status__in=ontime.RESULT_STATUSES),
+    )
+    return values
+
+
+def drilldown(dossiers: QuerySet[Dossier], w: Window, key: str) -> QuerySet[Dossier]:
+    """Return the dossiers behind count *key*; ``len`` equals the dashboard number."""
+    return base(dossiers, w).filter(COUNT_KEYS[key].condition(w))
+
+
+def _rate(numerator, denominator) -> Decimal | None:
+    if not denominator:
+        return None
+    value = Decimal(numerator or 0) * 100 / Decimal(denominator)
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _days(seconds) -> Decimal | None:
+    if seconds is None:
+        return None
+    per = Decimal(site_calendar().day_office_time.total_seconds())
+    return (Decimal(seconds) / per).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def rates(counts: dict) -> dict:
+    """Return the rates (percent, 2 decimals) of a row of counts; see the module docstring."""
+    c = counts
+    late_pct = _rate(c["resolved_late"] + c["pending_overdue"], c["handled"])
+    dissatisfied_pct = _rate(c["dissatisfied"], c["handled"])
+    satisfaction = None
+    if late_pct is not None:
+        satisfaction = Decimal(100) - late_pct - (dissatisfied_pct or 0)
+    return {
+        "on_time_rate": _rate(c["resolved_on_time"] + c["pending_in_time"], c["handled"]),
+        "late_rate": late_pct,
+        "online_rate": _rate(c["received_online"], c["received"]),
+        "paid_online_rate": _rate(c["paid_online"], c["received_with_fee"]),
+        "electronic_result_rate": _rate(c["electronic_result"], c["with_result"]),
+        "digitised_rate": _rate(c["digitised"], c["received"]),
+        "dissatisfied_rate": dissatisfied_pct,
+        "satisfaction_rate": satisfaction,
+        "avg_processing_days": _days(c.get("avg_office_seconds")),
+    }
+
+
+def indicator_counts(dossiers: QuerySet[Dossier], w: Window) -> dict:
+    """Return every count of :data:`COUNTS` and the §2.2 average, in one aggregate query."""
+    return base(dossiers, w).aggregate(**_aggregates(w))
+
+
+def indicator_rows(dossiers: QuerySet[Dossier], w: Window, by: str, *, limit=None) -> list[dict]:
+    """Return the counts and rates grouped by the dossier field path *by* (e.g. ``unit``)."""
+    rows = base(dossiers, w).values(by).annotate(**_aggregates(w)).order_by(by)
+    out = []
+    for row in rows[:limit] if limit else rows:
+        row.update(rates(row))
+        out.append(row)
+    return out
+
+
+def procedure_shares(procedures: QuerySet[Procedure]) -> dict:
+    """Return indicator 3.1: procedures offered online (full / partial) among *procedures*."""
+    totals = procedures.filter(is_active=True).aggregate(
+        procedures=Count("pk", distinct=True),
+        online_full=Count("pk", filter=Q(online_level=OnlineLevel.FULL), distinct=True),
+        online_partial=Count("pk", filter=Q(online_level=OnlineLevel.PARTIAL), distinct=True),
+    )
+    totals["online_procedure_rate"] = _rate(
+        totals["online_full"] + totals["online_partial"], totals["procedures"]
+    )
+    return totals
+
+
+#: Which rate each scored indicator reads.
+SCORED = {
+    "2.1": "on_time_rate",
+    "3.1": "online_procedure_rate",
+    "3.3": "online_rate",
+    "3.6": "paid_online_rate",
+    "4.1": "electronic_result_rate",
+    "4.2": "digitised_rate",
+    "5.4": "satisfaction_rate",
+}
+
+
+def score(values: dict) -> dict:
+    """Score the rates by the editable settings: full points from the target, else pro rata.
+
+    "Đạt từ X% trở lên sẽ đạt điểm tối đa; dưới X% tính theo công thức: tỷ lệ × điểm tối đa / X%"
+    (QĐ 766, national portal's formula description). The band is the first whose lower bound
+    the total (in percent of the maximum) reaches.
+    """
+    lines, total, maximum = [], Decimal(0), Decimal(0)
+    for setting in IndicatorSetting.objects.filter(is_active=True, code__in=SCORED):
+        value = values.get(SCORED[setting.code])
+        if value is None or not setting.max_points:
+            points = None
+        elif value >= setting.target_percent:
+            points = setting.max_points
+        else:
+            points = (value * setting.max_points / setting.target_percent).quantize(Decimal("0.01"))
+        if points is not None:
+            total += points
+            maximum += setting.max_points
+        lines.append({"code": setting.code, "name": setting.name, "value": value, "points": points})
+    percent = _rate(total, maximum)
+    band = None
+    if percent is not None:
+        band = ScoreBand.objects.filter(min_percent__lte=percent).order_by("-min_percent").first()
+    return {
+        "lines": lines,
+        "points": total,
+        "max_points": maximum,
+        "percent": percent,
+        "band": band.label if band else "",
+    }
+
+
+def indicators(
+    dossiers: QuerySet[Dossier], w: Window, *, procedures: QuerySet[Procedure] | None = None
+) -> dict:
+    """Return every indicator for the period: counts, rates, procedure shares and the score."""
+    values = indicator_counts(dossiers, w)
+    values.update(rates(values))
+    if procedures is not None:
+        values.update(procedure_shares(procedures))
+    values["score"] = score(values)
+    return values

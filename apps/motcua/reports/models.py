@@ -1,0 +1,157 @@
+"""Data of the reporting side: editable scoring of the QĐ 766 indicators, saved reports, their
+subscriptions and delivery log, and the processing time the lifecycle records for indicator 2.2.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorSetting(models.Model):
+    """How one indicator is scored (QĐ 766/QĐ-TTg; provinces apply their own variants).
+
+    The portal's formula description gives the rule "đạt từ X% trở lên sẽ đạt điểm tối đa; dưới X%:
+    tỷ lệ × điểm tối đa / X%" and X for some indicators; the decision's point weights are not
+    available to us, so the shipped maximum points are placeholders an administrator sets.
+    """
+
+    code = models.CharField(_("mã chỉ số"), max_length=20, unique=True)
+    name = models.CharField(_("tên chỉ số"), max_length=300)
+    target_percent = models.DecimalField(
+        _("ngưỡng đạt điểm tối đa (%)"), max_digits=5, decimal_places=2, default=100
+    )
+    max_points = models.DecimalField(_("điểm tối đa"), max_digits=6, decimal_places=2, default=0)
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    source = models.CharField(_("nguồn quy định"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("cách chấm điểm chỉ số")
+        verbose_name_plural = _("cách chấm điểm chỉ số")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ScoreBand(models.Model):
+    """A band of the total score in percent of the maximum (e.g. ≥ 90% "Tốt")."""
+
+    min_percent = models.DecimalField(_("từ (% tổng điểm)"), max_digits=5, decimal_places=2)
+    label = models.CharField(_("xếp loại"), max_length=100)
+
+    class Meta:
+        verbose_name = _("mức xếp loại")
+        verbose_name_plural = _("mức xếp loại")
+        ordering = ["-min_percent"]
+
+    def __str__(self) -> str:
+        return f"≥ {self.min_percent}%: {self.label}"
+
+
+class ProcessingTime(models.Model):
+    """The processing time of a finished dossier (QĐ 766 §2.2), recorded when it gets a result.
+
+    Office time from reception to the result, paused office time excluded, in seconds and in the
+    procedure's own time unit (working days or working hours), so averages are a plain AVG.
+    """
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", models.CASCADE, primary_key=True, related_name="processing_time"
+    )
+    office_seconds = models.BigIntegerField(_("thời gian xử lý (giây hành chính)"))
+    amount = models.DecimalField(_("thời gian xử lý"), max_digits=10, decimal_places=2)
+    unit = models.CharField(_("đơn vị thời gian"), max_length=16)
+
+    class Meta:
+        verbose_name = _("thời gian giải quyết hồ sơ")
+        verbose_name_plural = _("thời gian giải quyết hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.amount} {self.unit}"
+
+
+class SavedReport(models.Model):
+    """A report builder definition saved with a name, shared with roles and/or units."""
+
+    name = models.CharField(_("tên báo cáo"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="saved_reports"
+    )
+    definition = models.JSONField(_("định nghĩa"))
+    shared_roles = models.ManyToManyField(
+        "auth.Group", blank=True, related_name="+", verbose_name=_("chia sẻ với vai trò")
+    )
+    shared_units = models.ManyToManyField(
+        "units.Unit", blank=True, related_name="+", verbose_name=_("chia sẻ với đơn vị")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("báo cáo đã lưu")
+        verbose_name_plural = _("báo cáo đã lưu")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Hằng tuần")
+    MONTHLY = "monthly", _("Hằng tháng")
+    QUARTERLY = "quarterly", _("Hằng quý")
+
+
+class ReportSubscription(models.Model):
+    """A person receives a saved report, or the standard unit summary, by e-mail each period."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="report_subscriptions"
+    )
+    report = models.ForeignKey(
+        SavedReport,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        help_text=_("Để trống để nhận báo cáo tổng hợp chuẩn của đơn vị."),
+    )
+    frequency = models.CharField(_("định kỳ"), max_length=10, choices=Frequency.choices)
+    is_active = models.BooleanField(_("đang nhận"), default=True)
+    last_period_end = models.DateField(_("kỳ đã gửi gần nhất"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đăng ký nhận báo cáo")
+        verbose_name_plural = _("đăng ký nhận báo cáo")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.report or _('Báo cáo tổng hợp')} ({self.frequency})"
+
+
+class ReportDelivery(models.Model):
+    """One e-mail of a subscription for one period: sent or failed, with the error."""
+
+    subscription = models.ForeignKey(ReportSubscription, models.CASCADE, related_name="deliveries")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    ok = models.BooleanField(default=False)
+    rows = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("lần gửi báo cáo")
+        verbose_name_plural = _("lần gửi báo cáo")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "period_end"],
+                condition=models.Q(ok=True),
+                name="uniq_report_delivery_sent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.period_start}–{self.period_end}"

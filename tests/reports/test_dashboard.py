@@ -1,0 +1,81 @@
+"""Dashboard: every number links to the list behind it with the same count, within the scope."""
+
+import re
+
+import pytest
+import time_machine
+
+from tests.reports.conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+MARCH_QS = "date_from=2025-03-01&date_to=2025-03-31"
+COUNT_LINK = re.compile(r'data-count="(\w+)" href="([^"]+)">(\d+)<')
+
+
+def _numbers(client, query=MARCH_QS):
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(f"/desk/reports/?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    return {k: (url.replace("&amp;", "&"), int(n)) for k, url, n in COUNT_LINK.findall(html)}, html
+
+
+def _list_total(client, url):
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(url)
+    assert response.status_code == 200
+    return int(re.search(r"<span data-total>(\d+)</span>", response.content.decode()).group(1))
+
+
+def test_every_dashboard_number_equals_the_count_of_its_list(world, march, login):
+    client = login(world.users.city_leader)  # the province's leader: subtree of the whole city
+    numbers, html = _numbers(client)
+    assert numbers["received"][1] == 7 and numbers["handled"][1] == 8
+    assert "75,00%" in html  # on-time rate (Vietnamese decimal comma), as in test_indicators
+    for key, (url, n) in numbers.items():
+        assert _list_total(client, url) == n, key
+
+
+def test_a_unit_leader_sees_only_the_numbers_of_their_unit(world, march, login):
+    client = login(world.users.leader)  # Hồng Bàng
+    numbers, html = _numbers(client)
+    assert numbers["received"][1] == 6  # the Lê Chân dossier is not in their scope
+    assert "Ủy ban nhân dân quận Lê Chân" not in html
+    url, n = numbers["received"]
+    with time_machine.travel(NOW, tick=False):
+        listed = client.get(url).content.decode()
+    assert march.lechan.code not in listed and march.on_time.code in listed
+
+
+def test_asking_for_another_units_dossiers_gives_nothing(world, march, login):
+    client = login(world.users.other_spec)  # Lê Chân specialist
+    hong_bang = world.units.d.pk
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(f"/desk/reports/?{MARCH_QS}&unit={hong_bang}")
+    assert response.status_code == 400  # the unit is not a choice for them: the form refuses it
+    assert not COUNT_LINK.findall(response.content.decode())
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(f"/desk/reports/dossiers/?{MARCH_QS}&key=received&unit={hong_bang}")
+    assert response.status_code == 400
+    numbers, _html = _numbers(client)
+    assert numbers["received"][1] == 1
+
+
+def test_the_previous_period_is_beside_the_current_one(world, march, login):
+    client = login(world.users.city_leader)
+    with time_machine.travel(NOW, tick=False):
+        html = client.get("/desk/reports/?date_from=2025-04-01&date_to=2025-04-30").content.decode()
+    assert "01/03/2025 – 31/03/2025" in html  # the previous month
+    assert "40,00%" in html and "75,00%" in html
+
+
+def test_officers_with_late_steps_link_to_their_dossiers(world, march, login):
+    client = login(world.users.city_leader)
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(f"/desk/reports/?{MARCH_QS}").content.decode()
+    section = html.split('id="officers-h"')[1]
+    links = re.findall(r'href="([^"]+)">(\d+)<', section)
+    assert links, "an officer with a late step is listed"
+    for url, n in links:
+        assert _list_total(client, url.replace("&amp;", "&")) == int(n)
