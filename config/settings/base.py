@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "motcua.jobs",
     "motcua.integrations",
     "motcua.portal",
+    "motcua.mailbox",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,24 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "motcua API", "VERSION": "0.1.0"}
+
+# Mail: kept for the desk's "Thư đã gửi" page; delivered by SMTP when the site's [mail] has a host.
+from motcua.mailbox.config import MailConfigError, mail_settings  # noqa: E402
+
+try:
+    _MAIL = mail_settings(SITE.extra.get("mail"))
+except MailConfigError as exc:
+    sys.stderr.write(f"motcua: sites/{SITE.name}/site_config.toml: {exc}\n")
+    raise SystemExit(2) from None
+EMAIL_BACKEND = _MAIL["EMAIL_BACKEND"]
+MOTCUA_MAIL_DELIVER = _MAIL["MOTCUA_MAIL_DELIVER"]
+EMAIL_HOST = _MAIL["EMAIL_HOST"]
+EMAIL_PORT = _MAIL["EMAIL_PORT"]
+EMAIL_HOST_USER = _MAIL["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _MAIL["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _MAIL["EMAIL_USE_TLS"]
+EMAIL_TIMEOUT = _MAIL["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _MAIL["DEFAULT_FROM_EMAIL"]
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -61,8 +62,16 @@ def signup_view(request):
         form.add_error(None, str(exc))
         return TemplateResponse(request, "portal/account/signup.html", {"form": form}, status=400)
     if user.email:
-        services.account_send_verification(user=user, url=verification_url(request, user))
-        return TemplateResponse(request, "portal/account/signup_done.html", {"email": user.email})
+        sent = services.account_send_verification(user=user, url=verification_url(request, user))
+        return TemplateResponse(
+            request,
+            "portal/account/signup_done.html",
+            {
+                "email": user.email,
+                "sent": sent,
+                "delivered": sent and settings.MOTCUA_MAIL_DELIVER,
+            },
+        )
     login(request, user)
     services.drafts_adopt(user=user, token=draft_token(request))
     messages.success(request, _("Đăng ký thành công. Chào mừng ông/bà đến với cổng dịch vụ công."))
