@@ -127,6 +127,7 @@ LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = SITE.time_zone
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]  # day/month/year input in every language
 USE_TZ = True
 
 BASE_DIR = BASE_DIR  # re-exported for apps (patches, fixtures)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.widgets import CHECKBOX_CLASSES, INPUT_CLASSES, SELECT_CLASSES, TEXTAREA_CLASSES
 
 from motcua.core.people import person_name
+from motcua.core.widgets import DayInput, MomentInput
 from motcua.desk import selectors
 from motcua.dossiers.models import ApplicantKind, Channel, Delivery
 from motcua.dossiers.workflow import WorkflowError, next_step_index, step_unit, workflow_steps
@@ -350,9 +351,7 @@ class AnswerForm(ActionForm):
 
 class IssueResultForm(ActionForm):
     result_number = forms.CharField(label=_("Số văn bản kết quả"), max_length=60)
-    result_date = forms.DateField(
-        label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    result_date = forms.DateField(label=_("Ngày ban hành"), widget=DayInput())
     result_file = forms.FileField(label=_("Tệp kết quả"), required=False)
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -415,8 +414,7 @@ class SupplementForm(ActionForm):
 class ApologyForm(ActionForm):
     new_due_at = forms.DateTimeField(
         label=_("Ngày giờ hẹn trả mới"),
-        input_formats=["%Y-%m-%dT%H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=MomentInput(),
     )
     reason = forms.CharField(
         label=_("Lý do chậm trả kết quả"), widget=forms.Textarea(attrs={"rows": 3})

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold
+from motcua.core.widgets import DayInput
 from motcua.dossiers.models import ApplicantKind, Delivery
 from motcua.portal import uploads
 from motcua.portal.models import FieldKind, Score
@@ -395,7 +396,7 @@ def build_field(spec: dict) -> forms.Field:
     elif kind == FieldKind.DATE:
         field = forms.DateField(
             input_formats=DATE_FORMATS,
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            widget=DayInput(),
             error_messages={
                 "invalid": _g("“%(label)s” phải là một ngày hợp lệ (ngày/tháng/năm).")
                 % {"label": label}

@@ -37,6 +37,7 @@ from motcua.procedures.workflow import (
     workflow_duration_error,
     workflow_part,
 )
+from motcua.procedures.workflow_rules import StepDraft, workflow_errors
 from motcua.units.admin_mixins import AtomicImportExportMixin, FoldedSearchMixin
 
 
@@ -130,7 +131,8 @@ class WorkflowStepForm(forms.ModelForm):
 
 
 class WorkflowStepFormSet(PaginationInlineFormSet):
-    """Checks across the steps: distinct order numbers, and the durations fit the deadline."""
+    """Checks across the steps: distinct order numbers, the durations fit the deadline, and no
+    step offers what the engine will refuse (``motcua.procedures.workflow_rules``)."""
 
     def clean(self):
         super().clean()
@@ -138,11 +140,13 @@ class WorkflowStepFormSet(PaginationInlineFormSet):
             return
         orders: list[int] = []
         durations: list[tuple[Decimal, str, bool]] = []
+        drafts: list[StepDraft] = []
         for form in self.forms:
             if not form.cleaned_data or self._should_delete_form(form):
                 continue
             data = form.cleaned_data
             orders.append(data["order"])
+            drafts.append(StepDraft(data["order"], data["name"], frozenset(data["actions"])))
             durations.append(
                 (data["duration_amount"], data["duration_unit"], bool(data.get("condition_field")))
             )
@@ -157,6 +161,9 @@ class WorkflowStepFormSet(PaginationInlineFormSet):
         message = workflow_duration_error(self.instance, durations)
         if message:
             raise ValidationError(message)
+        problems = workflow_errors(drafts)  # what the engine would refuse at run time
+        if problems:
+            raise ValidationError(problems)
 
 
 class WorkflowStepInline(StackedInline):
