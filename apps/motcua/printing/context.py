@@ -13,7 +13,7 @@ import io
 import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import quote
 
 import qrcode
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from motcua.core.people import person_name
 from motcua.core.selectors import site_time_zone
-from motcua.core.timeunits import TimeUnit
+from motcua.core.timeunits import duration_text
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, StepState
 from motcua.dossiers.states import PAUSED, Action, Status
 from motcua.units.models import Unit
@@ -277,19 +277,11 @@ def qr_data_uri(text: str) -> str:
 
 def processing_time(snapshot_procedure: dict) -> str:
     """Return "15 ngày làm việc" from a version snapshot's ``procedure`` part."""
-    try:
-        amount = Decimal(str(snapshot_procedure.get("processing_amount")))
-    except (InvalidOperation, AttributeError):
+    if not isinstance(snapshot_procedure, dict):
         return ""
-    unit = snapshot_procedure.get("processing_unit", "")
-    try:
-        label = str(TimeUnit(unit).label)
-    except ValueError:
-        label = unit
-    if unit == TimeUnit.SAME_DAY:
-        return label
-    text = f"{amount.normalize():f}" if amount == amount.to_integral() else f"{amount:f}"
-    return f"{text} {label}"
+    return duration_text(
+        snapshot_procedure.get("processing_amount"), snapshot_procedure.get("processing_unit", "")
+    )
 
 
 def _local_date(moment: datetime) -> date:

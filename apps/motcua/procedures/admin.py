@@ -26,6 +26,7 @@ from unfold.forms import PaginationInlineFormSet
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from motcua.core.roles import Role
+from motcua.core.timeunits import duration_text
 from motcua.procedures.diagram import workflow_diagram_html
 from motcua.procedures.models import Fee, Procedure, ProcedureVersion, RequiredDocument, Sector
 from motcua.procedures.resources import ProcedureResource
@@ -66,13 +67,6 @@ class FeeInline(TabularInline):
     verbose_name_plural = _("phí, lệ phí")
 
 
-class RoleChoiceField(forms.ModelMultipleChoiceField):
-    """Roles (groups) shown with their Vietnamese label; custom groups keep their own name."""
-
-    def label_from_instance(self, obj: Group) -> str:
-        return str(Role(obj.name).label) if obj.name in Role.values else obj.name
-
-
 class WorkflowStepForm(forms.ModelForm):
     """One step: actions and roles as checkboxes (a handful each, usable on a phone).
 
@@ -80,7 +74,7 @@ class WorkflowStepForm(forms.ModelForm):
     :class:`StepAction` and stores the chosen values in the order of that list.
     """
 
-    roles = RoleChoiceField(
+    roles = forms.ModelMultipleChoiceField(  # shown by label (motcua.core.roles)
         label=_("Vai trò được xử lý"),
         queryset=Group.objects.exclude(name=Role.CITIZEN).order_by("name"),
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
@@ -260,7 +254,7 @@ class ProcedureAdmin(
 
     @display(description=_("thời hạn giải quyết"), ordering="processing_amount")
     def processing_time(self, obj: Procedure):
-        return f"{obj.processing_amount.normalize():f} {obj.get_processing_unit_display()}"
+        return duration_text(obj.processing_amount, obj.processing_unit)
 
     @display(description=_("phiên bản hiện hành"))
     def current_version(self, obj: Procedure):

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from motcua.core.roles import Role
-from motcua.core.timeunits import TimeUnit
+from motcua.core.timeunits import duration_text
 from motcua.procedures.workflow import (
     Assignment,
     ConditionOp,
@@ -53,10 +53,7 @@ def _amount_text(amount) -> str:
 
 
 def _duration_text(amount, unit: str) -> str:
-    if unit == TimeUnit.SAME_DAY:
-        return str(TimeUnit.SAME_DAY.label)
-    label = TimeUnit(unit).label if unit in TimeUnit.values else unit
-    return f"{_amount_text(amount)} {label}"
+    return duration_text(amount, unit)
 
 
 def _label(choices, value: str) -> str:

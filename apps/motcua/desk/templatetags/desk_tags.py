@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
 
 from motcua.core.people import person_name
 from motcua.core.selectors import site_time_zone
-from motcua.core.timeunits import TimeUnit
+from motcua.core.timeunits import duration_text
 from motcua.dossiers.states import Action, Status
 
 register = template.Library()
@@ -63,19 +62,11 @@ def person(user) -> str:
 @register.filter
 def duration(snapshot_procedure: dict) -> str:
     """Return "15 ngày làm việc" from a version snapshot's ``procedure`` part."""
-    try:
-        amount = Decimal(str(snapshot_procedure.get("processing_amount")))
-    except (InvalidOperation, AttributeError):
+    if not isinstance(snapshot_procedure, dict):
         return ""
-    text = f"{amount:f}".rstrip("0").rstrip(".") if "." in f"{amount:f}" else f"{amount:f}"
-    unit = snapshot_procedure.get("processing_unit", "")
-    try:
-        label = TimeUnit(unit).label
-    except ValueError:
-        label = unit
-    if unit == TimeUnit.SAME_DAY:
-        return str(label)
-    return f"{text} {label}"
+    return duration_text(
+        snapshot_procedure.get("processing_amount"), snapshot_procedure.get("processing_unit", "")
+    )
 
 
 @register.filter

@@ -34,6 +34,14 @@ def verification_url(request, user) -> str:
     return request.build_absolute_uri(reverse("portal:verify", args=[uid, token]))
 
 
+@require_GET
+def account_home_view(request):
+    """``/tai-khoan/``: the account's own page for a signed-in citizen, else the ways in."""
+    if request.user.is_authenticated:
+        return redirect("portal:my_dossiers")
+    return TemplateResponse(request, "portal/account/home.html")
+
+
 @require_http_methods(["GET", "POST"])
 def signup_view(request):
     if request.user.is_authenticated:
