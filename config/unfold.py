@@ -97,6 +97,10 @@ UNFOLD = {
                         "admin:integrations_outboxmessage_changelist",
                     ),
                     _item(_("Bản vá dữ liệu"), "build", "admin:jobs_appliedpatch_changelist"),
+                    {
+                        **_item(_("Thư đã gửi"), "mail", "admin:mailbox_outgoingmail_changelist"),
+                        "permission": lambda request: request.user.is_superuser,
+                    },
                 ],
             },
         ],

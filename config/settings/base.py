@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "motcua.security",
     "motcua.notifications",
     "motcua.reports",
+    "motcua.mailbox",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,7 @@ LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = SITE.time_zone
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]  # day/month/year input in every language
 USE_TZ = True
 
 BASE_DIR = BASE_DIR  # re-exported for apps (patches, fixtures)
@@ -234,6 +236,23 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Mail: kept for the desk's "Thư đã gửi" page; delivered by SMTP when the site's [mail] has a host.
+from motcua.mailbox.config import MailConfigError, mail_settings  # noqa: E402
+
+try:
+    _MAIL = mail_settings(SITE.extra.get("mail"))
+except MailConfigError as exc:
+    sys.stderr.write(f"motcua: sites/{SITE.name}/site_config.toml: {exc}\n")
+    raise SystemExit(2) from None
+EMAIL_BACKEND = _MAIL["EMAIL_BACKEND"]
+MOTCUA_MAIL_DELIVER = _MAIL["MOTCUA_MAIL_DELIVER"]
+EMAIL_HOST = _MAIL["EMAIL_HOST"]
+EMAIL_PORT = _MAIL["EMAIL_PORT"]
+EMAIL_HOST_USER = _MAIL["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _MAIL["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _MAIL["EMAIL_USE_TLS"]
+EMAIL_TIMEOUT = _MAIL["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _MAIL["DEFAULT_FROM_EMAIL"]
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Exporting is a right of its own ("export_<model>", the role permission page's "Xuất tệp").

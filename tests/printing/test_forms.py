@@ -31,8 +31,19 @@ def assert_common(text: str, code: str):
 def test_registry_has_the_seven_forms_of_design_section_6():
     assert list(FORMS) == ["01", "02", "03", "04", "05", "06", "07"]
     assert [spec.code for spec in FORMS.values() if spec.has_qr] == ["01", "02", "04"]
-    assert FORMS["06"].legal_basis.startswith("Mẫu số 05, Thông tư 01/2018/TT-VPCP")
-    assert FORMS["07"].legal_basis.startswith("Mẫu số 06, Thông tư 01/2018/TT-VPCP")
+    assert FORMS["06"].legal_basis.startswith("Mẫu số 06, Phụ lục I Thông tư 03/2025/TT-VPCP")
+    assert FORMS["07"].legal_basis.startswith("Mẫu số 07, Phụ lục I Thông tư 03/2025/TT-VPCP")
+
+
+def test_the_desk_menu_and_the_pdf_give_each_form_the_same_number(demo, world, frozen_print):
+    """One numbering (TT 03/2025 Phụ lục I): "(mẫu 06)" in the menu is "Mẫu số 06" on paper."""
+    links = {link.code: link.label for link in dossier_print_links(dossier=demo.full)}
+    assert links["06"].endswith("(mẫu 06)")
+    for code, label in links.items():
+        number = label.rsplit("mẫu ", 1)[1].rstrip(")")
+        text = render_text(code, world.users.reception, dossier=demo.full)
+        assert f"Mẫu số {number}, Phụ lục I Thông tư 03/2025/TT-VPCP" in text
+        assert "01/2018" not in text
 
 
 def test_form_01_receipt_and_appointment(demo, world, frozen_print):
@@ -249,7 +260,7 @@ def test_print_links_offer_only_the_forms_that_apply(demo):
     assert [link.code for link in dossier_print_links(dossier=demo.refused)] == ["01", "03", "06"]
     assert [link.code for link in dossier_print_links(dossier=demo.stopped)] == ["01", "05", "06"]
     link = dossier_print_links(dossier=demo.full)[0]
-    assert link.url == f"/print/dossiers/{demo.full.pk}/01/" and link.signed_url.endswith("?sign=1")
+    assert link.url == f"/print/dossiers/{demo.full.pk}/01/" and link.signed_url == ""  # no cert
 
 
 def test_form_07_says_when_the_book_is_cut(demo, world, frozen_print, monkeypatch):

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from motcua.printing import signing
 from motcua.printing.render import render_form_pdf
+from motcua.printing.selectors import dossier_print_links
 from tests.printing.conftest import pdf_text
 
 PASSWORD = "mat-khau-thu-nghiem"
@@ -201,7 +202,7 @@ def test_view_signs_on_request(demo, world, client, frozen_print, site_signing, 
     assert PdfReader(io.BytesIO(unsigned.content)).trailer["/Root"].get("/AcroForm") is None
 
 
-def test_optional_signing_with_expired_cert_prints_unsigned_and_says_why(
+def test_asking_for_a_signed_copy_that_cannot_be_made_says_so_and_offers_the_unsigned_one(
     demo, world, client, frozen_print, site_signing
 ):
     key, cert = make_certificate(
@@ -210,11 +211,29 @@ def test_optional_signing_with_expired_cert_prints_unsigned_and_says_why(
     write_pkcs12(site_signing(required=False), key, cert)
     client.force_login(world.users.reception)
     response = client.get(f"/print/dossiers/{demo.full.pk}/01/?sign=1")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["X-Motcua-Signature"].startswith("unsigned")
-    assert "GIẤY TIẾP NHẬN HỒ SƠ" in pdf_text(response.content)
-    messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("đã hết hạn từ ngày 30/06/2024" in m for m in messages)
+    assert response.status_code == 503 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "đã hết hạn từ ngày 30/06/2024" in page
+    assert f'href="/print/dossiers/{demo.full.pk}/01/"' in page
+    unsigned = client.get(f"/print/dossiers/{demo.full.pk}/01/")
+    assert unsigned["Content-Type"] == "application/pdf"
+    assert "GIẤY TIẾP NHẬN HỒ SƠ" in pdf_text(unsigned.content)
+
+
+def test_the_print_menu_offers_a_signed_copy_only_when_the_site_can_sign(
+    demo, settings, site_signing, valid_cert
+):
+    settings.SITE = dataclasses.replace(settings.SITE, extra={})  # no [signing]
+    assert signing.signing_problem() is not None
+    assert all(link.signed_url == "" for link in dossier_print_links(dossier=demo.full))
+    path = site_signing()  # configured, but the file is missing
+    assert "Không tìm thấy tệp chứng thư số" in signing.signing_problem()
+    assert all(link.signed_url == "" for link in dossier_print_links(dossier=demo.full))
+    key, cert = valid_cert
+    write_pkcs12(path, key, cert)
+    assert signing.signing_problem() is None
+    links = dossier_print_links(dossier=demo.full)
+    assert links and all(link.signed_url == f"{link.url}?sign=1" for link in links)
 
 
 def test_required_signing_refuses_unsigned_copies(demo, world, client, frozen_print, site_signing):

@@ -239,7 +239,7 @@ def test_a_parallel_consultation_step_is_saved_with_its_units(
         name="Lấy ý kiến các sở",
         consult_units=[department.pk, stn.pk],
         required_answers="1",
-        actions=["forward"],
+        actions=["issue_result"],  # the only step is the last: it issues the result
     )
     response = admin_client_vi.post(url, _change_post(procedure, [step]))
     assert response.status_code == 302, response.context["errors"]
@@ -293,6 +293,7 @@ def test_steps_on_alternative_routes_count_once(admin_client_vi, sector, levels,
             condition_field="dien_tich",
             condition_op=">",
             condition_value="500",
+            actions=["issue_result"],
         ),
         _step(
             order="3",
@@ -300,6 +301,7 @@ def test_steps_on_alternative_routes_count_once(admin_client_vi, sector, levels,
             condition_field="dien_tich",
             condition_op="<=",
             condition_value="500",
+            actions=["issue_result"],
         ),
     ]
     response = admin_client_vi.post(ADD_URL, _add_post(sector, levels, district, steps))

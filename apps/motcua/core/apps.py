@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "motcua.core"
     label = "core"
     verbose_name = _("Lịch làm việc và dùng chung")
+
+    def ready(self):
+        # Names in Vietnamese order and roles by their label, also on third-party pages.
+        from motcua.core.people import install_vietnamese_names
+        from motcua.core.roles import install_role_labels
+
+        install_vietnamese_names()
+        install_role_labels()

@@ -36,3 +36,17 @@ SITE_ONLY_ROLES = frozenset({Role.ADMINISTRATOR})
 
 #: Roles that work in the desk (Django admin ``is_staff``); citizens use the portal only.
 STAFF_ROLES = frozenset(set(Role) - {Role.CITIZEN})
+
+
+def role_label(name: str) -> str:
+    """Return the Vietnamese label of a role code ("specialist" → "Chuyên viên xử lý"); a custom
+    group keeps its own name."""
+    return str(Role(name).label) if name in Role.values else name
+
+
+def install_role_labels() -> None:
+    """Show roles (auth groups) by their label wherever Django prints a group: the membership
+    form's select, list columns and filters, messages. Called once from ``CoreConfig.ready``."""
+    from django.contrib.auth.models import Group
+
+    Group.__str__ = lambda self: role_label(self.name)

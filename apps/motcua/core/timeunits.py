@@ -29,18 +29,29 @@ def amount_text(amount) -> str:
 
 
 def duration_text(amount, unit: str) -> str:
-    """Return a processing time in words, in the active language (plural rules by ngettext).
+    """Return "15 ngày làm việc" / "1 working day" / "2,5 giờ làm việc" for a processing time.
 
-    A same-day time has no amount ("trong ngày"); an unknown unit is written as stored.
+    The number is formatted for the active language (Vietnamese decimal comma, no trailing
+    ".0"); the unit agrees with it in English ("1 working day", "2 working days"). A same-day
+    time has no number. An unknown unit is shown as stored.
     """
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils.formats import number_format
+
     if unit == TimeUnit.SAME_DAY:
         return str(TimeUnit.SAME_DAY.label)
-    text = amount_text(amount)
-    if not text:
-        return ""
-    count = 1 if Decimal(text) == 1 else 2
+    try:
+        value = Decimal(str(amount)).normalize()
+    except (InvalidOperation, ValueError):
+        return f"{amount} {unit}".strip()
+    places = max(0, -value.as_tuple().exponent)
+    number = number_format(value, decimal_pos=places)
+    count = 1 if value == 1 else 2
     if unit == TimeUnit.WORKING_DAYS:
-        return ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count) % {"n": text}
-    if unit == TimeUnit.WORKING_HOURS:
-        return ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", count) % {"n": text}
-    return f"{text} {unit}".strip()
+        text = ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count)
+    elif unit == TimeUnit.WORKING_HOURS:
+        text = ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", count)
+    else:
+        return f"{number} {unit}"
+    return text % {"n": number}

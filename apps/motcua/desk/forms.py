@@ -14,10 +14,14 @@ from unfold.widgets import CHECKBOX_CLASSES, INPUT_CLASSES, SELECT_CLASSES, TEXT
 from motcua.core.identity import IdNumberField, PhoneField, TaxCodeField
 from motcua.core.people import person_name
 from motcua.core.uploads import UploadField
+from motcua.core.widgets import DayInput, MomentInput
 from motcua.desk import selectors
 from motcua.dossiers.models import ApplicantKind, Channel, Delivery
 from motcua.dossiers.workflow import WorkflowError, next_step_index, step_unit, workflow_steps
+from motcua.portal.forms import DossierForm
+from motcua.portal.models import FieldKind
 from motcua.procedures.models import Procedure
+from motcua.units.models import Unit
 
 _CLASSES = {
     forms.Select: SELECT_CLASSES,
@@ -36,6 +40,15 @@ class PersonChoiceField(forms.ModelChoiceField):
         return person_name(obj)
 
 
+def style_for_desk(fields) -> None:
+    """Give each field's widget unfold's classes (inputs, selects, checkboxes…)."""
+    for field in fields.values():
+        widget = field.widget
+        classes = next((c for kind, c in _CLASSES.items() if type(widget) is kind), INPUT_CLASSES)
+        if classes:
+            widget.attrs["class"] = " ".join(classes)
+
+
 class DeskForm(forms.Form):
     """A form whose widgets carry unfold's classes; ``template_name`` renders labelled fields."""
 
@@ -43,13 +56,7 @@ class DeskForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            classes = next(
-                (c for kind, c in _CLASSES.items() if type(widget) is kind), INPUT_CLASSES
-            )
-            if classes:
-                widget.attrs["class"] = " ".join(classes)
+        style_for_desk(self.fields)
 
     @property
     def top_errors(self) -> list[str]:
@@ -146,6 +153,41 @@ class CounterPickForm(DeskForm):
         if len(matches) == 1 or len(exact) == 1:
             return unit, (exact or matches)[0], []
         return unit, None, matches
+
+
+class CounterDeclarationForm(DossierForm):
+    """The procedure's generated form (tờ khai) filled at the counter.
+
+    It *is* the portal's form (``motcua.portal.forms.DossierForm``): the same fields from the
+    version snapshot, the same show-if conditions, the same validation and the same values saved
+    as ``form_data``, so conditional routing ("dien_tich_san > 500") applies to counter dossiers
+    too. Only the portal's own parts are left out: applicant, delivery and uploads (the counter
+    has its own fields for those) and file-kind fields (the paper is in the officer's hands).
+    A field the procedure marks optional may stay empty; a required one must be filled.
+    """
+
+    prefix = "tk"
+    template_name = "desk/includes/form_fields.html"
+
+    def __init__(self, *args, spec: dict, **kwargs):
+        declared = [item for item in spec["fields"] if item["kind"] != FieldKind.FILE]
+        super().__init__(
+            *args,
+            spec={"fields": declared, "documents": []},
+            units=Unit.objects.none(),
+            online_level="",
+            **kwargs,
+        )
+        keep = {name for name, _item in self.spec_fields}
+        for name in [n for n in self.fields if n not in keep]:
+            del self.fields[name]
+        style_for_desk(self.fields)
+
+    def clean(self):
+        # The portal's checks of its applicant, delivery and upload parts do not apply here.
+        data = forms.Form.clean(self)
+        data.setdefault("applicant_kind", ApplicantKind.INDIVIDUAL)  # read by form_values()
+        return data
 
 
 class ReceiveForm(DeskForm):
@@ -324,9 +366,7 @@ class AnswerForm(ActionForm):
 
 class IssueResultForm(ActionForm):
     result_number = forms.CharField(label=_("Số văn bản kết quả"), max_length=60)
-    result_date = forms.DateField(
-        label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    result_date = forms.DateField(label=_("Ngày ban hành"), widget=DayInput())
     result_file = UploadField(label=_("Tệp kết quả"), required=False)
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -389,8 +429,7 @@ class SupplementForm(ActionForm):
 class ApologyForm(ActionForm):
     new_due_at = forms.DateTimeField(
         label=_("Ngày giờ hẹn trả mới"),
-        input_formats=["%Y-%m-%dT%H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=MomentInput(),
     )
     reason = forms.CharField(
         label=_("Lý do chậm trả kết quả"), widget=forms.Textarea(attrs={"rows": 3})

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.desk import selectors
 from motcua.desk.actions import DESK_ACTIONS, action_forms
-from motcua.desk.forms import CounterPickForm, ReceiveForm, SearchForm, WorklistFilterForm
+from motcua.desk.forms import (
+    CounterDeclarationForm,
+    CounterPickForm,
+    ReceiveForm,
+    SearchForm,
+    WorklistFilterForm,
+)
 from motcua.desk.mixins import desk_required
 from motcua.desk.shortcuts import desk_render
 from motcua.desk.templatetags.desk_tags import desk_dt
@@ -29,6 +35,7 @@ from motcua.dossiers.permissions import ActionForbidden, dossier_available_actio
 from motcua.dossiers.selectors import worklist
 from motcua.dossiers.services import DossierConflict, DossierError, dossier_receive
 from motcua.dossiers.transitions import TransitionNotAllowed
+from motcua.portal.snapshot import form_spec
 from motcua.printing.selectors import dossier_print_links
 from motcua.procedures.selectors import procedure_current_version
 
@@ -130,17 +137,25 @@ def counter_view(request):
     if procedure is None:  # the search has the focus until a procedure is chosen
         pick.fields["q"].widget.attrs["autofocus"] = True
     version = procedure_current_version(procedure=procedure) if procedure else None
-    form = None
+    form = declaration = None
     if procedure is not None:
         documents = version.snapshot.get("documents", []) if version else []
         form = ReceiveForm(request.POST or None, request.FILES or None, documents=documents)
+        spec = form_spec(version.snapshot) if version else {"fields": []}
+        if spec["fields"]:
+            declaration = CounterDeclarationForm(request.POST or None, spec=spec)
     status = 200
     if request.method == "POST":
         status = 400
-        if form is not None and form.is_valid():
+        declared = declaration is None or declaration.is_valid()  # errors shown with the form's
+        if form is not None and form.is_valid() and declared:
             try:
                 dossier = dossier_receive(
-                    user=request.user, procedure=procedure, unit=unit, **form.service_kwargs()
+                    user=request.user,
+                    procedure=procedure,
+                    unit=unit,
+                    form_data=declaration.form_values() if declaration else {},
+                    **form.service_kwargs(),
                 )
             except ActionForbidden as exc:
                 return _forbidden(request, str(exc))
@@ -160,6 +175,7 @@ def counter_view(request):
             "version": version,
             "matches": matches,
             "form": form,
+            "declaration": declaration,
         },
         status=status,
     )

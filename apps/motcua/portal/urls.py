@@ -3,7 +3,9 @@
 ``/tra-cuu/<code>/`` is the address printed as a QR code on the legal forms: keep it stable.
 """
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from motcua.portal.views import account, apply, catalogue, dossier
 
@@ -11,6 +13,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", catalogue.home_view, name="home"),
+    path("favicon.ico", RedirectView.as_view(url=static("portal/favicon.svg"), permanent=True)),
     path("thu-tuc/", catalogue.catalogue_view, name="catalogue"),
     path("thu-tuc/<str:code>/", catalogue.procedure_view, name="procedure"),
     path("thu-tuc/<str:code>/mau/<int:index>/", catalogue.template_view, name="template"),
@@ -25,6 +28,7 @@ urlpatterns = [
     path("tra-cuu/<str:code>/nhan-ket-qua/", dossier.delivery_view, name="delivery"),
     path("tra-cuu/<str:code>/danh-gia/", dossier.rate_view, name="rate"),
     path("tra-cuu/<str:code>/gan-tai-khoan/", dossier.link_view, name="link"),
+    path("tai-khoan/", account.account_home_view, name="account"),
     path("tai-khoan/dang-ky/", account.signup_view, name="signup"),
     path("tai-khoan/xac-minh/<str:uidb64>/<str:token>/", account.verify_view, name="verify"),
     path("tai-khoan/dang-nhap/", account.PortalLoginView.as_view(), name="login"),

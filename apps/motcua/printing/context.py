@@ -279,6 +279,8 @@ def qr_data_uri(text: str) -> str:
 
 def processing_time(snapshot_procedure: dict) -> str:
     """Return "15 ngày làm việc" from a version snapshot's ``procedure`` part."""
+    if not isinstance(snapshot_procedure, dict):
+        return ""
     return duration_text(
         snapshot_procedure.get("processing_amount"), snapshot_procedure.get("processing_unit", "")
     )
@@ -289,7 +291,7 @@ def _local_date(moment: datetime) -> date:
 
 
 def outcome(*, due_at, finished_at, now: datetime) -> tuple[str, bool | None]:
-    """Return the Phiếu kiểm soát verdict (TT 01/2018 mẫu 05): trước hạn / đúng hạn / quá hạn.
+    """Return the Phiếu kiểm soát verdict (mẫu 06, Phụ lục I TT 03/2025): trước hạn / đúng hạn / quá hạn.
 
     Finished before the due day → "Trước hạn"; on the due day, by the due moment → "Đúng hạn";
     after the due moment → "Quá hạn". Unfinished work is "Đang xử lý" or, past its due

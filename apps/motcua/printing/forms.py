@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.roles import STAFF_ROLES
+from motcua.core.widgets import DayInput
 from motcua.printing.context import LEDGER_MAX_DAYS
 from motcua.units.models import Unit
 from motcua.units.selectors import units_in_scope
@@ -43,10 +44,10 @@ class LedgerForm(forms.Form):
             widget=forms.Select(attrs={"class": INPUT}),
         )
         self.fields["from"] = forms.DateField(
-            label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date", "class": INPUT})
+            label=_("Từ ngày"), widget=DayInput(attrs={"class": INPUT})
         )
         self.fields["to"] = forms.DateField(
-            label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date", "class": INPUT})
+            label=_("Đến ngày"), widget=DayInput(attrs={"class": INPUT})
         )
 
     def clean(self):

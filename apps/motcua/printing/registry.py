@@ -1,9 +1,26 @@
-"""The seven one-stop forms (docs/architecture.md, Printing): code, title, legal basis and how each gets its data.
+"""The seven one-stop forms: code, title, legal basis and how each gets its data.
 
-Numbering is the project's (docs/architecture.md, Printing). Thông tư 01/2018/TT-VPCP has six forms: its mẫu 01–04
-are our 01–04, its mẫu 05 (Phiếu kiểm soát) is our 06 and its mẫu 06 (Sổ theo dõi) our 07; the
-stop notice (05) has no model form there and follows the one-stop rules of Nghị định
-61/2018/NĐ-CP as amended by Nghị định 107/2021/NĐ-CP.
+One numbering, the one of Phụ lục I, Thông tư 03/2025/TT-VPCP (which guides Nghị định
+118/2025/NĐ-CP and replaced Thông tư 01/2018/TT-VPCP): the code of a form *is* its "Mẫu số",
+so the desk menu ("mẫu 06") and the PDF ("Mẫu số 06") cannot disagree (``legal_basis`` is
+derived from the code).
+
+What could be verified, and what could not (the official annex was not available):
+
+* 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả, 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, 03
+  Phiếu từ chối tiếp nhận hồ sơ: numbers and titles quoted as "mẫu số 0N của Phụ lục I Thông tư
+  số 03/2025/TT-VPCP" by a provincial decision (Nghệ An 3857/QĐ-UBND). Our 03 also serves the
+  refusal to *process* (Nghị định 118/2025 allows both), hence "tiếp nhận, giải quyết".
+* 06 Phiếu kiểm soát quá trình giải quyết hồ sơ and 07 Sổ theo dõi hồ sơ: quoted as "Mẫu số 06"
+  and "Mẫu số 07" (Hà Nội 1594/QĐ-TTPVHCC, 20/11/2025).
+* 04 (apology, new appointment) and 05 (Thông báo dừng giải quyết hồ sơ, named without a number
+  by Thông tư 03/2025 Điều 7): **numbers not verified** in a legal text; 04 and 05 follow the
+  order of the secondary lists, and the title of 04 keeps the wording of Thông tư 01/2018
+  ("hẹn lại ngày trả kết quả") because the ministry copy's "đề nghị gia hạn" could not be
+  checked against the annex. Correct them here (one place) when the annex is at hand.
+
+Under Thông tư 01/2018 the control sheet was Mẫu số 05 and the ledger Mẫu số 06; provincial
+decisions of late 2025 still cite that numbering, which is why the forms disagreed before.
 """
 
 from __future__ import annotations
@@ -22,7 +39,8 @@ from motcua.printing import context as ctx
 from motcua.printing.models import FormCode
 from motcua.units.models import Unit
 
-ONE_STOP = "Nghị định 61/2018/NĐ-CP, sửa đổi bởi Nghị định 107/2021/NĐ-CP"
+ONE_STOP = "Nghị định 118/2025/NĐ-CP"
+ANNEX = "Phụ lục I Thông tư 03/2025/TT-VPCP"
 
 
 @dataclass(frozen=True)
@@ -31,11 +49,15 @@ class FormSpec:
     #: Vietnamese on the PDF (by law); marked with gettext_noop so the desk can show it translated.
     name: str
     title: str
-    legal_basis: str
     per_dossier: bool = True
     has_qr: bool = False
     event_actions: tuple[str, ...] = ()
     applicable: Callable[[Dossier], bool] = lambda dossier: True
+
+    @property
+    def legal_basis(self) -> str:
+        """Printed on the form: its number in the annex, then the decree it serves."""
+        return f"Mẫu số {self.code}, {ANNEX}; {ONE_STOP}"
 
     @property
     def template_name(self) -> str:
@@ -54,7 +76,6 @@ FORMS: dict[str, FormSpec] = {
             code=FormCode.RECEIPT.value,
             name=gettext_noop("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
             title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
-            legal_basis=f"Mẫu số 01, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             has_qr=True,
             applicable=lambda d: d.received_at is not None,
         ),
@@ -62,7 +83,6 @@ FORMS: dict[str, FormSpec] = {
             code=FormCode.SUPPLEMENT.value,
             name=gettext_noop("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
             title="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
-            legal_basis=f"Mẫu số 02, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             has_qr=True,
             event_actions=(Action.REQUEST_SUPPLEMENT,),
             applicable=lambda d: bool(d.supplement_items),
@@ -71,7 +91,6 @@ FORMS: dict[str, FormSpec] = {
             code=FormCode.REFUSAL.value,
             name=gettext_noop("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
             title="PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ",
-            legal_basis=f"Mẫu số 03, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             event_actions=(Action.REFUSE, Action.REFUSE_INTAKE),
             applicable=lambda d: d.status == Status.REJECTED,
         ),
@@ -79,7 +98,6 @@ FORMS: dict[str, FormSpec] = {
             code=FormCode.APOLOGY.value,
             name=gettext_noop("Văn bản xin lỗi và hẹn lại ngày trả kết quả"),
             title="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-            legal_basis=f"Mẫu số 04, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             has_qr=True,
             event_actions=(Action.APOLOGIZE,),
             applicable=lambda d: d.apology_due_at is not None,
@@ -88,7 +106,6 @@ FORMS: dict[str, FormSpec] = {
             code=FormCode.STOP.value,
             name=gettext_noop("Thông báo dừng giải quyết hồ sơ"),
             title="THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
-            legal_basis=ONE_STOP,
             event_actions=(Action.STOP,),
             applicable=lambda d: d.status == Status.STOPPED,
         ),
@@ -96,14 +113,12 @@ FORMS: dict[str, FormSpec] = {
             code=FormCode.CONTROL_SHEET.value,
             name=gettext_noop("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
             title="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
-            legal_basis=f"Mẫu số 05, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             applicable=lambda d: d.received_at is not None,
         ),
         FormSpec(
             code=FormCode.LEDGER.value,
             name=gettext_noop("Sổ theo dõi hồ sơ"),
             title="SỔ THEO DÕI HỒ SƠ",
-            legal_basis=f"Mẫu số 06, Thông tư 01/2018/TT-VPCP; {ONE_STOP}",
             per_dossier=False,
         ),
     )

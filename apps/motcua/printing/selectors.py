@@ -44,11 +44,15 @@ class PrintLink:
     code: str
     label: str
     url: str
-    signed_url: str
+    signed_url: str  # empty when the site cannot sign now (no usable certificate)
 
 
 def dossier_print_links(*, dossier: Dossier) -> list[PrintLink]:
-    """Return the forms that apply to *dossier* now, for the desk's print menu."""
+    """Return the forms that apply to *dossier* now, for the desk's print menu (with a signed
+    copy only when the site can sign)."""
+    from motcua.printing.signing import signing_problem
+
+    can_sign = signing_problem() is None
     links = []
     for spec in FORMS.values():
         if spec.per_dossier and spec.applicable(dossier):
@@ -58,7 +62,7 @@ def dossier_print_links(*, dossier: Dossier) -> list[PrintLink]:
                     code=spec.code,
                     label=_("%(name)s (mẫu %(code)s)") % {"name": _(spec.name), "code": spec.code},
                     url=url,
-                    signed_url=f"{url}?sign=1",
+                    signed_url=f"{url}?sign=1" if can_sign else "",
                 )
             )
     return links

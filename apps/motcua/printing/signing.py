@@ -70,6 +70,28 @@ def signing_config(site=None) -> SigningConfig | None:
     )
 
 
+_NOT_CONFIGURED = (
+    "Hệ thống chưa được cấu hình chứng thư số ([signing] trong cấu hình site); "
+    "giấy tờ được in không có chữ ký số."
+)
+
+
+def signing_problem(site=None) -> str | None:
+    """Return why the site cannot sign now (no certificate, unreadable, expired…), or None.
+
+    The desk offers a signed copy only when this is None, so an officer never asks for a
+    signature that cannot be made.
+    """
+    config = signing_config(site)
+    if config is None:
+        return _(_NOT_CONFIGURED)
+    try:
+        load_signer(config)
+    except SigningUnavailable as exc:
+        return str(exc)
+    return None
+
+
 def signing_required(site=None) -> bool:
     config = signing_config(site)
     return bool(config and config.required)
@@ -138,10 +160,7 @@ def sign_pdf(
     if signer is None:
         config = config or signing_config()
         if config is None:
-            raise SigningUnavailable(
-                "Hệ thống chưa được cấu hình chứng thư số ([signing] trong cấu hình site); "
-                "giấy tờ được in không có chữ ký số."
-            )
+            raise SigningUnavailable(_NOT_CONFIGURED)
         signer = load_signer(config)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,

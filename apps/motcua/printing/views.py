@@ -54,19 +54,28 @@ def _page(request, template, context, *, status=200):
 def _pdf(request, pdf: bytes, filename: str, *, problem=None, sign: bool = False):
     """Return *pdf* inline, signed when asked or required; never blocks optional signing."""
     headers = {}
-    if sign or request.GET.get("sign") == "1" or signing_required():
+    asked = request.GET.get("sign") == "1"
+    if sign or asked or signing_required():
         try:
             pdf = services.pdf_sign(pdf=pdf)
             headers["X-Motcua-Signature"] = "signed"
         except SigningUnavailable as exc:
-            if signing_required():
+            # An officer who asked for a signed copy is told it cannot be made (never handed an
+            # unsigned PDF as if it were signed); the page links the unsigned copy when allowed.
+            if signing_required() or asked:
+                unsigned = request.GET.copy()
+                unsigned.pop("sign", None)
                 return _page(
                     request,
                     "printing/desk/signing_unavailable.html",
-                    {"title": _("Không ký số được"), "message": str(exc)},
+                    {
+                        "title": _("Không ký số được"),
+                        "message": str(exc),
+                        "required": signing_required(),
+                        "unsigned_url": f"{request.path}?{unsigned.urlencode()}".rstrip("?"),
+                    },
                     status=503,
                 )
-            messages.warning(request, str(exc))
             headers["X-Motcua-Signature"] = "unsigned; " + quote(str(exc))
     if problem is not None:
         messages.warning(

@@ -38,6 +38,7 @@ from motcua.procedures.workflow import (
     workflow_duration_error,
     workflow_part,
 )
+from motcua.procedures.workflow_rules import StepDraft, workflow_errors
 from motcua.units.admin_mixins import (
     AtomicImportExportMixin,
     FoldedSearchMixin,
@@ -70,13 +71,6 @@ class FeeInline(TabularInline):
     verbose_name_plural = _("phí, lệ phí")
 
 
-class RoleChoiceField(forms.ModelMultipleChoiceField):
-    """Roles (groups) shown with their Vietnamese label; custom groups keep their own name."""
-
-    def label_from_instance(self, obj: Group) -> str:
-        return str(Role(obj.name).label) if obj.name in Role.values else obj.name
-
-
 class WorkflowStepForm(forms.ModelForm):
     """One step: actions and roles as checkboxes (a handful each, usable on a phone).
 
@@ -84,7 +78,7 @@ class WorkflowStepForm(forms.ModelForm):
     :class:`StepAction` and stores the chosen values in the order of that list.
     """
 
-    roles = RoleChoiceField(
+    roles = forms.ModelMultipleChoiceField(  # shown by label (motcua.core.roles)
         label=_("Vai trò được xử lý"),
         queryset=Group.objects.exclude(name=Role.CITIZEN).order_by("name"),
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
@@ -135,7 +129,8 @@ class WorkflowStepForm(forms.ModelForm):
 
 
 class WorkflowStepFormSet(PaginationInlineFormSet):
-    """Checks across the steps: distinct order numbers, and the durations fit the deadline."""
+    """Checks across the steps: distinct order numbers, the durations fit the deadline, and no
+    step offers what the engine will refuse (``motcua.procedures.workflow_rules``)."""
 
     def clean(self):
         super().clean()
@@ -143,11 +138,13 @@ class WorkflowStepFormSet(PaginationInlineFormSet):
             return
         orders: list[int] = []
         durations: list[tuple[Decimal, str, bool]] = []
+        drafts: list[StepDraft] = []
         for form in self.forms:
             if not form.cleaned_data or self._should_delete_form(form):
                 continue
             data = form.cleaned_data
             orders.append(data["order"])
+            drafts.append(StepDraft(data["order"], data["name"], frozenset(data["actions"])))
             durations.append(
                 (data["duration_amount"], data["duration_unit"], bool(data.get("condition_field")))
             )
@@ -162,6 +159,9 @@ class WorkflowStepFormSet(PaginationInlineFormSet):
         message = workflow_duration_error(self.instance, durations)
         if message:
             raise ValidationError(message)
+        problems = workflow_errors(drafts)  # what the engine would refuse at run time
+        if problems:
+            raise ValidationError(problems)
 
 
 class WorkflowStepInline(StackedInline):

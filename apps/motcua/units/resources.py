@@ -38,6 +38,14 @@ class AtomicModelResource(resources.ModelResource):
             return widgets.CharWidget
         return super().widget_from_django_field(f, default)
 
+    def export(self, *args, **kwargs):
+        """Name the sheet after the model ("Thủ tục hành chính"), not tablib's "Tablib Dataset"
+        (an XLSX sheet name has at most 31 characters and none of ``[]:*?/\\``)."""
+        dataset = super().export(*args, **kwargs)
+        title = str(self._meta.model._meta.verbose_name_plural)
+        dataset.title = "".join(c for c in title if c not in "[]:*?/\\")[:31].capitalize()
+        return dataset
+
     def import_data(
         self,
         dataset,

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_noop
 
 from motcua.core.identity import IdNumberField, PhoneField
+from motcua.core.widgets import DayInput
 from motcua.portal.forms.base import DATE_FORMATS, _literal
 from motcua.portal.forms.fields import DocumentFileField, LooseDecimalField, TableField
 from motcua.portal.models import FieldKind
@@ -148,7 +149,7 @@ def _decimal(spec: Spec) -> forms.Field:
 def _date(spec: Spec) -> forms.Field:
     return forms.DateField(
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         error_messages={
             "invalid": _g("“%(label)s” phải là một ngày hợp lệ (ngày/tháng/năm).")
             % {"label": spec.label}

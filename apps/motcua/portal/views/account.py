@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -33,6 +34,14 @@ def verification_url(request, user) -> str:
     return request.build_absolute_uri(reverse("portal:verify", args=[uid, token]))
 
 
+@require_GET
+def account_home_view(request):
+    """``/tai-khoan/``: the account's own page for a signed-in citizen, else the ways in."""
+    if request.user.is_authenticated:
+        return redirect("portal:my_dossiers")
+    return TemplateResponse(request, "portal/account/home.html")
+
+
 @require_http_methods(["GET", "POST"])
 def signup_view(request):
     if request.user.is_authenticated:
@@ -61,8 +70,16 @@ def signup_view(request):
         form.add_error(None, str(exc))
         return TemplateResponse(request, "portal/account/signup.html", {"form": form}, status=400)
     if user.email:
-        services.account_send_verification(user=user, url=verification_url(request, user))
-        return TemplateResponse(request, "portal/account/signup_done.html", {"email": user.email})
+        sent = services.account_send_verification(user=user, url=verification_url(request, user))
+        return TemplateResponse(
+            request,
+            "portal/account/signup_done.html",
+            {
+                "email": user.email,
+                "sent": sent,
+                "delivered": sent and settings.MOTCUA_MAIL_DELIVER,
+            },
+        )
     login(request, user)
     services.drafts_adopt(user=user, token=draft_token(request))
     messages.success(request, _("Đăng ký thành công. Chào mừng ông/bà đến với cổng dịch vụ công."))

@@ -188,12 +188,16 @@ def _submit(request, procedure, version, form, draft):
         form.add_error(None, str(exc))
         return _render(request, procedure, version, form, status=400)
     if created:
-        messages.success(
-            request,
+        # The receipt is mailed by a job after commit: say what was asked for, never that it
+        # arrived (the job's outcome is on the desk's "Thư đã gửi" page).
+        email = dossier.applicant_email or getattr(dossier.applicant_user, "email", "")
+        text = (
             _(
                 "Nộp hồ sơ thành công. Mã hồ sơ của ông/bà là %(code)s; "
-                "mã này cũng đã được gửi vào thư điện tử."
+                "thư báo mã hồ sơ sẽ được gửi đến %(email)s."
             )
-            % {"code": dossier.code},
+            if email
+            else _("Nộp hồ sơ thành công. Mã hồ sơ của ông/bà là %(code)s; xin ghi lại mã này.")
         )
+        messages.success(request, text % {"code": dossier.code, "email": email})
     return redirect("portal:status", code=dossier.code)
