@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from motcua.core import demo
+from motcua.demo import loader as demo
 from motcua.mailbox.models import OutgoingMail
 from tests.browser.conftest import BROWSER, sign_in
 

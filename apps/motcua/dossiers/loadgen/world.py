@@ -1,6 +1,6 @@
 """The fixed part of a generated province: catalogue, staff and citizens, read once into memory.
 
-The demo catalogue is loaded through :func:`motcua.core.demo.demo_load` (idempotent); officers and
+The demo catalogue is loaded through :func:`motcua.demo.loader.demo_load` (idempotent); officers and
 citizen accounts are added with ``bulk_create`` under reserved usernames (``tai.`` and ``dan.``) so
 a rerun finds them instead of duplicating them. Everything the per-dossier generator needs is kept
 in plain tuples so that generating a row never touches the database.
@@ -123,7 +123,7 @@ def _ensure_citizens() -> tuple[int, ...]:
 
 def world_build() -> World:
     """Load the demo catalogue if missing, add the generated staff, and read the plan."""
-    from motcua.core.demo import demo_load
+    from motcua.demo.loader import demo_load
 
     demo_load()
     procedures = []
