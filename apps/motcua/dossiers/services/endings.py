@@ -30,7 +30,8 @@ def _close_open_work(d: Dossier, moment: datetime) -> None:
         open_pause.save(update_fields=["ended_at"])
 
 
-def _end(*, dossier, user, action: Action, reason: str, expected_version) -> Dossier:
+def _end(dossier, user, action: Action, reason: str, expected_version) -> Dossier:
+    """End the dossier by *action* with its *reason* (the event note, shown to the citizen)."""
     return _perform(
         dossier=dossier,
         action=action,
@@ -44,37 +45,19 @@ def _end(*, dossier, user, action: Action, reason: str, expected_version) -> Dos
 def dossier_refuse(*, dossier, user, reason: str, expected_version=None) -> Dossier:
     """Refuse to process the dossier (form 03); the reason is written for the citizen."""
     _require(reason, _("Cần ghi rõ lý do từ chối giải quyết."))
-    return _end(
-        dossier=dossier,
-        user=user,
-        action=Action.REFUSE,
-        reason=reason,
-        expected_version=expected_version,
-    )
+    return _end(dossier, user, Action.REFUSE, reason, expected_version)
 
 
 def dossier_stop(*, dossier, user, reason: str, expected_version=None) -> Dossier:
     """Stop processing (form 05), e.g. the applicant did not supplement in time."""
     _require(reason, _("Cần ghi rõ lý do dừng giải quyết."))
-    return _end(
-        dossier=dossier,
-        user=user,
-        action=Action.STOP,
-        reason=reason,
-        expected_version=expected_version,
-    )
+    return _end(dossier, user, Action.STOP, reason, expected_version)
 
 
 def dossier_withdraw(*, dossier, user, reason: str, expected_version=None) -> Dossier:
     """The applicant withdraws the dossier (or the counter records it for them), with a reason."""
     _require(reason, _("Cần ghi rõ lý do rút hồ sơ."))
-    return _end(
-        dossier=dossier,
-        user=user,
-        action=Action.WITHDRAW,
-        reason=reason,
-        expected_version=expected_version,
-    )
+    return _end(dossier, user, Action.WITHDRAW, reason, expected_version)
 
 
 def dossier_apologize(

@@ -4,7 +4,7 @@ Both births go through the one transition path (``engine._perform_create``): per
 (a reception officer of the unit at the counter; anybody online, the portal limits the rate),
 transition check and a ``receive`` event. A counter dossier is started at once (``start``: the
 clock and the first step); an online one waits in ``submitted`` until a reception officer accepts
-it (the clock starts then, TT 01/2018/TT-VPCP Điều 6) or refuses it (form 03).
+it (the clock starts then) or refuses it (form 03).
 """
 
 from __future__ import annotations
