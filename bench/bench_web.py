@@ -50,6 +50,27 @@ def _args():
 # --------------------------------------------------------------------------- servers
 
 
+def _create_database(url: str) -> None:
+    """Create the bench database (utf8mb4, the project's collation) when it is missing."""
+    from urllib.parse import urlparse
+
+    import MySQLdb
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise SystemExit(f"bench: bad database name {name!r}")
+    conn = MySQLdb.connect(
+        host=parts.hostname or "localhost",
+        user=parts.username or "root",
+        passwd=parts.password or "",
+    )
+    conn.cursor().execute(
+        f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    )
+    conn.close()
+
+
 def _serve(app: str, port: int, env: dict) -> subprocess.Popen:
     cmd = [GUNICORN, "-c", str(ROOT / "config/gunicorn.py"), "-w", "2", "-b", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(
@@ -168,6 +189,7 @@ def main() -> None:
         raise SystemExit(
             "bench: wrk is missing (scripts/bootstrap.sh bench, or apt-get install wrk)"
         )
+    _create_database(os.environ["MOTCUA_DATABASE_URL"])
     import django
 
     django.setup()
