@@ -25,6 +25,9 @@ _APPLICANT_MESSAGES = {
     Action.STOP: gettext_lazy("Hồ sơ %(code)s bị dừng giải quyết: %(note)s"),
     Action.ISSUE_RESULT: gettext_lazy("Hồ sơ %(code)s đã có kết quả."),
     Action.APOLOGIZE: gettext_lazy("Hồ sơ %(code)s trả kết quả chậm; xin lỗi ông/bà. %(note)s"),
+    Action.RECALCULATE: gettext_lazy(
+        "Hồ sơ %(code)s: ngày hẹn trả kết quả được điều chỉnh theo lịch làm việc: %(note)s"
+    ),
 }
 
 

@@ -49,3 +49,4 @@ class Action(models.TextChoices):
     CLOSE_TRAINING = "close_training", _("Đóng hồ sơ tập huấn")
     SET_DELIVERY = "set_delivery", _("Chọn hình thức nhận kết quả")
     LINK_ACCOUNT = "link_account", _("Gắn hồ sơ với tài khoản công dân")
+    RECALCULATE = "recalculate", _("Điều chỉnh hạn theo lịch làm việc")

@@ -75,6 +75,8 @@ TRANSITIONS: dict[Action, Transition] = {
         # Facts about the applicant that change no state (audited all the same).
         _t(Action.SET_DELIVERY, _OPEN_NOT_READY | {S.RESULT_READY}, SAME),
         _t(Action.LINK_ACCOUNT, _OPEN_NOT_READY | {S.RESULT_READY}, SAME),
+        # Written by the deadline recomputation after a calendar change, never by an officer.
+        _t(Action.RECALCULATE, _OPEN_NOT_READY, SAME),
     )
 }
 
