@@ -1,5 +1,5 @@
 wrk.method = "POST"
-wrk.body = "csrfmiddlewaretoken=NecvLBoIaLYdes04HGwOnown0LPZTt1EQRuTF4ZTvuSrCj8vm4romc0Qjd9Hm9sO&code=000.00.33.H27-261202-0005&proof=0912000000"
+wrk.body = "csrfmiddlewaretoken=uu3iyLh7CbZxGoaLzReY7ucVAUtmO4Qzd3tD4U34pQzPt3EOo00TWJh4balhetUM&code=000.00.33.H27-261201-1325&proof=0966837185"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "csrftoken=dNsy4DLlvT4oy1iBPy5K9YEDtCuSDQBk"
+wrk.headers["Cookie"] = "csrftoken=TJAvGjW7XPKsXPEdZjW5ZpfjLq25Azen"
 wrk.headers["Referer"] = "http://127.0.0.1:8471/tra-cuu/"
