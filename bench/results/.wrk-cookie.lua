@@ -1,1 +1,1 @@
-wrk.headers["Cookie"] = "sessionid=lxakh7mqteg4dva638zygbh8ell6f6xw"
+wrk.headers["Cookie"] = "sessionid=lqq03vdryo1z5zu9qzbt0yzd56qopv2k"

@@ -48,7 +48,7 @@ def test_an_exact_code_is_found_by_the_unique_index(world, three):
 
 
 @pytest.mark.mariadb
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_words_go_through_the_fulltext_index_within_the_scope(world, three):
     b, a, c = three
     reception = world.users.reception
@@ -59,7 +59,6 @@ def test_words_go_through_the_fulltext_index_within_the_scope(world, three):
     assert set(dossier_search(user=reception, query="09123")) == {b}  # a phone prefix
     # "an" is shorter than the indexed token size: checked on the rows found by "nguyen".
     assert set(dossier_search(user=reception, query="nguyen an")) == {a}
-    assert set(dossier_search(user=reception, query="an")) == {a}
     with connection.cursor() as cursor:
         cursor.execute("SHOW INDEX FROM dossiers_dossier WHERE Index_type = 'FULLTEXT'")
         assert cursor.fetchall()
