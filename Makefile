@@ -61,9 +61,18 @@ messages:
 	  [ "$$mo" -nt "$$po" ] || .venv/bin/pybabel -q compile -i "$$po" -o "$$mo"; \
 	done
 
+## make bench: the deadline and printing benches, then the site at provincial scale on MariaDB
+## (bench/README.md): BENCH_DOSSIERS generated dossiers (reused for the same BENCH_SEED).
+BENCH_DOSSIERS ?= 1000000
+BENCH_SEED ?= 1
+BENCH_DATABASE_URL ?= mysql://root@localhost/motcua_bench
+
 bench: setup
+	@bash scripts/bootstrap.sh bench
 	$(PY) bench/bench_deadlines.py
 	$(PY) bench/bench_printing.py
+	MOTCUA_SITE=bench MOTCUA_DATABASE_URL=$(BENCH_DATABASE_URL) \
+	  $(PY) bench/bench_web.py --dossiers $(BENCH_DOSSIERS) --seed $(BENCH_SEED)
 
 ## make lock: pin every dependency (incl. the dev extra) with hashes into requirements.lock.
 lock:

@@ -127,6 +127,9 @@ def database_from_url(url: str, sqlite_path: Path) -> dict:
         config["OPTIONS"] = options
         config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
         config.setdefault("CONN_HEALTH_CHECKS", True)
+        # Keep a worker's connection between requests (a new MariaDB connection per request costs
+        # more than a page's indexed queries); health checks drop a dead one.
+        config.setdefault("CONN_MAX_AGE", int(os.environ.get("MOTCUA_CONN_MAX_AGE", "60")))
     return config
 
 

@@ -95,6 +95,18 @@ EXPECTED = {
         _,
         _,
     ],
+    A.RECALCULATE: [
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.IN_PROGRESS,
+        S.SUPPLEMENT_REQUESTED,
+        S.SUSPENDED,
+        _,
+        _,
+        _,
+        _,
+        _,
+    ],
 }
 
 

@@ -14,6 +14,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +28,7 @@ from unfold.widgets import (
     UnfoldAdminSelectWidget,
 )
 
-from motcua.core import selectors, services
+from motcua.core import deadline_sources, selectors, services
 from motcua.core.calendar_yaml import CalendarFileError, parse_calendar_year
 from motcua.core.models import (
     WEEKDAY_LABELS,
@@ -341,9 +343,32 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class DeadlineChangeInline(ReadOnlyAdminMixin, TabularInline):
+class DeadlineChangeDisplay:
+    """Columns of the recomputation audit: what moved (dossier code, step), in local time."""
+
+    @admin.display(description=_("Hồ sơ / bước"))
+    def item(self, change):
+        source = {s.name: s for s in deadline_sources.registered()}.get(change.source)
+        describe = getattr(source, "describe", None)
+        label = describe([change.item_id]).get(str(change.item_id)) if describe else None
+        return label or f"{change.source} {change.item_id}"
+
+    @admin.display(description=_("Hạn cũ"), ordering="old_due")
+    def old_local(self, change):
+        return _local_time(change.old_due)
+
+    @admin.display(description=_("Hạn mới"), ordering="new_due")
+    def new_local(self, change):
+        return _local_time(change.new_due)
+
+
+def _local_time(moment):
+    return date_format(timezone.localtime(moment), "d/m/Y H:i") if moment else "—"
+
+
+class DeadlineChangeInline(DeadlineChangeDisplay, ReadOnlyAdminMixin, TabularInline):
     model = DeadlineChange
-    fields = ["source", "item_id", "old_due", "new_due", "error"]
+    fields = ["item", "old_local", "new_local", "error"]
     readonly_fields = fields
     extra = 0
     per_page = 50
@@ -376,8 +401,8 @@ class DeadlineRecomputationAdmin(ReadOnlyAdminMixin, ModelAdmin):
 
 
 @admin.register(DeadlineChange)
-class DeadlineChangeAdmin(ReadOnlyAdminMixin, ModelAdmin):
-    list_display = ["run", "source", "item_id", "old_due", "new_due", "error"]
+class DeadlineChangeAdmin(DeadlineChangeDisplay, ReadOnlyAdminMixin, ModelAdmin):
+    list_display = ["run", "item", "old_local", "new_local", "error"]
     list_filter = ["source", "run__created_at"]
     search_fields = ["item_id", "source", "error"]
     list_select_related = ["run"]

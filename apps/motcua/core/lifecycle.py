@@ -71,6 +71,7 @@ class Action(models.TextChoices):
     CLOSE_TRAINING = "close_training", _("Đóng hồ sơ tập huấn")
     SET_DELIVERY = "set_delivery", _("Chọn hình thức nhận kết quả")
     LINK_ACCOUNT = "link_account", _("Gắn hồ sơ với tài khoản công dân")
+    RECALCULATE = "recalculate", _("Điều chỉnh hạn theo lịch làm việc")
 
 
 #: Targets that are not a state: keep the state (a step change inside ``in_progress``) or go
@@ -395,6 +396,19 @@ _RULES = (
         SAME,
         takers={T.CITIZEN},
         service="dossier_link_account",
+    ),
+    # Written by the deadline recomputation after a calendar change (a batch job, never an
+    # officer): the state is kept, the event records the old and new due moments for the log and
+    # the citizen, who is told the new appointment date.
+    _rule(
+        A.RECALCULATE,
+        _OPEN_NOT_READY,
+        SAME,
+        takers={T.ADMINISTRATOR},
+        service="dossier_due_moves_apply",
+        public_label=_("Điều chỉnh ngày hẹn theo lịch làm việc"),
+        public_note=True,
+        applicant_notice="appointment_changed",
     ),
 )
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.deadline_sources import DeadlineItem
@@ -81,9 +81,15 @@ class DossierDeadlines:
                 for r in rows
             ]
 
+    def describe(self, ids: Sequence[str]) -> dict[str, str]:
+        """Dossier codes for the recomputation audit."""
+        rows = Dossier.objects.filter(pk__in=list(ids)).values_list("pk", "code")
+        return {str(pk): code for pk, code in rows}
+
     def apply(self, updates: Sequence[tuple[int, datetime]]) -> None:
-        for pk, due in updates:
-            Dossier.objects.filter(pk=pk).update(due_at=due)
+        from motcua.dossiers.recalculation import dossier_due_moves_apply
+
+        dossier_due_moves_apply(updates)
         due_states_refresh(dossier_ids=[pk for pk, _due in updates])
 
 
@@ -112,11 +118,27 @@ class StepDeadlines:
                 for r in rows
             ]
 
-    def apply(self, updates: Sequence[tuple[int, datetime]]) -> None:
-        for pk, due in updates:
-            DossierStep.objects.filter(pk=pk).update(due_at=due)
-        due_states_refresh(
-            dossier_ids=DossierStep.objects.filter(pk__in=[pk for pk, _ in updates]).values(
-                "dossier_id"
-            )
+    def describe(self, ids: Sequence[str]) -> dict[str, str]:
+        """ "<dossier code> — <step>" for the recomputation audit."""
+        rows = DossierStep.objects.filter(pk__in=list(ids)).values_list(
+            "pk", "dossier__code", "index", "name"
         )
+        return {str(pk): f"{code} — {index + 1}. {name}" for pk, code, index, name in rows}
+
+    def apply(self, updates: Sequence[tuple[int, datetime]]) -> None:
+        """One UPDATE for the batch, then the due states of the dossiers concerned."""
+        if updates:
+            DossierStep.objects.filter(pk__in=[pk for pk, _due in updates]).update(
+                due_at=Case(
+                    *[
+                        When(pk=pk, then=Value(due, output_field=DateTimeField()))
+                        for pk, due in updates
+                    ],
+                    output_field=DateTimeField(),
+                )
+            )
+            due_states_refresh(
+                dossier_ids=DossierStep.objects.filter(pk__in=[pk for pk, _ in updates]).values(
+                    "dossier_id"
+                )
+            )

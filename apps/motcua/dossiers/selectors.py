@@ -100,7 +100,8 @@ def dossier_search(*, user, query: str) -> QuerySet[Dossier]:
     An exact code is looked up through the unique index. Otherwise every word must occur in the
     folded search column: on MariaDB through its FULLTEXT index (words as prefixes, so a partial
     phone or ID number matches), words shorter than the server's indexed token size being checked
-    on the rows the index found; elsewhere (the SQLite embedded default) with ``LIKE``.
+    on the rows the index found; elsewhere (the SQLite embedded default, or inside a transaction
+    whose own writes the FULLTEXT index does not see yet) with ``LIKE``.
     """
     return dossier_search_filter(dossiers_visible(user=user), query)
 
@@ -113,7 +114,9 @@ def dossier_search_filter(visible: QuerySet[Dossier], query: str) -> QuerySet[Do
     if CODE_RE.match(folded):
         return visible.filter(code=query.strip().upper())
     terms = folded.split()
-    if connection.vendor == "mysql":
+    # InnoDB applies FULLTEXT changes at commit: inside a transaction that may have written
+    # dossiers the index can miss them, so the words are then matched with LIKE.
+    if connection.vendor == "mysql" and not connection.in_atomic_block:
         words = re.findall(r"[0-9a-z]+", folded)
         long_words = [w for w in words if len(w) >= _fulltext_min_token()]
         if long_words:

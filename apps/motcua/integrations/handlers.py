@@ -17,7 +17,7 @@ from django.conf import settings
 
 from motcua.core.lifecycle import LIFECYCLE
 from motcua.integrations.models import OutboxMessage
-from motcua.integrations.outbox import outbox_emit, outbox_handler
+from motcua.integrations.outbox import outbox_emit, outbox_emit_many, outbox_handler
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,19 @@ def citizen_notice_emit(*, dossier, event) -> None:
     outbox_emit(
         topic="citizen.notice",
         payload={"notice": notice, "event_id": event.pk, "dossier_id": dossier.pk},
+    )
+
+
+def citizen_notices_emit(pairs, *, notice: str) -> None:
+    """Write one *notice* per (event id, dossier id) to the outbox in one INSERT (batch jobs)."""
+    if not pairs:
+        return
+    outbox_emit_many(
+        topic="citizen.notice",
+        payloads=[
+            {"notice": notice, "event_id": event_id, "dossier_id": dossier_id}
+            for event_id, dossier_id in pairs
+        ],
     )
 
 

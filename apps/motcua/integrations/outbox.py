@@ -63,6 +63,17 @@ def outbox_emit(*, topic: str, payload: dict) -> OutboxMessage:
     return message
 
 
+def outbox_emit_many(*, topic: str, payloads: list[dict]) -> None:
+    """Write several messages of one topic in one INSERT, in the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_emit must run inside the transaction of the change it reports")
+    now = timezone.now()
+    OutboxMessage.objects.bulk_create(
+        [OutboxMessage(topic=topic, payload=payload, next_attempt_at=now) for payload in payloads]
+    )
+    transaction.on_commit(outbox_kick, robust=True)
+
+
 def outbox_kick() -> None:
     """Queue a delivery run now instead of waiting for the next minute."""
     job_enqueue(outbox_deliver_due)

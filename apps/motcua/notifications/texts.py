@@ -20,6 +20,18 @@ from motcua.printing.sandbox import compile_source, template_problem
 #: QĐ 766 and Nghị định 61/2018 Điều 18–19 (receipt with appointment, supplement, result, refusal,
 #: stop, apology with the new date).
 DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
+    "appointment_changed": {
+        "vi": (
+            "Hồ sơ {{ code }}: ngày hẹn trả kết quả mới {{ due_at|vn_moment }}",
+            "Kính gửi {{ applicant_name }},\nDo thay đổi lịch làm việc, ngày hẹn trả kết quả của "
+            "hồ sơ {{ code }} ({{ procedure }}) được điều chỉnh: {{ note }}.",
+        ),
+        "en": (
+            "Dossier {{ code }}: new result date {{ due_at|vn_moment }}",
+            "Dear {{ applicant_name }},\nThe working calendar changed, so the result date of "
+            "dossier {{ code }} ({{ procedure }}) moved: {{ note }}.",
+        ),
+    },
     "received": {
         "vi": (
             "Hồ sơ {{ code }} đã được tiếp nhận, hẹn trả {{ due_at|vn_moment }}",

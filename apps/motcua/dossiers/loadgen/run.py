@@ -129,6 +129,8 @@ def load_generate(
     written = 0
     if todo and todo[0] == 0:  # the batch holding the parameters goes first
         written += write(todo.pop(0))
+    # Then newest first: a set that is still being written already holds the open dossiers.
+    todo.reverse()
     if jobs > 1 and len(todo) > 1:
         connection.close()  # each worker process opens its own connection
         ctx = multiprocessing.get_context("fork")

@@ -15,6 +15,7 @@ closing workflow steps, automatic assignment). Import the public names from this
 """
 
 from motcua.dossiers.permissions import ActionForbidden
+from motcua.dossiers.recalculation import dossier_due_moves_apply
 from motcua.dossiers.services.applicant import dossier_link_account, dossier_set_delivery
 from motcua.dossiers.services.codes import _next_code
 from motcua.dossiers.services.deadlines import dossier_recompute_deadlines
@@ -56,6 +57,7 @@ from motcua.dossiers.services.reception import (
 from motcua.dossiers.services.steps import _auto_assignee, _start_step
 
 __all__ = [
+    "dossier_due_moves_apply",
     "ActionForbidden",
     "DossierConflict",
     "DossierError",

@@ -26,15 +26,18 @@ def _auto_assignee(spec: StepSpec, unit: Unit):
     """Pick an officer by the step's rule: round robin or least loaded; manual picks nobody."""
     officers = step_assignable_officers(unit=unit, roles=spec.roles).order_by("pk")
     if spec.assignment == Assignment.LEAST_LOADED:
-        # distinct: the membership join repeats an officer once per matching role.
+        # Open steps per eligible officer, counted on the (assignee, state) index: only open
+        # steps are read, never an officer's whole history.
+        ids = list(officers.values_list("pk", flat=True))
+        load = dict(
+            DossierStep.objects.filter(assignee__in=ids, state=StepState.OPEN)
+            .values_list("assignee")
+            .annotate(n=Count("pk"))
+        )
         return (
-            officers.annotate(
-                load=Count(
-                    "dossier_steps", distinct=True, filter=Q(dossier_steps__state=StepState.OPEN)
-                )
-            )
-            .order_by("load", "pk")
-            .first()
+            officers.filter(pk=min(ids, key=lambda pk: (load.get(pk, 0), pk))).first()
+            if ids
+            else None
         )
     if spec.assignment == Assignment.ROUND_ROBIN:
         # The officer assigned longest ago (never assigned first) at this unit and step name.

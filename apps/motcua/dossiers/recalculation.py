@@ -1,0 +1,74 @@
+"""What a calendar change does to the dossiers whose due moment moved (QĐ 766: the applicant is
+told of the appointment date, the dossier's log shows why it changed).
+
+Called by the dossier deadline source once per batch of the recomputation, inside that batch's
+transaction: one ``UPDATE`` for the batch, one multi-row ``INSERT`` of
+:attr:`~motcua.dossiers.states.Action.RECALCULATE` events (status unchanged, old and new due
+moment in the event), and one citizen notice per dossier in the outbox (delivered after the commit). It changes no state, so it does not go through the lifecycle's transition function;
+the event is its audit record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db.models import Case, DateTimeField, Value, When
+from django.utils import timezone
+
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.states import Action
+from motcua.integrations.handlers import CITIZEN_EVENTS, citizen_notices_emit
+
+
+def _local(moment: datetime | None) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}" if moment else "—"
+
+
+def dossier_due_moves_apply(updates: Sequence[tuple[int, datetime]]) -> list[int]:
+    """Set the new due moments of one batch, log them, notify; return the event ids."""
+    if not updates:
+        return []
+    new = dict(updates)
+    rows = list(
+        Dossier.objects.filter(pk__in=list(new)).values_list(
+            "pk", "due_at", "status", "current_unit_id", "applicant_email"
+        )
+    )
+    Dossier.objects.filter(pk__in=list(new)).update(
+        due_at=Case(
+            *[When(pk=pk, then=Value(due, output_field=DateTimeField())) for pk, due in updates],
+            output_field=DateTimeField(),
+        )
+    )
+    now = timezone.now()
+    DossierEvent.objects.bulk_create(
+        [
+            DossierEvent(
+                dossier_id=pk,
+                action=Action.RECALCULATE,
+                from_status=status,
+                to_status=status,
+                unit_id=unit_id,
+                note=f"{_local(old)} → {_local(new[pk])}",
+                data={
+                    "old_due": old.isoformat() if old else None,
+                    "new_due": new[pk].isoformat(),
+                },
+                created_at=now,
+            )
+            for pk, old, status, unit_id, _email in rows
+        ]
+    )
+    # The applicant's notice of the new appointment goes through the outbox, in this batch's
+    # transaction, like every other notice (one outbox row per dossier, written in one INSERT).
+    events = list(
+        DossierEvent.objects.filter(
+            action=Action.RECALCULATE, created_at=now, dossier_id__in=list(new)
+        ).values_list("pk", "dossier_id")
+    )
+    citizen_notices_emit(
+        [(event_id, dossier_id) for event_id, dossier_id in events],
+        notice=CITIZEN_EVENTS[Action.RECALCULATE],
+    )
+    return [event_id for event_id, _dossier_id in events]

@@ -1,0 +1,313 @@
+"""``make bench``: the site at provincial scale, measured against a bare WSGI floor in one run.
+
+Steps: migrate the bench database and fill it with ``generate_load`` (a no-op when the same
+``--dossiers`` / ``--seed`` set is already there); start gunicorn with 2 workers for the site and,
+on another port, for a bare WSGI app answering one indexed SELECT by code (same server, same
+driver: the floor); load public pages with ``wrk`` at 2 and 64 connections; time desk and admin
+pages with N sequential requests per role; time reception, form 01 and a calendar change through
+the service layer; record every hot query's EXPLAIN. Writes ``bench/results/<date>.md`` and
+``bench/results/<date>-explain.md`` and prints the table. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "apps"), str(ROOT)]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+os.environ.setdefault("MOTCUA_SITE", "bench")
+os.environ.setdefault("MOTCUA_DATABASE_URL", "mysql://root@localhost/motcua_bench")
+
+SITE_PORT, FLOOR_PORT = 8471, 8472
+PY = sys.executable
+GUNICORN = str(Path(PY).with_name("gunicorn"))
+
+
+def _args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2, help="generator processes")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per measurement")
+    parser.add_argument("--requests", type=int, default=30, help="sequential requests per page")
+    parser.add_argument("--receptions", type=int, default=200)
+    parser.add_argument("--skip-generate", action="store_true")
+    return parser.parse_args()
+
+
+# --------------------------------------------------------------------------- servers
+
+
+def _create_database(url: str) -> None:
+    """Create the bench database (utf8mb4, the project's collation) when it is missing."""
+    from urllib.parse import urlparse
+
+    import MySQLdb
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise SystemExit(f"bench: bad database name {name!r}")
+    conn = MySQLdb.connect(
+        host=parts.hostname or "localhost",
+        user=parts.username or "root",
+        passwd=parts.password or "",
+    )
+    conn.cursor().execute(
+        f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    )
+    conn.close()
+
+
+def _serve(app: str, port: int, env: dict) -> subprocess.Popen:
+    cmd = [GUNICORN, "-c", str(ROOT / "config/gunicorn.py"), "-w", "2", "-b", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(
+        [*cmd, "--chdir", str(ROOT), app],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(ROOT / f"bench/results/.gunicorn-{port}.log", "w"),  # noqa: SIM115
+    )
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/thu-tuc/", timeout=30)
+            return proc
+        except urllib.error.HTTPError:
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit(f"bench: gunicorn on port {port} did not start (see bench/results/)")
+
+
+def _worker_rss_mb(proc: subprocess.Popen) -> list[float]:
+    out = []
+    for child in Path("/proc").glob("[0-9]*"):
+        try:
+            status = (child / "status").read_text()
+        except OSError:
+            continue
+        if f"PPid:\t{proc.pid}\n" in status:
+            rss = re.search(r"VmRSS:\s+(\d+)", status)
+            if rss:
+                out.append(int(rss.group(1)) / 1024)
+    return out
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def wrk(url: str, connections: int, seconds: int, script: Path | None = None) -> dict:
+    cmd = [
+        "wrk",
+        "-t",
+        "2",
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "--timeout",
+        "30s",
+    ]
+    if script is not None:
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=False).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p50": _ms(lat.get("50")),
+        "p99": _ms(lat.get("99")),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def _ms(text: str | None) -> float | None:
+    if not text:
+        return None
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def sequential(url: str, cookie: str, n: int) -> dict:
+    times, statuses = [], set()
+    for _ in range(n):
+        request = urllib.request.Request(url, headers={"Cookie": cookie})
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+                statuses.add(response.status)
+        except urllib.error.HTTPError as exc:
+            statuses.add(exc.code)
+        except OSError as exc:
+            statuses.add(type(exc).__name__)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "p50": statistics.median(times),
+        "p99": times[min(len(times) - 1, int(len(times) * 0.99))],
+        "status": ",".join(str(s) for s in sorted(statuses, key=str)),
+    }
+
+
+def _session_cookie(user, extra: dict | None = None) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    if user is not None:
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    for key, value in (extra or {}).items():
+        store[key] = value
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def main() -> None:
+    args = _args()
+    if not shutil.which("wrk"):
+        raise SystemExit(
+            "bench: wrk is missing (scripts/bootstrap.sh bench, or apt-get install wrk)"
+        )
+    _create_database(os.environ["MOTCUA_DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    results_dir = ROOT / "bench/results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", "--noinput", verbosity=0)
+    if not args.skip_generate:
+        started = time.perf_counter()
+        call_command("generate_load", dossiers=args.dossiers, seed=args.seed, jobs=args.jobs)
+        generate_s = time.perf_counter() - started
+    else:
+        generate_s = None
+
+    import bench.scenarios as scenarios
+
+    world = scenarios.bench_world()
+    env = {**os.environ, "MOTCUA_SITE": "bench", "BENCH_FLOOR_CODE": world.code}
+    rows: list[tuple] = []
+    site = _serve("config.wsgi", SITE_PORT, env)
+    floor = _serve("bench.floor_wsgi:application", FLOOR_PORT, env)
+    try:
+        base = f"http://127.0.0.1:{SITE_PORT}"
+        status_cookie = _session_cookie(None, scenarios.status_grant(world.dossier))
+        lookup_lua = scenarios.lookup_script(results_dir, world.dossier)
+        public = [
+            ("floor: 1 indexed SELECT by code", f"http://127.0.0.1:{FLOOR_PORT}/", None),
+            ("status page", f"{base}/tra-cuu/{world.code}/", status_cookie),
+            ("lookup POST", f"{base}/tra-cuu/", lookup_lua),
+            ("catalogue", f"{base}/thu-tuc/", None),
+            ("procedure page", f"{base}/thu-tuc/{world.procedure_code}/", None),
+        ]
+        floor_rps = {}
+        for name, url, extra in public:
+            for conns in (2, 64):
+                script = extra if isinstance(extra, Path) else None
+                if isinstance(extra, str):
+                    script = scenarios.cookie_script(results_dir, extra)
+                m = wrk(url, conns, args.seconds, script)
+                if name.startswith("floor"):
+                    floor_rps[conns] = m["rps"] or 1
+                ratio = m["rps"] / floor_rps.get(conns, 1)
+                rows.append(
+                    (
+                        "public",
+                        f"{name} @{conns}",
+                        m["rps"],
+                        m["p50"],
+                        m["p99"],
+                        f"{ratio:.2f}×",
+                        m["errors"],
+                    )
+                )
+        for name, path, user in scenarios.desk_pages(world):
+            m = sequential(base + path, _session_cookie(user), args.requests)
+            rows.append(("desk", name, None, m["p50"], m["p99"], "", m["status"]))
+        rss = _worker_rss_mb(site)
+    finally:
+        for proc in (site, floor):
+            proc.terminate()
+            proc.wait(timeout=30)
+    for name, value, unit in scenarios.service_timings(world, receptions=args.receptions):
+        rows.append(("service", name, value, None, None, unit, ""))
+    if generate_s is not None:
+        rows.append(
+            (
+                "service",
+                f"generate_load {args.dossiers:,} (this run)",
+                generate_s,
+                None,
+                None,
+                "s",
+                "",
+            )
+        )
+    rows.append(
+        ("service", "RSS of a site worker after the run", max(rss or [0]), None, None, "MB", "")
+    )
+    explain = scenarios.explain_hot_queries(world)
+    stamp = _today().isoformat()
+    table = _table(rows, args, world)
+    (results_dir / f"{stamp}.md").write_text(table, encoding="utf-8")
+    (results_dir / f"{stamp}-explain.md").write_text(explain, encoding="utf-8")
+    print(table)
+
+
+def _today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def _table(rows, args, world) -> str:
+    lines = [
+        f"# make bench — {_today():%Y-%m-%d}",
+        "",
+        f"{world.total:,} dossiers ({world.open:,} open), seed {args.seed}; gunicorn 2 workers; "
+        f"wrk {args.seconds}s per line; desk pages {args.requests} sequential requests each. "
+        f"Machine: {os.cpu_count()} cores (shared), MariaDB {world.server}.",
+        "",
+        "| part | measurement | req/s or value | p50 ms | p99 ms | ratio / unit | errors / status |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    for part, name, value, p50, p99, unit, status in rows:
+        lines.append(
+            f"| {part} | {name} | {_fmt(value)} | {_fmt(p50)} | {_fmt(p99)} | {unit} | {status} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

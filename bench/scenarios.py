@@ -1,0 +1,250 @@
+"""What ``make bench`` measures: the people, pages, service calls and hot queries of one run."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from motcua.dossiers.loadgen.rows import ID_BASE
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.states import OPEN, Status
+
+
+@dataclass
+class BenchWorld:
+    dossier: Dossier
+    code: str
+    procedure_code: str
+    unit_id: int
+    big_unit_id: int
+    reception: object
+    specialist: object
+    leader: object
+    supervisor: object
+    total: int
+    open: int
+    server: str
+
+
+def bench_world() -> BenchWorld:
+    User = get_user_model()
+    by_unit = (
+        Dossier.objects.filter(status__in=list(OPEN))
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    busiest = by_unit[0]["unit_id"]
+    dossier = (
+        Dossier.objects.filter(status=Status.IN_PROGRESS, unit_id=busiest, pk__gte=ID_BASE)
+        .exclude(applicant_phone="")
+        .select_related("procedure", "procedure_version", "unit")
+        .order_by("-pk")
+        .first()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT VERSION()")
+        server = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*) FROM dossiers_dossier")
+        total = cursor.fetchone()[0]
+    return BenchWorld(
+        dossier=dossier,
+        code=dossier.code,
+        procedure_code=dossier.procedure.national_code,
+        unit_id=busiest,
+        big_unit_id=busiest,
+        reception=User.objects.get(username=f"tai.{busiest}.reception_officer.0"),
+        specialist=User.objects.get(username=f"tai.{busiest}.specialist.0"),
+        leader=User.objects.get(username=f"tai.{busiest}.unit_leader.0"),
+        supervisor=User.objects.get(username="giamsat"),
+        total=total,
+        open=Dossier.objects.filter(status__in=list(OPEN)).count(),
+        server=server,
+    )
+
+
+def status_grant(dossier: Dossier) -> dict:
+    """Session data of a visitor who looked the dossier up (what the lookup POST stores)."""
+    from motcua.portal.session import GRANT_SECONDS, GRANTED_IDS, GRANTS
+
+    now = time.time()
+    return {
+        GRANTS: {str(dossier.pk): [now, "phone"]},
+        GRANTED_IDS: {str(dossier.pk): now + GRANT_SECONDS},
+    }
+
+
+def cookie_script(directory: Path, cookie: str) -> Path:
+    path = directory / ".wrk-cookie.lua"
+    path.write_text(f'wrk.headers["Cookie"] = "{cookie}"\n', encoding="utf-8")
+    return path
+
+
+def lookup_script(directory: Path, dossier: Dossier) -> Path:
+    """A wrk script posting the lookup form (CSRF token and cookie fetched once)."""
+    import re
+    import urllib.request
+
+    from bench.bench_web import SITE_PORT
+
+    path = directory / ".wrk-lookup.lua"
+    with urllib.request.urlopen(f"http://127.0.0.1:{SITE_PORT}/tra-cuu/") as response:
+        html = response.read().decode()
+        cookie = response.headers.get("Set-Cookie", "").split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    body = f"csrfmiddlewaretoken={token}&code={dossier.code}&proof={dossier.applicant_phone}"
+    path.write_text(
+        'wrk.method = "POST"\n'
+        f'wrk.body = "{body}"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        f'wrk.headers["Cookie"] = "{cookie}"\n'
+        f'wrk.headers["Referer"] = "http://127.0.0.1:{SITE_PORT}/tra-cuu/"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def desk_pages(world: BenchWorld):
+    today = timezone.localdate()
+    name = world.dossier.applicant_name
+    return [
+        ("worklist: reception officer", "/desk/", world.reception),
+        ("worklist: specialist", "/desk/", world.specialist),
+        ("worklist: unit leader (busiest unit)", "/desk/", world.leader),
+        ("worklist: provincial supervisor", "/desk/", world.supervisor),
+        ("intake queue", "/desk/intake/", world.reception),
+        ("search by code", f"/desk/search/?q={world.code}", world.reception),
+        ("search by name", f"/desk/search/?q={_q(name)}", world.reception),
+        ("search by phone", f"/desk/search/?q={world.dossier.applicant_phone}", world.reception),
+        ("dossier page", f"/desk/dossiers/{world.dossier.pk}/", world.specialist),
+        ("admin dossier list", "/admin/dossiers/dossier/", world.leader),
+        (
+            "admin dossier list, filtered",
+            f"/admin/dossiers/dossier/?status__exact=in_progress&unit__id__exact={world.unit_id}",
+            world.leader,
+        ),
+        (
+            "ledger (form 07, one day, PDF)",
+            f"/print/ledger/?unit={world.unit_id}&from={today - timedelta(days=1):%d/%m/%Y}"
+            f"&to={today - timedelta(days=1):%d/%m/%Y}",
+            world.reception,
+        ),
+    ]
+
+
+def _q(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text)
+
+
+def service_timings(world: BenchWorld, *, receptions: int):
+    """Reception throughput, form 01 and a calendar change, through the service layer."""
+    from motcua.dossiers.services import dossier_receive
+    from motcua.printing.render import render_form
+
+    procedure = world.dossier.procedure
+    unit = world.dossier.unit
+    documents = [
+        {"name": d["name"], "received": True}
+        for d in world.dossier.procedure_version.snapshot.get("documents", [])
+    ]
+    out = []
+    started = time.perf_counter()
+    last = None
+    for k in range(receptions):
+        last = dossier_receive(
+            user=world.reception,
+            procedure=procedure,
+            unit=unit,
+            applicant={"applicant_name": f"Người nộp đo tải {k}", "applicant_phone": "0912000000"},
+            documents=documents,
+            form_data=dict(world.dossier.form_data),
+        )
+    elapsed = time.perf_counter() - started
+    out.append(("reception through the service layer", receptions / elapsed, "dossiers/s"))
+    started = time.perf_counter()
+    render_form(code="01", user=world.reception, dossier=last)
+    out.append(("form 01 (receipt) PDF", (time.perf_counter() - started) * 1000, "ms"))
+    out.extend(_calendar_change())
+    return out
+
+
+def _calendar_change():
+    from motcua.core.models import Holiday
+    from motcua.core.services import calendar_changed, calendar_ensure
+
+    calendar = calendar_ensure()
+    day = timezone.localdate() + timedelta(days=20)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    holiday = Holiday.objects.create(
+        calendar=calendar, year=day.year, start_date=day, end_date=day, name="Đo tải"
+    )
+    try:
+        started = time.perf_counter()
+        run = calendar_changed(reason="make bench")
+        add_s = time.perf_counter() - started
+    finally:
+        holiday.delete()
+        started = time.perf_counter()
+        calendar_changed(reason="make bench (hoàn tác)")
+        revert_s = time.perf_counter() - started
+    changed = getattr(run, "changed", None)
+    return [
+        ("calendar change: holiday saved + recompute (inline)", add_s, f"s ({changed} changed)"),
+        ("calendar change: revert + recompute", revert_s, "s"),
+    ]
+
+
+def explain_hot_queries(world: BenchWorld) -> str:
+    """EXPLAIN of the query behind each desk list, as the selectors build it."""
+    from motcua.desk import selectors as desk
+    from motcua.dossiers.selectors import _actionable, dossier_search, dossiers_visible
+
+    open_states = list(OPEN - {Status.SUBMITTED})
+    queries = {
+        "worklist, specialist (visible ∩ own work, open, by due)": _actionable(
+            user=world.specialist,
+            rows=dossiers_visible(user=world.specialist).filter(status__in=open_states),
+        ).order_by("due_at")[:2000],
+        "worklist, unit leader": dossiers_visible(user=world.leader)
+        .filter(status__in=open_states)
+        .order_by("due_at")[:2000],
+        "intake queue": desk.intake_queue(user=world.reception)[:20],
+        "search by code": dossier_search(user=world.reception, query=world.code)[:100],
+        "search by name": dossier_search(
+            user=world.reception, query=world.dossier.applicant_name
+        ).order_by("-submitted_at", "-pk")[:100],
+        "search by phone": dossier_search(
+            user=world.reception, query=world.dossier.applicant_phone
+        ).order_by("-submitted_at", "-pk")[:100],
+        "admin list (newest received)": dossiers_visible(user=world.leader).order_by(
+            "-received_at", "-id"
+        )[:100],
+        "admin list filtered (status, unit)": dossiers_visible(user=world.leader)
+        .filter(status=Status.IN_PROGRESS, unit_id=world.unit_id)
+        .order_by("-received_at", "-id")[:100],
+    }
+    parts = ["# EXPLAIN of the hot queries", ""]
+    for name, queryset in queries.items():
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            header = [c[0] for c in cursor.description]
+            rows = cursor.fetchall()
+        parts += [f"## {name}", "", "```sql", sql % tuple(repr(p) for p in params), "```", ""]
+        parts.append("| " + " | ".join(header) + " |")
+        parts.append("|" + "---|" * len(header))
+        parts += [
+            "| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows
+        ]
+        parts.append("")
+    return "\n".join(parts)

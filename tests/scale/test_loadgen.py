@@ -1,0 +1,87 @@
+"""generate_load: a reproducible provincial set, resumable, refusing another seed on the same data."""
+
+import re
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from motcua.core.roles import Role
+from motcua.core.selectors import site_calendar
+from motcua.dossiers.loadgen import run
+from motcua.dossiers.loadgen.rows import ID_BASE
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.states import OPEN, TERMINAL
+
+CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,}$")
+UNTIL = date(2026, 12, 1)
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(run, "BATCH", 200)
+    # Role groups come from a data migration; an earlier transactional test may have flushed them.
+    for role in Role:
+        Group.objects.get_or_create(name=role)
+
+
+def _snapshot(total):
+    # Only the generated range: the demo catalogue's own dossiers may take ids after it.
+    return list(
+        Dossier.objects.filter(pk__gte=ID_BASE, pk__lt=ID_BASE + total)
+        .order_by("pk")
+        .values_list("pk", "code", "status", "received_at", "due_at", "applicant_name")
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_set_is_plausible_and_the_same_seed_gives_the_same_rows(small_batches):
+    assert run.load_generate(dossiers=1000, seed=7, until=UNTIL) == 1000
+    rows = Dossier.objects.filter(pk__gte=ID_BASE, pk__lt=ID_BASE + 1000)
+    assert rows.count() == 1000
+    codes = list(rows.values_list("code", flat=True))
+    assert len(set(codes)) == 1000 and all(CODE.match(c) for c in codes)
+    statuses = dict(rows.values_list("status").annotate(n=Count("pk")))
+    open_ = sum(n for s, n in statuses.items() if s in OPEN)
+    assert 0 < open_ < 150  # a few percent, recent
+    done = rows.filter(status__in=list(TERMINAL))
+    late = done.filter(finished_at__gt=models_f("due_at")).count()
+    assert 0.02 < late / done.count() < 0.15
+    online = rows.filter(channel=2).count()
+    assert 0.25 < online / 1000 < 0.55
+    # Every step and event belongs to a generated dossier; the current step is one of its steps.
+    assert DossierStep.objects.filter(dossier__pk__gte=ID_BASE).count() >= 1000
+    assert DossierEvent.objects.filter(dossier__pk__gte=ID_BASE).count() >= 3000
+    broken = rows.exclude(current_step=None).exclude(current_step__dossier_id=models_f("pk"))
+    assert not broken.exists()
+    # Receipts in office hours of working days (make-up Saturdays included).
+    calendar = site_calendar()
+    for received in rows.exclude(received_at=None).values_list("received_at", flat=True):
+        assert calendar.is_office_moment(received)
+
+    first = _snapshot(1000)
+    assert run.load_generate(dossiers=1000, seed=7, until=UNTIL) == 0  # idempotent
+    Dossier.objects.filter(pk__gte=ID_BASE + 400, pk__lt=ID_BASE + 600).delete()  # a killed run
+    assert run.load_generate(dossiers=1000, seed=7) == 200  # resumes with the stored parameters
+    assert _snapshot(1000) == first
+
+    with pytest.raises(CommandError, match="--seed 7"):
+        call_command("generate_load", dossiers=1000, seed=8, no_progress=True)
+
+
+def models_f(name):
+    from django.db.models import F
+
+    return F(name)
+
+
+@pytest.mark.mariadb  # worker processes need a database they can all connect to
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_worker_processes_write_the_same_rows(small_batches):
+    run.load_generate(dossiers=600, seed=3, until=UNTIL)
+    serial = _snapshot(600)
+    Dossier.objects.filter(pk__gte=ID_BASE, pk__lt=ID_BASE + 600).delete()
+    run.load_generate(dossiers=600, seed=3, until=UNTIL, jobs=2)
+    assert _snapshot(600) == serial
