@@ -32,6 +32,7 @@ urlpatterns = [
         include((_site_administrators_only(django_rq_urls.urlpatterns), "django_rq")),
     ),
     path("desk/", include("motcua.desk.urls")),
+    path("security/", include("motcua.security.urls")),
     path("print/", include("motcua.printing.urls")),
     path("admin/", admin.site.urls),
     path("", include("motcua.portal.urls")),

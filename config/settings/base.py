@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "motcua.core",
     "motcua.units",
     "motcua.procedures",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "motcua.security.middleware.StaffIdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.security.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -177,6 +181,9 @@ MOTCUA_TRUSTED_PROXIES = list(_SECURITY.get("trusted_proxies", []))
 MOTCUA_CLIENT_IP_HEADER = str(_SECURITY.get("client_ip_header", ""))
 # Officer (desk) sessions end after this many idle minutes; 0 keeps Django's session lifetime.
 MOTCUA_STAFF_IDLE_MINUTES = int(_SECURITY.get("staff_idle_minutes", 30))
+# Roles whose desk accounts must pass a TOTP second factor ("superuser" for superusers).
+MOTCUA_OTP_REQUIRED_ROLES = list(_SECURITY.get("otp_required_roles", []))
+OTP_TOTP_ISSUER = SITE.site_name
 # The payment sandbox ("paid" button) may run here when the site config names it.
 MOTCUA_PAYMENT_SANDBOX_ALLOWED = True
 

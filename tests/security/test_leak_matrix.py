@@ -123,6 +123,7 @@ ADMIN_MODELS_WITHOUT_DOSSIERS = {
     "axes_accessattempt",
     "axes_accesslog",
     "axes_accessfailurelog",
+    "otp_totp_totpdevice",
 }
 
 ROWS: dict[str, Row] = {
@@ -246,6 +247,7 @@ NOT_DOSSIER_READING = {
     "admin:printing_printtemplate_preview",  # sample data or the template author's own scope
     "admin:printing_printtemplate_preview_saved",
     "admin/(?P<url>.*)$",  # the admin's catch-all 404
+    "security:otp",  # the second-factor page: the visitor's own device
     "portal:home",
     "portal:catalogue",
     "portal:procedure",
