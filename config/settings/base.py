@@ -206,6 +206,19 @@ if SITE.redis_url:
         }
     }
 
+
+def _origins_of(config) -> list[str]:
+    """Return the origins of every ``payment_url`` in the site's ``[payments]`` table."""
+    from urllib.parse import urlsplit
+
+    tables = [config, *[v for v in config.values() if isinstance(v, dict)]]
+    urls = [t.get("payment_url") for t in tables if isinstance(t.get("payment_url"), str)]
+    return sorted({f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in urls if "://" in u})
+
+
+_payments = SITE.extra.get("payments")
+_payment_origins = _origins_of(_payments) if isinstance(_payments, dict) else []
+
 # Content-Security-Policy (django-csp). Unfold's admin runs Alpine.js, which evaluates its
 # attribute expressions ('unsafe-eval'), and the desk keeps a few inline scripts and styles; the
 # policy still confines every script, style, image, frame and form target to this origin.
@@ -221,7 +234,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'", *list(_SECURITY.get("form_action_hosts", []))],
+        # A payment form redirects to the gateway: its origin must be a permitted form target.
+        "form-action": ["'self'", *_payment_origins, *list(_SECURITY.get("form_action_hosts", []))],
     }
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
