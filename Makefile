@@ -74,8 +74,8 @@ bench: setup
 	MOTCUA_SITE=bench MOTCUA_DATABASE_URL=$(BENCH_DATABASE_URL) \
 	  $(PY) bench/bench_web.py --dossiers $(BENCH_DOSSIERS) --seed $(BENCH_SEED)
 
-## make lock: pin every dependency (incl. the dev extra) with hashes into requirements.lock.
+## make lock: pin every dependency (incl. the dev and bench extras) with hashes into requirements.lock.
 lock:
 	$(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	  --no-emit-index-url --no-emit-find-links \
-	  --extra dev --output-file requirements.lock pyproject.toml
+	  --extra dev --extra bench --output-file requirements.lock pyproject.toml

@@ -34,6 +34,7 @@ urlpatterns = [
     path("desk/reports/", include("motcua.reports.urls")),
     path("cong-khai-tien-do/", include("motcua.reports.public_urls")),
     path("desk/", include("motcua.desk.urls")),
+    path("security/", include("motcua.security.urls")),
     path("print/", include("motcua.printing.urls")),
     path("admin/", admin.site.urls),
     path("", include("motcua.portal.urls")),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what motcua needs on a fresh Debian 12 machine (root, Python 3.11, git):
-# apt packages (only the missing ones), a venv in .venv and the pinned pip packages.
+# apt packages (only the missing ones), a venv in .venv and the pip packages pinned with their
+# hashes in requirements.lock (`make lock` regenerates it from pyproject.toml).
 # Safe to run again: each step is skipped when its result is already there.
 # Usage: scripts/bootstrap.sh [run|test|bench]   ("test" adds MariaDB, Redis, Chromium, poppler;
 # "bench" adds MariaDB, Redis, the wrk load generator and the profilers)
@@ -32,11 +33,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PY=${PYTHON:-python3}
-stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+stamp=.venv/.installed-$(cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/pip install -q --disable-pip-version-check -e ".[dev,bench]"
+  # Every package (dev extra included) at the locked version, checked against its hash; then the
+  # project itself without resolving anything again.
+  .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "motcua.core",
     "motcua.units",
     "motcua.procedures",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "motcua.security.middleware.StaffIdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.security.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -197,6 +201,9 @@ MOTCUA_TRUSTED_PROXIES = list(_SECURITY.get("trusted_proxies", []))
 MOTCUA_CLIENT_IP_HEADER = str(_SECURITY.get("client_ip_header", ""))
 # Officer (desk) sessions end after this many idle minutes; 0 keeps Django's session lifetime.
 MOTCUA_STAFF_IDLE_MINUTES = int(_SECURITY.get("staff_idle_minutes", 30))
+# Roles whose desk accounts must pass a TOTP second factor ("superuser" for superusers).
+MOTCUA_OTP_REQUIRED_ROLES = list(_SECURITY.get("otp_required_roles", []))
+OTP_TOTP_ISSUER = SITE.site_name
 # The payment sandbox ("paid" button) may run here when the site config names it.
 MOTCUA_PAYMENT_SANDBOX_ALLOWED = True
 
@@ -219,6 +226,19 @@ if SITE.redis_url:
         }
     }
 
+
+def _origins_of(config) -> list[str]:
+    """Return the origins of every ``payment_url`` in the site's ``[payments]`` table."""
+    from urllib.parse import urlsplit
+
+    tables = [config, *[v for v in config.values() if isinstance(v, dict)]]
+    urls = [t.get("payment_url") for t in tables if isinstance(t.get("payment_url"), str)]
+    return sorted({f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in urls if "://" in u})
+
+
+_payments = SITE.extra.get("payments")
+_payment_origins = _origins_of(_payments) if isinstance(_payments, dict) else []
+
 # Content-Security-Policy (django-csp). Unfold's admin runs Alpine.js, which evaluates its
 # attribute expressions ('unsafe-eval'), and the desk keeps a few inline scripts and styles; the
 # policy still confines every script, style, image, frame and form target to this origin.
@@ -234,7 +254,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'", *list(_SECURITY.get("form_action_hosts", []))],
+        # A payment form redirects to the gateway: its origin must be a permitted form target.
+        "form-action": ["'self'", *_payment_origins, *list(_SECURITY.get("form_action_hosts", []))],
     }
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True

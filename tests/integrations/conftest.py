@@ -47,7 +47,7 @@ def vnpay_site(settings, monkeypatch):
 
 @pytest.fixture
 def sandbox_site(settings):
-    use_payments(settings, {})
+    use_payments(settings, {"provider": "sandbox"})  # the sandbox only where named
 
 
 @pytest.fixture

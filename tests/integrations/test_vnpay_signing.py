@@ -187,9 +187,10 @@ def test_the_site_chooses_vnpay_with_the_secret_from_the_environment(settings, m
     assert chosen.payment_url == PAYMENT_URL
 
 
-def test_nothing_configured_means_the_sandbox(settings):
+def test_nothing_configured_means_no_online_payment_never_the_sandbox(settings):
     use_payments(settings, {})
-    assert payment_provider().name == "sandbox"
+    with pytest.raises(ProviderNotConfigured, match="no payment provider"):
+        payment_provider()
     with pytest.raises(ProviderNotConfigured, match="not enabled"):
         payment_provider("vnpay")
 

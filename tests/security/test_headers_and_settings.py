@@ -150,3 +150,14 @@ def test_production_sends_hsts_and_redirects_to_https_behind_the_proxy(settings)
 def test_unit_administrator_group_cannot_see_the_role_page(d1_client):
     assert d1_client.get("/admin/security/securityevent/role-permissions/").status_code == 403
     assert Group.objects.filter(name="unit_administrator").exists()
+
+
+def test_the_payment_gateway_is_a_permitted_form_target():
+    from config.settings.base import _origins_of
+
+    config = {
+        "provider": "vnpay",
+        "payment_url": "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
+        "other": {"payment_url": "https://pay.example.vn/x"},
+    }
+    assert _origins_of(config) == ["https://pay.example.vn", "https://sandbox.vnpayment.vn"]

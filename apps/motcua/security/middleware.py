@@ -12,6 +12,11 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from motcua.security.otp import otp_required
 
 LAST_SEEN_KEY = "motcua_last_seen"
 
@@ -31,4 +36,31 @@ class StaffIdleTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             if last is None or now - int(last) >= 60:
                 request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class OTPRequiredMiddleware:
+    """Send a desk account whose role needs a second factor to the code page until it passes.
+
+    Runs after django-otp's ``OTPMiddleware`` (which sets ``user.is_verified``). Only the second
+    factor page itself, signing out, static files and the language switch stay reachable.
+    """
+
+    EXEMPT = ("/security/", "/admin/logout/", "/static/", "/i18n/", "/tai-khoan/dang-xuat/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.EXEMPT)
+            and not user.is_verified()
+            and otp_required(user)
+        ):
+            return redirect(
+                f"{reverse('security:otp')}?{urlencode({'next': request.get_full_path()})}"
+            )
         return self.get_response(request)
