@@ -108,7 +108,18 @@ def _status_context(request, dossier, access, **forms) -> dict:
             and not request.user.is_staff
         ),
         "Status": Status,
+        # The clock stops while the applicant supplements or the dossier is suspended (the
+        # appointment moves later on resume), so the page must not show the old date as firm.
+        "clock_stopped": status in (Status.SUPPLEMENT_REQUESTED, Status.SUSPENDED)
+        and dossier.received_at is not None,
     }
+    if status == Status.SUPPLEMENT_REQUESTED:
+        context["supplement_note"] = (
+            dossier.events.filter(action=Action.REQUEST_SUPPLEMENT)
+            .order_by("-created_at", "-id")
+            .values_list("note", flat=True)
+            .first()
+        )
     if owner and status == Status.SUPPLEMENT_REQUESTED:
         context["supplement_form"] = forms.get("supplement_form") or SupplementForm(
             items=list(dossier.supplement_items or [])
