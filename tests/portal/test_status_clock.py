@@ -53,3 +53,19 @@ def test_the_apply_form_shows_the_fee(portal, login):
         .content.decode()
     )
     assert "Lệ phí cấp giấy phép: <strong>75.000\xa0₫</strong>" in html
+
+
+def test_the_applicant_downloads_their_own_receipt_but_not_the_office_records(
+    portal, online, login
+):
+    from tests.printing.conftest import pdf_text
+
+    dossier = _accept(portal, online)
+    citizen = login(portal.citizen)
+    assert f'href="/tra-cuu/{dossier.code}/mau/01/"' in _page(citizen, dossier)
+    receipt = citizen.get(f"/tra-cuu/{dossier.code}/mau/01/")
+    assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
+    text = pdf_text(receipt.content)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and dossier.code in text
+    assert citizen.get(f"/tra-cuu/{dossier.code}/mau/06/").status_code == 404  # control sheet
+    assert login(portal.other_citizen).get(f"/tra-cuu/{dossier.code}/mau/01/").status_code == 404
