@@ -32,7 +32,7 @@ def test_the_queue_lists_online_submissions_with_their_buttons(world, submitted,
     assert response.status_code == 200
     html = response.content.decode()
     assert submitted.code in html and "02/03/2025 21:00" in html
-    assert f'action="{_act(submitted, "accept")}"' in html
+    assert f'href="{_act(submitted, "accept")}"' in html
     assert f'href="{_act(submitted, "refuse_intake")}"' in html
     assert f'href="{_act(submitted, "request_supplement")}"' in html
 
@@ -41,7 +41,17 @@ def test_the_queue_is_scoped(world, submitted, login):
     response = login(world.users.other_spec).get("/desk/intake/")
     assert submitted.code not in response.content.decode()
     html = login(world.users.spec1).get("/desk/intake/").content.decode()
-    assert submitted.code in html and f'action="{_act(submitted, "accept")}"' not in html
+    assert submitted.code in html and f'href="{_act(submitted, "accept")}"' not in html
+
+
+def test_accepting_from_the_queue_asks_for_confirmation_first(world, submitted, login):
+    client = login(world.users.reception)
+    queue = client.get("/desk/intake/").content.decode()
+    assert f'action="{_act(submitted, "accept")}"' not in queue  # no one-click accept
+    confirm = client.get(_act(submitted, "accept"))
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert f'action="{_act(submitted, "accept")}"' in page and submitted.code in page
 
 
 def test_accepting_starts_the_clock(world, submitted, login):

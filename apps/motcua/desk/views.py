@@ -34,6 +34,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import ActionForbidden, dossier_available_actions
 from motcua.dossiers.selectors import worklist
 from motcua.dossiers.services import DossierConflict, DossierError, dossier_receive
+from motcua.dossiers.states import TERMINAL, Status
 from motcua.dossiers.transitions import TransitionNotAllowed
 from motcua.portal.snapshot import form_spec
 from motcua.printing.selectors import dossier_print_links
@@ -221,6 +222,10 @@ def _dossier_response(request, dossier: Dossier, *, status: int = 200):
             "actions": action_forms(dossier=dossier, user=request.user, available=available),
             "snapshot": dossier.procedure_version.snapshot,
             "print_links": dossier_print_links(dossier=dossier),
+            # The header follows the dossier: no "current step" once the workflow is over, no
+            # "to supplement" once the supplement arrived.
+            "workflow_over": dossier.status in TERMINAL | {Status.RESULT_READY},
+            "awaiting_supplement": dossier.status == Status.SUPPLEMENT_REQUESTED,
         },
         status=status,
     )

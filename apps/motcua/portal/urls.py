@@ -23,6 +23,7 @@ urlpatterns = [
     path("tra-cuu/<str:code>/", dossier.status_view, name="status"),
     path("tra-cuu/<str:code>/giay-to/<int:pk>/", dossier.document_view, name="document"),
     path("tra-cuu/<str:code>/ket-qua/", dossier.result_view, name="result"),
+    path("tra-cuu/<str:code>/mau/<str:form>/", dossier.printed_form_view, name="printed_form"),
     path("tra-cuu/<str:code>/bo-sung/", dossier.supplement_view, name="supplement"),
     path("tra-cuu/<str:code>/rut-ho-so/", dossier.withdraw_view, name="withdraw"),
     path("tra-cuu/<str:code>/nhan-ket-qua/", dossier.delivery_view, name="delivery"),

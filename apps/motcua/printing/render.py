@@ -191,3 +191,23 @@ def render_form_pdf(
         date_to=date_to,
         now=now,
     ).pdf
+
+
+#: The forms addressed to the applicant, which they may download themselves (the control sheet
+#: and the ledger are the office's own records).
+APPLICANT_FORMS = ("01", "02", "03", "04", "05")
+
+
+def render_applicant_copy(*, code: str, dossier: Dossier, now: datetime | None = None):
+    """Render form *code* of *dossier* for its applicant (the portal checked the access).
+
+    Only :data:`APPLICANT_FORMS` that apply to the dossier now; raises :class:`PrintError`
+    otherwise. Returns ``(pdf, filename)``.
+    """
+    spec = form_spec(code) if code in APPLICANT_FORMS else None
+    if spec is None or not spec.applicable(dossier):
+        raise PrintError(_("Không có biểu mẫu %(code)s cho hồ sơ này.") % {"code": code})
+    loaded = Dossier.objects.select_related(*DOSSIER_RELATED).get(pk=dossier.pk)
+    data = build_dossier_form(spec, dossier=loaded, user=None, now=now or timezone.now())
+    html, _template, _problem = render_html(spec, data, unit=loaded.unit)
+    return html_to_pdf(html), f"mau-{spec.code}-{loaded.code}.pdf"

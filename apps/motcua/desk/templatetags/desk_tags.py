@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.core.people import person_name
 from motcua.core.selectors import site_time_zone
@@ -52,6 +53,18 @@ def action_label(value: str) -> str:
         return Action(value).label
     except ValueError:
         return value or ""
+
+
+@register.filter
+def event_label(event) -> str:
+    """What an event records; an online submission is the citizen's, not a reception.
+
+    Both are ``receive`` events (the dossier is created), but only the counter's "Tiếp nhận" is
+    an officer receiving it; an online dossier is received later, by "Tiếp nhận hồ sơ trực tuyến".
+    """
+    if event.action == Action.RECEIVE and event.to_status == Status.SUBMITTED:
+        return str(_("Nộp hồ sơ trực tuyến"))
+    return action_label(event.action)
 
 
 @register.filter

@@ -109,7 +109,19 @@ def _status_context(request, dossier, access, **forms) -> dict:
             and not request.user.is_staff
         ),
         "Status": Status,
+        "receipt_available": dossier.received_at is not None,
+        # The clock stops while the applicant supplements or the dossier is suspended (the
+        # appointment moves later on resume), so the page must not show the old date as firm.
+        "clock_stopped": status in (Status.SUPPLEMENT_REQUESTED, Status.SUSPENDED)
+        and dossier.received_at is not None,
     }
+    if status == Status.SUPPLEMENT_REQUESTED:
+        context["supplement_note"] = (
+            dossier.events.filter(action=Action.REQUEST_SUPPLEMENT)
+            .order_by("-created_at", "-id")
+            .values_list("note", flat=True)
+            .first()
+        )
     if owner and status == Status.SUPPLEMENT_REQUESTED:
         context["supplement_form"] = forms.get("supplement_form") or SupplementForm(
             items=list(dossier.supplement_items or [])
@@ -267,6 +279,24 @@ def result_view(request, code: str):
     if not dossier.result_file or dossier.status not in services.RATABLE:
         raise Http404(_("Chưa có kết quả."))
     return result_file_response(dossier=dossier)
+
+
+@require_GET
+def printed_form_view(request, code: str, form: str):
+    """``/tra-cuu/<code>/mau/<form>/``: the applicant's own copy of a form addressed to them
+    (the receipt 01, the supplement request 02, …) as PDF, for whoever may see the dossier."""
+    from django.http import HttpResponse
+
+    from motcua.printing.render import PrintError, render_applicant_copy
+
+    dossier, _access = _dossier_or_404(request, code)
+    try:
+        pdf, filename = render_applicant_copy(code=form, dossier=dossier)
+    except PrintError as exc:
+        raise Http404(str(exc)) from None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 @require_GET
