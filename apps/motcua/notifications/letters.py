@@ -37,31 +37,33 @@ def apology_drafts_prepare(*, first_pk: int, last_pk: int, now: datetime) -> int
     """Prepare a draft for each overdue dossier in [first_pk, last_pk] that has none for its
     current deadline; runs in the sweep batch's transaction. Returns how many were prepared."""
     existing = ApologyDraft.objects.filter(dossier=OuterRef("pk"), due_at=OuterRef("due_at"))
-    rows = (
-        Dossier.objects.filter(
-            due_state=DueState.OVERDUE,
-            due_at__lt=now,  # the dossier's own result date passed, not only a step's
-            apology_due_at__isnull=True,
-            is_training=False,
-            pk__gte=first_pk,
-            pk__lte=last_pk,
+    rows = Dossier.objects.filter(
+        due_state=DueState.OVERDUE,
+        due_at__lt=now,  # the dossier's own result date passed, not only a step's
+        apology_due_at__isnull=True,
+        is_training=False,
+        pk__gte=first_pk,
+        pk__lte=last_pk,
+    ).filter(~Exists(existing))
+    drafts = [
+        ApologyDraft(
+            dossier_id=pk,
+            due_at=due_at,
+            proposed_due_at=proposed_new_date(max(due_at, now)),
+            created_at=now,
         )
-        .filter(~Exists(existing))
-        .select_related("procedure", "current_step__assignee")
-    )
+        for pk, due_at in rows.values_list("pk", "due_at")
+    ]
+    if not drafts:
+        return 0
+    ApologyDraft.objects.bulk_create(drafts, ignore_conflicts=True)
     made = 0
-    for dossier in rows:
-        draft, created = ApologyDraft.objects.get_or_create(
-            dossier=dossier,
-            due_at=dossier.due_at,
-            defaults={
-                "proposed_due_at": proposed_new_date(max(dossier.due_at, now)),
-                "created_at": now,
-            },
-        )
-        if not created:
-            continue
+    written = ApologyDraft.objects.filter(
+        created_at=now, dossier_id__in=[d.dossier_id for d in drafts]
+    ).select_related("dossier__procedure", "dossier__current_step__assignee")
+    for draft in written:
         made += 1
+        dossier = draft.dossier
         step = dossier.current_step
         if step is not None and step.assignee_id:
             notification_create(
