@@ -113,3 +113,13 @@ def test_the_citizen_is_told_once_per_channel_they_gave(
         )
     body = Notification.objects.get(event="supplement_requested", channel="email").body
     assert "- Bản vẽ mặt cắt\n- Giấy chứng nhận QSDĐ" in body
+
+
+def test_the_backfill_patch_gives_old_open_dossiers_their_due_state(world, received):
+    from motcua.dossiers.models import Dossier
+    from patches.v0_1.h13_due_state_backfill import execute
+
+    Dossier.objects.filter(pk=received.pk).update(due_state="", watch_due_at=None)
+    assert act(at(2025, 4, 29, 17, 30), execute) == "1 open dossiers given their due state"
+    row = Dossier.objects.get(pk=received.pk)
+    assert (row.due_state, row.watch_due_at) == ("overdue", at(2025, 4, 29, 17, 0))
