@@ -26,8 +26,8 @@ from motcua.notifications.services import notification_create
 DEFAULT_EXTRA_DAYS = 5
 
 
-def proposed_new_date(since: datetime) -> datetime:
-    calendar = site_calendar()
+def proposed_new_date(since: datetime, calendar=None) -> datetime:
+    calendar = calendar or site_calendar()
     days = int(settings.SITE.extra.get("apology_extra_days", DEFAULT_EXTRA_DAYS))
     day = calendar.add_working_days(calendar.local(since).date(), days)
     return calendar.end_of_day(day)
@@ -45,11 +45,12 @@ def apology_drafts_prepare(*, first_pk: int, last_pk: int, now: datetime) -> int
         pk__gte=first_pk,
         pk__lte=last_pk,
     ).filter(~Exists(existing))
+    calendar = site_calendar()
     drafts = [
         ApologyDraft(
             dossier_id=pk,
             due_at=due_at,
-            proposed_due_at=proposed_new_date(max(due_at, now)),
+            proposed_due_at=proposed_new_date(max(due_at, now), calendar),
             created_at=now,
         )
         for pk, due_at in rows.values_list("pk", "due_at")
