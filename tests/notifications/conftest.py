@@ -12,11 +12,12 @@ import time_machine
 
 from motcua.core import services as calendar_services
 from motcua.core.models import Holiday
-from motcua.dossiers import services
 from motcua.notifications.models import EscalationLevel, EscalationPolicy
+from tests.desk.conftest import receive
 from tests.dossiers import conftest as lifecycle
 from tests.dossiers.conftest import at
 
+__all__ = ["receive"]
 world = lifecycle.world
 applicant = lifecycle.applicant
 documents = lifecycle.documents
@@ -65,12 +66,4 @@ def act(moment, func, **kwargs):
 
 @pytest.fixture
 def received(world, applicant, documents, holidays, ladder):
-    return act(
-        at(2025, 4, 17, 9, 0),
-        services.dossier_receive,
-        user=world.users.reception,
-        procedure=world.procedure,
-        unit=world.units.d,
-        applicant=applicant,
-        documents=documents,
-    )
+    return receive(world, applicant, documents, at(2025, 4, 17, 9, 0))

@@ -9,6 +9,7 @@ from motcua.dossiers.selectors import worklist
 from motcua.jobs.sweep import due_sweep
 from tests.dossiers.conftest import at
 from tests.notifications.conftest import act
+from tests.notifications.conftest import receive as receive_at
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +19,7 @@ NOW = at(2025, 3, 13, 10, 0)  # Thu; step 1 lasts 8 working days
 @pytest.fixture
 def board(world, applicant, documents):
     def receive(moment):
-        return act(
-            moment,
-            services.dossier_receive,
-            user=world.users.reception,
-            procedure=world.procedure,
-            unit=world.units.d,
-            applicant=applicant,
-            documents=documents,
-        )
+        return receive_at(world, applicant, documents, moment)
 
     overdue = [receive(at(2025, 2, 25, 9, 0)), receive(at(2025, 2, 26, 9, 0))]
     due_soon = [receive(at(2025, 3, 4, 9, 0))]

@@ -10,7 +10,7 @@ from motcua.notifications.digests import leader_digests, officer_digests, traini
 from motcua.notifications.models import ApologyDraft, Notification
 from motcua.notifications.services import notifications_deliver_due
 from tests.dossiers.conftest import at
-from tests.notifications.conftest import act
+from tests.notifications.conftest import act, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -61,16 +61,7 @@ def test_an_overdue_dossier_gets_one_draft_apology_completed_by_the_apology(
 def test_training_dossiers_open_too_long_are_reminded_to_the_administrators(
     world, applicant, documents
 ):
-    act(
-        at(2025, 3, 3, 9, 0),
-        services.dossier_receive,
-        user=world.users.reception,
-        procedure=world.procedure,
-        unit=world.units.d,
-        applicant=applicant,
-        documents=documents,
-        is_training=True,
-    )
+    receive(world, applicant, documents, at(2025, 3, 3, 9, 0), is_training=True)
     assert act(at(2025, 3, 20, 8, 0), training_reminders) == 0  # not 30 days old yet
     assert act(at(2025, 4, 3, 8, 0), training_reminders) == 2  # the province administrator
     assert act(at(2025, 4, 3, 8, 5), training_reminders) == 0
@@ -83,15 +74,7 @@ def test_the_citizen_is_told_once_per_channel_they_gave(
 ):
     monkeypatch.setitem(settings.SITE.extra, "sms_gateway_url", "http://127.0.0.1:9/none")
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = act(
-            at(2025, 3, 3, 9, 0),
-            services.dossier_receive,
-            user=world.users.reception,
-            procedure=world.procedure,
-            unit=world.units.d,
-            applicant=applicant,
-            documents=documents,
-        )
+        dossier = receive(world, applicant, documents, at(2025, 3, 3, 9, 0))
     notes = Notification.objects.filter(dossier=dossier, for_staff=False)
     assert sorted(notes.values_list("event", "channel", "address")) == [
         ("received", "email", "binh@example.vn"),
@@ -113,3 +96,13 @@ def test_the_citizen_is_told_once_per_channel_they_gave(
         )
     body = Notification.objects.get(event="supplement_requested", channel="email").body
     assert "- Bản vẽ mặt cắt\n- Giấy chứng nhận QSDĐ" in body
+
+
+def test_the_backfill_patch_gives_old_open_dossiers_their_due_state(world, received):
+    from motcua.dossiers.models import Dossier
+    from patches.v0_1.h13_due_state_backfill import execute
+
+    Dossier.objects.filter(pk=received.pk).update(due_state="", watch_due_at=None)
+    assert act(at(2025, 4, 29, 17, 30), execute) == "1 open dossiers given their due state"
+    row = Dossier.objects.get(pk=received.pk)
+    assert (row.due_state, row.watch_due_at) == ("overdue", at(2025, 4, 29, 17, 0))

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import F, IntegerField, Q, Value
-from django.db.models.functions import Coalesce, Floor
+from django.db.models.functions import Coalesce, Floor, Greatest
 
 from motcua.core.selectors import site_calendar
 from motcua.dossiers.due_fields import DueState
@@ -176,10 +176,13 @@ def due_state_apply(*, dossier: Dossier, now: datetime) -> None:
 
 def overdue_hours_expression(position_now: int):
     """SQL for the whole office hours a row is overdue at the office position *position_now*."""
-    return Coalesce(
-        Floor((Value(position_now) - F("due_position")) / Value(3600)),
+    return Greatest(
+        Coalesce(
+            Floor((Value(position_now) - F("due_position")) / Value(3600)),
+            Value(0),
+            output_field=IntegerField(),
+        ),
         Value(0),
-        output_field=IntegerField(),
     )
 
 

@@ -163,43 +163,35 @@ class NotificationAdmin(ModelAdmin):
         )
 
 
+class DossierRecordAdmin(ModelAdmin):
+    """Read-only records about dossiers: administrators see all, others their dossiers' scope."""
+
+    search_fields = ["dossier__code"]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if is_administrator(request.user):
+            return rows
+        return rows.filter(dossier__in=dossiers_visible(user=request.user).values("pk"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(EscalationFiring)
-class EscalationFiringAdmin(ModelAdmin):
+class EscalationFiringAdmin(DossierRecordAdmin):
     list_display = ["dossier", "level", "due_at", "fired_at", "cleared_at"]
     list_filter = ["level__trigger", "fired_at"]
-    search_fields = ["dossier__code"]
     list_select_related = ["dossier", "level"]
     readonly_fields = ["dossier", "step", "level", "due_at", "fired_at", "cleared_at"]
 
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        if is_administrator(request.user):
-            return rows
-        return rows.filter(dossier__in=dossiers_visible(user=request.user).values("pk"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ApologyDraft)
-class ApologyDraftAdmin(ModelAdmin):
+class ApologyDraftAdmin(DossierRecordAdmin):
     list_display = ["dossier", "due_at", "proposed_due_at", "created_at", "completed_at"]
     list_filter = [("completed_at", admin.EmptyFieldListFilter)]
-    search_fields = ["dossier__code"]
     list_select_related = ["dossier"]
     readonly_fields = ["dossier", "due_at", "proposed_due_at", "created_at", "completed_at"]
-
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        if is_administrator(request.user):
-            return rows
-        return rows.filter(dossier__in=dossiers_visible(user=request.user).values("pk"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -2,8 +2,8 @@
 
 A channel raises :class:`ChannelError` when the message did not go out; the delivery job then
 retries with backoff. Gateways are site data (``site_config.toml``): ``sms_gateway_url`` and
-``sms_gateway_token`` for an HTTP SMS gateway (JSON ``{"to", "text", "ref"}`` → ``{"id"}``), and
-``zalo_api_url`` / ``zalo_access_token`` for the Zalo Official Account "send message" API
+``MOTCUA_SMS_GATEWAY_TOKEN`` (environment) for an HTTP SMS gateway (JSON ``{"to", "text", "ref"}`` → ``{"id"}``), and
+``zalo_api_url`` / ``MOTCUA_ZALO_ACCESS_TOKEN`` for the Zalo Official Account "send message" API
 (``{"recipient": {"user_id"}, "message": {"text"}}`` → ``{"error": 0, "data": {"message_id"}}``).
 ``ref`` is the notification's id, so a gateway that honours it never sends a retry twice.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import urllib.error
 import urllib.request
 from typing import Protocol
@@ -38,6 +39,11 @@ class Channel(Protocol):
 
 def _site(key: str, default: str = "") -> str:
     return str(settings.SITE.extra.get(key, default))
+
+
+def _secret(key: str) -> str:
+    """A gateway token: ``MOTCUA_<KEY>`` in the environment (secrets stay out of the site file)."""
+    return os.environ.get(f"MOTCUA_{key.upper()}") or _site(key)
 
 
 def _post_json(url: str, payload: dict, headers: dict[str, str]) -> dict:
@@ -92,7 +98,7 @@ class SmsChannel:
         answer = _post_json(
             url,
             {"to": notification.address, "text": notification.body, "ref": str(notification.pk)},
-            {"Authorization": f"Bearer {_site('sms_gateway_token')}"},
+            {"Authorization": f"Bearer {_secret('sms_gateway_token')}"},
         )
         provider_id = answer.get("id") or answer.get("message_id")
         if not provider_id:
@@ -113,7 +119,7 @@ class ZaloChannel:
                 "recipient": {"user_id": notification.address},
                 "message": {"text": notification.body[:2000]},
             },
-            {"access_token": _site("zalo_access_token")},
+            {"access_token": _secret("zalo_access_token")},
         )
         if answer.get("error") not in (0, None):
             raise ChannelError(f"Zalo error {answer.get('error')}: {answer.get('message')}")

@@ -149,7 +149,9 @@ def _context(dossier: Dossier, level: EscalationLevel) -> dict:
 def levels_fire(*, first_pk: int, last_pk: int, now: datetime, position_now: int) -> int:
     """Fire every crossed level without an open firing for dossiers in [first_pk, last_pk].
 
-    Runs inside the sweep batch's transaction; returns the number of firings written.
+    Runs inside the sweep batch's transaction: the firings are one bulk INSERT per level (a
+    concurrent duplicate is ignored by the unique crossing key) and the notifications follow for
+    the firings this run wrote. Returns the number of firings written.
     """
     fired = 0
     for level in _active_levels():
@@ -164,31 +166,44 @@ def levels_fire(*, first_pk: int, last_pk: int, now: datetime, position_now: int
                 pk__lte=last_pk,
             )
             .filter(~Exists(open_firing))
-            .select_related("procedure", "current_unit", "current_step", "current_step__assignee")
+            .values_list("pk", "watch_due_at", "current_step_id")
         )
-        for dossier in due:
-            firing, created = EscalationFiring.objects.get_or_create(
-                dossier=dossier,
-                level=level,
-                due_at=dossier.watch_due_at,
-                defaults={"fired_at": now, "step": dossier.current_step},
+        rows = [
+            EscalationFiring(
+                dossier_id=pk, level=level, due_at=due_at, step_id=step_id, fired_at=now
             )
-            if not created:
-                continue
+            for pk, due_at, step_id in due
+        ]
+        if not rows:
+            continue
+        EscalationFiring.objects.bulk_create(rows, ignore_conflicts=True)
+        written = EscalationFiring.objects.filter(
+            level=level, fired_at=now, dossier_id__in=[r.dossier_id for r in rows]
+        ).select_related(
+            "dossier__procedure",
+            "dossier__current_unit",
+            "dossier__current_step__assignee",
+        )
+        for firing in written:
             fired += 1
-            context = _context(dossier, level)
-            link = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
-            for person in recipients(dossier, level.audiences):
-                for channel in level.channels:
-                    notification_create(
-                        key=f"escalation:{firing.pk}:{person.pk}:{channel}",
-                        event=level.trigger,
-                        channel=channel,
-                        context=context,
-                        recipient=person,
-                        dossier_id=dossier.pk,
-                        firing_id=firing.pk,
-                        link=link,
-                        now=now,
-                    )
+            _firing_notify(firing, level, now)
     return fired
+
+
+def _firing_notify(firing: EscalationFiring, level: EscalationLevel, now: datetime) -> None:
+    dossier = firing.dossier
+    context = _context(dossier, level)
+    link = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+    for person in recipients(dossier, level.audiences):
+        for channel in level.channels:
+            notification_create(
+                key=f"escalation:{firing.pk}:{person.pk}:{channel}",
+                event=level.trigger,
+                channel=channel,
+                context=context,
+                recipient=person,
+                dossier_id=dossier.pk,
+                firing_id=firing.pk,
+                link=link,
+                now=now,
+            )

@@ -26,8 +26,8 @@ from motcua.notifications.services import notification_create
 DEFAULT_EXTRA_DAYS = 5
 
 
-def proposed_new_date(since: datetime) -> datetime:
-    calendar = site_calendar()
+def proposed_new_date(since: datetime, calendar=None) -> datetime:
+    calendar = calendar or site_calendar()
     days = int(settings.SITE.extra.get("apology_extra_days", DEFAULT_EXTRA_DAYS))
     day = calendar.add_working_days(calendar.local(since).date(), days)
     return calendar.end_of_day(day)
@@ -37,31 +37,34 @@ def apology_drafts_prepare(*, first_pk: int, last_pk: int, now: datetime) -> int
     """Prepare a draft for each overdue dossier in [first_pk, last_pk] that has none for its
     current deadline; runs in the sweep batch's transaction. Returns how many were prepared."""
     existing = ApologyDraft.objects.filter(dossier=OuterRef("pk"), due_at=OuterRef("due_at"))
-    rows = (
-        Dossier.objects.filter(
-            due_state=DueState.OVERDUE,
-            due_at__lt=now,  # the dossier's own result date passed, not only a step's
-            apology_due_at__isnull=True,
-            is_training=False,
-            pk__gte=first_pk,
-            pk__lte=last_pk,
+    rows = Dossier.objects.filter(
+        due_state=DueState.OVERDUE,
+        due_at__lt=now,  # the dossier's own result date passed, not only a step's
+        apology_due_at__isnull=True,
+        is_training=False,
+        pk__gte=first_pk,
+        pk__lte=last_pk,
+    ).filter(~Exists(existing))
+    calendar = site_calendar()
+    drafts = [
+        ApologyDraft(
+            dossier_id=pk,
+            due_at=due_at,
+            proposed_due_at=proposed_new_date(max(due_at, now), calendar),
+            created_at=now,
         )
-        .filter(~Exists(existing))
-        .select_related("procedure", "current_step__assignee")
-    )
+        for pk, due_at in rows.values_list("pk", "due_at")
+    ]
+    if not drafts:
+        return 0
+    ApologyDraft.objects.bulk_create(drafts, ignore_conflicts=True)
     made = 0
-    for dossier in rows:
-        draft, created = ApologyDraft.objects.get_or_create(
-            dossier=dossier,
-            due_at=dossier.due_at,
-            defaults={
-                "proposed_due_at": proposed_new_date(max(dossier.due_at, now)),
-                "created_at": now,
-            },
-        )
-        if not created:
-            continue
+    written = ApologyDraft.objects.filter(
+        created_at=now, dossier_id__in=[d.dossier_id for d in drafts]
+    ).select_related("dossier__procedure", "dossier__current_step__assignee")
+    for draft in written:
         made += 1
+        dossier = draft.dossier
         step = dossier.current_step
         if step is not None and step.assignee_id:
             notification_create(

@@ -1,0 +1,236 @@
+"""Benchmark the due sweep: a full pass over 1,000,000 dossiers with 100,000 open, on MariaDB.
+
+Run: ``.venv/bin/python bench/bench_sweep.py [--total 1000000] [--open 100000] [--db motcua_bench_sweep]``
+with MariaDB on 127.0.0.1 (root, no password). The script builds its own database (migrations,
+one unit, procedure and version), fills ``dossiers_dossier`` with one ``INSERT … SELECT`` over
+MariaDB's ``seq_1_to_N`` table (nine in ten dossiers returned, one in ten open) and gives each open
+dossier an open step. Open deadlines are spread from 3 days before to 12 days after "now", so the
+first pass moves about a fifth of the open rows (due soon, overdue, escalation level, draft form 04)
+— the catch-up after an outage — and a second pass right after it is the steady state every five
+minutes (nothing to change). Prints both timings and the EXPLAIN of the batch query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "apps"), str(ROOT)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--total", type=int, default=1_000_000)
+    parser.add_argument("--open", type=int, default=100_000)
+    parser.add_argument("--db", default="motcua_bench_sweep")
+    parser.add_argument("--reuse", action="store_true", help="keep the generated rows")
+    args = parser.parse_args()
+
+    os.environ["MOTCUA_DATABASE_URL"] = f"mysql://root@127.0.0.1/{args.db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import MySQLdb
+
+    server = MySQLdb.connect(host="127.0.0.1", user="root")
+    server.cursor().execute(
+        f"CREATE DATABASE IF NOT EXISTS `{args.db}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    )
+    server.close()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+    from django.utils import timezone
+
+    from motcua.dossiers.models import Dossier
+    from motcua.jobs.sweep import due_sweep
+
+    now = timezone.now()
+    if not args.reuse or not Dossier.objects.exists():
+        generate(connection, args.total, args.open, now)
+    reset_open(connection, now)
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE TABLE dossiers_dossier, dossiers_dossierstep")
+        cursor.fetchall()
+        cursor.execute(
+            "EXPLAIN SELECT id FROM dossiers_dossier WHERE due_state='in_time' AND id > 0 "
+            "ORDER BY id LIMIT 5000"
+        )
+        explain = cursor.fetchall()
+    print("EXPLAIN keyset batch:", explain)
+
+    started = time.perf_counter()
+    first = due_sweep()
+    first_s = time.perf_counter() - started
+    started = time.perf_counter()
+    second = due_sweep()
+    second_s = time.perf_counter() - started
+    counts = dict(
+        Dossier.objects.order_by()
+        .values_list("due_state")
+        .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("pk"))
+    )
+    print(f"machine: {platform.machine()} {os.cpu_count()} cores, {platform.python_version()}")
+    print(f"dossiers: {args.total:,} ({args.open:,} open); states after: {counts}")
+    print(f"first pass (catch-up): {first_s:.2f} s {first}")
+    print(f"second pass (steady state): {second_s:.2f} s {second}")
+
+
+def generate(connection, total: int, open_count: int, now) -> None:
+    """Insert *total* dossiers (every (total/open)-th open) and an open step per open dossier."""
+    from django.db import transaction
+
+    from motcua.dossiers.models import Dossier
+    from motcua.notifications.models import EscalationLevel, EscalationPolicy
+
+    unit, procedure, version = fixtures()
+    every = total // open_count
+    with connection.cursor() as cursor:
+        for table in ("notifications_notification", "notifications_escalationfiring"):
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute("DELETE FROM notifications_apologydraft")
+        cursor.execute("SET FOREIGN_KEY_CHECKS=0")
+        cursor.execute("TRUNCATE dossiers_dossierstep")
+        cursor.execute("TRUNCATE dossiers_dossier")
+        cursor.execute("SET FOREIGN_KEY_CHECKS=1")
+    values = {
+        "code": "CONCAT('B-', seq)",
+        "unit_id": str(unit.pk),
+        "current_unit_id": str(unit.pk),
+        "procedure_id": str(procedure.pk),
+        "procedure_version_id": str(version.pk),
+        "status": f"IF(seq % {every} = 0, 'in_progress', 'returned')",
+        "channel": "1",
+        "applicant_name": "CONCAT('Người nộp ', seq)",
+        "search_text": "CONCAT('b-', seq)",
+        "form_data": "'{}'",
+        "supplement_items": "'[]'",
+        "received_at": "NOW() - INTERVAL CAST(seq % 400 AS SIGNED) DAY",
+        "due_at": "NOW() + INTERVAL (CAST(seq % 21600 AS SIGNED) - 4320) MINUTE",
+        "updated_at": "NOW()",
+        "version": "1",
+    }
+    columns, exprs = [], []
+    for field in Dossier._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(field.column)
+        if field.attname in values:
+            exprs.append(values[field.attname])
+        elif field.null:
+            exprs.append("NULL")
+        else:
+            default = field.get_default()
+            exprs.append(connection.ops.adapt_unknown_value(default) if default != "" else "''")
+            if isinstance(default, bool):
+                exprs[-1] = "1" if default else "0"
+            elif isinstance(default, int | float):
+                exprs[-1] = str(default)
+            elif isinstance(default, str):
+                exprs[-1] = "'" + default.replace("'", "''") + "'"
+            else:
+                exprs[-1] = "'" + str(default) + "'"
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO dossiers_dossier ({', '.join(columns)}) "
+            f"SELECT {', '.join(exprs)} FROM seq_1_to_{total}"
+        )
+        step_cols = [
+            "dossier_id",
+            "`index`",
+            "name",
+            "unit_id",
+            "roles",
+            "actions",
+            "state",
+            "started_at",
+            "due_at",
+            "duration_amount",
+            "duration_unit",
+            "required_answers",
+            "due_state",
+            "overdue_office_hours",
+        ]
+        cursor.execute(
+            f"INSERT INTO dossiers_dossierstep ({', '.join(step_cols)}) "
+            f"SELECT id, 0, 'Thẩm định', {unit.pk}, '[]', '[]', 'open', received_at, due_at, "
+            "8, 'working_days', 0, '', 0 FROM dossiers_dossier WHERE status = 'in_progress'"
+        )
+        cursor.execute(
+            "UPDATE dossiers_dossier d JOIN dossiers_dossierstep s ON s.dossier_id = d.id "
+            "SET d.current_step_id = s.id"
+        )
+    print(f"generated {total:,} dossiers in {time.perf_counter() - started:.1f} s")
+    policy, _ = EscalationPolicy.objects.get_or_create(procedure=None)
+    if not policy.levels.exists():
+        EscalationLevel.objects.create(
+            policy=policy, trigger="overdue", audiences=["assignee"], channels=["desk"]
+        )
+
+
+def reset_open(connection, now) -> None:
+    """Give every open dossier and step its due columns as the lifecycle would (set-based)."""
+    from motcua.dossiers.due_state import due_soon_threshold, office_seconds
+
+    position_now = office_seconds(now)
+    lead = int(due_soon_threshold(None).total_seconds())
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM notifications_notification")
+        cursor.execute("DELETE FROM notifications_escalationfiring")
+        cursor.execute("DELETE FROM notifications_apologydraft")
+        for table in ("dossiers_dossier", "dossiers_dossierstep"):
+            condition = (
+                "status = 'in_progress'" if table == "dossiers_dossier" else "state = 'open'"
+            )
+            # Office position approximated as 8/24 of wall time: enough for the benchmark.
+            cursor.execute(
+                f"UPDATE {table} SET due_state = 'in_time', due_state_since = NOW(), "
+                "watch_due_at = due_at, "
+                f"due_soon_at = due_at - INTERVAL {lead * 3} SECOND, "
+                f"due_position = {position_now} + TIMESTAMPDIFF(SECOND, NOW(), due_at) DIV 3, "
+                f"overdue_since = NULL, overdue_office_hours = 0 WHERE {condition}"
+            )
+    print(f"reset open rows in {time.perf_counter() - started:.1f} s")
+
+
+def fixtures():
+    from decimal import Decimal
+
+    from motcua.procedures.models import Procedure, Sector
+    from motcua.procedures.services import procedure_publish
+    from motcua.units.models import Unit
+    from tests.units.factories import make_levels, make_unit
+
+    unit = Unit.objects.filter(agency_code="000.00.31.H27").first()
+    if unit is None:
+        levels = make_levels()
+        unit = make_unit("000.00.31.H27", "Ủy ban nhân dân quận Hồng Bàng", levels["district"])
+    procedure = Procedure.objects.filter(national_code="1.009994").first()
+    if procedure is None:
+        sector, _ = Sector.objects.get_or_create(code="XD", defaults={"name": "Xây dựng"})
+        procedure = Procedure.objects.create(
+            national_code="1.009994",
+            name="Cấp giấy phép xây dựng",
+            sector=sector,
+            level=unit.level,
+            processing_amount=Decimal(15),
+            processing_unit="working_days",
+        )
+        procedure.units.set([unit])
+        procedure_publish(procedure=procedure)
+    return unit, procedure, procedure.versions.order_by("-pk").first()
+
+
+if __name__ == "__main__":
+    main()
