@@ -37,17 +37,11 @@ def officer_late_q(w: ind.Window, officer_id: int) -> Q:
     return Q(Exists(late_steps(w).filter(dossier=OuterRef("pk"), assignee_id=officer_id)))
 
 
-def drilldown(
-    dossiers: QuerySet[Dossier], w: ind.Window, key: str, *, procedure=None, officer=None
-) -> QuerySet[Dossier]:
-    """Return the dossiers behind a dashboard number (a count, for a procedure or an officer)."""
+def drilldown(dossiers: QuerySet[Dossier], w: ind.Window, key: str, *, officer=None):
+    """Return the dossiers behind a dashboard number (a count, or an officer's late steps)."""
     if key == OFFICER_LATE:
-        rows = ind.base(dossiers, w).filter(officer_late_q(w, officer))
-    else:
-        rows = ind.drilldown(dossiers, w, key)
-    if procedure:
-        rows = rows.filter(procedure_id=procedure)
-    return rows
+        return ind.base(dossiers, w).filter(officer_late_q(w, officer))
+    return ind.drilldown(dossiers, w, key)
 
 
 def monthly_trend(dossiers: QuerySet[Dossier], first: date, last: date) -> list[dict]:
