@@ -280,6 +280,7 @@ def main() -> None:
         "dossiers": total,
         "dossiers_received_in_year": year_rows,
         "year": args.year,
+        "load_average_before": [round(x, 1) for x in os.getloadavg()],
     }
     seconds, result = timed(board(superuser), args.runs)
     figures["dashboard_superuser_s"] = round(seconds, 3)
@@ -291,6 +292,7 @@ def main() -> None:
     seconds, rows = timed(report, args.runs)
     figures["report_2_level_s"] = round(seconds, 3)
     figures["report_groups"] = len(rows)
+    figures["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench_reports-{figures['date']}-{total}.json"
