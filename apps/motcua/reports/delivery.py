@@ -91,7 +91,8 @@ def _report_file(subscription: ReportSubscription, first: date, last: date):
     ]
     plan = builder.validate(definition)
     handle = exports.xlsx_file(plan, user=user, name=subscription.report.name)
-    return handle, builder.run(plan, user=user).count()
+    rows = builder.run(plan, user=user)
+    return handle, len(rows) if isinstance(rows, list) else rows.count()
 
 
 def subscription_send(subscription: ReportSubscription, *, today: date) -> ReportDelivery | None:

@@ -27,7 +27,7 @@ def table(plan: builder.Plan, *, user) -> tuple[list[str], Iterator[list]]:
     """Return the header labels and an iterator over the display rows (totals last)."""
     rows = builder.run(plan, user=user)
     if plan.layout == "crosstab":
-        pivot = builder.crosstab(plan, rows.iterator(chunk_size=CHUNK))
+        pivot = builder.crosstab(plan, rows)
         down = str(plan.group_by[0].label)
         across = [builder.display(plan, plan.group_by[1].path, c) for c in pivot["columns"]]
         labels = [down, *[str(a) for a in across]]
@@ -45,7 +45,7 @@ def table(plan: builder.Plan, *, user) -> tuple[list[str], Iterator[list]]:
     heads = builder.headers(plan)
 
     def listed():
-        for row in rows.iterator(chunk_size=CHUNK):
+        for row in rows if plan.grouped else rows.iterator(chunk_size=CHUNK):
             yield [builder.display(plan, key, row.get(key)) for key, _label in heads]
         if plan.grouped:
             sums = builder.totals(plan, user=user)
