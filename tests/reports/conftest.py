@@ -23,13 +23,13 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
-from django.test import Client
 
 from motcua.core.roles import Role
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.portal.models import Rating
 from tests.browser import conftest as browser_fixtures
+from tests.desk import conftest as desk_fixtures
 from tests.dossiers import conftest as lifecycle
 from tests.dossiers.conftest import at
 from tests.units.factories import make_membership, make_user
@@ -39,6 +39,7 @@ applicant = lifecycle.applicant
 documents = lifecycle.documents
 browser = browser_fixtures.browser  # Chromium for test_browser.py (package-scoped there too)
 page = browser_fixtures.page
+login = desk_fixtures.login  # a client logged in as a user, in Vietnamese
 
 #: The moment the tests judge at: after both periods.
 NOW = at(2025, 5, 5, 9, 0)
@@ -193,17 +194,6 @@ def march(world, applicant, documents):
 
 MARCH = (date(2025, 3, 1), date(2025, 3, 31))
 APRIL = (date(2025, 4, 1), date(2025, 4, 30))
-
-
-@pytest.fixture
-def login():
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        client.cookies["django_language"] = "vi"
-        return client
-
-    return make
 
 
 @pytest.fixture

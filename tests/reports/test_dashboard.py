@@ -79,3 +79,17 @@ def test_officers_with_late_steps_link_to_their_dossiers(world, march, login):
     assert links, "an officer with a late step is listed"
     for url, n in links:
         assert _list_total(client, url.replace("&amp;", "&")) == int(n)
+
+
+def test_indicators_by_sector_procedure_and_channel_and_their_lists(world, march, login):
+    client = login(world.users.city_leader)
+    online, _html = _numbers(client, f"{MARCH_QS}&channel=2")
+    assert (online["received"][1], online["handled"][1]) == (1, 1)
+    assert _list_total(client, online["handled"][0]) == 1
+    sector, _html = _numbers(client, f"{MARCH_QS}&sector={world.procedure.sector_id}")
+    assert sector["received"][1] == 7
+    procedure, html = _numbers(client, f"{MARCH_QS}&procedure={world.procedure.pk}")
+    assert procedure["handled"][1] == 8
+    section = html.split('id="procs-h"')[1].split("</section>")[0]
+    for url, n in re.findall(r'href="([^"]+)">(\d+)<', section):
+        assert _list_total(client, url.replace("&amp;", "&")) == int(n)

@@ -121,3 +121,14 @@ def test_kpi_command_exit_status_from_the_shell():
     )
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_processing_times_command_backfills_once(world, march, capsys):
+    from motcua.reports.models import ProcessingTime
+
+    ProcessingTime.objects.filter(dossier=march.on_time).delete()
+    call_command("processing_times")
+    assert "recorded 1, failed 0" in capsys.readouterr().out
+    assert ProcessingTime.objects.get(dossier=march.on_time).office_seconds == 41 * 3600
+    call_command("processing_times")
+    assert "recorded 0, failed 0" in capsys.readouterr().out

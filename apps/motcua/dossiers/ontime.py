@@ -46,7 +46,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
@@ -91,13 +91,12 @@ def ended_by(at: datetime) -> Q:
 def end_moment(at: datetime):
     """Return the ORM expression of the end moment of each dossier judged at *at* (rules 2–3)."""
     pause_start = _open_pause_start()
+    # CAST: MariaDB would hand a bare parameter back as text when the CASE is selected.
+    moment = Cast(Value(at, output_field=DateTimeField()), DateTimeField())
     return Case(
         When(ended_by(at), then=_stored_end()),
-        When(
-            Q(status__in=list(PAUSED)) & LessThan(pause_start, Value(at)),
-            then=pause_start,
-        ),
-        default=Value(at, output_field=DateTimeField()),
+        When(Q(status__in=list(PAUSED)) & LessThan(pause_start, moment), then=pause_start),
+        default=moment,
         output_field=DateTimeField(),
     )
 

@@ -433,19 +433,61 @@ def _order(plan: Plan) -> list:
     return out
 
 
-def run(plan: Plan, *, user) -> QuerySet:
-    """Return the result rows of *plan* as a values() queryset (lazy; paginate or iterate)."""
+def _group_key(f: Field) -> tuple[str, str | None]:
+    """Return (SQL group path, label attribute): a related name groups by its row id.
+
+    Grouping by the foreign key and reading the names afterwards is several times faster on
+    MariaDB than grouping by long joined text columns (the names are looked up once per group).
+    """
+    if "__" in f.path and not f.key.startswith("form."):
+        fk, attr = f.path.rsplit("__", 1)
+        return fk, attr
+    return f.path, None
+
+
+def _related_model(path: str):
+    model = Dossier
+    for part in path.split("__"):
+        model = model._meta.get_field(part).related_model
+    return model
+
+
+def _sort_key(value):
+    return (value is None, value if value is not None else 0)
+
+
+def run(plan: Plan, *, user):
+    """Return the result rows of *plan*: a values() queryset of dossiers (lazy; paginate or
+    iterate), or for a grouped plan the list of every group (dicts keyed like :func:`headers`)."""
     rows = base_rows(plan, user=user)
-    if plan.grouped:
-        paths = [g.path for g in plan.group_by]
-        aggs = {
-            plan.aggregate_key(fn, f): AGGREGATES[fn](f.path if f else "pk")
-            for fn, f in plan.aggregates
-        }
-        result = rows.values(*paths).annotate(**aggs)
-        return result.order_by(*(_order(plan) or paths))
-    paths = ["pk"] + [c.path for c in plan.columns]
-    return rows.values(*paths).order_by(*(_order(plan) or ["-received_at", "-pk"]))
+    if not plan.grouped:
+        paths = ["pk"] + [c.path for c in plan.columns]
+        return rows.values(*paths).order_by(*(_order(plan) or ["-received_at", "-pk"]))
+    keys = [_group_key(g) for g in plan.group_by]
+    aggs = {
+        plan.aggregate_key(fn, f): AGGREGATES[fn](f.path if f else "pk")
+        for fn, f in plan.aggregates
+    }
+    groups = list(rows.values(*dict.fromkeys(k for k, _a in keys)).annotate(**aggs).order_by())
+    labels = {}
+    for key, attr in keys:
+        if attr is not None:
+            ids = {g[key] for g in groups if g[key] is not None}
+            found = _related_model(key).objects.filter(pk__in=ids).values_list("pk", attr)
+            labels[(key, attr)] = dict(found)
+    out = []
+    for g in groups:
+        row = {name: g[name] for name in aggs}
+        for f, (key, attr) in zip(plan.group_by, keys, strict=True):
+            row[f.path] = labels[(key, attr)].get(g[key]) if attr else g[key]
+        out.append(row)
+    order = [(f.path if isinstance(f, Field) else f, d) for f, d in plan.sort] or [
+        (f.path, "asc") for f in plan.group_by
+    ]
+    for name, direction in reversed(order):  # stable sorts, last key first
+        if out and name in out[0]:
+            out.sort(key=lambda r, n=name: _sort_key(r[n]), reverse=direction == "desc")
+    return out
 
 
 def totals(plan: Plan, *, user) -> dict:

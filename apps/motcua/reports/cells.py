@@ -15,3 +15,14 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(DANGEROUS):
         return "'" + value
     return value
+
+
+def workbook_file(book):
+    """Save an openpyxl workbook to a temporary file and return it rewound (the caller closes it,
+    or hands it to a FileResponse, which does)."""
+    import tempfile
+
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (returned open, see above)
+    book.save(handle)
+    handle.seek(0)
+    return handle

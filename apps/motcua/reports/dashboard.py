@@ -12,7 +12,6 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.core.people import person_name
-from motcua.dossiers import ontime
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.procedures.models import Procedure
 from motcua.reports import indicators as ind
@@ -38,17 +37,11 @@ def officer_late_q(w: ind.Window, officer_id: int) -> Q:
     return Q(Exists(late_steps(w).filter(dossier=OuterRef("pk"), assignee_id=officer_id)))
 
 
-def drilldown(
-    dossiers: QuerySet[Dossier], w: ind.Window, key: str, *, procedure=None, officer=None
-) -> QuerySet[Dossier]:
-    """Return the dossiers behind a dashboard number (a count, for a procedure or an officer)."""
+def drilldown(dossiers: QuerySet[Dossier], w: ind.Window, key: str, *, officer=None):
+    """Return the dossiers behind a dashboard number (a count, or an officer's late steps)."""
     if key == OFFICER_LATE:
-        rows = ind.base(dossiers, w).filter(officer_late_q(w, officer))
-    else:
-        rows = ind.drilldown(dossiers, w, key)
-    if procedure:
-        rows = rows.filter(procedure_id=procedure)
-    return rows
+        return ind.base(dossiers, w).filter(officer_late_q(w, officer))
+    return ind.drilldown(dossiers, w, key)
 
 
 def monthly_trend(dossiers: QuerySet[Dossier], first: date, last: date) -> list[dict]:
@@ -58,13 +51,16 @@ def monthly_trend(dossiers: QuerySet[Dossier], first: date, last: date) -> list[
     """
     months = months_between(first, last)
     w_all = ind.window(first, last)
+    # An ended dossier's end is its finished_at, so its verdict needs no pause lookup: cheap
+    # comparisons only, one scan for every month.
+    late = Q(late_by_rule=True) | Q(finished_at__gt=F("due_at"))
     aggregates = {}
     for i, (a, b) in enumerate(months):
         w = ind.window(a, b)
-        ended = ind.COUNT_KEYS["resolved"].condition(w)
+        ended = Q(finished_at__gte=w.start, finished_at__lt=w.at)
         aggregates[f"r{i}"] = Count("pk", filter=ind.COUNT_KEYS["received"].condition(w))
-        aggregates[f"ok{i}"] = Count("pk", filter=ended & ~ontime.late_condition(w.at))
-        aggregates[f"late{i}"] = Count("pk", filter=ended & ontime.late_condition(w.at))
+        aggregates[f"ok{i}"] = Count("pk", filter=ended & ~late)
+        aggregates[f"late{i}"] = Count("pk", filter=ended & late)
     values = ind.base(dossiers, w_all).aggregate(**aggregates)
     return [
         {
@@ -99,15 +95,15 @@ def _named(rows: list[dict], by: str, model) -> list[dict]:
     return rows
 
 
-def unit_ranking(dossiers: QuerySet[Dossier], w: ind.Window) -> list[dict]:
+def unit_ranking(grouped: list[dict]) -> list[dict]:
     """Units by on-time rate (highest first), then by dossiers handled."""
-    rows = _named(ind.indicator_rows(dossiers, w, "unit"), "unit", Unit)
+    rows = _named(ind.combine(grouped, "unit"), "unit", Unit)
     return sorted(rows, key=lambda r: (-(r["on_time_rate"] or 0), -r["handled"]))
 
 
-def overdue_procedures(dossiers: QuerySet[Dossier], w: ind.Window, limit=10) -> list[dict]:
+def overdue_procedures(grouped: list[dict], limit=10) -> list[dict]:
     """Procedures with the most dossiers ended late or pending overdue in the period."""
-    rows = ind.indicator_rows(dossiers, w, "procedure")
+    rows = ind.combine(grouped, "procedure")
     rows = [r for r in rows if r["resolved_late"] + r["pending_overdue"]]
     rows.sort(key=lambda r: -(r["resolved_late"] + r["pending_overdue"]))
     return _named(rows[:limit], "procedure", Procedure)
@@ -150,14 +146,16 @@ def dashboard(
     w = ind.window(first, last)
     p = ind.window(*previous_period(first, last))
     trend = monthly_trend(dossiers, first, last)
+    # One grouped scan gives the totals, the unit ranking and the procedures.
+    grouped = ind.grouped_counts(dossiers, w, "unit", "procedure")
     return Dashboard(
         window=w,
         previous=p,
-        current=ind.indicators(dossiers, w, procedures=procedures),
+        current=ind.with_shares(ind.combine(grouped), procedures),
         before=ind.indicators(dossiers, p, procedures=procedures),
         trend=trend,
         chart=trend_chart(trend),
-        units=unit_ranking(dossiers, w),
-        procedures=overdue_procedures(dossiers, w),
+        units=unit_ranking(grouped),
+        procedures=overdue_procedures(grouped),
         officers=overdue_officers(dossiers, w),
     )

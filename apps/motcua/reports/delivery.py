@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from motcua.reports import builder, exports
 from motcua.reports import indicators as ind
-from motcua.reports.cells import safe_cell
+from motcua.reports.cells import safe_cell, workbook_file
 from motcua.reports.models import Frequency, ReportDelivery, ReportSubscription
 from motcua.reports.periods import relative_period
 from motcua.reports.selectors import report_dossiers, report_procedures
@@ -54,8 +54,6 @@ SUMMARY_COLUMNS = [
 
 def summary_xlsx(*, user, first: date, last: date):
     """Write the standard unit summary of *user*'s scope to an XLSX file; return (file, rows)."""
-    import tempfile
-
     from openpyxl import Workbook
 
     from motcua.units.models import Unit
@@ -74,10 +72,7 @@ def summary_xlsx(*, user, first: date, last: date):
         cells = [row[k] for k, _l in SUMMARY_COLUMNS]
         sheet.append([safe_cell(unit.name if unit else "")] + [_number(c) for c in cells])
     sheet.append([_("Tổng cộng")] + [_number(total[k]) for k, _l in SUMMARY_COLUMNS])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by the caller)
-    book.save(handle)
-    handle.seek(0)
-    return handle, len(rows)
+    return workbook_file(book), len(rows)
 
 
 def _number(value):
@@ -96,7 +91,8 @@ def _report_file(subscription: ReportSubscription, first: date, last: date):
     ]
     plan = builder.validate(definition)
     handle = exports.xlsx_file(plan, user=user, name=subscription.report.name)
-    return handle, builder.run(plan, user=user).count()
+    rows = builder.run(plan, user=user)
+    return handle, len(rows) if isinstance(rows, list) else rows.count()
 
 
 def subscription_send(subscription: ReportSubscription, *, today: date) -> ReportDelivery | None:

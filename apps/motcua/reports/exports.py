@@ -8,7 +8,6 @@ row (read in chunks, never all in memory); a PDF is for printing and stops at
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Iterator
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -18,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from motcua.reports import builder
-from motcua.reports.cells import safe_cell
+from motcua.reports.cells import safe_cell, workbook_file
 
 PDF_MAX_ROWS = 5000
 CHUNK = 2000
@@ -28,7 +27,7 @@ def table(plan: builder.Plan, *, user) -> tuple[list[str], Iterator[list]]:
     """Return the header labels and an iterator over the display rows (totals last)."""
     rows = builder.run(plan, user=user)
     if plan.layout == "crosstab":
-        pivot = builder.crosstab(plan, rows.iterator(chunk_size=CHUNK))
+        pivot = builder.crosstab(plan, rows)
         down = str(plan.group_by[0].label)
         across = [builder.display(plan, plan.group_by[1].path, c) for c in pivot["columns"]]
         labels = [down, *[str(a) for a in across]]
@@ -46,7 +45,7 @@ def table(plan: builder.Plan, *, user) -> tuple[list[str], Iterator[list]]:
     heads = builder.headers(plan)
 
     def listed():
-        for row in rows.iterator(chunk_size=CHUNK):
+        for row in rows if plan.grouped else rows.iterator(chunk_size=CHUNK):
             yield [builder.display(plan, key, row.get(key)) for key, _label in heads]
         if plan.grouped:
             sums = builder.totals(plan, user=user)
@@ -94,10 +93,7 @@ def xlsx_file(plan: builder.Plan, *, user, name: str):
     sheet.append([safe_cell(x) for x in labels])
     for row in rows:
         sheet.append([safe_cell(x) for x in row])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return workbook_file(workbook)
 
 
 def xlsx_response(plan: builder.Plan, *, user, name: str) -> FileResponse:

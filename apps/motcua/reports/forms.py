@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.desk.forms import DeskForm
+from motcua.dossiers.models import Channel
+from motcua.procedures.models import Sector
 from motcua.reports.indicators import COUNT_KEYS
 from motcua.reports.periods import RELATIVE, relative_period
 from motcua.units.selectors import units_in_scope
@@ -32,10 +34,22 @@ class PeriodForm(DeskForm):
         label=_("Đơn vị"), required=False, queryset=None, empty_label=_("Toàn bộ phạm vi")
     )
     subtree = forms.BooleanField(label=_("Gồm các đơn vị trực thuộc"), required=False)
+    sector = forms.ModelChoiceField(
+        label=_("Lĩnh vực"), required=False, queryset=None, empty_label=_("Mọi lĩnh vực")
+    )
+    procedure = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    channel = forms.TypedChoiceField(
+        label=_("Kênh nộp"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Mọi kênh"))] + list(Channel.choices),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_in_scope(user=user).order_by("path")
+        self.fields["sector"].queryset = Sector.objects.order_by("name")
 
     def clean(self):
         data = super().clean()
@@ -60,7 +74,22 @@ class PeriodForm(DeskForm):
             params["unit"] = d["unit"].pk
         if d.get("subtree"):
             params["subtree"] = "on"
+        for name in ("sector", "procedure", "channel"):
+            value = d.get(name)
+            if value:
+                params[name] = getattr(value, "pk", value)
         return params
+
+    def narrow(self, dossiers):
+        """Keep the dossiers of the chosen sector, procedure and channel (when chosen)."""
+        d = self.cleaned_data
+        if d.get("sector"):
+            dossiers = dossiers.filter(procedure__sector=d["sector"])
+        if d.get("procedure"):
+            dossiers = dossiers.filter(procedure_id=d["procedure"])
+        if d.get("channel"):
+            dossiers = dossiers.filter(channel=d["channel"])
+        return dossiers
 
 
 class DrilldownForm(PeriodForm):
@@ -70,7 +99,6 @@ class DrilldownForm(PeriodForm):
         choices=[(k, m.label) for k, m in COUNT_KEYS.items()]
         + [("officer_late", _("Có bước xử lý quá hạn của cán bộ"))]
     )
-    procedure = forms.IntegerField(required=False, widget=forms.HiddenInput)
     officer = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.selectors import site_calendar
@@ -195,10 +195,10 @@ def base(dossiers: QuerySet[Dossier], w: Window) -> QuerySet[Dossier]:
 
 def _aggregates(w: Window) -> dict:
     values = {m.key: Count("pk", filter=m.condition(w)) for m in COUNTS}
-    values["avg_office_seconds"] = Avg(
-        "processing_time__office_seconds",
-        filter=_received(w) & Q(status__in=ontime.RESULT_STATUSES),
-    )
+    timed = _received(w) & Q(status__in=ontime.RESULT_STATUSES)
+    # Sum and count rather than AVG, so grouped rows add up to their totals (§2.2 average).
+    values["office_seconds_sum"] = Sum("processing_time__office_seconds", filter=timed)
+    values["office_seconds_n"] = Count("processing_time__office_seconds", filter=timed)
     return values
 
 
@@ -238,7 +238,11 @@ def rates(counts: dict) -> dict:
         "digitised_rate": _rate(c["digitised"], c["received"]),
         "dissatisfied_rate": dissatisfied_pct,
         "satisfaction_rate": satisfaction,
-        "avg_processing_days": _days(c.get("avg_office_seconds")),
+        "avg_processing_days": _days(
+            (c["office_seconds_sum"] or 0) / c["office_seconds_n"]
+            if c["office_seconds_n"]
+            else None
+        ),
     }
 
 
@@ -247,14 +251,32 @@ def indicator_counts(dossiers: QuerySet[Dossier], w: Window) -> dict:
     return base(dossiers, w).aggregate(**_aggregates(w))
 
 
-def indicator_rows(dossiers: QuerySet[Dossier], w: Window, by: str, *, limit=None) -> list[dict]:
+SUMMED = [m.key for m in COUNTS] + ["office_seconds_sum", "office_seconds_n"]
+
+
+def grouped_counts(dossiers: QuerySet[Dossier], w: Window, *by: str) -> list[dict]:
+    """Return the raw counts grouped by the dossier field paths *by*, in one scan."""
+    return list(base(dossiers, w).values(*by).annotate(**_aggregates(w)).order_by(*by))
+
+
+def combine(rows: list[dict], by: str | None = None):
+    """Add up grouped counts with their rates: a list per value of *by*, or one dict of all."""
+    groups: dict = {}
+    for row in rows:
+        key = row[by] if by else None
+        total = groups.setdefault(key, {**({by: key} if by else {}), **dict.fromkeys(SUMMED, 0)})
+        for name in SUMMED:
+            total[name] += row[name] or 0
+    if by is None and not groups:
+        groups[None] = dict.fromkeys(SUMMED, 0)
+    for total in groups.values():
+        total.update(rates(total))
+    return list(groups.values()) if by else groups[None]
+
+
+def indicator_rows(dossiers: QuerySet[Dossier], w: Window, by: str) -> list[dict]:
     """Return the counts and rates grouped by the dossier field path *by* (e.g. ``unit``)."""
-    rows = base(dossiers, w).values(by).annotate(**_aggregates(w)).order_by(by)
-    out = []
-    for row in rows[:limit] if limit else rows:
-        row.update(rates(row))
-        out.append(row)
-    return out
+    return combine(grouped_counts(dossiers, w, by), by)
 
 
 def procedure_shares(procedures: QuerySet[Procedure]) -> dict:
@@ -319,7 +341,11 @@ def indicators(
     dossiers: QuerySet[Dossier], w: Window, *, procedures: QuerySet[Procedure] | None = None
 ) -> dict:
     """Return every indicator for the period: counts, rates, procedure shares and the score."""
-    values = indicator_counts(dossiers, w)
+    return with_shares(indicator_counts(dossiers, w), procedures)
+
+
+def with_shares(values: dict, procedures: QuerySet[Procedure] | None) -> dict:
+    """Complete a row of counts with its rates, the procedure shares (3.1) and the score."""
     values.update(rates(values))
     if procedures is not None:
         values.update(procedure_shares(procedures))

@@ -7,7 +7,6 @@ write-only mode with text cells neutralised against formula injection.
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date, datetime
 
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from motcua.core.selectors import site_time_zone
 from motcua.printing import context as ctx
 from motcua.printing.registry import ledger_dossiers
-from motcua.reports.cells import safe_cell
+from motcua.reports.cells import safe_cell, workbook_file
 
 HEADERS = [
     ("number", "STT"),
@@ -64,10 +63,7 @@ def ledger_xlsx(*, user, unit, date_from: date, date_to: date):
             values = [getattr(row, key) for key, _label in HEADERS]
             values[0] = number
             sheet.append([_cell(v) for v in values])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    book.save(handle)
-    handle.seek(0)
-    return handle
+    return workbook_file(book)
 
 
 def _chunks(iterator, size=1000):

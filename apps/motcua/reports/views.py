@@ -36,10 +36,11 @@ PAGE_SIZE = 50
 def _scope(request, form):
     d = form.cleaned_data
     unit, subtree = d.get("unit"), bool(d.get("subtree"))
-    return (
-        report_dossiers(user=request.user, unit=unit, subtree=subtree),
-        report_procedures(user=request.user, unit=unit, subtree=subtree),
-    )
+    procedures = report_procedures(user=request.user, unit=unit, subtree=subtree)
+    if d.get("sector"):
+        procedures = procedures.filter(sector=d["sector"])
+    dossiers = form.narrow(report_dossiers(user=request.user, unit=unit, subtree=subtree))
+    return dossiers, procedures
 
 
 def _links(form, w: ind.Window) -> callable:
@@ -113,9 +114,9 @@ def dossiers_view(request):
     d = form.cleaned_data
     dossiers, _procedures = _scope(request, form)
     w = ind.window(d["date_from"], d["date_to"])
-    rows = dash.drilldown(
-        dossiers, w, d["key"], procedure=d.get("procedure"), officer=d.get("officer")
-    ).select_related("procedure", "current_step", "current_step__assignee")
+    rows = dash.drilldown(dossiers, w, d["key"], officer=d.get("officer")).select_related(
+        "procedure", "current_step", "current_step__assignee"
+    )
     page = Paginator(rows.order_by("received_at", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
