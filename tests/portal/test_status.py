@@ -59,7 +59,7 @@ def test_the_owner_sees_status_in_plain_words_and_the_public_timeline(portal, on
             dossier=online,
             user=portal.users.reception,
             items=["Bản vẽ mặt bằng có chữ ký"],
-            note="Ghi chú nội bộ: kiểm tra lại sổ đỏ",
+            note="Bản vẽ cần có chữ ký của chủ hộ",
         )
 
     page = _page(login(portal.citizen), online)
@@ -67,7 +67,8 @@ def test_the_owner_sees_status_in_plain_words_and_the_public_timeline(portal, on
     assert "Hồ sơ cần bổ sung." in page
     assert "Bản vẽ mặt bằng có chữ ký" in page
     assert "Nộp hồ sơ trực tuyến" in page and "Yêu cầu bổ sung hồ sơ" in page
-    assert "Ghi chú nội bộ" not in page  # an officer's note is never shown
+    # the officer's note on the request (form 02) is written for the citizen, and shown
+    assert "Ghi chú của cán bộ" in page and "cần có chữ ký của chủ hộ" in page
     assert 'name="item_0"' in page  # the upload form of the supplement
     assert "motcua" not in page  # no officer's name or username
 
