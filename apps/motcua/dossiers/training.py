@@ -1,6 +1,6 @@
 """Setting or clearing the training flag (hồ sơ tập huấn) of one dossier, by an administrator.
 
-Training dossiers are excluded from every statistic (docs/architecture.md, Reports); a trainer who forgot to receive in
+Training dossiers are excluded from every statistic (docs/architecture.md); a trainer who forgot to receive in
 the training site, or an administrator cleaning up, flags them here. The flag is not a state of the
 lifecycle, so no :class:`~motcua.dossiers.states.Action` fits and no ``DossierEvent`` is written:
 the change is recorded in the desk's change log (``django.contrib.admin`` ``LogEntry``), shown on

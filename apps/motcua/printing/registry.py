@@ -1,6 +1,6 @@
-"""The seven one-stop forms (docs/architecture.md, Printing): code, title, legal basis and how each gets its data.
+"""The seven one-stop forms (docs/architecture.md): code, title, legal basis and how each gets its data.
 
-Numbering is the project's (docs/architecture.md, Printing). Thông tư 01/2018/TT-VPCP has six forms: its mẫu 01–04
+Numbering is the project's (docs/architecture.md). Thông tư 01/2018/TT-VPCP has six forms: its mẫu 01–04
 are our 01–04, its mẫu 05 (Phiếu kiểm soát) is our 06 and its mẫu 06 (Sổ theo dõi) our 07; the
 stop notice (05) has no model form there and follows the one-stop rules of Nghị định
 61/2018/NĐ-CP as amended by Nghị định 107/2021/NĐ-CP.
