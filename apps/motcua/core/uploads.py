@@ -241,9 +241,15 @@ def sha256_of(stream: IO[bytes]) -> str:
 
 
 def safe_name(name: str, content_type: str) -> str:
-    """Return a download name: the citizen's base name, with the extension of the real type."""
+    """Return a download name: the person's base name, with the extension of the real type.
+
+    Only a real extension (1–5 letters or digits) is replaced, so "ket-qua-000.00.31.H27-…" keeps
+    its dots.
+    """
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "tep"
-    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem, dot, suffix = base.rpartition(".")
+    if not (dot and stem and suffix.isalnum() and len(suffix) <= 5):
+        stem = base
     stem = "".join(ch for ch in stem if ch.isprintable() and ch not in '<>:"|?*;')[:120] or "tep"
     return f"{stem}.{ALLOWED.get(content_type, 'bin')}"
 

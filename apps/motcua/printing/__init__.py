@@ -1,4 +1,4 @@
-"""Legal forms 01–07 (docs/architecture.md, Printing) as editable templates rendered to A4 PDF, with QR codes and
+"""Legal forms 01–07 (docs/architecture.md) as editable templates rendered to A4 PDF, with QR codes and
 PAdES signatures.
 
 Site configuration keys (``sites/<site>/site_config.toml``, read through ``settings.SITE.extra``):

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 
 class FormCode(models.TextChoices):
-    """The one-stop forms of docs/architecture.md, Printing (numbering of the project, see ``registry.FORMS``)."""
+    """The one-stop forms of docs/architecture.md (numbering of the project, see ``registry.FORMS``)."""
 
     RECEIPT = "01", _("01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
     SUPPLEMENT = "02", _("02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")

@@ -1,4 +1,4 @@
-"""Let the administrator role edit print templates (docs/architecture.md, Printing: templates are data edited in the desk).
+"""Let the administrator role edit print templates (docs/architecture.md: templates are data edited in the desk).
 
 Idempotent, like ``units/0002_roles``: the group only gains missing permissions; reversing does
 nothing. Site-wide templates stay the superuser's (``PrintTemplateAdmin``).
