@@ -12,23 +12,16 @@ from django.core import mail
 from motcua.core.admin import DeadlineChangeDisplay
 from motcua.core.models import DeadlineChange
 from motcua.core.services import calendar_year_import
-from motcua.dossiers import services
 from motcua.dossiers.models import DossierEvent
 from motcua.dossiers.states import Action, Status
+from tests.desk.conftest import receive
 from tests.dossiers.conftest import at
 from tests.dossiers.test_recompute import DAY_OFF
 
 
 @pytest.fixture
 def received(world, applicant, documents):
-    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
-        return services.dossier_receive(
-            user=world.users.reception,
-            procedure=world.procedure,
-            unit=world.units.d,
-            applicant=applicant,
-            documents=documents,
-        )
+    return receive(world, applicant, documents, at(2025, 3, 3, 9, 0))
 
 
 @pytest.mark.django_db

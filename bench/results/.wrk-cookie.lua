@@ -1,1 +1,0 @@
-wrk.headers["Cookie"] = "sessionid=lqq03vdryo1z5zu9qzbt0yzd56qopv2k"

@@ -1,5 +1,0 @@
-wrk.method = "POST"
-wrk.body = "csrfmiddlewaretoken=uu3iyLh7CbZxGoaLzReY7ucVAUtmO4Qzd3tD4U34pQzPt3EOo00TWJh4balhetUM&code=000.00.33.H27-261201-1325&proof=0966837185"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "csrftoken=TJAvGjW7XPKsXPEdZjW5ZpfjLq25Azen"
-wrk.headers["Referer"] = "http://127.0.0.1:8471/tra-cuu/"
