@@ -140,12 +140,9 @@ def database_from_url(url: str, sqlite_path: Path) -> dict:
 DATABASES = {"default": database_from_url(SITE.database_url, SITE.sqlite_path)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Lock-out first (django-axes), then a role's desk permissions from active memberships
-# (units.Membership), not hand-kept groups.
-AUTHENTICATION_BACKENDS = [
-    "motcua.security.backends.LockoutBackend",
-    "motcua.units.backends.MembershipBackend",
-]
+# One backend: the lock-out check (django-axes), then a role's desk permissions from active
+# memberships (units.Membership), not hand-kept groups.
+AUTHENTICATION_BACKENDS = ["motcua.security.backends.LockoutBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,6 +1,10 @@
 """The TOTP second factor, mandatory for the roles a site names."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,9 +38,10 @@ def test_the_first_visit_sets_up_the_app_and_a_good_code_opens_the_desk(client, 
     wrong = client.post(OTP_URL, {"token": "000000" if _code(device) != "000000" else "111111"})
     assert wrong.status_code == 400
     assert "Mã xác thực không đúng" in wrong.content.decode()
-    # the right one confirms the device and opens the desk
+    # the right one, once the throttle after a failure has passed, confirms the device
     device.refresh_from_db()
-    ok = client.post(OTP_URL, {"token": _code(device), "next": "/admin/units/unit/"})
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        ok = client.post(OTP_URL, {"token": _code(device), "next": "/admin/units/unit/"})
     assert ok.status_code == 302 and ok["Location"] == "/admin/units/unit/"
     assert TOTPDevice.objects.get(user=admins.d1_admin).confirmed
     assert client.get("/admin/units/unit/").status_code == 200

@@ -217,30 +217,21 @@ def test_a_unit_administrator_changes_only_procedures_applied_in_their_subtree(
     from motcua.procedures.models import Sector
 
     sector = Sector.objects.create(code="XD", name="Xây dựng")
-    mine = Procedure.objects.create(
-        national_code="1.000001",
-        name="Thủ tục phường",
-        sector=sector,
-        level=levels["commune"],
-        processing_amount=5,
-    )
-    mine.units.add(tree.c1)
-    shared = Procedure.objects.create(
-        national_code="1.000002",
-        name="Thủ tục dùng chung",
-        sector=sector,
-        level=levels["commune"],
-        processing_amount=5,
-    )
-    shared.units.add(tree.c1, tree.c3)
-    other = Procedure.objects.create(
-        national_code="1.000003",
-        name="Thủ tục quận khác",
-        sector=sector,
-        level=levels["commune"],
-        processing_amount=5,
-    )
-    other.units.add(tree.c3)
+
+    def applied(code, name, *units):
+        procedure = Procedure.objects.create(
+            national_code=code,
+            name=name,
+            sector=sector,
+            level=levels["commune"],
+            processing_amount=5,
+        )
+        procedure.units.add(*units)
+        return procedure
+
+    mine = applied("1.000001", "Thủ tục phường", tree.c1)
+    shared = applied("1.000002", "Thủ tục dùng chung", tree.c1, tree.c3)
+    other = applied("1.000003", "Thủ tục quận khác", tree.c3)
     page = d1_client.get("/admin/procedures/procedure/").content.decode()
     assert mine.name in page and shared.name in page and other.name not in page
     assert d1_client.get(f"/admin/procedures/procedure/{other.pk}/change/").status_code == 302
