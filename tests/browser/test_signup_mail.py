@@ -44,7 +44,8 @@ def test_a_new_citizen_signs_up_reads_the_mail_verifies_and_logs_in(
     main = page.get_by_role("main")
 
     # -- sign up -----------------------------------------------------------------------------
-    page.goto(f"{live_server.url}/tai-khoan/dang-ky/")
+    # the first request of a process imports every URLconf (seconds on a loaded machine)
+    page.goto(f"{live_server.url}/tai-khoan/dang-ky/", timeout=30_000)
     main.get_by_label("Họ và tên").fill("Trần Văn Cường")
     main.get_by_label("Thư điện tử").fill(EMAIL)
     main.get_by_label(re.compile(r"^Mật khẩu")).fill(PASSWORD)

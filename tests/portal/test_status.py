@@ -67,8 +67,9 @@ def test_the_owner_sees_status_in_plain_words_and_the_public_timeline(portal, on
     assert "Hồ sơ cần bổ sung." in page
     assert "Bản vẽ mặt bằng có chữ ký" in page
     assert "Nộp hồ sơ trực tuyến" in page and "Yêu cầu bổ sung hồ sơ" in page
-    # the officer's note on the request (form 02) is written for the citizen, and shown
-    assert "Ghi chú của cán bộ" in page and "cần có chữ ký của chủ hộ" in page
+    # the supplement request's note is addressed to the applicant (the desk labels it so, and
+    # it is e-mailed to them): it is shown with the items
+    assert "Ghi chú của cán bộ: " in page and "cần có chữ ký của chủ hộ" in page
     assert 'name="item_0"' in page  # the upload form of the supplement
     assert "motcua" not in page  # no officer's name or username
 

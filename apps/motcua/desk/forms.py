@@ -391,7 +391,10 @@ class SupplementRequestForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     note = forms.CharField(
-        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ghi chú gửi người nộp"),
+        help_text=_("Người nộp đọc được ghi chú này (thư điện tử, trang tra cứu hồ sơ)."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     override = forms.BooleanField(
         label=_("Lãnh đạo đồng ý yêu cầu bổ sung lần nữa (hồ sơ bị tính trễ hạn)"),

@@ -22,6 +22,16 @@ def _text(message) -> str:
     return body
 
 
+def mail_leaves_the_site() -> bool:
+    """Whether a sent message reaches its recipient (False: it is only kept for the desk page).
+
+    Only the site's own backend without a mail host keeps messages; any other configured backend
+    (SMTP, or another a deployment chose) is taken to deliver.
+    """
+    ours = f"{__name__}.MailboxBackend" == settings.EMAIL_BACKEND
+    return not ours or bool(getattr(settings, "MOTCUA_MAIL_DELIVER", False))
+
+
 class MailboxBackend(BaseEmailBackend):
     """Record each message as an :class:`OutgoingMail`; send it when ``MOTCUA_MAIL_DELIVER``.
 

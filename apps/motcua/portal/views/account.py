@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -15,6 +14,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.mailbox.backends import mail_leaves_the_site
 from motcua.portal import selectors, services
 from motcua.portal.forms import (
     LoginForm,
@@ -82,7 +82,7 @@ def signup_view(request):
             {
                 "email": user.email,
                 "sent": sent,
-                "delivered": sent and settings.MOTCUA_MAIL_DELIVER,
+                "delivered": sent and mail_leaves_the_site(),
             },
         )
     login(request, user, backend=_PASSWORD_BACKEND)
