@@ -52,4 +52,3 @@ messages:
 bench: setup
 	$(PY) bench/bench_deadlines.py
 	$(PY) bench/bench_printing.py
-	@echo "bench/bench_sweep.py needs MariaDB (1,000,000 dossiers, about 15 minutes to generate): run it by hand"
