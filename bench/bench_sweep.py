@@ -29,6 +29,9 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=100_000)
     parser.add_argument("--db", default="motcua_bench_sweep")
     parser.add_argument("--reuse", action="store_true", help="keep the generated rows")
+    parser.add_argument(
+        "--steady", action="store_true", help="with --reuse: no reset, time steady-state passes"
+    )
     args = parser.parse_args()
 
     os.environ["MOTCUA_DATABASE_URL"] = f"mysql://root@127.0.0.1/{args.db}"
@@ -56,7 +59,8 @@ def main() -> None:
     now = timezone.now()
     if not args.reuse or not Dossier.objects.exists():
         generate(connection, args.total, args.open, now)
-    reset_open(connection, now)
+    if not args.steady:
+        reset_open(connection, now)
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE TABLE dossiers_dossier, dossiers_dossierstep")

@@ -160,7 +160,11 @@ class Dossier(DueTracked, models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["current_unit", "status"]),
-            models.Index(fields=["due_state", "id"], name="dossier_due_state_id"),
+            # Covers the sweep: keyset on (due_state, id), its conditions on the two moments.
+            models.Index(
+                fields=["due_state", "id", "watch_due_at", "due_soon_at"],
+                name="dossier_due_state_id",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -251,7 +255,10 @@ class DossierStep(DueTracked, models.Model):
         ordering = ["started_at", "id"]
         indexes = [
             models.Index(fields=["assignee", "state"]),
-            models.Index(fields=["due_state", "id"], name="dossierstep_due_state_id"),
+            models.Index(
+                fields=["due_state", "id", "watch_due_at", "due_soon_at"],
+                name="dossierstep_due_state_id",
+            ),
         ]
 
     def __str__(self) -> str:

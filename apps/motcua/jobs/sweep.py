@@ -67,7 +67,7 @@ def due_sweep(*, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE) -> dict
                     run.batches += 1
                     try:
                         with transaction.atomic():
-                            run.changed += due_states_advance(
+                            changed = due_states_advance(
                                 model,
                                 state=state,
                                 first_pk=first,
@@ -75,7 +75,10 @@ def due_sweep(*, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE) -> dict
                                 now=now,
                                 position_now=position_now,
                             )
-                            if model is Dossier:
+                            run.changed += changed
+                            # Levels and letters follow a change of state, or (overdue rows)
+                            # the passing of time; an unchanged batch of earlier states has none.
+                            if model is Dossier and (changed or state == DueState.OVERDUE):
                                 run.fired += levels_fire(
                                     first_pk=first, last_pk=last, now=now, position_now=position_now
                                 )
