@@ -72,7 +72,15 @@ def _create_database(url: str) -> None:
 
 
 def _serve(app: str, port: int, env: dict) -> subprocess.Popen:
-    cmd = [GUNICORN, "-c", str(ROOT / "config/gunicorn.conf.py"), "-w", "2", "-b", f"127.0.0.1:{port}"]
+    cmd = [
+        GUNICORN,
+        "-c",
+        str(ROOT / "config/gunicorn.conf.py"),
+        "-w",
+        "2",
+        "-b",
+        f"127.0.0.1:{port}",
+    ]
     proc = subprocess.Popen(
         [*cmd, "--chdir", str(ROOT), app],
         env=env,
