@@ -124,6 +124,22 @@ ADMIN_MODELS_WITHOUT_DOSSIERS = {
     "axes_accesslog",
     "axes_accessfailurelog",
     "otp_totp_totpdevice",
+    "jobs_sweeprun",  # counts and errors of the sweep's batches
+    "notifications_escalationpolicy",
+    "notifications_notificationtemplate",
+    "reports_indicatorsetting",
+    "reports_scoreband",
+    "reports_savedreport",  # a definition (fields, filters), not its rows
+    "reports_reportsubscription",
+}
+
+#: Desk model pages that hold dossier data and are for the site administrator only: a staff
+#: member without that role must be refused (checked by test_site_administrator_only_models).
+ADMIN_MODELS_SITE_ADMINISTRATOR_ONLY = {
+    "notifications_notification",
+    "notifications_escalationfiring",
+    "notifications_apologydraft",
+    "mailbox_outgoingmail",
 }
 
 ROWS: dict[str, Row] = {
@@ -228,6 +244,34 @@ ROWS: dict[str, Row] = {
     "admin:dossiers_dossier_close_old_training": Row(
         "admin", lambda c: _get("/admin/dossiers/dossier/close-training/")
     ),
+    # -- portal: the citizen's own account page and printed forms (01–05) of their dossier
+    "portal:account": Row("portal", lambda c: _get("/tai-khoan/")),
+    "portal:printed_form": Row(
+        "portal",
+        lambda c: (
+            _get(f"/tra-cuu/{c.dossier.code}/mau/01/") + _get(f"/tra-cuu/{c.dossier.code}/mau/02/")
+        ),
+    ),
+    # -- reports: the manager's scope (every report path is also in tests/reports/test_scope_matrix)
+    "reports:dashboard": Row("desk", lambda c: _get("/desk/reports/")),
+    "reports:dossiers": Row(
+        "desk",
+        lambda c: (
+            _get("/desk/reports/dossiers/")
+            + _get("/desk/reports/dossiers/", indicator="received", period="year")
+        ),
+    ),
+    "reports:builder": Row("desk", lambda c: _get("/desk/reports/builder/")),
+    "reports:builder_export": Row(
+        "desk", lambda c: _get("/desk/reports/builder/export/csv/", columns="code,applicant_name")
+    ),
+    "reports:officer": Row(
+        "desk", lambda c: _get(f"/desk/reports/officers/{c.dossier.current_step.assignee_id}/")
+    ),
+    "public_reports:progress": Row("admin", lambda c: _get("/cong-khai-tien-do/")),
+    # -- the viewer's own notifications (each row is addressed to one person) and job monitor
+    "notifications:inbox": Row("admin", lambda c: _get("/desk/notifications/")),
+    "jobs:monitor": Row("admin", lambda c: _get("/desk/jobs/")),
 }
 
 #: URL patterns that read no dossier (named ``namespace:name``, unnamed by their route).
@@ -248,6 +292,11 @@ NOT_DOSSIER_READING = {
     "admin:printing_printtemplate_preview_saved",
     "admin/(?P<url>.*)$",  # the admin's catch-all 404
     "security:otp",  # the second-factor page: the visitor's own device
+    "notifications:read",  # marks the viewer's own notifications read (POST, no content)
+    "jobs:health",  # queue and sweep figures for the load balancer, no dossier
+    "favicon.ico",
+    "reports:builder_save",  # saves a definition (POST); its results are the builder's row
+    "reports:ledger_xlsx",  # a zipped workbook: scoped in tests/reports/test_scope_matrix.py
     "portal:home",
     "portal:catalogue",
     "portal:procedure",
@@ -294,7 +343,11 @@ def test_every_url_is_in_the_matrix():
         if name in ROWS or (name or route) in NOT_DOSSIER_READING:
             continue
         model = _admin_model_of(name, route)
-        if model in ADMIN_MODEL_ROWS or model in ADMIN_MODELS_WITHOUT_DOSSIERS:
+        if model in (
+            ADMIN_MODEL_ROWS.keys()
+            | ADMIN_MODELS_WITHOUT_DOSSIERS
+            | ADMIN_MODELS_SITE_ADMINISTRATOR_ONLY
+        ):
             continue
         missing.append(name or route)
     assert not missing, f"URL patterns without a leak-matrix row: {missing}"
@@ -302,8 +355,22 @@ def test_every_url_is_in_the_matrix():
 
 def test_every_admin_model_is_classified():
     registered = {f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
-    unclassified = registered - set(ADMIN_MODEL_ROWS) - ADMIN_MODELS_WITHOUT_DOSSIERS
+    unclassified = (
+        registered
+        - set(ADMIN_MODEL_ROWS)
+        - ADMIN_MODELS_WITHOUT_DOSSIERS
+        - ADMIN_MODELS_SITE_ADMINISTRATOR_ONLY
+    )
     assert not unclassified
+
+
+@pytest.mark.parametrize("model", sorted(ADMIN_MODELS_SITE_ADMINISTRATOR_ONLY))
+def test_site_administrator_only_models_refuse_other_staff(matrix, model):
+    base = f"/admin/{model.replace('_', '/', 1)}/"
+    for actor in ("officer_this_unit", "leader_of_parent", "unit_admin_other_subtree"):
+        response = _client(matrix.visitors[actor]).get(base)
+        assert response.status_code in (302, 403), (actor, model, response.status_code)
+        assert not any(s in _body(response) for s in matrix.secrets)
 
 
 @pytest.fixture
