@@ -152,7 +152,7 @@ def test_ending_services_are_real_functions():
         ("15.0", "working_days", "15 ngày làm việc", "15 working days"),
         ("1.0", "working_days", "1 ngày làm việc", "1 working day"),
         ("1", "working_hours", "1 giờ làm việc", "1 working hour"),
-        ("1.5", "working_hours", "1.5 giờ làm việc", "1.5 working hours"),
+        ("1.5", "working_hours", "1,5 giờ làm việc", "1.5 working hours"),
         ("0", "same_day", "trong ngày", "same day"),
         (None, "working_days", "", ""),
     ],
@@ -179,8 +179,13 @@ def test_dossier_events_are_written_only_by_the_transition_path():
             "DossierEvent.objects.create" in path.read_text() or "DossierEvent(" in path.read_text()
         )
     )
-    # models.py declares the class; only the engine creates rows
-    assert writers == ["dossiers/models.py", "dossiers/services/engine.py"]
+    # models.py declares the class; the engine creates rows, and the calendar recomputation writes
+    # its declared ``recalculate`` events (no state change) one batch at a time
+    assert writers == [
+        "dossiers/models.py",
+        "dossiers/recalculation.py",
+        "dossiers/services/engine.py",
+    ]
 
 
 def test_the_architecture_document_shows_the_declared_transitions():

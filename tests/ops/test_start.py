@@ -18,11 +18,13 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 
-def _site(tmp_path: Path, extra: str) -> dict:
+def _site(tmp_path: Path, extra: str = "", tables: str = "") -> dict:
+    """A copy of the default site with top-level keys *extra* (before its tables) and *tables*."""
     sites = tmp_path / "sites"
     (sites / "prod").mkdir(parents=True)
     config = (ROOT / "sites" / "default" / "site_config.toml").read_text(encoding="utf-8")
-    (sites / "prod" / "site_config.toml").write_text(config + "\n" + extra, encoding="utf-8")
+    text = f"{extra}\n{config}\n{tables}"
+    (sites / "prod" / "site_config.toml").write_text(text, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     return env | {
         "MOTCUA_SITES_DIR": str(sites),
@@ -71,7 +73,7 @@ def _free_port() -> int:
 def test_the_documented_start_serves_the_styled_desk(tmp_path):
     # given a site whose web section names its bind address and workers
     port = _free_port()
-    env = _site(tmp_path, f'[web]\nbind = "127.0.0.1:{port}"\nworkers = 1\n')
+    env = _site(tmp_path, tables=f'[web]\nbind = "127.0.0.1:{port}"\nworkers = 1\n')
     assert _run(env, "manage.py", "migrate", "--noinput", "-v", "0").returncode == 0
     collected = _run(env, "manage.py", "collectstatic", "--noinput", "-v", "0")
     assert collected.returncode == 0, collected.stderr

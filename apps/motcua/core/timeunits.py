@@ -41,6 +41,8 @@ def duration_text(amount, unit: str) -> str:
 
     if unit == TimeUnit.SAME_DAY:
         return str(TimeUnit.SAME_DAY.label)
+    if amount is None or amount == "":
+        return ""
     try:
         value = Decimal(str(amount)).normalize()
     except (InvalidOperation, ValueError):
