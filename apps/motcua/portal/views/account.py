@@ -34,10 +34,6 @@ def verification_url(request, user) -> str:
     return request.build_absolute_uri(reverse("portal:verify", args=[uid, token]))
 
 
-#: The backend a freshly signed-up or verified citizen is logged in through (the lock-out backend
-#: before it only refuses locked-out logins, it never authenticates anyone).
-_PASSWORD_BACKEND = "motcua.units.backends.MembershipBackend"
-
 
 @require_GET
 def account_home_view(request):
@@ -85,7 +81,7 @@ def signup_view(request):
                 "delivered": sent and mail_leaves_the_site(),
             },
         )
-    login(request, user, backend=_PASSWORD_BACKEND)
+    login(request, user)
     services.drafts_adopt(user=user, token=draft_token(request))
     messages.success(request, _("Đăng ký thành công. Chào mừng ông/bà đến với cổng dịch vụ công."))
     return redirect("portal:my_dossiers")
@@ -100,7 +96,7 @@ def verify_view(request, uidb64: str, token: str):
     if user is None or user.is_staff or not email_verification_token.check_token(user, token):
         return TemplateResponse(request, "portal/account/verify_failed.html", status=400)
     services.account_verify(user=user)
-    login(request, user, backend=_PASSWORD_BACKEND)
+    login(request, user)
     services.drafts_adopt(user=user, token=draft_token(request))
     messages.success(request, _("Đã xác minh thư điện tử. Tài khoản của ông/bà đã được kích hoạt."))
     return redirect("portal:my_dossiers")
