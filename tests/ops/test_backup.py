@@ -95,9 +95,10 @@ def _manage(env, *args) -> subprocess.CompletedProcess:
 
 
 def test_backup_restores_into_an_empty_site_with_every_row_and_file(
-    world, applicant, documents, tmp_path
+    world, applicant, documents, tmp_path, settings
 ):
-    # given a site with a received dossier and a stored document
+    # given a site (its own files folder) with a received dossier and a stored document
+    settings.MEDIA_ROOT = tmp_path / "files"
     dossier, stored_name = _received_dossier(world, applicant, documents)
     archive = tmp_path / "site.tar"
 
