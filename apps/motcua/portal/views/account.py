@@ -34,7 +34,6 @@ def verification_url(request, user) -> str:
     return request.build_absolute_uri(reverse("portal:verify", args=[uid, token]))
 
 
-
 @require_GET
 def account_home_view(request):
     """``/tai-khoan/``: the account's own page for a signed-in citizen, else the ways in."""
