@@ -32,7 +32,7 @@ def dossier_due_moves_apply(updates: Sequence[tuple[int, datetime]]) -> list[int
     new = dict(updates)
     rows = list(
         Dossier.objects.filter(pk__in=list(new)).values_list(
-            "pk", "due_at", "status", "current_unit_id", "applicant_email"
+            "pk", "due_at", "status", "current_unit_id", "is_training"
         )
     )
     Dossier.objects.filter(pk__in=list(new)).update(
@@ -57,14 +57,16 @@ def dossier_due_moves_apply(updates: Sequence[tuple[int, datetime]]) -> list[int
                 },
                 created_at=now,
             )
-            for pk, old, status, unit_id, _email in rows
+            for pk, old, status, unit_id, _training in rows
         ]
     )
     # The applicant's notice of the new appointment goes through the outbox, in this batch's
     # transaction, like every other notice (one outbox row per dossier, written in one INSERT).
+    # (training dossiers tell nobody, as for every other notice)
+    told = [pk for pk, *_rest, training in rows if not training]
     events = list(
         DossierEvent.objects.filter(
-            action=Action.RECALCULATE, created_at=now, dossier_id__in=list(new)
+            action=Action.RECALCULATE, created_at=now, dossier_id__in=told
         ).values_list("pk", "dossier_id")
     )
     citizen_notices_emit(

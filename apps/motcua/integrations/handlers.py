@@ -47,12 +47,13 @@ def payment_paid_log(message: OutboxMessage) -> None:
 def citizen_notice_emit(*, dossier, event) -> None:
     """Write the citizen's notice of *event* to the outbox, if the event concerns them."""
     notice = CITIZEN_EVENTS.get(event.action)
-    if notice is None or dossier.is_training:
+    if notice is None or dossier.is_training:  # training dossiers tell nobody
         return
-    outbox_emit(
-        topic="citizen.notice",
-        payload={"notice": notice, "event_id": event.pk, "dossier_id": dossier.pk},
-    )
+    outbox_emit(topic="citizen.notice", payload=_notice_payload(notice, event.pk, dossier.pk))
+
+
+def _notice_payload(notice: str, event_id: int, dossier_id: int) -> dict:
+    return {"notice": notice, "event_id": event_id, "dossier_id": dossier_id}
 
 
 def citizen_notices_emit(pairs, *, notice: str) -> None:
@@ -61,10 +62,7 @@ def citizen_notices_emit(pairs, *, notice: str) -> None:
         return
     outbox_emit_many(
         topic="citizen.notice",
-        payloads=[
-            {"notice": notice, "event_id": event_id, "dossier_id": dossier_id}
-            for event_id, dossier_id in pairs
-        ],
+        payloads=[_notice_payload(notice, event_id, dossier_id) for event_id, dossier_id in pairs],
     )
 
 

@@ -3,8 +3,8 @@
 :func:`_perform` locks the dossier row, checks optimistic concurrency (the version the officer
 saw), then :func:`_record` checks the actor's right (``permissions.dossier_action_check``) and the
 transition (``transitions.transition_target``, derived from ``core/lifecycle.py``), applies the
-action's change, appends a :class:`DossierEvent` and queues its side effects with
-``transaction.on_commit``. :func:`_perform_create` does the same for a dossier being born (the
+action's change, appends a :class:`DossierEvent` and, in the same transaction, updates the due
+state and writes the applicant's notice to the outbox (delivered after the commit). :func:`_perform_create` does the same for a dossier being born (the
 ``receive`` action). The public services say only what changes for their action.
 """
 
@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from motcua.core.lifecycle import LIFECYCLE, Clock
 from motcua.core.people import person_name
-from motcua.dossiers import effects
 from motcua.dossiers.models import Channel, Dossier, DossierEvent
 from motcua.dossiers.permissions import Actor, dossier_action_check
 from motcua.dossiers.states import Action, Status
@@ -102,9 +101,9 @@ def _record(
         data=data,
         created_at=moment,
     )
-    # Due state and the citizen's notice, in this transaction (overdue tracking, outbox).
+    # Due state and the citizen's notice, in this transaction (overdue tracking, outbox): what
+    # runs after the commit is the outbox's delivery, never a callback of the change.
     dossier_transition_recorded(dossier=d, event=event)
-    transaction.on_commit(lambda: effects.dossier_event_effects(event_id=event.pk))
     return event
 
 

@@ -72,7 +72,7 @@ def dossier_request_supplement(
         _pause(d, PauseKind.SUPPLEMENT, moment, "; ".join(items))
         return {"items": items, "count": d.supplement_count}
 
-    # The event note is what the applicant is e-mailed (effects.py): it must name the items.
+    # The event note is what the applicant's notice carries: it must name the items.
     listed = "; ".join(items)
     text = f"{listed}. {note.strip()}" if (note or "").strip() else listed
     return _perform(
