@@ -36,6 +36,12 @@ PY=${PYTHON:-python3}
 stamp=.venv/.installed-$(cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
+  # pip first, at the locked version and hash: the pip that a venv starts with (23.x on Python
+  # 3.11) refuses a locked dependency that another one asks for with extras (fonttools[woff]).
+  lockpip=$(mktemp)
+  awk '/^pip==/{p=1} p{print} p && !/\\$/{exit}' requirements.lock > "$lockpip"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lockpip"
+  rm -f "$lockpip"
   # Every package (dev extra included) at the locked version, checked against its hash; then the
   # project itself without resolving anything again.
   .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
