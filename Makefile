@@ -23,12 +23,11 @@ start: setup
 	$(MANAGE) collectstatic --noinput -v 0
 	.venv/bin/honcho start
 
-## make test: set up, start MariaDB/Redis if needed, lint, pytest on MariaDB then on SQLite.
+## make test: set up, start MariaDB/Redis if needed, lint, then the whole suite twice, side by side:
+## on MariaDB (the production database) and on SQLite (the embedded default). The two passes share
+## no database and use separate Redis databases; the SQLite pass's log is printed when both end.
 test: setup-test services lint
-	HYPOTHESIS_PROFILE=ci MOTCUA_DATABASE_URL=$(TEST_DATABASE_URL) MOTCUA_REDIS_URL=redis://127.0.0.1:6379/0 \
-	  $(PY) -m pytest --create-db
-	HYPOTHESIS_PROFILE=ci MOTCUA_DATABASE_URL= MOTCUA_REDIS_URL=redis://127.0.0.1:6379/0 \
-	  $(PY) -m pytest -m "not mariadb"
+	@TEST_DATABASE_URL=$(TEST_DATABASE_URL) bash scripts/test_passes.sh
 
 ## make lint: ruff, ruff format, mypy (strict on the deadline engine, calendar, transitions and
 ## permissions: pyproject [tool.mypy]), and no model change without its migration.
