@@ -37,6 +37,7 @@ urlpatterns = [
     path("security/", include("motcua.security.urls")),
     path("print/", include("motcua.printing.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("motcua.api.urls")),
     path("", include("motcua.portal.urls")),
     path("", include("motcua.integrations.urls")),
     path("", include("motcua.jobs.urls")),

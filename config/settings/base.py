@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_rq",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
     "axes",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "motcua.printing",
     "motcua.desk",
     "motcua.jobs",
+    "motcua.api",
     "motcua.integrations",
     "motcua.portal",
     "motcua.ops",
@@ -185,11 +187,33 @@ RQ_QUEUES = {
 }
 MOTCUA_JOBS_INLINE = not SITE.redis_url
 
+# The REST API (motcua.api, docs/api.md): session or token, scoped like the desk; rates from the
+# site config's [api] table.
+_API = SITE.extra.get("api") or {}
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # a token first, so a request without credentials gets 401 with WWW-Authenticate
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": str(_API.get("anon_rate", "60/minute")),
+        "user": str(_API.get("user_rate", "600/minute")),
+    },
 }
-SPECTACULAR_SETTINGS = {"TITLE": "motcua API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "motcua API",
+    "DESCRIPTION": "Hồ sơ trong phạm vi của người đọc, danh mục thủ tục và đơn vị (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 # -- security (site config ``[security]``; see docs/SECURITY.md) ---------------------------------
 _SECURITY = SITE.extra.get("security") or {}

@@ -140,6 +140,7 @@ ADMIN_MODELS_SITE_ADMINISTRATOR_ONLY = {
     "notifications_escalationfiring",
     "notifications_apologydraft",
     "mailbox_outgoingmail",
+    "authtoken_tokenproxy",  # an API token reads every dossier its holder may read
 }
 
 ROWS: dict[str, Row] = {
@@ -269,6 +270,19 @@ ROWS: dict[str, Row] = {
         "desk", lambda c: _get(f"/desk/reports/officers/{c.dossier.current_step.assignee_id}/")
     ),
     "public_reports:progress": Row("admin", lambda c: _get("/cong-khai-tien-do/")),
+    # -- the REST API (motcua.api): the same scope as the desk, the applicant's own through it
+    "api:dossiers": Row(
+        "portal",
+        lambda c: (
+            _get("/api/v1/dossiers/")
+            + _get("/api/v1/dossiers/", q=c.dossier.applicant_name)
+            + _get("/api/v1/dossiers/", unit=c.dossier.unit.agency_code)
+        ),
+        control="officer_this_unit",
+    ),
+    "api:dossier": Row(
+        "portal", lambda c: _get(f"/api/v1/dossiers/{c.dossier.code}/"), control="officer_this_unit"
+    ),
     # -- the viewer's own notifications (each row is addressed to one person) and job monitor
     "notifications:inbox": Row("admin", lambda c: _get("/desk/notifications/")),
     "jobs:monitor": Row("admin", lambda c: _get("/desk/jobs/")),
@@ -312,6 +326,10 @@ NOT_DOSSIER_READING = {
     "portal:password_reset_confirm",
     "portal:password_reset_complete",
     "portal:draft_delete",
+    "api:procedures",  # the public catalogue
+    "api:procedure",
+    "api:units",
+    "api:schema",
 }
 
 
