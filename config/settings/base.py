@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "motcua.security.request_context.RequestContextMiddleware",
     "motcua.security.middleware.StaffIdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "motcua.security.middleware.OTPRequiredMiddleware",
@@ -274,6 +275,8 @@ EMAIL_HOST_PASSWORD = _MAIL["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = _MAIL["EMAIL_USE_TLS"]
 EMAIL_TIMEOUT = _MAIL["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = _MAIL["DEFAULT_FROM_EMAIL"]
+# Stored outgoing mail is deleted after this many days (job ``mailbox_purge``; 0 keeps it).
+MOTCUA_MAIL_RETENTION_DAYS = _MAIL["MOTCUA_MAIL_RETENTION_DAYS"]
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Exporting is a right of its own ("export_<model>", the role permission page's "Xuất tệp").

@@ -221,7 +221,7 @@ def _dossier_response(request, dossier: Dossier, *, status: int = 200):
             "dossier": dossier,
             "actions": action_forms(dossier=dossier, user=request.user, available=available),
             "snapshot": dossier.procedure_version.snapshot,
-            "print_links": dossier_print_links(dossier=dossier),
+            "print_links": dossier_print_links(dossier=dossier, user=request.user),
             # The header follows the dossier: no "current step" once the workflow is over, no
             # "to supplement" once the supplement arrived.
             "workflow_over": dossier.status in TERMINAL | {Status.RESULT_READY},

@@ -14,7 +14,10 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -25,7 +28,9 @@ from unfold.decorators import display
 from unfold.forms import PaginationInlineFormSet
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
+from motcua.core.admin_files import ServedFileWidget
 from motcua.core.roles import Role
+from motcua.core.serving import file_response
 from motcua.core.timeunits import duration_text
 from motcua.procedures.diagram import workflow_diagram_html
 from motcua.procedures.models import Fee, Procedure, ProcedureVersion, RequiredDocument, Sector
@@ -57,11 +62,23 @@ class SectorAdmin(FoldedSearchMixin, SimpleHistoryAdmin, ModelAdmin):
         return obj.procedures.count()
 
 
+def _template_file_url(document: RequiredDocument) -> str:
+    return reverse(
+        "admin:procedures_procedure_document_template",
+        kwargs={"object_id": document.procedure_id, "document_id": document.pk},
+    )
+
+
 class RequiredDocumentInline(TabularInline):
     model = RequiredDocument
     extra = 0
     fields = ["order", "name", "originals", "copies", "is_mandatory", "template_file"]
     verbose_name_plural = _("thành phần hồ sơ")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "template_file":  # the blank form, linked through the scoped view
+            kwargs["widget"] = ServedFileWidget(_template_file_url)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class FeeInline(TabularInline):
@@ -274,6 +291,30 @@ class ProcedureAdmin(
             return _("Lưu thủ tục để xem sơ đồ quy trình.")
         return workflow_diagram_html(
             workflow_part(obj), processing=(obj.processing_amount, obj.processing_unit)
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.document_template_view)
+        return [
+            path(
+                "<path:object_id>/documents/<int:document_id>/template/",
+                view,
+                name="procedures_procedure_document_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def document_template_view(self, request, object_id, document_id):
+        """The blank form of one document of a procedure the person may view (scoped like the
+        change page: a procedure outside the administrator's subtree is a 404)."""
+        procedure = self.get_object(request, object_id)
+        if procedure is None:
+            raise Http404(_("Không tìm thấy thủ tục."))
+        if not self.has_view_or_change_permission(request, procedure):
+            raise PermissionDenied
+        document = get_object_or_404(RequiredDocument, pk=document_id, procedure=procedure)
+        return file_response(
+            document.template_file, fallback_name=document.template_file.name.rsplit("/", 1)[-1]
         )
 
     def save_related(self, request, form, formsets, change):
