@@ -60,8 +60,11 @@ def form_rows(snapshot: dict, form_data: dict) -> list[tuple[str, object]]:
     (ISO) but are shown dd/mm/yyyy; booleans read "Có"/"Không"; tables show one row per line.
     """
     from datetime import date
+    from decimal import Decimal
 
     from django.utils.translation import gettext as _
+
+    from motcua.core.formats import number_vn
 
     def shown(kind: str, value):
         if kind == "date" and isinstance(value, str):
@@ -71,6 +74,8 @@ def form_rows(snapshot: dict, form_data: dict) -> list[tuple[str, object]]:
                 return value
         if isinstance(value, bool):
             return _("Có") if value else _("Không")
+        if kind == "number" or isinstance(value, (int, float, Decimal)):
+            return number_vn(value)  # "24,5" and "1.500", never "24.5"
         if isinstance(value, list):
             return "; ".join(
                 ", ".join(str(v) for v in row.values()) if isinstance(row, dict) else str(row)

@@ -172,6 +172,13 @@ class ProcedureResource(AtomicModelResource):
     )
     documents = fields.Field(column_name="documents", readonly=True)
     fees = fields.Field(column_name="fees", readonly=True)
+    column_headers = {
+        "documents": _("thành phần hồ sơ"),
+        "fees": _("phí, lệ phí"),
+        "units": _("đơn vị tiếp nhận (mã định danh)"),
+        "sector": _("lĩnh vực (mã)"),
+        "level": _("cấp thực hiện (mã)"),
+    }
 
     class Meta:
         model = Procedure
@@ -216,13 +223,14 @@ class ProcedureResource(AtomicModelResource):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         instance._import_lists = {}
-        for column, parse in (("documents", parse_documents), ("fees", parse_fees)):
+        for name, parse in (("documents", parse_documents), ("fees", parse_fees)):
+            column = self.fields[name].column_name
             if column in row:
                 try:
-                    instance._import_lists[column] = parse(row[column])
+                    instance._import_lists[name] = parse(row[column])
                 except ValueError as exc:
-                    errors[column] = ValidationError(str(exc), code="invalid")
-        if "units" in row:
+                    errors[name] = ValidationError(str(exc), code="invalid")
+        if self.fields["units"].column_name in row:
             try:
                 self.fields["units"].clean(row)
             except ValueError as exc:
