@@ -29,7 +29,11 @@ from motcua.desk.forms import (
 from motcua.desk.mixins import desk_required
 from motcua.desk.shortcuts import desk_render
 from motcua.desk.templatetags.desk_tags import desk_dt
-from motcua.dossiers.files import document_file_response, result_file_response
+from motcua.dossiers.files import (
+    consultation_file_response,
+    document_file_response,
+    result_file_response,
+)
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import ActionForbidden, dossier_available_actions
 from motcua.dossiers.selectors import worklist
@@ -318,6 +322,16 @@ def document_file(request, pk: int, document_pk: int):
     """A document's file, after the scope check (404 outside scope, like the dossier)."""
     return document_file_response(
         dossier=_dossier_or_404(request.user, pk), document_pk=document_pk
+    )
+
+
+@xframe_options_sameorigin
+@require_GET
+@desk_required
+def consultation_file(request, pk: int, consultation_pk: int):
+    """A consulted unit's reply document, after the scope check (404 outside scope)."""
+    return consultation_file_response(
+        dossier=_dossier_or_404(request.user, pk), consultation_pk=consultation_pk
     )
 
 
