@@ -8,8 +8,11 @@ from motcua.desk.menu import DESK_NAVIGATION
 from motcua.notifications.menu import NOTIFICATIONS_NAVIGATION
 
 
-def _item(title, icon, url_name):
-    return {"title": title, "icon": icon, "link": reverse_lazy(url_name)}
+def _item(title, icon, url_name, permission=None):
+    item = {"title": title, "icon": icon, "link": reverse_lazy(url_name)}
+    if permission is not None:
+        item["permission"] = permission
+    return item
 
 
 UNFOLD = {
@@ -32,7 +35,12 @@ UNFOLD = {
                     _item(
                         _("Ủy quyền xử lý"), "swap_horiz", "admin:dossiers_delegation_changelist"
                     ),
-                    _item(_("In sổ theo dõi hồ sơ"), "menu_book", "printing:ledger"),
+                    _item(
+                        _("In sổ theo dõi hồ sơ"),
+                        "menu_book",
+                        "printing:ledger",
+                        "motcua.printing.access.may_print_request",
+                    ),
                     _item(_("Mẫu in"), "print", "admin:printing_printtemplate_changelist"),
                 ],
             },

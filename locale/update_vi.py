@@ -131,6 +131,24 @@ def extract(workdir: Path) -> Path:
     return joined
 
 
+def add_django_rq(pot, django_keys: set) -> None:
+    """The job dashboard's text: django-rq has no translation tags, so ``motcua.jobs.rq_templates``
+    wraps its plain text in ``{% translate %}`` when loading; the same wrapping gives the msgids."""
+    import re
+
+    sys.path.insert(0, str(ROOT / "apps"))
+    from motcua.jobs.rq_templates import translate_template_text
+
+    present = {key(m) for m in pot if m.id}
+    for path in sorted((SITE_PACKAGES / "django_rq" / "templates").rglob("*.html")):
+        source = translate_template_text(path.read_text(encoding="utf-8"))
+        for msgid in re.findall(r'\{% translate "(.*?)" %\}', source):
+            if (None, msgid) in django_keys or (None, msgid) in present:
+                continue
+            pot.add(msgid, locations=[(f"django_rq/templates/django_rq/{path.name}", 0)])
+            present.add((None, msgid))
+
+
 def add_django_gaps(pot, django_keys: set) -> None:
     present = {key(m) for m in pot if m.id}
     for folder in DJANGO_GAPS_FROM:
@@ -166,6 +184,7 @@ def main() -> int:
             if message.id and key(message) in django_keys - overrides:
                 pot.delete(message.id, context=message.context)
         add_django_gaps(pot, django_keys)
+        add_django_rq(pot, django_keys)
         for message in pot:
             message.string = ("",) * pot.num_plurals if message.pluralizable else ""
             message.flags.discard("fuzzy")

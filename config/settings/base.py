@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "motcua.security.request_context.RequestContextMiddleware",
     "motcua.security.middleware.StaffIdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "motcua.security.middleware.OTPRequiredMiddleware",
@@ -92,8 +93,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # The apps' templates; django-rq's get translation tags on load (the job dashboard
+            # in Vietnamese, motcua.jobs.rq_templates). Cached, as Django's default is.
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "motcua.jobs.rq_templates.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -298,6 +309,8 @@ EMAIL_HOST_PASSWORD = _MAIL["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = _MAIL["EMAIL_USE_TLS"]
 EMAIL_TIMEOUT = _MAIL["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = _MAIL["DEFAULT_FROM_EMAIL"]
+# Stored outgoing mail is deleted after this many days (job ``mailbox_purge``; 0 keeps it).
+MOTCUA_MAIL_RETENTION_DAYS = _MAIL["MOTCUA_MAIL_RETENTION_DAYS"]
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Exporting is a right of its own ("export_<model>", the role permission page's "Xuất tệp").

@@ -106,3 +106,52 @@ def test_an_exported_sheet_is_named_after_what_it_holds(admin_client_vi):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[0] != "Tablib Dataset"
     assert book.sheetnames[0].lower().startswith("thủ tục")
+
+
+@pytest.mark.django_db
+def test_the_job_dashboard_speaks_vietnamese(client, django_user_model):
+    """django-rq's templates carry no translation tags; the loader adds them (issue 12, item 9)."""
+    site_admin = django_user_model.objects.create_superuser("quantri_rq", password="x")
+    client.force_login(site_admin)
+    client.cookies["django_language"] = "vi"
+    page = client.get("/django-rq/").content.decode()
+    assert "<h1>Hàng đợi</h1>" in page and "Tiến trình xử lý" in page
+    assert "<h1>Queues</h1>" not in page
+    client.cookies["django_language"] = "en"
+    assert "<h1>Queues</h1>" in client.get("/django-rq/").content.decode()
+
+
+def test_the_dashboard_wrapping_leaves_code_and_variables_alone():
+    from motcua.jobs.rq_templates import translate_template_text
+
+    source = (
+        '{% extends "admin/base_site.html" %}\n{% load static %}\n'
+        '<h1>Queues</h1> <a href="x">{{ queue.name }}</a> &rsaquo; '
+        '<script>confirm("Are you sure?")</script><th>Job ID</th>'
+    )
+    result = translate_template_text(source)
+    assert result.startswith('{% extends "admin/base_site.html" %}\n{% load i18n static %}')
+    assert '<h1>{% translate "Queues" %}</h1>' in result
+    assert '<th>{% translate "Job ID" %}</th>' in result
+    assert '<script>confirm("Are you sure?")</script>' in result
+    assert "{{ queue.name }}" in result and '{% translate "&rsaquo;" %}' not in result
+
+
+@pytest.mark.django_db
+def test_export_columns_are_headed_in_vietnamese_and_import_back(admin_client_vi):
+    """No ``national_code`` in a file people read; the file still imports as it is."""
+    from motcua.units.models import Unit
+    from motcua.units.resources import UnitResource
+
+    response = admin_client_vi.post(
+        "/admin/procedures/procedure/export/", {"format": "0", "resource": "0"}
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    assert "Mã thủ tục" in headers and "Thành phần hồ sơ" in headers
+    assert not [h for h in headers if h and "_" in h]  # no code names
+    with translation.override("vi"):
+        exported = UnitResource().export(Unit.objects.all())
+        assert exported.headers[0] == "Mã định danh"
+        result = UnitResource().import_data(exported, dry_run=True, raise_errors=True)
+    assert not result.has_errors() and not result.has_validation_errors()

@@ -33,6 +33,7 @@ def test_sandbox_payment_succeeds(login, dossier, sandbox_site):
     page = citizen.get(page_url).content.decode()
     assert "Cổng thanh toán thử nghiệm" in page
     assert "1.500.000\xa0₫" in page and dossier.code in page
+    assert 'href="/tra-cuu/ho-so/"' in page  # never a dead end: the way back is offered
 
     # when they press "Thanh toán thành công"
     back = citizen.post(page_url, {"decision": "paid"})
@@ -158,3 +159,12 @@ def test_from_the_portal_status_page_to_paid_and_back(login, dossier, sandbox_si
     page = citizen.get(status_url).content.decode()
     assert "Đã nộp — thanh toán trực tuyến" in page
     assert "/bat-dau/" not in page
+
+
+def test_the_sandbox_page_links_back_to_the_dossier_without_a_next_page(
+    login, dossier, sandbox_site
+):
+    citizen = login(dossier.applicant_user)
+    payment, page_url = pay_page(citizen, dossier)
+    page = citizen.get(page_url).content.decode()
+    assert f'href="/tra-cuu/{dossier.code}/"' in page and "Quay lại trang hồ sơ" in page

@@ -37,7 +37,10 @@ def test_registry_has_the_seven_forms_of_design_section_6():
 
 def test_the_desk_menu_and_the_pdf_give_each_form_the_same_number(demo, world, frozen_print):
     """One numbering (TT 03/2025 Phụ lục I): "(mẫu 06)" in the menu is "Mẫu số 06" on paper."""
-    links = {link.code: link.label for link in dossier_print_links(dossier=demo.full)}
+    links = {
+        link.code: link.label
+        for link in dossier_print_links(dossier=demo.full, user=world.users.reception)
+    }
     assert links["06"].endswith("(mẫu 06)")
     for code, label in links.items():
         number = label.rsplit("mẫu ", 1)[1].rstrip(")")
@@ -254,12 +257,18 @@ def test_pdf_is_a4(demo, world, frozen_print):
     assert round(float(landscape.width) / 72 * 25.4) == 297
 
 
-def test_print_links_offer_only_the_forms_that_apply(demo):
-    full = [link.code for link in dossier_print_links(dossier=demo.full)]
+def test_print_links_offer_only_the_forms_that_apply(demo, world):
+    full = [
+        link.code for link in dossier_print_links(dossier=demo.full, user=world.users.reception)
+    ]
     assert full == ["01", "02", "04", "06"]
-    assert [link.code for link in dossier_print_links(dossier=demo.refused)] == ["01", "03", "06"]
-    assert [link.code for link in dossier_print_links(dossier=demo.stopped)] == ["01", "05", "06"]
-    link = dossier_print_links(dossier=demo.full)[0]
+    assert [
+        link.code for link in dossier_print_links(dossier=demo.refused, user=world.users.reception)
+    ] == ["01", "03", "06"]
+    assert [
+        link.code for link in dossier_print_links(dossier=demo.stopped, user=world.users.reception)
+    ] == ["01", "05", "06"]
+    link = dossier_print_links(dossier=demo.full, user=world.users.reception)[0]
     assert link.url == f"/print/dossiers/{demo.full.pk}/01/" and link.signed_url == ""  # no cert
 
 

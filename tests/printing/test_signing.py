@@ -221,18 +221,24 @@ def test_asking_for_a_signed_copy_that_cannot_be_made_says_so_and_offers_the_uns
 
 
 def test_the_print_menu_offers_a_signed_copy_only_when_the_site_can_sign(
-    demo, settings, site_signing, valid_cert
+    demo, world, settings, site_signing, valid_cert
 ):
     settings.SITE = dataclasses.replace(settings.SITE, extra={})  # no [signing]
     assert signing.signing_problem() is not None
-    assert all(link.signed_url == "" for link in dossier_print_links(dossier=demo.full))
+    assert all(
+        link.signed_url == ""
+        for link in dossier_print_links(dossier=demo.full, user=world.users.reception)
+    )
     path = site_signing()  # configured, but the file is missing
     assert "Không tìm thấy tệp chứng thư số" in signing.signing_problem()
-    assert all(link.signed_url == "" for link in dossier_print_links(dossier=demo.full))
+    assert all(
+        link.signed_url == ""
+        for link in dossier_print_links(dossier=demo.full, user=world.users.reception)
+    )
     key, cert = valid_cert
     write_pkcs12(path, key, cert)
     assert signing.signing_problem() is None
-    links = dossier_print_links(dossier=demo.full)
+    links = dossier_print_links(dossier=demo.full, user=world.users.reception)
     assert links and all(link.signed_url == f"{link.url}?sign=1" for link in links)
 
 

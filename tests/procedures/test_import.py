@@ -126,8 +126,8 @@ def test_reimporting_publishes_only_what_changed(district, sector):
 def test_an_exported_catalogue_imports_back_unchanged(procedure):
     procedure_publish(procedure=procedure)
     exported = ProcedureResource().export()
-    assert exported.dict[0]["documents"].startswith("Đơn đề nghị cấp giấy phép | 1 | 0 | có")
-    assert exported.dict[0]["fees"] == "Lệ phí cấp giấy phép | 75000"
+    assert exported.dict[0]["Thành phần hồ sơ"].startswith("Đơn đề nghị cấp giấy phép | 1 | 0 | có")
+    assert exported.dict[0]["Phí, lệ phí"] == "Lệ phí cấp giấy phép | 75000"
     result = ProcedureResource().import_data(exported, dry_run=False, raise_errors=True)
     assert result.totals["skip"] == 1
     assert procedure.versions.count() == 1

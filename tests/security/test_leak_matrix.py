@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from motcua.core.roles import Role
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Consultation, Dossier
 from motcua.integrations.models import OutboxMessage, Payment
 from motcua.portal.models import Rating
 from tests.units.factories import make_membership, make_user
@@ -36,6 +36,7 @@ pytestmark = pytest.mark.django_db
 
 DOC_SECRET = b"NOI-DUNG-GIAY-TO-MAT-7f3a"
 RESULT_SECRET = b"NOI-DUNG-KET-QUA-MAT-9c1d"
+REPLY_SECRET = b"NOI-DUNG-Y-KIEN-MAT-5e2a"
 ORDER_REF = "LEAKMATRIX0001"
 
 #: The visitors. ``sees`` says which rows each is entitled to (desk, portal, admin); empty: none.
@@ -169,6 +170,11 @@ ROWS: dict[str, Row] = {
     ),
     "desk:result_file": Row(
         "desk", lambda c: _get(f"/desk/dossiers/{c.dossier.pk}/result/"), control="superuser"
+    ),
+    "desk:consultation_file": Row(
+        "desk",
+        lambda c: _get(f"/desk/dossiers/{c.dossier.pk}/consultations/{c.consultation.pk}/"),
+        control="officer_this_unit",
     ),
     # -- print forms and ledger
     "printing:dossier_form": Row(
@@ -404,6 +410,10 @@ def matrix(world, received):
     document = dossier.documents.first()
     document.file.save("giay-to.pdf", ContentFile(DOC_SECRET))
     dossier.result_file.save("ket-qua.pdf", ContentFile(RESULT_SECRET))
+    consultation = Consultation.objects.create(
+        step=dossier.current_step, unit=world.units.sxd, answer="Đồng ý", verdict="agree"
+    )
+    consultation.reply_file.save("y-kien.pdf", ContentFile(REPLY_SECRET))
     payment = Payment.objects.create(
         dossier=dossier, provider="sandbox", order_ref=ORDER_REF, amount=50000
     )
@@ -432,10 +442,12 @@ def matrix(world, received):
         ORDER_REF.encode(),
         DOC_SECRET,
         RESULT_SECRET,
+        REPLY_SECRET,
     ]
     return SimpleNamespace(
         dossier=dossier,
         document=document,
+        consultation=consultation,
         visitors=visitors,
         secrets=secrets,
         objects={

@@ -134,3 +134,34 @@ def test_an_active_officer_session_stays(client, admins, settings):
     session[LAST_SEEN_KEY] = int(time.time()) - 29 * 60
     session.save()
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_password_reset_by_an_administrator_names_who_did_it_to_whom(d1_client, admins):
+    """Who set whose password: the unit administrator resets a specialist's in the desk."""
+    url = f"/admin/auth/user/{admins.specialist.pk}/password/"
+    response = d1_client.post(
+        url, {"password1": "Mk-moi-2026!", "password2": "Mk-moi-2026!", "usable_password": "true"}
+    )
+    assert response.status_code == 302
+    admins.specialist.refresh_from_db()
+    assert admins.specialist.check_password("Mk-moi-2026!")
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.PASSWORD_SET_BY_OTHER)
+    assert event.user == admins.specialist and event.actor == admins.d1_admin
+    assert event.data == {"by": "qt_hongbang", "for": "cv_hoangvanthu"}
+    assert event.path == url and event.ip == "127.0.0.1"
+    assert not SecurityEvent.objects.filter(kind=SecurityEventKind.PASSWORD_CHANGE).exists()
+
+
+def test_an_own_password_change_names_its_owner_as_actor(client, admins):
+    client.force_login(admins.specialist)
+    response = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": "x",
+            "new_password1": "Mk-rieng-2026!",
+            "new_password2": "Mk-rieng-2026!",
+        },
+    )
+    assert response.status_code == 302
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.PASSWORD_CHANGE)
+    assert event.user == event.actor == admins.specialist

@@ -52,3 +52,98 @@ def test_exporting_needs_the_export_right(client, admins, tree):
     group.permissions.remove(Permission.objects.get(codename="export_unit"))
     client.force_login(admins.d1_admin)
     assert client.get("/admin/units/unit/export/").status_code == 403
+
+
+# -- the scope each role reads at is data, edited on the page ---------------------------------
+
+
+def test_existing_roles_keep_the_scope_they_had_when_it_was_code():
+    from motcua.security.models import RoleScope
+
+    scopes = dict(RoleScope.objects.values_list("group__name", "scope"))
+    assert scopes["unit_leader"] == scopes["supervisor"] == "subtree"
+    assert scopes["administrator"] == scopes["unit_administrator"] == "subtree"
+    assert scopes["specialist"] == scopes["reception_officer"] == scopes["clerk"] == "unit"
+    assert "citizen" not in scopes
+
+
+def test_the_scope_column_is_editable_and_audited(site_client, tree):
+    from motcua.units.models import Membership
+    from motcua.units.selectors import units_in_scope
+
+    clerk_role = Group.objects.get(name="clerk")
+    clerk = make_user("vt_hongbang")
+    old = make_membership(clerk, tree.d1, "clerk")
+    assert old.scope == "unit"
+    page = site_client.get(URL).content.decode()
+    assert f'name="scope_{clerk_role.pk}"' in page  # a select per role, not read-only text
+
+    response = site_client.post(URL, {"save": "scopes", f"scope_{clerk_role.pk}": "subtree"})
+    assert response.status_code == 302
+    assert Membership.default_scope_for("clerk") == "subtree"  # read from the data
+    old.refresh_from_db()
+    assert old.scope == "subtree"  # a membership that had the role's scope follows it
+    assert set(units_in_scope(user=clerk)) == {tree.d1, tree.c1, tree.c2}
+    newcomer = make_membership(make_user("vt_moi"), tree.d2, "clerk")
+    assert newcomer.scope == "subtree"
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.ROLE_PERMISSION_CHANGE)
+    assert event.data == {
+        "role": "clerk",
+        "scope": {"from": "unit", "to": "subtree"},
+        "memberships": 1,
+    }
+    assert event.actor.username == "qt_tinh"
+
+
+def test_a_membership_given_another_scope_keeps_it_when_the_role_changes(site_client, tree):
+    leader_role = Group.objects.get(name="unit_leader")
+    narrow = make_membership(make_user("ld_phuong"), tree.c1, "unit_leader", scope="unit")
+    site_client.post(URL, {"save": "scopes", f"scope_{leader_role.pk}": "all"})
+    narrow.refresh_from_db()
+    assert narrow.scope == "unit"
+
+
+def test_a_role_reading_at_the_whole_site_sees_every_unit(site_client, tree):
+    from motcua.dossiers.selectors import scope_unit_ids
+
+    supervisor_role = Group.objects.get(name="supervisor")
+    site_client.post(URL, {"save": "scopes", f"scope_{supervisor_role.pk}": "all"})
+    inspector = make_user("gs_xa")
+    make_membership(inspector, tree.c3, "supervisor")
+    assert len(scope_unit_ids(user=inspector)) == 7  # the whole tree, not C3 alone
+
+
+def test_a_bad_scope_is_refused_with_a_message(site_client):
+    clerk_role = Group.objects.get(name="clerk")
+    response = site_client.post(
+        URL, {"save": "scopes", f"scope_{clerk_role.pk}": "galaxy"}, follow=True
+    )
+    assert "Phạm vi không hợp lệ." in response.content.decode()
+    assert not SecurityEvent.objects.filter(kind=SecurityEventKind.ROLE_PERMISSION_CHANGE).exists()
+
+
+def test_a_unit_administrator_cannot_change_role_scopes(d1_client):
+    clerk_role = Group.objects.get(name="clerk")
+    response = d1_client.post(URL, {"save": "scopes", f"scope_{clerk_role.pk}": "all"})
+    assert response.status_code == 403
+    from motcua.units.models import Membership
+
+    assert Membership.default_scope_for("clerk") == "unit"
+
+
+def test_a_unit_administrator_cannot_grant_the_whole_site_scope(d1_client, tree):
+    specialist = make_user("cv_moi")
+    make_membership(specialist, tree.c1, "specialist")
+    page = d1_client.get("/admin/units/membership/add/").content.decode()
+    assert 'value="all"' not in page and 'value="subtree"' in page
+
+
+# -- the print right ----------------------------------------------------------------------------
+
+
+def test_the_matrix_has_a_print_column(site_client):
+    group = Group.objects.get(name="specialist")
+    page = site_client.get(URL, {"role": group.pk}).content.decode()
+    print_dossier = Permission.objects.get(codename="print_dossier")
+    assert f'value="{print_dossier.pk}"' in page and ">In<" in page
+    assert group.permissions.filter(pk=print_dossier.pk).exists()  # granted as before

@@ -16,7 +16,7 @@ from motcua.core.people import person_name
 from motcua.core.uploads import UploadField
 from motcua.core.widgets import DayInput, MomentInput
 from motcua.desk import selectors
-from motcua.dossiers.models import ApplicantKind, Channel, Delivery
+from motcua.dossiers.models import ApplicantKind, Channel, ConsultationVerdict, Delivery
 from motcua.dossiers.workflow import WorkflowError, next_step_index, step_unit, workflow_steps
 from motcua.portal.forms import DossierForm
 from motcua.portal.models import FieldKind
@@ -361,7 +361,14 @@ class ConsultForm(ActionForm):
 
 
 class AnswerForm(ActionForm):
+    verdict = forms.ChoiceField(
+        label=_("Kết luận"),
+        choices=ConsultationVerdict.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Cần chọn đồng ý hoặc không đồng ý.")},
+    )
     answer = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}))
+    reply_file = UploadField(label=_("Văn bản trả lời (nếu có)"), required=False)
 
 
 class IssueResultForm(ActionForm):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
-from motcua.core.roles import SUBTREE_ROLES, Role
+from motcua.core.roles import Role
 from motcua.dossiers.models import Consultation, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.selectors import dossier_get, dossier_search, dossiers_visible
 from motcua.dossiers.states import Status
 from motcua.procedures.models import Procedure
 from motcua.procedures.selectors import procedure_search
-from motcua.units.models import Membership, Unit
+from motcua.units.models import Membership, MembershipScope, Unit
 from motcua.units.selectors import units_in_scope
 
 _LIST_RELATED = ("procedure", "unit", "current_unit", "current_step", "current_step__assignee")
@@ -83,12 +83,15 @@ def counter_procedures(*, unit: Unit, query: str = "", limit: int = 20) -> list[
 
 
 def supervises(*, user) -> bool:
-    """Return whether *user* sees sub-units (leader, supervisor, administrator, superuser)."""
+    """Return whether *user* sees sub-units: a membership reaching below its unit (by default
+    leaders, supervisors, administrators; the scope of each role is data), or a superuser."""
     if user.is_superuser:
         return True
-    return Membership.objects.filter(
-        user=user, is_active=True, role__name__in=list(SUBTREE_ROLES)
-    ).exists()
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .exclude(scope=MembershipScope.UNIT)
+        .exists()
+    )
 
 
 def worklist_units(*, user) -> QuerySet[Unit]:

@@ -16,4 +16,9 @@ urlpatterns = [
     path("dossiers/<int:pk>/act/<slug:action>/", views.dossier_act, name="act"),
     path("dossiers/<int:pk>/documents/<int:document_pk>/", views.document_file, name="document"),
     path("dossiers/<int:pk>/result/", views.result_file, name="result_file"),
+    path(
+        "dossiers/<int:pk>/consultations/<int:consultation_pk>/",
+        views.consultation_file,
+        name="consultation_file",
+    ),
 ]

@@ -29,7 +29,11 @@ from motcua.desk.forms import (
 from motcua.desk.mixins import desk_required
 from motcua.desk.shortcuts import desk_render
 from motcua.desk.templatetags.desk_tags import desk_dt
-from motcua.dossiers.files import document_file_response, result_file_response
+from motcua.dossiers.files import (
+    consultation_file_response,
+    document_file_response,
+    result_file_response,
+)
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import ActionForbidden, dossier_available_actions
 from motcua.dossiers.selectors import worklist
@@ -221,7 +225,7 @@ def _dossier_response(request, dossier: Dossier, *, status: int = 200):
             "dossier": dossier,
             "actions": action_forms(dossier=dossier, user=request.user, available=available),
             "snapshot": dossier.procedure_version.snapshot,
-            "print_links": dossier_print_links(dossier=dossier),
+            "print_links": dossier_print_links(dossier=dossier, user=request.user),
             # The header follows the dossier: no "current step" once the workflow is over, no
             # "to supplement" once the supplement arrived.
             "workflow_over": dossier.status in TERMINAL | {Status.RESULT_READY},
@@ -318,6 +322,16 @@ def document_file(request, pk: int, document_pk: int):
     """A document's file, after the scope check (404 outside scope, like the dossier)."""
     return document_file_response(
         dossier=_dossier_or_404(request.user, pk), document_pk=document_pk
+    )
+
+
+@xframe_options_sameorigin
+@require_GET
+@desk_required
+def consultation_file(request, pk: int, consultation_pk: int):
+    """A consulted unit's reply document, after the scope check (404 outside scope)."""
+    return consultation_file_response(
+        dossier=_dossier_or_404(request.user, pk), consultation_pk=consultation_pk
     )
 
 

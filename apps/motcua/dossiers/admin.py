@@ -342,7 +342,7 @@ class DossierAdmin(ModelAdmin):
                     "postal_tracking",
                     "result_number",
                     "result_date",
-                    "result_file",
+                    "result_file_link",
                 ]
             },
         ),
@@ -417,6 +417,17 @@ class DossierAdmin(ModelAdmin):
     def form_data_pretty(self, obj: Dossier):
         text = json.dumps(obj.form_data or {}, ensure_ascii=False, indent=2, sort_keys=True)
         return format_html('<pre style="white-space:pre-wrap">{}</pre>', text)
+
+    @display(description=_("tệp kết quả"))
+    def result_file_link(self, obj: Dossier):
+        """The result file through the desk's scope-checked view (never ``/files/…``)."""
+        if obj is None or not obj.result_file:
+            return "—"
+        return format_html(
+            '<a class="underline" href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("desk:result_file", args=[obj.pk]),
+            obj.result_original_name or _("Xem tệp kết quả"),
+        )
 
     # -- the one write: the training flag --------------------------------------------------------
 

@@ -36,3 +36,18 @@ def result_file_response(*, dossier: Dossier):
         content_type=dossier.result_content_type,
         fallback_name=f"ket-qua-{dossier.code}",
     )
+
+
+def consultation_file_response(*, dossier: Dossier, consultation_pk: int):
+    """The reply document of one consultation of *dossier* (404 if not one of its own)."""
+    from motcua.dossiers.models import Consultation
+
+    consultation = Consultation.objects.filter(pk=consultation_pk, step__dossier=dossier).first()
+    if consultation is None or not consultation.reply_file:
+        raise Http404(_("Không có tệp."))
+    return file_response(
+        consultation.reply_file,
+        original_name=consultation.reply_original_name,
+        content_type=consultation.reply_content_type,
+        fallback_name=f"y-kien-{consultation.unit_id}",
+    )

@@ -269,8 +269,17 @@ class DossierStep(DueTracked, models.Model):
         return bool(self.due_at and self.finished_at and self.finished_at > self.due_at)
 
 
+class ConsultationVerdict(models.TextChoices):
+    AGREE = "agree", _("Đồng ý")
+    DISAGREE = "disagree", _("Không đồng ý")
+
+
 class Consultation(models.Model):
-    """One party asked for an opinion in a parallel consultation step (N of M must answer)."""
+    """One party asked for an opinion in a parallel consultation step (N of M must answer).
+
+    The reply: agree or disagree, the opinion in words, and optionally the reply document (văn
+    bản trả lời) the consulted unit signed, served only through the desk's scope-checked view.
+    """
 
     step = models.ForeignKey(DossierStep, models.CASCADE, related_name="consultations")
     unit = models.ForeignKey(
@@ -284,6 +293,18 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answer = models.TextField(_("ý kiến"), blank=True)
+    verdict = models.CharField(
+        _("kết luận"), max_length=10, choices=ConsultationVerdict.choices, blank=True
+    )
+    reply_file = models.FileField(
+        _("văn bản trả lời"),
+        upload_to="consultations/%Y/%m/",
+        blank=True,
+        max_length=200,
+        validators=[validate_stored_upload],
+    )
+    reply_original_name = models.CharField(_("tên tệp trả lời"), max_length=255, blank=True)
+    reply_content_type = models.CharField(_("kiểu tệp trả lời"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("xin ý kiến")

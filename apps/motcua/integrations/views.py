@@ -163,4 +163,8 @@ def sandbox_pay_view(request: HttpRequest, order_ref: str) -> HttpResponse:
             return HttpResponseBadRequest("decision must be 'paid' or 'cancelled'")
         params = payment_provider("sandbox").callback_params(payment=payment, decision=decision)
         return redirect(f"{payment.return_url}?{urlencode(params)}")
-    return render(request, "integrations/sandbox_pay.html", {"payment": payment})
+    # A way back (never a dead end): the page the citizen came from, else the dossier's page.
+    back = request.session.get(NEXT_SESSION_KEY, {}).get(payment.order_ref) or reverse(
+        "portal:status", kwargs={"code": payment.dossier.code}
+    )
+    return render(request, "integrations/sandbox_pay.html", {"payment": payment, "back": back})

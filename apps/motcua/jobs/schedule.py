@@ -54,4 +54,10 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         cron="* * * * *",
     ),
     ScheduledJob("reports_send_due", "motcua.reports.delivery.subscriptions_send_due", "0 6 * * *"),
+    ScheduledJob(
+        name="mailbox_purge",
+        func="motcua.mailbox.retention.mailbox_purge_expired",
+        cron="43 2 * * *",
+        queue="low",
+    ),
 )

@@ -8,6 +8,7 @@
     username = "motcua@haiphong.gov.vn"
     use_tls = true
     from_address = "Cổng dịch vụ công <motcua@haiphong.gov.vn>"
+    retention_days = 90   # stored messages older than this are deleted (0: kept forever)
 
 ``MOTCUA_SMTP_PASSWORD`` holds the password. Without ``host`` nothing leaves the machine: messages
 are kept for the desk's "Thư đã gửi" page (the embedded default).
@@ -17,7 +18,14 @@ from __future__ import annotations
 
 import os
 
-_KINDS = {"host": str, "port": int, "username": str, "use_tls": bool, "from_address": str}
+_KINDS = {
+    "host": str,
+    "port": int,
+    "username": str,
+    "use_tls": bool,
+    "from_address": str,
+    "retention_days": int,
+}
 
 
 class MailConfigError(ValueError):
@@ -47,4 +55,12 @@ def mail_settings(table: object) -> dict:
         "EMAIL_USE_TLS": table.get("use_tls", bool(host)),
         "EMAIL_TIMEOUT": 20,
         "DEFAULT_FROM_EMAIL": table.get("from_address", "motcua@localhost"),
+        "MOTCUA_MAIL_RETENTION_DAYS": _retention_days(table),
     }
+
+
+def _retention_days(table: dict) -> int:
+    days = table.get("retention_days", 90)
+    if days < 0:
+        raise MailConfigError("key 'mail.retention_days' must be 0 (keep forever) or more")
+    return days

@@ -17,10 +17,9 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, Manageme
 from django.forms.models import BaseInlineFormSet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.admin import ModelAdmin, StackedInline
 
-from motcua.portal.models import FieldKind, FormDocumentRule, FormField, Rating
-from motcua.procedures.models import RequiredDocument
+from motcua.portal.models import FieldKind, FormField, Rating
 
 #: Kinds whose value a show-if condition can compare with.
 _CONTROLLING_KINDS = {FieldKind.TEXT, FieldKind.SELECT, FieldKind.CHECKBOX, FieldKind.NUMBER}
@@ -110,26 +109,6 @@ class FormFieldInline(StackedInline):
     ]
 
 
-class FormDocumentRuleInline(TabularInline):
-    model = FormDocumentRule
-    formset = KeepWhenAbsentFormSet
-    extra = 0
-    fields = ["required_document", "upload_required"]
-    verbose_name = _("giấy tờ phải tải lên")
-    verbose_name_plural = _("Tờ khai trực tuyến: giấy tờ phải tải lên khi nộp trực tuyến")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "required_document":
-            match = getattr(request, "resolver_match", None)
-            object_id = match.kwargs.get("object_id") if match else None
-            kwargs["queryset"] = (
-                RequiredDocument.objects.filter(procedure_id=object_id)
-                if object_id and str(object_id).isdigit()
-                else RequiredDocument.objects.none()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 def attach_form_builder(site: admin.AdminSite = admin.site) -> None:
     """Append the form-builder inlines to the registered procedure admin (idempotent)."""
     from motcua.procedures.models import Procedure
@@ -137,7 +116,9 @@ def attach_form_builder(site: admin.AdminSite = admin.site) -> None:
     model_admin = site._registry.get(Procedure)
     if model_admin is None:
         return
-    extra = [i for i in (FormFieldInline, FormDocumentRuleInline) if i not in model_admin.inlines]
+    # "Must be uploaded online" is derived from the document's "bắt buộc" (one notion, see
+    # ``motcua.portal.snapshot``): no second inline to fill.
+    extra = [i for i in (FormFieldInline,) if i not in model_admin.inlines]
     model_admin.inlines = [*model_admin.inlines, *extra]
 
 

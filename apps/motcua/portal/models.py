@@ -236,7 +236,12 @@ class FormField(models.Model):
 
 
 class FormDocumentRule(models.Model):
-    """Whether the file of one required document must be uploaded with an online dossier."""
+    """Formerly: whether the file of one required document must be uploaded online.
+
+    No longer read or edited: "must be uploaded online" is derived from the document's own
+    ``is_mandatory`` (one notion, ``motcua.portal.snapshot``); migration ``0003_h12_…`` folded the
+    rules into it. The table stays so that the migration is additive (drop it in a later release).
+    """
 
     procedure = models.ForeignKey(
         "procedures.Procedure",

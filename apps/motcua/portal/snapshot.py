@@ -5,8 +5,12 @@ Registered from :meth:`motcua.portal.apps.PortalConfig.ready`. Its value::
     {"fields": [FormField.as_spec(), ...],            # in order
      "documents": [{"name": "Đơn đề nghị", "upload_required": true}, ...]}
 
-``documents`` follows the order of the snapshot's ``documents`` part; a document without a
-:class:`~motcua.portal.models.FormDocumentRule` may be uploaded but is not required online.
+``documents`` follows the order of the snapshot's ``documents`` part. One notion of "mandatory"
+per document: ``RequiredDocument.is_mandatory`` (ticked in the procedure's "thành phần hồ sơ").
+"Must be uploaded online" is derived from it — a mandatory document must be uploaded with an
+online dossier, an optional one may be. Versions published while a separate upload rule existed
+(:class:`~motcua.portal.models.FormDocumentRule`, no longer edited) read as required when either
+said so, which is what migration ``portal 0003`` made of their procedures.
 :func:`form_spec` reads it back, joined with the ``documents`` part (names, template files).
 A version published before the portal existed has no ``"form"`` part: it reads as an empty form.
 """
@@ -19,17 +23,10 @@ from motcua.procedures.snapshot import register_snapshot_part
 
 
 def form_part(procedure) -> dict[str, Any]:
-    from motcua.portal.models import FormDocumentRule
-
-    rules = dict(
-        FormDocumentRule.objects.filter(procedure=procedure).values_list(
-            "required_document_id", "upload_required"
-        )
-    )
     return {
         "fields": [field.as_spec() for field in procedure.form_fields.order_by("order", "pk")],
         "documents": [
-            {"name": doc.name, "upload_required": bool(rules.get(doc.pk, False))}
+            {"name": doc.name, "upload_required": doc.is_mandatory}
             for doc in procedure.documents.order_by("order", "pk")
         ],
     }
@@ -46,7 +43,8 @@ def form_spec(snapshot: dict) -> dict[str, Any]:
     documents = [
         {
             "name": d["name"],
-            "upload_required": bool(rules.get(d["name"], False)),
+            "is_mandatory": bool(d.get("is_mandatory", True)),
+            "upload_required": bool(d.get("is_mandatory", True) or rules.get(d["name"], False)),
             "template_file": d.get("template_file", ""),
         }
         for d in snapshot.get("documents", [])
@@ -62,8 +60,11 @@ def form_rows(snapshot: dict, form_data: dict) -> list[tuple[str, object]]:
     (ISO) but are shown dd/mm/yyyy; booleans read "Có"/"Không"; tables show one row per line.
     """
     from datetime import date
+    from decimal import Decimal
 
     from django.utils.translation import gettext as _
+
+    from motcua.core.formats import number_vn
 
     def shown(kind: str, value):
         if kind == "date" and isinstance(value, str):
@@ -73,6 +74,8 @@ def form_rows(snapshot: dict, form_data: dict) -> list[tuple[str, object]]:
                 return value
         if isinstance(value, bool):
             return _("Có") if value else _("Không")
+        if kind == "number" or isinstance(value, (int, float, Decimal)):
+            return number_vn(value)  # "24,5" and "1.500", never "24.5"
         if isinstance(value, list):
             return "; ".join(
                 ", ".join(str(v) for v in row.values()) if isinstance(row, dict) else str(row)

@@ -407,6 +407,8 @@ def last_event(dossier: Dossier, actions) -> EventInfo | None:
 #: in (pauses, consultations): both from the lifecycle declarations (``core/lifecycle.py``).
 HANDOVER_ACTIONS = actions_where(form06=Form06.HANDOVER)
 NOTED_ACTIONS = {a: LIFECYCLE[a].form06_note for a in actions_where(form06=Form06.NOTE)}
+#: A consultation reply's verdict, printed in Vietnamese on form 06 whatever the interface language.
+CONSULTATION_VERDICTS = {"agree": "đồng ý", "disagree": "không đồng ý"}
 
 
 def _short(moment: datetime) -> str:
@@ -429,9 +431,11 @@ def control_rows(dossier: Dossier, *, now: datetime) -> tuple[tuple[ControlRow, 
         if event.action in HANDOVER_ACTIONS and event.to_step_id:
             given_by.setdefault(event.to_step_id, event)
         if event.step_id and event.action in NOTED_ACTIONS:
-            notes.setdefault(event.step_id, []).append(
-                f"{NOTED_ACTIONS[event.action]} {_short(event.created_at)}"
-            )
+            label = NOTED_ACTIONS[event.action]
+            verdict = CONSULTATION_VERDICTS.get((event.data or {}).get("verdict", ""))
+            if verdict:  # a consultation reply says whether the unit agreed
+                label = f"{label} ({verdict})"
+            notes.setdefault(event.step_id, []).append(f"{label} {_short(event.created_at)}")
         if event.action == Action.RETURN_PREVIOUS and event.to_step_id:
             notes.setdefault(event.to_step_id, []).append(f"Bị trả lại: {event.note}")
     steps = list(

@@ -47,11 +47,14 @@ class PrintLink:
     signed_url: str  # empty when the site cannot sign now (no usable certificate)
 
 
-def dossier_print_links(*, dossier: Dossier) -> list[PrintLink]:
+def dossier_print_links(*, dossier: Dossier, user) -> list[PrintLink]:
     """Return the forms that apply to *dossier* now, for the desk's print menu (with a signed
-    copy only when the site can sign)."""
+    copy only when the site can sign); none for an officer without the print right."""
+    from motcua.printing.access import may_print
     from motcua.printing.signing import signing_problem
 
+    if not may_print(user):
+        return []
     can_sign = signing_problem() is None
     links = []
     for spec in FORMS.values():

@@ -1,6 +1,7 @@
 """Print views: a dossier's form as PDF, the ledger (bulk print), a signed result.
 
-Only staff reach them (anonymous → login, citizens → 403); the dossier is read through the scoped
+Only staff holding the print right reach them (anonymous → login, citizens and officers without
+the right → 403); the dossier is read through the scoped
 selector, so a dossier outside the officer's scope is a 404, exactly like one that does not exist.
 ``?sign=1`` signs the PDF with the unit's certificate (always signed when the site requires it).
 """
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from motcua.dossiers.models import Dossier
 from motcua.printing import services
+from motcua.printing.access import may_print
 from motcua.printing.forms import LedgerForm
 from motcua.printing.registry import FORMS
 from motcua.printing.render import render_form
@@ -30,7 +32,8 @@ from motcua.units.desk_access import may_enter_desk
 
 
 def staff_required(view):
-    """Anonymous visitors go to the login page; logged-in non-staff (citizens) get 403."""
+    """Anonymous visitors go to the login page; logged-in non-staff (citizens) get 403, and so
+    does an officer whose role lacks the print right (:mod:`motcua.printing.access`)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -39,6 +42,8 @@ def staff_required(view):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not may_enter_desk(user):
             raise PermissionDenied(_("Trang này chỉ dành cho cán bộ, công chức."))
+        if not may_print(user):
+            raise PermissionDenied(_("Vai trò của bạn không có quyền in."))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -14,7 +14,11 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -23,14 +27,19 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import display
 from unfold.forms import PaginationInlineFormSet
-from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
+from unfold.widgets import (
+    UnfoldAdminCheckboxSelectMultipleWidget,
+    UnfoldAdminSplitDateTimeWidget,
+)
 
+from motcua.core.admin_files import ServedFileWidget
 from motcua.core.roles import Role
+from motcua.core.serving import file_response
 from motcua.core.timeunits import duration_text
 from motcua.procedures.diagram import workflow_diagram_html
 from motcua.procedures.models import Fee, Procedure, ProcedureVersion, RequiredDocument, Sector
 from motcua.procedures.resources import ProcedureResource
-from motcua.procedures.selectors import procedure_current_version
+from motcua.procedures.selectors import procedure_current_version, procedure_pending_version
 from motcua.procedures.services import procedure_publish
 from motcua.procedures.workflow import (
     StepAction,
@@ -57,11 +66,23 @@ class SectorAdmin(FoldedSearchMixin, SimpleHistoryAdmin, ModelAdmin):
         return obj.procedures.count()
 
 
+def _template_file_url(document: RequiredDocument) -> str:
+    return reverse(
+        "admin:procedures_procedure_document_template",
+        kwargs={"object_id": document.procedure_id, "document_id": document.pk},
+    )
+
+
 class RequiredDocumentInline(TabularInline):
     model = RequiredDocument
     extra = 0
     fields = ["order", "name", "originals", "copies", "is_mandatory", "template_file"]
     verbose_name_plural = _("thành phần hồ sơ")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "template_file":  # the blank form, linked through the scoped view
+            kwargs["widget"] = ServedFileWidget(_template_file_url)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class FeeInline(TabularInline):
@@ -199,6 +220,43 @@ class WorkflowStepInline(StackedInline):
     ]
 
 
+class ProcedureForm(forms.ModelForm):
+    """The procedure with the moment its edit takes effect (a draft until then)."""
+
+    effective_at = forms.SplitDateTimeField(
+        label=_("Áp dụng bản sửa từ"),
+        required=False,
+        widget=UnfoldAdminSplitDateTimeWidget,
+        help_text=_(
+            "Để trống: bản sửa áp dụng ngay. Chọn một thời điểm sau: bản sửa là bản nháp, hồ sơ "
+            "mới vẫn theo phiên bản hiện hành đến thời điểm đó (hồ sơ đã nhận giữ phiên bản cũ)."
+        ),
+    )
+
+    class Meta:
+        model = Procedure
+        fields = [  # noqa: RUF012  (the admin's fieldsets choose what shows)
+            "national_code",
+            "name",
+            "sector",
+            "level",
+            "units",
+            "is_active",
+            "processing_amount",
+            "processing_unit",
+            "online_level",
+            "result_type",
+            "legal_basis",
+            "fee_note",
+        ]
+
+    def clean_effective_at(self):
+        moment = self.cleaned_data.get("effective_at")
+        if moment is not None and moment <= timezone.now():
+            raise ValidationError(_("Thời điểm áp dụng phải sau thời điểm hiện tại."))
+        return moment
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(
     UnitScopedAdminMixin,
@@ -209,6 +267,7 @@ class ProcedureAdmin(
     ImportExportModelAdmin,
 ):
     unit_scope_field = "units"  # the units applying it; shared procedures stay the site's
+    form = ProcedureForm
     resource_classes = [ProcedureResource]
     inlines = [RequiredDocumentInline, FeeInline, WorkflowStepInline]
     list_display = [
@@ -252,9 +311,10 @@ class ProcedureAdmin(
         ),
         (_("Căn cứ pháp lý, phí"), {"fields": ["legal_basis", "fee_note"]}),
         (_("Quy trình xử lý"), {"fields": ["workflow_diagram"]}),
+        (_("Ngày áp dụng"), {"fields": ["current_version", "effective_at"]}),
         (
             _("Phiên bản"),
-            {"fields": ["current_version", "created_at", "updated_at"], "classes": ["collapse"]},
+            {"fields": ["created_at", "updated_at"], "classes": ["collapse"]},
         ),
     ]
 
@@ -265,7 +325,17 @@ class ProcedureAdmin(
     @display(description=_("phiên bản hiện hành"))
     def current_version(self, obj: Procedure):
         version = procedure_current_version(procedure=obj) if obj.pk else None
-        return f"v{version.number}" if version else "—"
+        text = f"v{version.number}" if version else "—"
+        pending = procedure_pending_version(procedure=obj) if obj.pk else None
+        if pending is not None:
+            text += str(
+                _(" (bản nháp v%(n)s áp dụng từ %(at)s)")
+                % {
+                    "n": pending.number,
+                    "at": timezone.localtime(pending.effective_at).strftime("%d/%m/%Y %H:%M"),
+                }
+            )
+        return text
 
     @display(description=_("Sơ đồ quy trình"))
     def workflow_diagram(self, obj: Procedure):
@@ -276,6 +346,30 @@ class ProcedureAdmin(
             workflow_part(obj), processing=(obj.processing_amount, obj.processing_unit)
         )
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.document_template_view)
+        return [
+            path(
+                "<path:object_id>/documents/<int:document_id>/template/",
+                view,
+                name="procedures_procedure_document_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def document_template_view(self, request, object_id, document_id):
+        """The blank form of one document of a procedure the person may view (scoped like the
+        change page: a procedure outside the administrator's subtree is a 404)."""
+        procedure = self.get_object(request, object_id)
+        if procedure is None:
+            raise Http404(_("Không tìm thấy thủ tục."))
+        if not self.has_view_or_change_permission(request, procedure):
+            raise PermissionDenied
+        document = get_object_or_404(RequiredDocument, pk=document_id, procedure=procedure)
+        return file_response(
+            document.template_file, fallback_name=document.template_file.name.rsplit("/", 1)[-1]
+        )
+
     def save_related(self, request, form, formsets, change):
         # Django saves the main form's m2m, then every inline formset (each step with its roles
         # and consulted units); only then is the content complete enough to publish.
@@ -284,6 +378,7 @@ class ProcedureAdmin(
             procedure=form.instance,
             user=request.user,
             note=str(_("Sửa trên bàn làm việc") if change else _("Tạo trên bàn làm việc")),
+            effective_at=form.cleaned_data.get("effective_at"),
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

@@ -221,7 +221,11 @@ class Fee(models.Model):
 
 
 class ProcedureVersion(models.Model):
-    """A frozen snapshot of a procedure; never changed once written (docs/architecture.md: legal parameters are versioned data)."""
+    """A frozen snapshot of a procedure; never changed once written (docs/architecture.md: legal parameters are versioned data).
+
+    A version with ``effective_at`` in the future is a draft: new dossiers keep using the version
+    in effect until that moment (see :func:`~motcua.procedures.selectors.procedure_current_version`).
+    """
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name=_("thủ tục")
@@ -239,6 +243,12 @@ class ProcedureVersion(models.Model):
         verbose_name=_("người ban hành"),
     )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    effective_at = models.DateTimeField(
+        _("áp dụng từ"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: áp dụng ngay khi ban hành."),
+    )
 
     class Meta:
         ordering = ["procedure", "-number"]

@@ -8,6 +8,10 @@ carry the lists, one item per line, parts separated by ``|``:
 * ``documents``: ``tên giấy tờ | số bản chính | số bản sao | bắt buộc (có/không)``
 * ``fees``: ``tên phí | mức thu (đồng) | ghi chú``
 
+and two JSON columns, ``workflow`` (the steps) and ``form`` (the online form's fields), described
+in :mod:`motcua.procedures.exchange`. Headers are Vietnamese in an exported file ("Mã thủ tục",
+"Thành phần hồ sơ", "Quy trình xử lý", …); an import also accepts the code names above.
+
 When a list column is present it replaces the list (a document keeps its template file when its
 name is unchanged); when absent, the list is left as it is. After a successful import every new or
 changed procedure gets a new version (:func:`procedure_publish`).
@@ -24,6 +28,7 @@ from import_export.results import RowResult
 
 from motcua.core.text import fold
 from motcua.core.timeunits import TimeUnit
+from motcua.procedures.exchange import cell_data, parse_workflow, workflow_replace, workflow_text
 from motcua.procedures.fields import INVALID_TIME_UNIT_MESSAGE
 from motcua.procedures.models import (
     Fee,
@@ -172,6 +177,17 @@ class ProcedureResource(AtomicModelResource):
     )
     documents = fields.Field(column_name="documents", readonly=True)
     fees = fields.Field(column_name="fees", readonly=True)
+    workflow = fields.Field(column_name="workflow", readonly=True)
+    form = fields.Field(column_name="form", readonly=True)
+    column_headers = {
+        "workflow": _("quy trình xử lý"),
+        "form": _("tờ khai trực tuyến"),
+        "documents": _("thành phần hồ sơ"),
+        "fees": _("phí, lệ phí"),
+        "units": _("đơn vị tiếp nhận (mã định danh)"),
+        "sector": _("lĩnh vực (mã)"),
+        "level": _("cấp thực hiện (mã)"),
+    }
 
     class Meta:
         model = Procedure
@@ -191,6 +207,8 @@ class ProcedureResource(AtomicModelResource):
             "is_active",
             "documents",
             "fees",
+            "workflow",
+            "form",
         ]
         export_order = fields
         skip_unchanged = True
@@ -202,6 +220,14 @@ class ProcedureResource(AtomicModelResource):
 
     def dehydrate_documents(self, procedure: Procedure) -> str:
         return _documents_text(procedure)
+
+    def dehydrate_workflow(self, procedure: Procedure) -> str:
+        return workflow_text(procedure)
+
+    def dehydrate_form(self, procedure: Procedure) -> str:
+        from motcua.portal.exchange import form_text
+
+        return form_text(procedure)
 
     def dehydrate_fees(self, procedure: Procedure) -> str:
         return _fees_text(procedure)
@@ -216,13 +242,23 @@ class ProcedureResource(AtomicModelResource):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         instance._import_lists = {}
-        for column, parse in (("documents", parse_documents), ("fees", parse_fees)):
+        for name, parse in (("documents", parse_documents), ("fees", parse_fees)):
+            column = self.fields[name].column_name
             if column in row:
                 try:
-                    instance._import_lists[column] = parse(row[column])
+                    instance._import_lists[name] = parse(row[column])
                 except ValueError as exc:
-                    errors[column] = ValidationError(str(exc), code="invalid")
-        if "units" in row:
+                    errors[name] = ValidationError(str(exc), code="invalid")
+        from motcua.portal.exchange import parse_form
+
+        for name, parse in (("workflow", parse_workflow), ("form", parse_form)):
+            column = self.fields[name].column_name
+            if column in row and not self._unchanged(name, row[column], instance):
+                try:
+                    instance._import_lists[name] = parse(row[column])
+                except ValueError as exc:
+                    errors[name] = ValidationError(str(exc), code="invalid")
+        if self.fields["units"].column_name in row:
             try:
                 self.fields["units"].clean(row)
             except ValueError as exc:
@@ -230,10 +266,19 @@ class ProcedureResource(AtomicModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def _unchanged(self, name: str, value, instance: Procedure) -> bool:
+        """Whether a workflow or form cell says what the stored procedure already has."""
+        if instance.pk is None:
+            return cell_data(value) == []
+        current = getattr(self, f"dehydrate_{name}")(instance)
+        return cell_data(value) == cell_data(current)
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
         lists = getattr(instance, "_import_lists", {})
+        if "workflow" in lists or "form" in lists:
+            return False
         if "documents" in lists and _comparable_documents(lists["documents"]) != [
             (d.name, d.originals, d.copies, d.is_mandatory)
             for d in original.documents.order_by("order", "pk")
@@ -262,6 +307,12 @@ class ProcedureResource(AtomicModelResource):
         if "fees" in lists:
             instance.fees.all().delete()
             Fee.objects.bulk_create(Fee(procedure=instance, **item) for item in lists["fees"])
+        if "workflow" in lists:
+            workflow_replace(instance, lists["workflow"])
+        if "form" in lists:
+            from motcua.portal.exchange import form_replace
+
+            form_replace(instance, lists["form"])
 
     def after_import(self, dataset, result, **kwargs):
         """Publish a version of every procedure the import created or changed."""

@@ -16,8 +16,15 @@ def procedure_snapshot(*, procedure: Procedure) -> dict[str, Any]:
 
 
 @transaction.atomic
-def procedure_publish(*, procedure: Procedure, user=None, note: str = "") -> ProcedureVersion:
+def procedure_publish(
+    *, procedure: Procedure, user=None, note: str = "", effective_at=None
+) -> ProcedureVersion:
     """Freeze the procedure's current content as a new version, unless nothing changed.
+
+    *effective_at* (a later moment) publishes a draft: new dossiers keep the version in effect
+    until then (:func:`~motcua.procedures.selectors.procedure_current_version`). While a draft is
+    pending, an edit without a moment joins it (same moment); one with a moment (now, to apply
+    at once, or another day) sets the moment of the new version.
 
     Returns the new version, or the latest one when its snapshot equals the current content. The
     procedure row is locked so two publishers cannot take the same number. Older versions are never
@@ -26,10 +33,19 @@ def procedure_publish(*, procedure: Procedure, user=None, note: str = "") -> Pro
     locked = (
         Procedure.objects.select_for_update().select_related("sector", "level").get(pk=procedure.pk)
     )
+    from motcua.procedures.selectors import procedure_pending_version
+
+    pending = procedure_pending_version(procedure=locked)
+    if effective_at is None and pending is not None:
+        effective_at = pending.effective_at  # further edits join the pending draft
     snapshot = procedure_snapshot(procedure=locked)
     digest = snapshot_digest(snapshot)
     latest = locked.versions.order_by("-number").first()
-    if latest is not None and latest.snapshot_hash == digest:
+    if (
+        latest is not None
+        and latest.snapshot_hash == digest
+        and latest.effective_at == effective_at
+    ):
         return latest
     return ProcedureVersion.objects.create(
         procedure=locked,
@@ -38,4 +54,5 @@ def procedure_publish(*, procedure: Procedure, user=None, note: str = "") -> Pro
         snapshot_hash=digest,
         created_by=user if getattr(user, "is_authenticated", False) else None,
         note=note[:500],
+        effective_at=effective_at,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -19,6 +19,7 @@ from motcua.security.decorators import site_administrator_required
 from motcua.security.models import SecurityEvent
 from motcua.units.admin_mixins import SiteAdministratorOnlyMixin
 from motcua.units.admin_scope import is_site_administrator
+from motcua.units.models import MembershipScope
 
 
 @admin.register(SecurityEvent)
@@ -60,6 +61,8 @@ class SecurityEventAdmin(SiteAdministratorOnlyMixin, ModelAdmin):
         groups = list(Group.objects.order_by("name"))
         group_id = request.POST.get("role") or request.GET.get("role")
         group = get_object_or_404(Group, pk=group_id) if group_id else None
+        if request.method == "POST" and request.POST.get("save") == "scopes":
+            return self._save_scopes(request, groups, group)
         if request.method == "POST" and group is not None:
             chosen = {int(v) for v in request.POST.getlist("permission") if v.isdigit()}
             change = role_rules.role_permissions_update(
@@ -80,6 +83,8 @@ class SecurityEventAdmin(SiteAdministratorOnlyMixin, ModelAdmin):
                     "group": g,
                     "label": Role(g.name).label if g.name in Role.values else g.name,
                     "scope": role_rules.role_scope_label(g),
+                    "scope_code": role_rules.role_scope(g),
+                    "editable": g.name != Role.CITIZEN,
                 }
                 for g in groups
             ],
@@ -87,8 +92,27 @@ class SecurityEventAdmin(SiteAdministratorOnlyMixin, ModelAdmin):
             "rights": [(r, role_rules.RIGHT_LABELS[r]) for r in role_rules.RIGHTS],
             "rows": role_rules.object_rows() if group else [],
             "held": held,
+            "scope_choices": MembershipScope.choices,
         }
         return TemplateResponse(request, "security/role_permissions.html", context)
+
+    def _save_scopes(self, request, groups, group):
+        """Save the scope column: one ``scope_<role id>`` field per role that has one."""
+        changed = 0
+        for g in groups:
+            scope = request.POST.get(f"scope_{g.pk}")
+            if not scope or g.name == Role.CITIZEN:
+                continue
+            try:
+                if role_rules.role_scope_update(
+                    group=g, scope=scope, actor=request.user, request=request
+                ):
+                    changed += 1
+            except ValidationError as exc:
+                messages.error(request, "; ".join(exc.messages))
+        messages.success(request, _("Đã lưu phạm vi xem của %(n)s vai trò.") % {"n": changed})
+        target = reverse("admin:security_role_permissions")
+        return redirect(f"{target}?role={group.pk}" if group is not None else target)
 
 
 # django-rq's own admin dashboard (/admin/django_rq/dashboard/) is open to every staff member like

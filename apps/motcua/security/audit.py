@@ -11,6 +11,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from motcua.security.models import SecurityEventKind
+from motcua.security.request_context import current_request
 from motcua.security.services import security_event_record
 
 
@@ -38,8 +39,32 @@ class PasswordChangeAudit:
         return None
 
     def password_changed(self, password, user=None):
-        if user is not None and user.pk is not None:
-            security_event_record(kind=SecurityEventKind.PASSWORD_CHANGE, user=user)
+        """Record the change with who made it: the account's owner (``password_change``), or
+        another person — an administrator's reset in the desk — (``password_set_by_other``, the
+        actor and the account both named). Without a request (shell, command) no actor is known,
+        and the event says so."""
+        if user is None or user.pk is None:
+            return
+        request = current_request()
+        actor = getattr(request, "user", None)
+        if actor is not None and not actor.is_authenticated:
+            actor = None
+        if actor is not None and actor.pk != user.pk:
+            security_event_record(
+                kind=SecurityEventKind.PASSWORD_SET_BY_OTHER,
+                user=user,
+                actor=actor,
+                request=request,
+                data={"by": actor.get_username(), "for": user.get_username()},
+            )
+            return
+        security_event_record(
+            kind=SecurityEventKind.PASSWORD_CHANGE,
+            user=user,
+            actor=actor,
+            request=request,
+            data={} if request is not None else {"via": "no request (shell or command)"},
+        )
 
     def get_help_text(self):
         return ""

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.append_only import AppendOnly
+from motcua.units.models import MembershipScope
 
 
 class SecurityEventKind(models.TextChoices):
@@ -18,6 +19,7 @@ class SecurityEventKind(models.TextChoices):
     LOCKOUT = "lockout", _("Khóa tạm do đăng nhập sai nhiều lần")
     LOGOUT = "logout", _("Đăng xuất")
     PASSWORD_CHANGE = "password_change", _("Đổi mật khẩu")
+    PASSWORD_SET_BY_OTHER = "password_set_by_other", _("Quản trị đặt lại mật khẩu")
     ACCOUNT_CHANGE = "account_change", _("Thay đổi quyền của tài khoản")
     MEMBERSHIP_CHANGE = "membership_change", _("Thay đổi phân công")
     ROLE_PERMISSION_CHANGE = "role_permission_change", _("Thay đổi quyền của vai trò")
@@ -55,3 +57,29 @@ class SecurityEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username or '—'}"
+
+
+class RoleScope(models.Model):
+    """The scope a role reads at: its unit, its unit and the units below, or the whole site.
+
+    Data, edited by the site administrator on the role permission page (every change in the
+    security log). A new membership without a chosen scope takes its role's
+    (``Membership.default_scope_for``); memberships that had the role's scope follow a change of
+    it, a membership given another scope by hand keeps it.
+    """
+
+    group = models.OneToOneField(
+        "auth.Group", models.CASCADE, related_name="read_scope", verbose_name=_("vai trò")
+    )
+    scope = models.CharField(
+        _("phạm vi xem"),
+        max_length=10,
+        choices=MembershipScope.choices,
+    )
+
+    class Meta:
+        verbose_name = _("phạm vi xem của vai trò")
+        verbose_name_plural = _("phạm vi xem của vai trò")
+
+    def __str__(self) -> str:
+        return f"{self.group.name}: {self.get_scope_display()}"

@@ -1,10 +1,11 @@
 """The role permission page's rules: which rights of which objects each role holds.
 
 Rights are Django permissions of a role's group: ``view``, ``add``, ``change``, ``delete`` (Django's
-own) and ``export`` (``export_<model>``, checked by the desk's XLSX/CSV export through
-``IMPORT_EXPORT_EXPORT_PERMISSION_CODE``). A role reads at the scope its memberships give it: its
-unit, or its unit and the units below (leaders, supervisors, administrators), or the whole site
-(the site administrator). Every change is recorded in the security log.
+own), ``export`` (``export_<model>``, checked by the desk's XLSX/CSV export through
+``IMPORT_EXPORT_EXPORT_PERMISSION_CODE``) and ``print`` (``dossiers.print_dossier``, checked by
+every print view: forms 01–07, the ledger, the result and signed copies). A role reads at a scope
+that is data (:class:`~motcua.security.models.RoleScope`): its unit, its unit and the units below,
+or the whole site. Every change is recorded in the security log.
 """
 
 from __future__ import annotations
@@ -13,20 +14,23 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.roles import SUBTREE_ROLES, Role
-from motcua.security.models import SecurityEventKind
+from motcua.core.roles import Role
+from motcua.security.models import RoleScope, SecurityEventKind
 from motcua.security.services import security_event_record
+from motcua.units.models import Membership, MembershipScope, shipped_scope_for
 
-RIGHTS = ("view", "add", "change", "delete", "export")
+RIGHTS = ("view", "add", "change", "delete", "export", "print")
 RIGHT_LABELS = {
     "view": _("Xem"),
     "add": _("Thêm"),
     "change": _("Sửa"),
     "delete": _("Xóa"),
     "export": _("Xuất tệp"),
+    "print": _("In"),
 }
 #: Apps whose objects the page lists (history tables are read through their object).
 APPS = ("units", "procedures", "dossiers", "printing", "integrations", "portal", "core", "jobs")
@@ -39,15 +43,43 @@ class ObjectRow:
     permissions: dict[str, Permission | None]  # right → permission (None: the right does not exist)
 
 
+def role_scope(group: Group) -> str:
+    """Return the scope code (``unit``, ``subtree``, ``all``) *group* reads at: its row of
+    :class:`RoleScope`, or the shipped default for a group without one."""
+    stored = RoleScope.objects.filter(group=group).values_list("scope", flat=True).first()
+    return stored or shipped_scope_for(group.name)
+
+
 def role_scope_label(group: Group) -> str:
-    """Return the scope a role reads at by default (memberships may narrow it)."""
-    if group.name == Role.ADMINISTRATOR:
-        return str(_("Toàn hệ thống"))
-    if group.name in SUBTREE_ROLES:
-        return str(_("Đơn vị và các đơn vị trực thuộc"))
+    """Return the scope a role reads at, in words (a citizen reads only their own dossiers)."""
     if group.name == Role.CITIZEN:
         return str(_("Hồ sơ của chính mình"))
-    return str(_("Đơn vị"))
+    return str(MembershipScope(role_scope(group)).label)
+
+
+def role_scope_update(*, group: Group, scope: str, actor, request=None) -> dict:
+    """Set the scope *group* reads at; its memberships that had the old scope follow, one given
+    another scope by hand keeps it. Recorded in the security log with the number of memberships
+    changed. A citizen's scope is not a unit scope and cannot be set."""
+    if scope not in MembershipScope.values:
+        raise ValidationError(_("Phạm vi không hợp lệ."))
+    if group.name == Role.CITIZEN:
+        raise ValidationError(_("Công dân, tổ chức chỉ xem hồ sơ của chính mình."))
+    with transaction.atomic():
+        old = role_scope(group)
+        if old == scope:
+            return {}
+        RoleScope.objects.update_or_create(group=group, defaults={"scope": scope})
+        followed = Membership.objects.filter(role=group, scope=old).update(scope=scope)
+        change = {"role": group.name, "scope": {"from": old, "to": scope}, "memberships": followed}
+        security_event_record(
+            kind=SecurityEventKind.ROLE_PERMISSION_CHANGE,
+            actor=actor,
+            username=group.name,
+            request=request,
+            data=change,
+        )
+    return change
 
 
 def object_rows() -> list[ObjectRow]:

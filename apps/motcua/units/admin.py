@@ -28,7 +28,7 @@ from motcua.units.admin_mixins import (
     SiteAdministratorOnlyMixin,
     UnitScopedAdminMixin,
 )
-from motcua.units.models import Membership, Unit, UnitLevel
+from motcua.units.models import Membership, MembershipScope, Unit, UnitLevel
 from motcua.units.resources import UnitResource
 
 User = get_user_model()
@@ -92,6 +92,13 @@ class UnitAdmin(
         )
 
 
+def _scope_choices(field, request):
+    """A unit administrator never grants the whole-site scope (it reaches outside their subtree)."""
+    if field is not None and field.choices and not admin_scope.is_site_administrator(request.user):
+        field.choices = [c for c in field.choices if c[0] != MembershipScope.ALL]
+    return field
+
+
 class MembershipInline(TabularInline):
     """A user's memberships; a unit administrator sees and edits only those in their subtree."""
 
@@ -126,6 +133,11 @@ class MembershipInline(TabularInline):
         if self._own_page(request, obj) and not admin_scope.is_site_administrator(request.user):
             return False
         return super().has_delete_permission(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        return _scope_choices(
+            super().formfield_for_choice_field(db_field, request, **kwargs), request
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not admin_scope.is_site_administrator(request.user):
@@ -163,6 +175,11 @@ class MembershipAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
             return True
         return obj.user_id != request.user.pk and super().in_administered_scope(request, obj)
 
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        return _scope_choices(
+            super().formfield_for_choice_field(db_field, request, **kwargs), request
+        )
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user" and not admin_scope.is_site_administrator(request.user):
             kwargs["queryset"] = admin_scope.users_administered(
@@ -175,6 +192,7 @@ class MembershipAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
             obj.user_id == request.user.pk
             or obj.unit_id not in admin_scope.administered_unit_ids(request.user)
             or not admin_scope.grantable_roles(request.user).filter(pk=obj.role_id).exists()
+            or obj.scope == MembershipScope.ALL
         ):
             raise PermissionDenied  # the form's choices already refuse it; never trust them alone
         super().save_model(request, obj, form, change)

@@ -216,6 +216,7 @@ class Unit(models.Model):
 class MembershipScope(models.TextChoices):
     UNIT = "unit", _("Đơn vị")
     SUBTREE = "subtree", _("Đơn vị và các đơn vị trực thuộc")
+    ALL = "all", _("Toàn hệ thống")
 
 
 class Membership(models.Model):
@@ -276,5 +277,21 @@ class Membership(models.Model):
 
     @staticmethod
     def default_scope_for(role_name: str) -> str:
-        """Return the scope a role gets when none is chosen (docs/architecture.md, Scope)."""
-        return MembershipScope.SUBTREE if role_name in SUBTREE_ROLES else MembershipScope.UNIT
+        """Return the scope a role gets when none is chosen (docs/architecture.md, Scope).
+
+        The scope is data: the role's row in :class:`~motcua.security.models.RoleScope`, which the
+        site administrator edits on the role permission page. A role without a row (a group made
+        after the data migration and never saved on that page) gets the shipped default.
+        """
+        from motcua.security.models import RoleScope
+
+        stored = (
+            RoleScope.objects.filter(group__name=role_name).values_list("scope", flat=True).first()
+        )
+        return stored or shipped_scope_for(role_name)
+
+
+def shipped_scope_for(role_name: str) -> str:
+    """The scope shipped for a role: subtree for leaders, supervisors and administrators, the unit
+    for the others (the defaults before the scope became data)."""
+    return MembershipScope.SUBTREE if role_name in SUBTREE_ROLES else MembershipScope.UNIT

@@ -1,16 +1,20 @@
 """XLSX/CSV import and export of units (django-import-export), all-or-nothing.
 
-Columns: ``agency_code`` (the row's identity), ``name``, ``short_name``, ``level`` (a level code),
-``parent`` (the parent's agency code; parents must come before their children in the file),
-``address``, ``phone``, ``email``, ``website``, ``is_active``. Exports are ordered by tree path, so
-an exported file imports back as it is.
+Columns (headed in Vietnamese by the fields' names, e.g. "Mã định danh" for ``agency_code``; an
+import also accepts the field names): ``agency_code`` (the row's identity), ``name``,
+``short_name``, ``level`` (a level code), ``parent`` (the parent's agency code; parents must come
+before their children in the file), ``address``, ``phone``, ``email``, ``website``,
+``is_active``. Exports are ordered by tree path, so an exported file imports back as it is.
 
 :class:`AtomicModelResource` and the strict widgets below are shared with the procedure catalogue.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
@@ -26,6 +30,43 @@ class AtomicModelResource(resources.ModelResource):
     only have *validation* errors; here any bad row rolls the whole file back. Exported text that
     a spreadsheet would evaluate is neutralised (:mod:`motcua.security.spreadsheet`).
     """
+
+    #: Column headers by field name; a model field without an entry is headed by its verbose
+    #: name. Headers are Vietnamese (a spreadsheet is read by people, not by code); an import
+    #: also accepts the field names (files exported before) and the headers of the other
+    #: languages of the site.
+    column_headers: dict[str, object] = {}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for name, field in self.fields.items():
+            field.column_name = self._header(name)
+
+    def _header(self, name: str) -> str:
+        label = self.column_headers.get(name)
+        if label is None:
+            try:
+                label = self._meta.model._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:
+                return name
+        text = str(label)
+        return text[:1].upper() + text[1:]
+
+    def before_import(self, dataset, **kwargs):
+        """Read a file headed by field names or by another language's headers as this one."""
+        renames: dict[str, str] = {}
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                renames.update(
+                    {fold(self._header(name)): f.column_name for name, f in self.fields.items()}
+                )
+        renames.update({fold(name): f.column_name for name, f in self.fields.items()})
+        if dataset.headers:
+            dataset.headers = [
+                renames.get(fold(h.strip()), h) if isinstance(h, str) else h
+                for h in dataset.headers
+            ]
+        return super().before_import(dataset, **kwargs)
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
         # Every export of every resource: text never becomes a live formula.
@@ -133,7 +174,13 @@ class ChoicesWidget(widgets.Widget):
         raise ValueError(self.message % {"value": str(value).strip()})
 
     def render(self, value, obj=None, **kwargs):
-        return value or ""
+        """The choice's label ("Ngày làm việc"), which :meth:`clean` reads back."""
+        if not value:
+            return ""
+        try:
+            return str(self.choices_class(value).label)
+        except ValueError:
+            return value
 
 
 class UnitResource(AtomicModelResource):

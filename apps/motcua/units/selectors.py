@@ -57,6 +57,8 @@ def units_in_scope(*, user, roles: Iterable[str] | None = None) -> QuerySet[Unit
     for unit_id, path, scope in _active_memberships(user, roles).values_list(
         "unit_id", "unit__path", "scope"
     ):
+        if scope == MembershipScope.ALL:
+            return Unit.objects.all()
         if scope == MembershipScope.SUBTREE:
             condition |= Q(path__startswith=path)
         else:
@@ -78,6 +80,8 @@ def user_roles_in_unit(*, user, unit: Unit) -> set[str]:
         return set()
     current = Unit(pk=unit.pk, path=_fresh_path(unit))
     memberships = _active_memberships(user, None).filter(
-        Q(unit_id=unit.pk) | Q(unit_id__in=current.ancestor_ids, scope=MembershipScope.SUBTREE)
+        Q(unit_id=unit.pk)
+        | Q(unit_id__in=current.ancestor_ids, scope=MembershipScope.SUBTREE)
+        | Q(scope=MembershipScope.ALL)
     )
     return set(memberships.values_list("role__name", flat=True))

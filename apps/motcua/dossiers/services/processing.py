@@ -12,7 +12,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 
 from motcua.core import uploads
-from motcua.dossiers.models import Consultation, Dossier, StepState
+from motcua.dossiers.models import Consultation, ConsultationVerdict, Dossier, StepState
 from motcua.dossiers.permissions import ActionForbidden, consultation_for
 from motcua.dossiers.services.engine import DossierError, _perform, _require
 from motcua.dossiers.services.steps import _close_step, _start_step, _steps
@@ -135,24 +135,41 @@ def dossier_consult(
     )
 
 
-def consultation_answer(*, dossier, user, answer: str, expected_version=None) -> Dossier:
-    """Record the opinion of the user's unit on the open consultation of the current step."""
+def consultation_answer(
+    *, dossier, user, answer: str, verdict: str = "", reply_file=None, expected_version=None
+) -> Dossier:
+    """Record the opinion of the user's unit on the open consultation of the current step:
+    agree or disagree (the desk's form requires one; other callers may leave it unstated), the
+    opinion in words, and an optional reply document (checked like every upload). The event's
+    note and data carry the verdict, so the dossier's log and form 06 say it."""
     _require(answer, _("Cần nhập nội dung ý kiến."))
+    if verdict and verdict not in ConsultationVerdict.values:
+        raise DossierError(_("Cần chọn đồng ý hoặc không đồng ý."))
+    note = f"{ConsultationVerdict(verdict).label}: {answer}" if verdict else answer
 
     def change(d, actor, moment):
         c = consultation_for(user=user, step_id=d.current_step_id)  # the one the check allowed
         if c is None:
             raise ActionForbidden(_("Bạn không thuộc đơn vị được xin ý kiến cho hồ sơ này."))
-        c.answered_at, c.answered_by, c.answer = moment, user, answer
-        c.save(update_fields=["answered_at", "answered_by", "answer"])
-        return {"unit": c.unit.agency_code}
+        c.answered_at, c.answered_by, c.answer, c.verdict = moment, user, answer, verdict
+        fields = ["answered_at", "answered_by", "answer", "verdict"]
+        data = {"unit": c.unit.agency_code, "verdict": verdict}
+        if reply_file:
+            stored = uploads.stored_fields(reply_file)
+            c.reply_file = stored["file"]
+            c.reply_original_name = stored["original_name"]
+            c.reply_content_type = stored["content_type"]
+            fields += ["reply_file", "reply_original_name", "reply_content_type"]
+            data["reply_file"] = stored["original_name"]
+        c.save(update_fields=fields)
+        return data
 
     return _perform(
         dossier=dossier,
         action=Action.ANSWER_CONSULTATION,
         user=user,
         expected_version=expected_version,
-        note=answer,
+        note=note,
         change=change,
     )
 
