@@ -250,7 +250,10 @@ class ProcedureAdmin(
                 ]
             },
         ),
-        (_("Căn cứ pháp lý, phí"), {"fields": ["legal_basis", "fee_note"]}),
+        (
+            _("Căn cứ pháp lý, phí"),
+            {"fields": ["legal_basis", "fee_note", "fee_before_return"]},
+        ),
         (_("Quy trình xử lý"), {"fields": ["workflow_diagram"]}),
         (
             _("Phiên bản"),
