@@ -40,7 +40,13 @@ def _ready(world, applicant, documents) -> Dossier:
 
 def _return(world, d, **kw):
     kw.setdefault("delivery", "counter")
-    return act((2025, 3, 11, 9, 0), services.dossier_return_result, dossier=d, user=world.users.reception, **kw)
+    return act(
+        (2025, 3, 11, 9, 0),
+        services.dossier_return_result,
+        dossier=d,
+        user=world.users.reception,
+        **kw,
+    )
 
 
 def test_an_unpaid_result_is_not_returned(with_fee, applicant, documents):
@@ -121,6 +127,8 @@ def test_a_finished_dossier_never_offers_payment(with_fee, applicant, documents)
     assert payment_state(dossier=d, user=w.users.citizen).can_pay  # result ready: pay now
     w.procedure.fee_before_return = False
     w.procedure.save()
-    Dossier.objects.filter(pk=d.pk).update(procedure_version=procedure_publish(procedure=w.procedure))
+    Dossier.objects.filter(pk=d.pk).update(
+        procedure_version=procedure_publish(procedure=w.procedure)
+    )
     d = _return(w, Dossier.objects.get(pk=d.pk))
     assert not payment_state(dossier=d, user=w.users.citizen).can_pay

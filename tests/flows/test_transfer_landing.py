@@ -19,9 +19,7 @@ from tests.flows.conftest import act, receive
 pytestmark = pytest.mark.django_db
 
 
-def test_a_transfer_lands_on_the_first_step_of_the_workflow_by_default(
-    world, applicant, documents
-):
+def test_a_transfer_lands_on_the_first_step_of_the_workflow_by_default(world, applicant, documents):
     d = receive(world, applicant, documents)
     # when: Hồng Bàng transfers it from its appraisal step, choosing no step
     d = act(
@@ -75,9 +73,7 @@ def test_an_inactive_officer_does_not_staff_the_landing_step(world, applicant, d
         )
 
 
-def test_a_step_nobody_can_work_is_flagged_to_the_unit_administrator(
-    world, applicant, documents
-):
+def test_a_step_nobody_can_work_is_flagged_to_the_unit_administrator(world, applicant, documents):
     # given: Hồng Bàng's specialists have left the unit
     Membership.objects.filter(user__in=[world.users.spec1, world.users.spec2]).update(
         is_active=False

@@ -23,14 +23,12 @@ from django.utils import timezone
 from motcua.core.lifecycle import LIFECYCLE, Form06, actions_where
 from motcua.core.people import person_name
 from motcua.core.selectors import site_time_zone
-from motcua.core.site_urls import DEFAULT_PUBLIC_URL  # noqa: F401 (kept for importers)
 from motcua.core.site_urls import public_url as site_public_url
 from motcua.core.timeunits import duration_text
 from motcua.dossiers import ontime
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, StepState
 from motcua.dossiers.states import PAUSED, Action, Status
 from motcua.units.models import Unit
-
 
 #: Ledger (form 07) limits: one printout covers at most a year and this many dossiers. WeasyPrint
 #: lays out ~25 ms per row (bench/RESULTS.md), so 500 rows stay well inside a web request.

@@ -102,7 +102,10 @@ def dossier_return_result(
     """
     if delivery not in Delivery.values:
         raise DossierError(_("Hình thức trả kết quả không hợp lệ."))
-    postal_tracking, postal_carrier = (postal_tracking or "").strip(), (postal_carrier or "").strip()
+    postal_tracking, postal_carrier = (
+        (postal_tracking or "").strip(),
+        (postal_carrier or "").strip(),
+    )
     if delivery == Delivery.POST:
         _require(postal_carrier, _("Cần nhập đơn vị bưu chính."))
         _require(postal_tracking, _("Cần nhập mã vận đơn bưu chính."))

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from motcua.core import uploads
 from motcua.core.roles import role_label
+from motcua.dossiers.assignment import step_assignable_officers
 from motcua.dossiers.models import Consultation, Dossier, StepState
 from motcua.dossiers.permissions import ActionForbidden, consultation_for
 from motcua.dossiers.services.engine import DossierError, _perform, _require
 from motcua.dossiers.services.steps import _close_step, _start_step, _steps
 from motcua.dossiers.states import Action
-from motcua.dossiers.assignment import step_assignable_officers
 from motcua.dossiers.workflow import (
     StepSpec,
     WorkflowError,
@@ -222,7 +222,11 @@ def transfer_landing(dossier: Dossier, to_unit: Unit, to_step: int | None) -> St
                 "%(roles)s để xử lý bước “%(step)s”. Chọn bước khác hoặc đề nghị quản trị "
                 "đơn vị phân công cán bộ."
             )
-            % {"unit": unit, "roles": ", ".join(role_label(r) for r in spec.roles), "step": spec.name}
+            % {
+                "unit": unit,
+                "roles": ", ".join(role_label(r) for r in spec.roles),
+                "step": spec.name,
+            }
         )
     return spec
 

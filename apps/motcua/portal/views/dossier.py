@@ -24,8 +24,8 @@ from motcua.dossiers.transitions import TRANSITIONS
 from motcua.portal import ratelimit, selectors, services
 from motcua.portal.forms import DeliveryForm, LookupForm, RatingForm, SupplementForm, WithdrawForm
 from motcua.portal.models import Rating, Upload
-from motcua.portal.situation import situation
 from motcua.portal.session import grant, grant_proof, granted_ids
+from motcua.portal.situation import situation
 
 
 def _not_found_message() -> str:
