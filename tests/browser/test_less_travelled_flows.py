@@ -107,8 +107,8 @@ def test_a_transfer_offers_the_landing_step_and_refuses_one_nobody_can_work(
         },
     )
     expect(page.locator("#desk-main")).to_contain_text(
-        "tại Ủy ban nhân dân quận Lê Chân không có cán bộ đang hoạt động giữ vai trò "
-        "Lãnh đạo đơn vị để xử lý bước “Lãnh đạo phê duyệt, ký”"
+        "tại Ủy ban nhân dân quận Lê Chân (000.00.32.H27) không có cán bộ đang hoạt động giữ "
+        "vai trò Lãnh đạo đơn vị để xử lý bước “Lãnh đạo phê duyệt, ký”"
     )
     assert Dossier.objects.get(pk=d.pk).current_unit == w.units.d
     # then: the first step, which Lê Chân's specialist works, is accepted
