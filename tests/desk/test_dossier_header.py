@@ -50,3 +50,9 @@ def test_an_online_submission_is_logged_as_submitted_by_the_citizen(world, login
     html = _page(login(world.users.reception), online)
     assert "— Nộp hồ sơ trực tuyến" in html
     assert "— Tiếp nhận\n" not in html
+
+
+def test_the_desk_header_shows_the_officers_name_in_vietnamese_order(world, received, login):
+    page = login(world.users.reception).get(f"/desk/dossiers/{received.pk}/").content.decode()
+    assert "Trần Thị Hoa" in page
+    assert "Hoa Trần Thị" not in page

@@ -84,6 +84,33 @@ def test_outside_the_range_the_delegate_is_refused(world, dossier, starts_on, en
     assert dossier.current_step.name == "Thẩm định hồ sơ"
 
 
+def test_the_delegator_is_told_what_the_delegate_did_in_their_name(world, dossier):
+    from motcua.notifications.models import Notification
+
+    _delegate(world, date(2025, 3, 3), date(2025, 3, 5))
+    # when: spec2 forwards spec1's step on Tue 4 March, inside the range
+    with time_machine.travel(at(2025, 3, 4, 10, 0), tick=False):
+        services.dossier_forward(
+            dossier=dossier, user=world.users.spec2, expected_version=dossier.version
+        )
+    # then: spec1 finds on the desk who did what, on which dossier, when
+    told = Notification.objects.get(event="delegate_acted")
+    assert (told.recipient, told.channel) == (world.users.spec1, "desk")
+    assert told.subject == f"Vũ Văn Nam đã thay ông/bà xử lý hồ sơ {dossier.code}"
+    assert "“Chuyển bước tiếp theo”" in told.body
+    assert "04/03/2025" in told.body
+    assert told.link == f"/desk/dossiers/{dossier.pk}/"
+
+
+def test_an_officer_acting_on_their_own_step_tells_nobody(world, dossier):
+    from motcua.notifications.models import Notification
+
+    _delegate(world, date(2025, 3, 3), date(2025, 3, 5))
+    with time_machine.travel(at(2025, 3, 4, 10, 0), tick=False):
+        services.dossier_forward(dossier=dossier, user=world.users.spec1)
+    assert not Notification.objects.filter(event="delegate_acted").exists()
+
+
 def test_a_delegation_to_someone_else_gives_no_right(world, dossier):
     Delegation.objects.create(
         delegator=world.users.spec1,

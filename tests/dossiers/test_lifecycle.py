@@ -325,13 +325,14 @@ def test_transfer_to_another_unit_continues_the_next_steps_there(world, applican
             to_unit=units.d,
         )
 
-    # when: Hồng Bàng transfers it to Lê Chân on Tue 4/3 09:00
+    # when: Hồng Bàng transfers it to Lê Chân on Tue 4/3 09:00, choosing its step 2
     dossier = act(
         at(2025, 3, 4, 9, 0),
         services.dossier_transfer,
         dossier=dossier,
         user=u.spec1,
         to_unit=units.d2,
+        to_step=1,
         assignee=u.other_spec,
         note="Thửa đất thuộc địa bàn quận Lê Chân.",
     )
@@ -350,7 +351,7 @@ def test_transfer_to_another_unit_continues_the_next_steps_there(world, applican
     assert (event.action, event.unit, event.data) == (
         Action.TRANSFER,
         units.d2,
-        {"from_unit": D_CODE, "to_unit": "000.00.32.H27"},
+        {"from_unit": D_CODE, "to_unit": "000.00.32.H27", "to_step": 1},
     )
 
     # then: Hồng Bàng's officers no longer act on it; Lê Chân's do

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 
+from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.printing import context as ctx
 from motcua.printing.registry import FORMS
@@ -82,14 +84,49 @@ def test_form_02_supplement_request(demo, world, frozen_print):
 
 
 def test_form_03_refusal(demo, world, frozen_print):
+    # refused after appraisal by the specialist: the unit's decision, signed by its leader
     text = render_text("03", world.users.reception, dossier=demo.refused)
     assert_common(text, "03")
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in text
     assert "000.00.31.H27-250304-0001" in text
-    assert f"tiếp nhận hồ sơ của: {NAME}" in text
+    assert f"Kính gửi: {NAME}" in text
     assert "Thửa đất nằm trong quy hoạch đường giao thông" in text
-    # received Tue 4/3 08:15 + 15 working days → Tue 25/3 17:00
-    assert "ngày hẹn trả kết quả: 17 giờ 00 phút, ngày 25/03/2025" in text
+    assert "Ủy ban nhân dân quận Hồng Bàng từ chối giải quyết hồ sơ này" in text
+
+
+def test_form_03_after_appraisal_is_the_competent_units_signed_by_its_leader(
+    demo, world, frozen_print
+):
+    text = render_text("03", world.users.reception, dossier=demo.refused)
+    assert "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" not in text
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" not in text
+    assert "THỦ TRƯỞNG CƠ QUAN" in text
+    assert "Phạm Quốc Hùng" in text  # the unit's leader signs
+    assert "Cán bộ thẩm định: Lê Minh Tuấn" in text  # the specialist who refused proposes
+
+
+def test_form_03_at_intake_is_the_reception_desks_signed_by_the_officer(
+    world, applicant, frozen_print
+):
+    from motcua.dossiers.models import Delivery
+
+    with time_machine.travel(at(2025, 3, 4, 8, 0), tick=False):
+        d = services.dossier_submit_online(
+            procedure=world.procedure,
+            unit=world.units.d,
+            applicant=applicant,
+            documents=[{"name": "Đơn đề nghị", "received": True}],
+            delivery=Delivery.COUNTER,
+            user=None,
+        )
+        d = services.dossier_refuse_intake(
+            dossier=d, user=world.users.reception, reason="Hồ sơ không thuộc thẩm quyền"
+        )
+    text = render_text("03", world.users.reception, dossier=d)
+    assert "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" in text
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
+    assert "Trần Thị Hoa" in text
+    assert "THỦ TRƯỞNG CƠ QUAN" not in text
 
 
 def test_form_04_apology_keeps_due_and_prints_new_date(demo, world, frozen_print):

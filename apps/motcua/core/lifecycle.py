@@ -72,6 +72,8 @@ class Action(models.TextChoices):
     SET_DELIVERY = "set_delivery", _("Chọn hình thức nhận kết quả")
     LINK_ACCOUNT = "link_account", _("Gắn hồ sơ với tài khoản công dân")
     RECALCULATE = "recalculate", _("Điều chỉnh hạn theo lịch làm việc")
+    RECORD_PAYMENT = "record_payment", _("Ghi nhận nộp phí tại quầy")
+    WAIVE_FEE = "waive_fee", _("Miễn phí, lệ phí")
 
 
 #: Targets that are not a state: keep the state (a step change inside ``in_progress``) or go
@@ -295,6 +297,7 @@ _RULES = (
         service="dossier_suspend",
         desk_button=True,
         public_label=_("Tạm dừng giải quyết"),
+        public_note=True,  # the citizen's page says why it is paused
         form06=Form06.NOTE,
         form06_note="Tạm dừng",
     ),
@@ -374,6 +377,31 @@ _RULES = (
         service="dossier_return_result",
         desk_button=True,
         public_label=_("Đã trả kết quả"),
+        # The citizen is told how the result went out (by post: carrier, tracking number, date).
+        applicant_notice="returned",
+    ),
+    # Fees (Nghị định 118/2025 on the one-stop shop: the fee is paid when the dossier is received
+    # or before the result is returned). Online payments are the payment providers' (a plain
+    # UPDATE of the paid flags by ``integrations/services.py``); a payment taken at the counter
+    # and an exemption are audited events of the dossier, each with who recorded it.
+    _rule(
+        A.RECORD_PAYMENT,
+        _OPEN_NOT_READY | {S.RESULT_READY},
+        SAME,
+        takers={T.RECEPTION},
+        service="dossier_record_payment",
+        desk_button=True,
+        public_label=_("Đã nộp phí, lệ phí tại bộ phận một cửa"),
+    ),
+    _rule(
+        A.WAIVE_FEE,
+        _OPEN_NOT_READY | {S.RESULT_READY},
+        SAME,
+        takers={T.RECEPTION},
+        service="dossier_waive_fee",
+        desk_button=True,
+        public_label=_("Được miễn phí, lệ phí"),
+        public_note=True,
     ),
     _rule(
         A.CLOSE_TRAINING,

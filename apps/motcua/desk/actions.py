@@ -68,6 +68,8 @@ _TABLE = [
     DeskAction(A.STOP, forms.ReasonForm, "danger"),
     DeskAction(A.WITHDRAW, forms.ReasonForm, "danger"),
     DeskAction(A.APOLOGIZE, forms.ApologyForm),
+    DeskAction(A.RECORD_PAYMENT, forms.RecordPaymentForm),
+    DeskAction(A.WAIVE_FEE, forms.WaiveFeeForm),
     DeskAction(A.RETURN_RESULT, forms.ReturnResultForm, "primary"),
 ]
 
@@ -79,8 +81,10 @@ DESK_ACTIONS: dict[str, DeskAction] = {a.action.value: a for a in _TABLE}
 def action_forms(*, dossier, user, available) -> list[tuple[DeskAction, forms.ActionForm]]:
     """Return (action, unbound form) for each available action the desk offers, in table order."""
     wanted = {str(a) for a in available}
-    return [
+    built = [
         (a, a.form_class(dossier=dossier, user=user, auto_id=f"id_{a.action.value}_%s"))
         for a in _TABLE
         if a.action.value in wanted
     ]
+    # A form with nothing to choose from (a transfer with no other unit) is not offered.
+    return [(a, form) for a, form in built if getattr(form, "offered", True)]

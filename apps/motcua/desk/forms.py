@@ -17,11 +17,20 @@ from motcua.core.uploads import UploadField
 from motcua.core.widgets import DayInput, MomentInput
 from motcua.desk import selectors
 from motcua.dossiers.models import ApplicantKind, Channel, ConsultationVerdict, Delivery
-from motcua.dossiers.workflow import WorkflowError, next_step_index, step_unit, workflow_steps
+from motcua.dossiers.workflow import (
+    WorkflowError,
+    first_step_index,
+    next_step_index,
+    step_unit,
+    workflow_steps,
+)
 from motcua.portal.forms import DossierForm
 from motcua.portal.models import FieldKind
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
+
+#: The carrier offered first for a postal return (Bưu chính công ích, Quyết định 45/2016/QĐ-TTg).
+DEFAULT_CARRIER = "Bưu điện Việt Nam (VNPost)"
 
 _CLASSES = {
     forms.Select: SELECT_CLASSES,
@@ -381,7 +390,20 @@ class IssueResultForm(ActionForm):
 
 
 class TransferForm(ActionForm):
+    """Transfer (liên thông): the receiving unit and the step of the workflow it starts from.
+
+    The step defaults to the first one of the workflow; the service refuses a step nobody at the
+    receiving unit can work, and says who is missing.
+    """
+
     to_unit = forms.ModelChoiceField(label=_("Chuyển đến đơn vị"), queryset=None)
+    to_step = forms.TypedChoiceField(
+        label=_("Bước xử lý tại đơn vị nhận"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Mặc định: bước đầu tiên của quy trình."),
+    )
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -389,6 +411,17 @@ class TransferForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].queryset = selectors.transfer_units(dossier=self.dossier)
+        steps = workflow_steps(self.dossier.procedure_version.snapshot)
+        self.fields["to_step"].choices = [(s.index, f"{s.index + 1}. {s.name}") for s in steps]
+        try:
+            self.fields["to_step"].initial = first_step_index(steps, self.dossier.form_data)
+        except WorkflowError:
+            self.fields["to_step"].initial = 0
+
+    @property
+    def offered(self) -> bool:
+        """Whether there is a unit to transfer to (the step's permission is the service's)."""
+        return self.fields["to_unit"].queryset.exists()
 
 
 class SupplementRequestForm(ActionForm):
@@ -447,12 +480,27 @@ class ApologyForm(ActionForm):
 
 
 class ReturnResultForm(ActionForm):
+    """How the result goes back; by post, the carrier, the tracking number and the day sent."""
+
     delivery = forms.ChoiceField(label=_("Hình thức trả kết quả"), choices=Delivery.choices)
+    postal_carrier = forms.CharField(
+        label=_("Đơn vị bưu chính"),
+        max_length=100,
+        required=False,
+        initial=DEFAULT_CARRIER,
+        help_text=_("Bắt buộc khi trả qua bưu chính."),
+    )
     postal_tracking = forms.CharField(
         label=_("Mã vận đơn bưu chính"),
         max_length=40,
         required=False,
         help_text=_("Bắt buộc khi trả qua bưu chính."),
+    )
+    postal_sent_on = forms.DateField(
+        label=_("Ngày gửi"),
+        required=False,
+        widget=DayInput(),
+        help_text=_("Để trống: hôm nay."),
     )
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -461,3 +509,21 @@ class ReturnResultForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delivery"].initial = self.dossier.delivery
+
+
+class RecordPaymentForm(ActionForm):
+    """A fee paid at the counter: the receipt's number (the officer is who took the money)."""
+
+    receipt_number = forms.CharField(label=_("Số biên lai thu phí, lệ phí"), max_length=40)
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WaiveFeeForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Căn cứ miễn phí, lệ phí"),
+        max_length=300,
+        help_text=_("Đối tượng được miễn và văn bản quy định; người nộp đọc được nội dung này."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

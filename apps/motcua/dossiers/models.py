@@ -93,6 +93,20 @@ class Dossier(DueTracked, models.Model):
     )
     is_paid = models.BooleanField(_("đã nộp phí"), default=False)
     paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
+    # A payment at the counter (receipt number, who took it, when) or an exemption: each is an
+    # audited lifecycle event (``record_payment``, ``waive_fee``); these columns keep its facts.
+    paid_at = models.DateTimeField(_("thời điểm nộp phí"), null=True, blank=True)
+    fee_receipt_number = models.CharField(_("số biên lai thu phí"), max_length=40, blank=True)
+    fee_collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cán bộ thu phí"),
+    )
+    fee_waived = models.BooleanField(_("miễn phí, lệ phí"), default=False)
+    fee_waiver_reason = models.CharField(_("căn cứ miễn phí, lệ phí"), max_length=300, blank=True)
 
     submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
     received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
@@ -135,6 +149,8 @@ class Dossier(DueTracked, models.Model):
     )
     delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=300, blank=True)
     postal_tracking = models.CharField(_("mã vận đơn"), max_length=40, blank=True)
+    postal_carrier = models.CharField(_("đơn vị bưu chính"), max_length=100, blank=True)
+    postal_sent_on = models.DateField(_("ngày gửi bưu chính"), null=True, blank=True)
     result_number = models.CharField(_("số văn bản kết quả"), max_length=60, blank=True)
     result_date = models.DateField(_("ngày ban hành kết quả"), null=True, blank=True)
     result_file = models.FileField(

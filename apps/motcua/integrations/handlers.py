@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.urls import reverse
 
 from motcua.core.lifecycle import LIFECYCLE
+from motcua.core.site_urls import public_link
 from motcua.integrations.models import OutboxMessage
 from motcua.integrations.outbox import outbox_emit, outbox_emit_many, outbox_handler
 
@@ -94,6 +96,13 @@ def citizen_notice_send(message: OutboxMessage) -> None:
         "items": [str(item) for item in dossier.supplement_items or []],
         # The supplement's note repeats the items, which the message lists one per line.
         "note": "" if payload["notice"] == "supplement_requested" else event.note,
+        # The result's way back (by post: carrier, tracking number, day sent, address).
+        "delivery_address": dossier.delivery_address,
+        "postal_carrier": dossier.postal_carrier,
+        "postal_tracking": dossier.postal_tracking,
+        "postal_sent_on": dossier.postal_sent_on,
+        # The citizen's page, on the site's public address (never the application server's).
+        "status_url": public_link(reverse("portal:status", args=[dossier.code])),
     }
     for channel, address in citizen_channels(dossier):
         notification_create(

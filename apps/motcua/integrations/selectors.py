@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from motcua.core import lookup_grants
+from motcua.core.lifecycle import TERMINAL
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible
-from motcua.dossiers.states import Status
 from motcua.integrations.models import Payment, PaymentStatus
 
-#: Dossiers whose processing ended without a result: nothing left to pay for.
-UNPAYABLE = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.STOPPED})
+#: Finished dossiers never offer payment: ended without a result (nothing to pay for) or returned
+#: (the fee was settled at the return, or the procedure collects it outside this system).
+UNPAYABLE = TERMINAL
 
 
 def looked_up_dossier_ids(session: Mapping | None) -> frozenset[int]:
@@ -58,6 +59,7 @@ class PaymentState:
     amount: Decimal
     is_paid: bool
     paid_online: bool
+    waived: bool
     can_pay: bool
     latest: Payment | None
 
@@ -77,6 +79,7 @@ def payment_state(*, dossier: Dossier, user=None, session: Mapping | None = None
     can_pay = (
         may_pay
         and not dossier.is_paid
+        and not dossier.fee_waived
         and amount > 0
         and dossier.status not in UNPAYABLE
         and not (latest is not None and latest.status == PaymentStatus.PAID)
@@ -85,6 +88,7 @@ def payment_state(*, dossier: Dossier, user=None, session: Mapping | None = None
         amount=amount,
         is_paid=dossier.is_paid,
         paid_online=dossier.paid_online,
+        waived=dossier.fee_waived,
         can_pay=can_pay,
         latest=latest,
     )

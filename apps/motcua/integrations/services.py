@@ -99,6 +99,8 @@ def payment_start(
         fresh = Dossier.objects.get(pk=dossier.pk)
         if fresh.is_paid:
             raise PaymentError(_("Hồ sơ %(code)s đã nộp phí, lệ phí.") % {"code": fresh.code})
+        if fresh.fee_waived:
+            raise PaymentError(_("Hồ sơ %(code)s được miễn phí, lệ phí.") % {"code": fresh.code})
         if fresh.fee_total <= 0:
             raise PaymentError(
                 _("Hồ sơ %(code)s không có phí, lệ phí phải nộp.") % {"code": fresh.code}

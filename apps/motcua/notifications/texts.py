@@ -77,6 +77,26 @@ DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
             "Dear {{ applicant_name }},\nDossier {{ code }} was refused. Reason: {{ note }}",
         ),
     },
+    "returned": {
+        "vi": (
+            "Hồ sơ {{ code }} đã trả kết quả{% if postal_tracking %}, mã vận đơn "
+            "{{ postal_tracking }}{% endif %}",
+            "Kính gửi {{ applicant_name }},\nKết quả hồ sơ {{ code }} ({{ procedure }}) đã được "
+            "trả{% if postal_tracking %} qua bưu chính: {{ postal_carrier }}, mã vận đơn "
+            "{{ postal_tracking }}, gửi ngày {{ postal_sent_on|vn_date }} đến địa chỉ "
+            "{{ delivery_address }}{% endif %}.{% if status_url %}\nTra cứu hồ sơ: "
+            "{{ status_url }}{% endif %}",
+        ),
+        "en": (
+            "The result of dossier {{ code }} was delivered{% if postal_tracking %}, tracking "
+            "number {{ postal_tracking }}{% endif %}",
+            "Dear {{ applicant_name }},\nThe result of dossier {{ code }} ({{ procedure }}) was "
+            "delivered{% if postal_tracking %} by post: {{ postal_carrier }}, tracking number "
+            "{{ postal_tracking }}, sent on {{ postal_sent_on|vn_date }} to "
+            "{{ delivery_address }}{% endif %}.{% if status_url %}\nYour dossier: "
+            "{{ status_url }}{% endif %}",
+        ),
+    },
     "stopped": {
         "vi": (
             "Hồ sơ {{ code }} bị dừng giải quyết",
@@ -175,6 +195,32 @@ DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
             "Overdue dossiers of your units on {{ today|vn_date }}",
             "{% for group in groups %}{{ group.label }}: {{ group.count }}\n"
             "{% for line in group.lines %}- {{ line }}\n{% endfor %}{% endfor %}",
+        ),
+    },
+    "delegate_acted": {
+        "vi": (
+            "{{ delegate }} đã thay ông/bà xử lý hồ sơ {{ code }}",
+            "Theo ủy quyền, {{ delegate }} đã thay ông/bà thực hiện “{{ action }}” trên hồ sơ "
+            "{{ code }} — {{ applicant_name }} ({{ procedure }}) lúc {{ at|vn_moment }}.",
+        ),
+        "en": (
+            "{{ delegate }} acted on dossier {{ code }} on your behalf",
+            "Under your delegation, {{ delegate }} took “{{ action }}” on dossier {{ code }} — "
+            "{{ applicant_name }} ({{ procedure }}) at {{ at|vn_moment }}.",
+        ),
+    },
+    "step_unstaffed": {
+        "vi": (
+            "Hồ sơ {{ code }} không có cán bộ xử lý tại {{ unit }}",
+            "Hồ sơ {{ code }} — {{ applicant_name }} ({{ procedure }}) đang ở bước “{{ step }}” "
+            "tại {{ unit }}, nhưng không có cán bộ đang hoạt động nào giữ vai trò {{ roles }} "
+            "để xử lý. Vui lòng phân công cán bộ cho đơn vị hoặc chuyển hồ sơ.",
+        ),
+        "en": (
+            "Nobody at {{ unit }} can handle dossier {{ code }}",
+            "Dossier {{ code }} — {{ applicant_name }} ({{ procedure }}) is at step “{{ step }}” "
+            "of {{ unit }}, but no active officer there holds the role {{ roles }}. Please "
+            "assign an officer to the unit or transfer the dossier.",
         ),
     },
     "training_reminder": {

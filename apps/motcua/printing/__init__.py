@@ -5,7 +5,8 @@ Site configuration keys (``sites/<site>/site_config.toml``, read through ``setti
 
 ``public_url``
     Base URL of the public portal; the QR code on forms 01, 02 and 04 links to
-    ``{public_url}/tra-cuu/{dossier code}/``. Default ``http://127.0.0.1:8000``.
+    ``{public_url}/tra-cuu/{dossier code}/`` (``motcua.core.site_urls``; the same address is used in
+    every e-mail and notice). Default ``http://127.0.0.1:8000``: set it in production.
 ``place_name``
     The place written before the date ("Hải Phòng, ngày … tháng … năm …"). Default: blank dots.
 ``[signing]``

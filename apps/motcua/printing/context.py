@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import quote
@@ -23,13 +23,12 @@ from django.utils import timezone
 from motcua.core.lifecycle import LIFECYCLE, Form06, actions_where
 from motcua.core.people import person_name
 from motcua.core.selectors import site_time_zone
+from motcua.core.site_urls import public_url as site_public_url
 from motcua.core.timeunits import duration_text
 from motcua.dossiers import ontime
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, StepState
 from motcua.dossiers.states import PAUSED, Action, Status
 from motcua.units.models import Unit
-
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 #: Ledger (form 07) limits: one printout covers at most a year and this many dossiers. WeasyPrint
 #: lays out ~25 ms per row (bench/RESULTS.md), so 500 rows stay well inside a web request.
@@ -121,6 +120,9 @@ class EventInfo:
     note: str
     items: tuple[str, ...] = ()
     reason: str = ""
+    code: str = ""  # the action's code ("refuse", "refuse_intake" …)
+    signer: str = ""  # who signs the form for this event (form 03: see ``refusal_signer``)
+    signer_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,7 @@ def site_info() -> SiteInfo:
 
 
 def public_url() -> str:
-    return str(settings.SITE.extra.get("public_url") or DEFAULT_PUBLIC_URL).rstrip("/")
+    return site_public_url()
 
 
 def lookup_url(code: str) -> str:
@@ -400,7 +402,47 @@ def last_event(dossier: Dossier, actions) -> EventInfo | None:
         note=event.note,
         items=items,
         reason=reason,
+        code=str(event.action),
     )
+
+
+def refusal_signer(dossier: Dossier, event: EventInfo) -> EventInfo:
+    """Return *event* (a refusal) with who signs form 03 and under which title.
+
+    A refusal at intake is the reception desk's: signed by the officer who received the dossier
+    ("Người tiếp nhận hồ sơ", as the form's text has it). A refusal after appraisal is the
+    competent unit's decision, issued under its name (``handling_unit``): signed by its leader —
+    the refusing officer when they lead that unit, else the unit's own leader — with the
+    officer who proposed it named on the form. The annex of Thông tư 03/2025/TT-VPCP was not
+    available; the layout follows the ministry copy of the form (heading and signer of BM.03) and
+    Thông báo dừng giải quyết (form 05) for the unit's own decision.
+    """
+    from motcua.core.roles import Role
+    from motcua.units.selectors import user_roles_in_unit
+
+    if event.code != Action.REFUSE:
+        return replace(event, signer=event.officer, signer_title="NGƯỜI TIẾP NHẬN HỒ SƠ")
+    source = (
+        dossier.events.filter(action=Action.REFUSE)
+        .select_related("actor", "unit")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    unit = source.unit if source is not None else dossier.current_unit
+    signer = ""
+    if source is not None and Role.UNIT_LEADER in user_roles_in_unit(user=source.actor, unit=unit):
+        signer = person(source.actor)
+    else:
+        leader = (
+            unit.memberships.filter(
+                is_active=True, role__name=Role.UNIT_LEADER, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        signer = person(leader.user) if leader is not None else ""
+    return replace(event, signer=signer, signer_title="THỦ TRƯỞNG CƠ QUAN")
 
 
 #: Events that hand the dossier to the step they open, and events noted on the step they happened

@@ -137,6 +137,8 @@ def build_dossier_form(spec: FormSpec, *, dossier: Dossier, user, now: datetime)
     """Return the data of a dossier form (01–06); *dossier* was read through the scoped selector."""
     info = ctx.dossier_info(dossier)
     event = ctx.last_event(dossier, spec.event_actions) if spec.event_actions else None
+    if event is not None and spec.code == FormCode.REFUSAL:
+        event = ctx.refusal_signer(dossier, event)
     rows, summary = ((), "")
     if spec.code == FormCode.CONTROL_SHEET:
         rows, summary = ctx.control_rows(dossier, now=now)

@@ -309,7 +309,10 @@ class ProcedureAdmin(
                 ]
             },
         ),
-        (_("Căn cứ pháp lý, phí"), {"fields": ["legal_basis", "fee_note"]}),
+        (
+            _("Căn cứ pháp lý, phí"),
+            {"fields": ["legal_basis", "fee_note", "fee_before_return"]},
+        ),
         (_("Quy trình xử lý"), {"fields": ["workflow_diagram"]}),
         (_("Ngày áp dụng"), {"fields": ["current_version", "effective_at"]}),
         (

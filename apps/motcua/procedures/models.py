@@ -125,6 +125,15 @@ class Procedure(models.Model):
         help_text=_("Ví dụ: Giấy phép xây dựng."),
     )
     fee_note = models.TextField(_("ghi chú về phí, lệ phí"), blank=True)
+    fee_before_return = models.BooleanField(
+        _("chỉ trả kết quả khi đã nộp phí, lệ phí"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Để trống: theo cấu hình chung của hệ thống (mặc định: có). Chọn “Không” cho thủ tục "
+            "thu phí sau khi trả kết quả."
+        ),
+    )
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)

@@ -84,6 +84,13 @@ def procedure_part(procedure) -> dict[str, Any]:
         "online_level": str(procedure.online_level),
         "result_type": procedure.result_type,
         "fee_note": procedure.fee_note,
+        # Written only when the procedure overrides the site's rule, so the snapshots (and
+        # digests) of procedures that follow the site default stay as they were.
+        **(
+            {"fee_before_return": procedure.fee_before_return}
+            if procedure.fee_before_return is not None
+            else {}
+        ),
     }
 
 

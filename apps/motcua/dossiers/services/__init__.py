@@ -7,6 +7,7 @@ modules below say what changes for each action, by sub-flow:
 * ``processing`` – forward, approve, return, consult, answer, issue the result, transfer;
 * ``pauses`` – supplement request and supplement, suspend and resume (the clock stops);
 * ``endings`` – refuse, stop, withdraw, apologize, return the result, close training dossiers;
+* ``fees`` – a payment at the counter, an exemption, the fee rule before the return;
 * ``applicant`` – delivery choice and account link (no state change, audited all the same);
 
 and by concern: ``codes`` (dossier codes), ``deadlines`` (due moments), ``steps`` (opening and
@@ -33,6 +34,7 @@ from motcua.dossiers.services.engine import (
     _perform,
     _perform_create,
 )
+from motcua.dossiers.services.fees import dossier_record_payment, dossier_waive_fee
 from motcua.dossiers.services.pauses import (
     dossier_request_supplement,
     dossier_resume,
@@ -75,6 +77,7 @@ __all__ = [
     "dossier_issue_result",
     "dossier_link_account",
     "dossier_receive",
+    "dossier_record_payment",
     "dossier_recompute_deadlines",
     "dossier_refuse",
     "dossier_refuse_intake",
@@ -88,6 +91,7 @@ __all__ = [
     "dossier_supplement",
     "dossier_suspend",
     "dossier_transfer",
+    "dossier_waive_fee",
     "dossier_withdraw",
     "dossiers_close_training",
 ]

@@ -7,7 +7,7 @@ open step and the open pause, and the engine records ``finished_at`` (``Clock.EN
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from motcua.core.roles import Role
 from motcua.dossiers.models import Delivery, Dossier
 from motcua.dossiers.permissions import ActionForbidden
 from motcua.dossiers.services.engine import DossierError, _perform, _require
+from motcua.dossiers.services.fees import fee_check_before_return
 from motcua.dossiers.services.steps import _close_step
 from motcua.dossiers.states import Action
 
@@ -83,19 +84,58 @@ def dossier_apologize(
 
 
 def dossier_return_result(
-    *, dossier, user, delivery: str, postal_tracking: str = "", expected_version=None, note=""
+    *,
+    dossier,
+    user,
+    delivery: str,
+    postal_tracking: str = "",
+    postal_carrier: str = "",
+    postal_sent_on: date | None = None,
+    expected_version=None,
+    note="",
 ) -> Dossier:
-    """Return the result at the counter, online or by post (tracking number), and close."""
+    """Return the result at the counter, online or by post, and close.
+
+    By post, the carrier, the tracking number and the day it was sent are kept next to the
+    address the applicant gave (never in its place) and told to the applicant. The fee must be
+    settled first where the procedure asks it (``services/fees.py``).
+    """
     if delivery not in Delivery.values:
         raise DossierError(_("Hình thức trả kết quả không hợp lệ."))
+    postal_tracking, postal_carrier = (
+        (postal_tracking or "").strip(),
+        (postal_carrier or "").strip(),
+    )
     if delivery == Delivery.POST:
+        _require(postal_carrier, _("Cần nhập đơn vị bưu chính."))
         _require(postal_tracking, _("Cần nhập mã vận đơn bưu chính."))
+    else:
+        postal_tracking, postal_carrier, postal_sent_on = "", "", None
 
     def change(d, actor, moment):
+        fee_check_before_return(d)
         if delivery == Delivery.ONLINE and not d.result_file:
             raise DossierError(_("Chưa có tệp kết quả để trả trực tuyến."))
-        d.delivery, d.postal_tracking, d.returned_at = delivery, postal_tracking, moment
-        return {"delivery": delivery, "postal_tracking": postal_tracking}
+        if delivery == Delivery.POST:
+            # The address it goes to: the one chosen for delivery, else the applicant's own.
+            d.delivery_address = (d.delivery_address or d.applicant_address).strip()
+            if not d.delivery_address:
+                raise DossierError(
+                    _("Chưa có địa chỉ nhận kết quả qua bưu chính: cập nhật địa chỉ trước khi gửi.")
+                )
+        sent_on = postal_sent_on or (timezone.localdate(moment) if postal_tracking else None)
+        d.delivery, d.returned_at = delivery, moment
+        d.postal_tracking, d.postal_carrier, d.postal_sent_on = (
+            postal_tracking,
+            postal_carrier,
+            sent_on,
+        )
+        return {
+            "delivery": delivery,
+            "postal_tracking": postal_tracking,
+            "postal_carrier": postal_carrier,
+            "postal_sent_on": sent_on.isoformat() if sent_on else None,
+        }
 
     return _perform(
         dossier=dossier,

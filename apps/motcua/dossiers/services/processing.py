@@ -12,12 +12,20 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 
 from motcua.core import uploads
+from motcua.core.roles import role_label
+from motcua.dossiers.assignment import step_assignable_officers
 from motcua.dossiers.models import Consultation, ConsultationVerdict, Dossier, StepState
 from motcua.dossiers.permissions import ActionForbidden, consultation_for
 from motcua.dossiers.services.engine import DossierError, _perform, _require
 from motcua.dossiers.services.steps import _close_step, _start_step, _steps
 from motcua.dossiers.states import Action
-from motcua.dossiers.workflow import WorkflowError, next_step_index
+from motcua.dossiers.workflow import (
+    StepSpec,
+    WorkflowError,
+    first_step_index,
+    next_step_index,
+    step_unit,
+)
 from motcua.units.models import Unit
 
 
@@ -207,23 +215,67 @@ def dossier_issue_result(
     )
 
 
+def transfer_landing(dossier: Dossier, to_unit: Unit, to_step: int | None) -> StepSpec:
+    """Return the step a transfer to *to_unit* lands on, refusing one nobody there can work.
+
+    The officer chooses the step; by default it is the first step of the workflow (conditions
+    on the form data), which the receiving unit then works from the start. A step whose unit has
+    no active officer holding one of its roles would strand the dossier: refused, with who is
+    missing, before anything changes.
+    """
+    steps = _steps(dossier)
+    try:
+        index = first_step_index(steps, dossier.form_data) if to_step is None else int(to_step)
+        spec = steps[index]
+        unit = step_unit(spec, to_unit)
+    except (IndexError, ValueError, TypeError):
+        raise DossierError(_("Bước tiếp nhận liên thông không có trong quy trình.")) from None
+    except WorkflowError as exc:
+        raise DossierError(str(exc)) from exc
+    if not step_assignable_officers(unit=unit, roles=spec.roles).exists():
+        raise DossierError(
+            _(
+                "Không chuyển được: tại %(unit)s không có cán bộ đang hoạt động giữ vai trò "
+                "%(roles)s để xử lý bước “%(step)s”. Chọn bước khác hoặc đề nghị quản trị "
+                "đơn vị phân công cán bộ."
+            )
+            % {
+                "unit": unit,
+                "roles": ", ".join(role_label(r) for r in spec.roles),
+                "step": spec.name,
+            }
+        )
+    return spec
+
+
 def dossier_transfer(
-    *, dossier, user, to_unit: Unit, expected_version=None, note="", assignee=None
+    *,
+    dossier,
+    user,
+    to_unit: Unit,
+    to_step: int | None = None,
+    expected_version=None,
+    note="",
+    assignee=None,
 ) -> Dossier:
-    """Transfer (liên thông) to another unit of this system; the next steps continue there."""
+    """Transfer (liên thông) to another unit of this system, landing on a step it can work.
+
+    See :func:`transfer_landing` for the step; the source step is closed as transferred.
+    """
 
     def change(d, actor, moment):
         if to_unit.pk == d.current_unit_id:
             raise DossierError(_("Hồ sơ đang ở chính đơn vị này."))
-        old_step = d.current_step
+        spec = transfer_landing(d, to_unit, to_step)
         _close_step(d, moment, StepState.TRANSFERRED)
         source = d.current_unit
         d.current_unit = to_unit
-        steps = _steps(d)
-        following = next_step_index(steps, old_step.index, d.form_data)
-        spec = steps[following] if following is not None else steps[old_step.index]
         _start_step(d, spec, moment, assignee)
-        return {"from_unit": source.agency_code, "to_unit": to_unit.agency_code}
+        return {
+            "from_unit": source.agency_code,
+            "to_unit": to_unit.agency_code,
+            "to_step": spec.index,
+        }
 
     return _perform(
         dossier=dossier,

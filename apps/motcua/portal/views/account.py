@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.core.site_urls import public_link, public_url
 from motcua.mailbox.backends import mail_leaves_the_site
 from motcua.portal import selectors, services
 from motcua.portal.forms import (
@@ -31,7 +32,7 @@ from motcua.portal.views.common import portal_login_required
 def verification_url(request, user) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_verification_token.make_token(user)
-    return request.build_absolute_uri(reverse("portal:verify", args=[uid, token]))
+    return public_link(reverse("portal:verify", args=[uid, token]), request)
 
 
 @require_GET
@@ -118,7 +119,15 @@ class PortalLogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("portal:home")
 
 
-password_reset = auth_views.PasswordResetView.as_view(
+class PortalPasswordResetView(auth_views.PasswordResetView):
+    """The reset mail's link is on the site's public address (``core/site_urls.py``)."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": public_url(self.request)}
+        return super().form_valid(form)
+
+
+password_reset = PortalPasswordResetView.as_view(
     template_name="portal/account/password_reset_form.html",
     email_template_name="portal/email/password_reset.txt",
     subject_template_name="portal/email/password_reset_subject.txt",

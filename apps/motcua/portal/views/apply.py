@@ -20,6 +20,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.site_urls import public_link
 from motcua.dossiers.models import ApplicantKind, Delivery
 from motcua.portal import selectors, services
 from motcua.portal.forms import DossierForm, TableWidget, new_idempotency_key
@@ -182,7 +183,7 @@ def _submit(request, procedure, version, form, draft):
             delivery=data["delivery"],
             delivery_address=data.get("delivery_address", ""),
             draft=draft,
-            status_url=request.build_absolute_uri(reverse("portal:status", args=["CODE"])),
+            status_url=public_link(reverse("portal:status", args=["CODE"]), request),
         )
     except services.PortalError as exc:
         form.add_error(None, str(exc))

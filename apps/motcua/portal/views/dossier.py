@@ -25,6 +25,7 @@ from motcua.portal import ratelimit, selectors, services
 from motcua.portal.forms import DeliveryForm, LookupForm, RatingForm, SupplementForm, WithdrawForm
 from motcua.portal.models import Rating, Upload
 from motcua.portal.session import grant, grant_proof, granted_ids
+from motcua.portal.situation import situation
 
 
 def _not_found_message() -> str:
@@ -98,6 +99,7 @@ def _status_context(request, dossier, access, **forms) -> dict:
         "access": access,
         "owner": owner,
         "status_text": selectors.status_text(dossier),
+        "situation": situation(dossier, selectors.status_text(dossier)),
         "timeline": selectors.public_timeline(dossier=dossier),
         "documents": [d for d in dossier.documents.all() if d.file],
         "result_available": bool(dossier.result_file) and status in services.RATABLE,
@@ -128,7 +130,7 @@ def _status_context(request, dossier, access, **forms) -> dict:
         )
     if owner and status in TRANSITIONS[Action.WITHDRAW].sources:
         context["withdraw_form"] = forms.get("withdraw_form") or WithdrawForm()
-    if owner and status not in (Status.RETURNED, Status.REJECTED, Status.WITHDRAWN, Status.STOPPED):
+    if owner and status in TRANSITIONS[Action.SET_DELIVERY].sources:
         context["delivery_form"] = forms.get("delivery_form") or DeliveryForm(
             online=online,
             initial={"delivery": dossier.delivery, "delivery_address": dossier.delivery_address},
