@@ -263,7 +263,9 @@ def test_desk_save_of_a_holiday_queues_the_recompute_and_shows_its_progress(
 
 
 @pytest.mark.django_db
-def test_desk_delete_of_a_holiday_recomputes(client, registered, django_capture_on_commit_callbacks):
+def test_desk_delete_of_a_holiday_recomputes(
+    client, registered, django_capture_on_commit_callbacks
+):
     row = services.calendar_ensure()
     holiday = Holiday.objects.create(calendar=row, start_date=date(2025, 3, 4), name="Nghỉ")
     source = registered(FakeSource([item(1, at(2025, 3, 3, 10), 1, due=at(2025, 3, 5, 17))]))

@@ -9,8 +9,8 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from django.test import TestCase
 import time_machine
+from django.test import TestCase
 
 from motcua.core.calendar_yaml import CalendarYear, HolidayEntry
 from motcua.core.models import DeadlineChange, DeadlineRecomputation

@@ -163,22 +163,17 @@ class Progress:
 
 def recompute_progress(run: DeadlineRecomputation, now: datetime | None = None) -> Progress:
     """Done / total, rate and estimated end of *run* (from its counters and start time)."""
-    now = now or timezone.now()
-    done, total = run.checked, run.total
-    percent = None
-    if total:
-        percent = min(100, done * 100 // total)
-    elif run.status in (Status.DONE, Status.FAILED):
-        percent = 100
-    rate = eta = None
-    if run.started_at is not None:
-        end = run.finished_at or now
-        elapsed = (end - run.started_at).total_seconds()
-        if elapsed > 0 and done:
-            rate = done / elapsed
-            if run.status == Status.RUNNING and total and total > done:
-                eta = now + timedelta(seconds=(total - done) / rate)
-    return Progress(run=run, done=done, total=total, percent=percent, rate=rate, eta=eta)
+    from motcua.jobs.progress import rate_of
+
+    rate = rate_of(
+        done=run.checked,
+        total=run.total,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        running=run.status == Status.RUNNING,
+        now=now,
+    )
+    return Progress(run, rate.done, rate.total, rate.percent, rate.rate, rate.eta)
 
 
 def recompute_recent(limit: int = 3) -> list[Progress]:

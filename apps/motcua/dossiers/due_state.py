@@ -270,13 +270,12 @@ def due_next_fill(model, *, ids) -> int:
     )
     calendar = site_calendar()
     pending = list(
-        rows.filter(due_state__in=[DueState.IN_TIME, DueState.DUE_SOON, DueState.OVERDUE])
-        .values_list("pk", "due_soon_at")
+        rows.filter(
+            due_state__in=[DueState.IN_TIME, DueState.DUE_SOON, DueState.OVERDUE]
+        ).values_list("pk", "due_soon_at")
     )
     if pending:
-        values = [
-            (pk, office_seconds(soon, calendar) if soon else NEVER) for pk, soon in pending
-        ]
+        values = [(pk, office_seconds(soon, calendar) if soon else NEVER) for pk, soon in pending]
         model.objects.filter(pk__in=[pk for pk, _v in values]).update(
             due_next_position=Case(
                 *[When(pk=pk, then=Value(v)) for pk, v in values],

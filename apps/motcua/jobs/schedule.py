@@ -44,6 +44,11 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         cron="*/5 * * * *",
     ),
     ScheduledJob(
+        name="tasks_resume",  # long desk tasks (training closes) whose worker died
+        func="motcua.jobs.progress.tasks_resume",
+        cron="*/5 * * * *",
+    ),
+    ScheduledJob(
         name="daily_digests",
         func="motcua.notifications.digests.daily_digests",
         cron="35 7 * * 1-6",  # skipped on days off by the job itself (holidays, Saturdays)

@@ -26,6 +26,7 @@ from motcua.dossiers.services.endings import (
     dossier_stop,
     dossier_withdraw,
     dossiers_close_training,
+    training_close_request,
 )
 from motcua.dossiers.services.engine import (
     DossierConflict,
@@ -90,4 +91,5 @@ __all__ = [
     "dossier_transfer",
     "dossier_withdraw",
     "dossiers_close_training",
+    "training_close_request",
 ]
