@@ -83,15 +83,14 @@ def main() -> None:
     from django.db.models import Count
 
     from motcua.dossiers.due_state import office_seconds
-    from motcua.jobs.sweep import _reached
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE TABLE dossiers_dossier, dossiers_dossierstep")
         cursor.fetchall()
     query = (
-        Dossier.objects.filter(_reached("in_time", office_seconds(now)), pk__gt=0)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:5000]
+        Dossier.objects.filter(due_state="in_time", due_next_position__lte=office_seconds(now))
+        .order_by("due_next_position", "pk")
+        .values_list("due_next_position", "pk")[:5000]
     )
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:

@@ -141,15 +141,24 @@ def _dossier_watch(dossier: Dossier, step: DossierStep | None) -> datetime | Non
     return min(dues) if dues else None
 
 
-def due_state_apply(*, dossier: Dossier, now: datetime) -> None:
-    """Bring the due columns of *dossier* (saved) and its steps up to date after a change.
+#: The due columns of a row that is no longer tracked (closed dossier or step).
+CLEARED = {
+    "due_state": DueState.NONE,
+    "due_state_since": None,
+    "watch_due_at": None,
+    "due_soon_at": None,
+    "due_position": None,
+    "overdue_since": None,
+    "overdue_office_hours": 0,
+    "due_next_position": None,
+}
 
-    Called by the lifecycle inside the transition's transaction, after the dossier row is saved.
-    Escalation levels no longer crossed (the deadline moved back) are cleared.
-    """
+
+def _assign_dossier_and_step(dossier: Dossier, threshold: timedelta, now: datetime):
+    """Set the due columns of *dossier* and of its open current step on the instances; return
+    (dossier changed, the open step or None, step changed)."""
     tracked = dossier.status in OPEN and dossier.status != Status.SUBMITTED
     paused = dossier.status in PAUSED
-    threshold = due_soon_threshold(dossier.procedure_id)
     step = dossier.current_step
     if step is not None and step.state != StepState.OPEN:
         step = None
@@ -160,27 +169,33 @@ def due_state_apply(*, dossier: Dossier, now: datetime) -> None:
         threshold=threshold,
         now=now,
     )
-    changed = _assign(dossier, fields, now)
+    dossier_changed = bool(_assign(dossier, fields, now))
+    step_changed = False
+    if step is not None:
+        step_fields = due_fields(
+            watch=step.due_at, tracked=tracked, paused=paused, threshold=threshold, now=now
+        )
+        step_changed = bool(_assign(step, step_fields, now))
+    return dossier_changed, step, step_changed
+
+
+def due_state_apply(*, dossier: Dossier, now: datetime) -> None:
+    """Bring the due columns of *dossier* (saved) and its steps up to date after a change.
+
+    Called by the lifecycle inside the transition's transaction, after the dossier row is saved.
+    Escalation levels no longer crossed (the deadline moved back) are cleared.
+    """
+    changed, step, step_changed = _assign_dossier_and_step(
+        dossier, due_soon_threshold(dossier.procedure_id), now
+    )
     if changed:
         Dossier.objects.filter(pk=dossier.pk).update(**{n: getattr(dossier, n) for n in FIELDS})
     closed = DossierStep.objects.filter(dossier_id=dossier.pk).exclude(due_state=DueState.NONE)
     if step is not None:
         closed = closed.exclude(pk=step.pk)
-        step_fields = due_fields(
-            watch=step.due_at, tracked=tracked, paused=paused, threshold=threshold, now=now
-        )
-        if _assign(step, step_fields, now):
+        if step_changed:
             DossierStep.objects.filter(pk=step.pk).update(**{n: getattr(step, n) for n in FIELDS})
-    closed.update(
-        due_state=DueState.NONE,
-        due_state_since=None,
-        watch_due_at=None,
-        due_soon_at=None,
-        due_position=None,
-        overdue_since=None,
-        overdue_office_hours=0,
-        due_next_position=None,
-    )
+    closed.update(**CLEARED)
     from motcua.notifications.escalation import firings_clear_uncrossed
 
     firings_clear_uncrossed(dossier=dossier, now=now)
@@ -322,43 +337,21 @@ def due_states_refresh(*, dossier_ids, now: datetime | None = None) -> int:
     thresholds = _thresholds(d.procedure_id for d in dossiers)
     changed_dossiers, changed_steps, open_steps = [], [], []
     for dossier in dossiers:
-        tracked = dossier.status in OPEN and dossier.status != Status.SUBMITTED
-        paused = dossier.status in PAUSED
-        threshold = thresholds[dossier.procedure_id]
-        step = dossier.current_step
-        if step is not None and step.state != StepState.OPEN:
-            step = None
-        fields = due_fields(
-            watch=_dossier_watch(dossier, step),
-            tracked=tracked,
-            paused=paused,
-            threshold=threshold,
-            now=now,
+        changed, step, step_changed = _assign_dossier_and_step(
+            dossier, thresholds[dossier.procedure_id], now
         )
-        if _assign(dossier, fields, now):
+        if changed:
             changed_dossiers.append(dossier)
         if step is not None:
             open_steps.append(step.pk)
-            step_fields = due_fields(
-                watch=step.due_at, tracked=tracked, paused=paused, threshold=threshold, now=now
-            )
-            if _assign(step, step_fields, now):
+            if step_changed:
                 changed_steps.append(step)
     if changed_dossiers:
-        Dossier.objects.bulk_update(changed_dossiers, FIELDS)
+        Dossier.objects.bulk_update(changed_dossiers, FIELDS, batch_size=1000)
     if changed_steps:
-        DossierStep.objects.bulk_update(changed_steps, FIELDS)
+        DossierStep.objects.bulk_update(changed_steps, FIELDS, batch_size=1000)
     DossierStep.objects.filter(dossier_id__in=[d.pk for d in dossiers]).exclude(
         due_state=DueState.NONE
-    ).exclude(pk__in=open_steps).update(
-        due_state=DueState.NONE,
-        due_state_since=None,
-        watch_due_at=None,
-        due_soon_at=None,
-        due_position=None,
-        overdue_since=None,
-        overdue_office_hours=0,
-        due_next_position=None,
-    )
+    ).exclude(pk__in=open_steps).update(**CLEARED)
     firings_clear_uncrossed_many(dossier_ids=[d.pk for d in dossiers], now=now)
     return len(dossiers)

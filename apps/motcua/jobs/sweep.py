@@ -47,13 +47,6 @@ STALE_AFTER = timedelta(minutes=15)
 LIVE_STATES = (DueState.IN_TIME, DueState.DUE_SOON, DueState.OVERDUE)
 
 
-def _reached(state: str, position_now: int) -> Q:
-    """Rows of *state* whose next moment is reached, or not known yet (an index range)."""
-    return Q(due_state=state) & (
-        Q(due_next_position__isnull=True) | Q(due_next_position__lte=position_now)
-    )
-
-
 def _moved_later(state: str, now: datetime) -> Q | None:
     """Guard: rows of *state* whose deadline moved later outside a transition (index-only)."""
     if state == DueState.DUE_SOON:
@@ -63,29 +56,51 @@ def _moved_later(state: str, now: datetime) -> Q | None:
     return None
 
 
-def _batches(model, state: str, now: datetime, position_now: int, size: int) -> Iterator[list]:
-    """Yield lists of at most *size* ids of rows of *state* that may change now.
+def _by_id(queryset, size: int) -> Iterator[list]:
+    """Keyset batches of ids in id order (for conditions whose index ends with the id)."""
+    last = 0
+    while True:
+        ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
+        if not ids:
+            return
+        last = ids[-1]
+        yield ids
 
-    Rows leave the candidate set as their batch is advanced (new state or a later next moment);
-    a row that stays (its moment is reached in office time but not yet on the clock, e.g. at
-    night) is skipped by the keyset on id, so a pass always ends.
+
+def _reached(model, state: str, position_now: int, size: int) -> Iterator[list]:
+    """Batches of the rows of *state* whose next position is reached, in the order of the
+    index ``(due_state, due_next_position, id)`` (keyset on both), so MariaDB reads the index
+    range and stops at the batch size instead of walking the table by id."""
+    after: tuple[int, int] | None = None
+    while True:
+        rows = model.objects.filter(due_state=state, due_next_position__lte=position_now)
+        if after is not None:
+            rows = rows.filter(
+                Q(due_next_position__gt=after[0]) | Q(due_next_position=after[0], pk__gt=after[1])
+            )
+        batch = list(
+            rows.order_by("due_next_position", "pk").values_list("due_next_position", "pk")[:size]
+        )
+        if not batch:
+            return
+        after = batch[-1]
+        yield [pk for _position, pk in batch]
+
+
+def _batches(model, state: str, now: datetime, position_now: int, size: int) -> Iterator[list]:
+    """Yield lists of at most *size* ids of rows of *state* that may change now: rows whose
+    next position is not known yet, rows whose position is reached, the guard's rows.
+
+    Rows leave these sets as their batch is advanced (new state or a later next moment); a row
+    that stays (its moment is reached in office time but not yet on the clock, e.g. at night)
+    is passed by the keyset, so a pass always ends.
     """
-    conditions = [_reached(state, position_now)]
+    unknown = model.objects.filter(due_state=state, due_next_position__isnull=True)
+    yield from _by_id(unknown, size)
+    yield from _reached(model, state, position_now, size)
     guard = _moved_later(state, now)
     if guard is not None:
-        conditions.append(guard)
-    for condition in conditions:
-        last = 0
-        while True:
-            ids = list(
-                model.objects.filter(condition, pk__gt=last)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:size]
-            )
-            if not ids:
-                break
-            last = ids[-1]
-            yield ids
+        yield from _by_id(model.objects.filter(guard), size)
 
 
 def _batch_advance(run, model, state, ids, now, position_now) -> None:
