@@ -6,8 +6,13 @@ one unit, procedure and version), fills ``dossiers_dossier`` with one ``INSERT �
 MariaDB's ``seq_1_to_N`` table (nine in ten dossiers returned, one in ten open) and gives each open
 dossier an open step. Open deadlines are spread from 3 days before to 12 days after "now", so the
 first pass moves about a fifth of the open rows (due soon, overdue, escalation level, draft form 04)
-— the catch-up after an outage — and a second pass right after it is the steady state every five
-minutes (nothing to change). Prints both timings and the EXPLAIN of the batch query.
+and computes every row's next sweep position — the catch-up after an outage or an upgrade — and
+the passes right after it are the steady state every five minutes (only the rows whose moment
+came). Prints the timings with the load average and the EXPLAIN of the candidate query.
+
+``--existing --db motcua_bench`` uses a database made by ``manage.py generate_load`` as it is
+(its open dossiers get their due columns from ``manage.py due_states_rebuild`` first if they have
+none): the figure at the generator's own open share.
 """
 
 from __future__ import annotations
@@ -31,6 +36,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the generated rows")
     parser.add_argument(
         "--steady", action="store_true", help="with --reuse: no reset, time steady-state passes"
+    )
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="use the database as it is (e.g. motcua_bench from generate_load): fill the due "
+        "columns of its open dossiers if they have none, then time the passes",
     )
     args = parser.parse_args()
 
@@ -57,36 +68,51 @@ def main() -> None:
     from motcua.jobs.sweep import due_sweep
 
     now = timezone.now()
-    if not args.reuse or not Dossier.objects.exists():
-        generate(connection, args.total, args.open, now)
-    if not args.steady:
-        reset_open(connection, now)
+    if args.existing:
+        tracked = Dossier.objects.exclude(due_state="").exists()
+        if not tracked:
+            started = time.perf_counter()
+            call_command("due_states_rebuild", batch_size=2000)
+            print(f"due states filled in {time.perf_counter() - started:.1f} s")
+    else:
+        if not args.reuse or not Dossier.objects.exists():
+            generate(connection, args.total, args.open, now)
+        if not args.steady:
+            reset_open(connection, now)
+
+    from django.db.models import Count
+
+    from motcua.dossiers.due_state import office_seconds
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE TABLE dossiers_dossier, dossiers_dossierstep")
         cursor.fetchall()
-        cursor.execute(
-            "EXPLAIN SELECT id FROM dossiers_dossier WHERE due_state='in_time' AND id > 0 "
-            "ORDER BY id LIMIT 5000"
-        )
-        explain = cursor.fetchall()
-    print("EXPLAIN keyset batch:", explain)
-
-    started = time.perf_counter()
-    first = due_sweep()
-    first_s = time.perf_counter() - started
-    started = time.perf_counter()
-    second = due_sweep()
-    second_s = time.perf_counter() - started
-    counts = dict(
-        Dossier.objects.order_by()
-        .values_list("due_state")
-        .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("pk"))
+    query = (
+        Dossier.objects.filter(due_state="in_time", due_next_position__lte=office_seconds(now))
+        .order_by("due_next_position", "pk")
+        .values_list("due_next_position", "pk")[:5000]
     )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        print("EXPLAIN candidate batch:", cursor.fetchall())
+
+    timings = []
+    for label in ("catch-up", "steady", "steady", "steady"):
+        load = os.getloadavg()
+        started = time.perf_counter()
+        result = due_sweep()
+        timings.append((label, time.perf_counter() - started, result, load))
+    counts = dict(Dossier.objects.order_by().values_list("due_state").annotate(n=Count("pk")))
+    total = Dossier.objects.count()
+    live = sum(n for state, n in counts.items() if state)
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, {platform.python_version()}")
-    print(f"dossiers: {args.total:,} ({args.open:,} open); states after: {counts}")
-    print(f"first pass (catch-up): {first_s:.2f} s {first}")
-    print(f"second pass (steady state): {second_s:.2f} s {second}")
+    print(f"database {args.db}: {total:,} dossiers, {live:,} tracked; states after: {counts}")
+    for label, seconds, result, load in timings:
+        print(
+            f"{label} pass: {seconds:.2f} s {result} "
+            f"(load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})"
+        )
 
 
 def generate(connection, total: int, open_count: int, now) -> None:
@@ -203,6 +229,7 @@ def reset_open(connection, now) -> None:
                 "watch_due_at = due_at, "
                 f"due_soon_at = due_at - INTERVAL {lead * 3} SECOND, "
                 f"due_position = {position_now} + TIMESTAMPDIFF(SECOND, NOW(), due_at) DIV 3, "
+                "due_next_position = NULL, "  # computed by the first pass, as after an upgrade
                 f"overdue_since = NULL, overdue_office_hours = 0 WHERE {condition}"
             )
     print(f"reset open rows in {time.perf_counter() - started:.1f} s")

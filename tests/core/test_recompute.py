@@ -197,27 +197,36 @@ def test_default_sources_are_the_registered_ones(registered):
 
 
 @pytest.mark.django_db
-def test_importing_a_year_recomputes_with_the_new_calendar(registered):
+def test_importing_a_year_recomputes_with_the_new_calendar(
+    registered, django_capture_on_commit_callbacks
+):
     source = registered(FakeSource([item(1, at(2025, 1, 24, 10), 3, due=at(2025, 1, 29, 17))]))
     year = parse_calendar_year('holidays: [{from: "2025-01-25", to: "2025-02-02", name: "Tết"}]')
-    result = services.calendar_year_import(year)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.calendar_year_import(year)
+        assert source.rows[1].due == at(2025, 1, 29, 17)  # queued, not run in the import
     assert source.rows[1].due == at(2025, 2, 5, 17)
+    result.run.refresh_from_db()
     assert result.run.changed == 1
     assert result.run.reason == "Nhập lịch năm 2025"
 
 
 @pytest.mark.django_db
-def test_calendar_changed_uses_the_fresh_calendar(registered):
+def test_calendar_changed_uses_the_fresh_calendar(registered, django_capture_on_commit_callbacks):
     source = registered(FakeSource([item(1, at(2025, 3, 3, 10), 1, due=at(2025, 3, 4, 17))]))
     row = services.calendar_ensure()
     Holiday.objects.create(calendar=row, start_date=date(2025, 3, 4), name="Nghỉ đột xuất")
-    run = services.calendar_changed(reason="thêm ngày nghỉ")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.calendar_changed(reason="thêm ngày nghỉ")
+    run.refresh_from_db()
     assert source.rows[1].due == at(2025, 3, 5, 17)
     assert run.changed == 1 and run.reason == "thêm ngày nghỉ"
 
 
 @pytest.mark.django_db
-def test_desk_save_of_a_holiday_recomputes_and_reports_the_count(client, registered):
+def test_desk_save_of_a_holiday_queues_the_recompute_and_shows_its_progress(
+    client, registered, django_capture_on_commit_callbacks
+):
     source = registered(
         FakeSource(
             [
@@ -228,39 +237,47 @@ def test_desk_save_of_a_holiday_recomputes_and_reports_the_count(client, registe
     )
     admin = get_user_model().objects.create_superuser("admin", "a@example.com", "pw")
     client.force_login(admin)
-    response = client.post(
-        reverse("admin:core_holiday_add"),
-        {
-            "start_date": "2025-03-04",
-            "end_date": "",
-            "name": "Nghỉ đột xuất",
-            "decision": "QĐ 1",
-            "year": "",
-        },
-        follow=True,
-    )
-    assert response.status_code == 200
-    text = response.content.decode()
-    assert "Đã tính lại hạn xử lý: 1 hạn thay đổi trên 2 hạn đang mở." in text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:core_holiday_add"),
+            {
+                "start_date": "2025-03-04",
+                "end_date": "",
+                "name": "Nghỉ đột xuất",
+                "decision": "QĐ 1",
+                "year": "",
+            },
+            follow=True,
+        )
+        # The save returned before any deadline moved: the job runs after the commit.
+        assert source.rows[1].due == at(2025, 3, 4, 17)
+        text = response.content.decode()
+        assert "Hạn xử lý của các hồ sơ đang mở được tính lại trong nền" in text
+        assert "Đang chờ" in text  # the queued run on the calendar page it redirects to
     assert source.rows[1].due == at(2025, 3, 5, 17)
+    page = client.get(reverse("admin:core_holiday_changelist")).content.decode()
+    assert "Đã kiểm tra 2/? hạn" in page and "1 thay đổi, 0 lỗi" in page
     run = DeadlineRecomputation.objects.get()
     assert run.actor == admin
     assert run.reason.startswith("Thêm: 04/03/2025")
 
 
 @pytest.mark.django_db
-def test_desk_delete_of_a_holiday_recomputes(client, registered):
+def test_desk_delete_of_a_holiday_recomputes(
+    client, registered, django_capture_on_commit_callbacks
+):
     row = services.calendar_ensure()
     holiday = Holiday.objects.create(calendar=row, start_date=date(2025, 3, 4), name="Nghỉ")
     source = registered(FakeSource([item(1, at(2025, 3, 3, 10), 1, due=at(2025, 3, 5, 17))]))
     admin = get_user_model().objects.create_superuser("admin", "a@example.com", "pw")
     client.force_login(admin)
-    response = client.post(
-        reverse("admin:core_holiday_delete", args=[holiday.pk]), {"post": "yes"}, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:core_holiday_delete", args=[holiday.pk]), {"post": "yes"}, follow=True
+        )
     assert response.status_code == 200
     assert source.rows[1].due == at(2025, 3, 4, 17)
-    assert "1 hạn thay đổi" in response.content.decode()
+    assert DeadlineRecomputation.objects.get().changed == 1
 
 
 @pytest.mark.django_db

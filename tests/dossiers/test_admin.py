@@ -10,6 +10,7 @@ from motcua.core.roles import Role
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import Action, Status
+from motcua.jobs.models import TaskRun
 from tests.builders import at
 from tests.units.factories import make_membership, make_user
 
@@ -260,7 +261,9 @@ def training_mix(world, applicant, documents):
     return {"old": old, "old_refused": old_returned, "recent": recent, "real": real}
 
 
-def test_the_bulk_close_closes_only_old_open_training_dossiers(client, world, training_mix):
+def test_the_bulk_close_closes_only_old_open_training_dossiers(
+    client, world, training_mix, django_capture_on_commit_callbacks
+):
     _login(client, world.users.admin)
     # given: the button is offered to an administrator and its form opens
     assert "Đóng hồ sơ tập huấn cũ" in client.get(LIST).content.decode()
@@ -268,13 +271,21 @@ def test_the_bulk_close_closes_only_old_open_training_dossiers(client, world, tr
         dialog = client.get(CLOSE)
         assert dialog.status_code == 200
         assert 'name="older_than_days"' in dialog.content.decode()
-        # when: "older than 30 days", submitted from the dialog (htmx)
-        response = client.post(
-            CLOSE, {"_form_submitted": "True", "older_than_days": "30"}, HTTP_HX_REQUEST="true"
-        )
+        # when: "older than 30 days", submitted from the dialog (htmx); the closing is a job
+        # that starts after the commit (inline here) and the desk goes to its progress page
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                CLOSE, {"_form_submitted": "True", "older_than_days": "30"}, HTTP_HX_REQUEST="true"
+            )
+            assert not DossierEvent.objects.filter(action=Action.CLOSE_TRAINING).exists()
     # then
     assert response.status_code == 200
-    assert response["HX-Redirect"] == LIST
+    task = TaskRun.objects.get()
+    assert response["HX-Redirect"] == f"/desk/jobs/tasks/{task.pk}/"
+    assert (task.status, task.total, task.done, task.failed) == ("done", 1, 1, 0)
+    page = client.get(response["HX-Redirect"]).content.decode()
+    assert "Hoàn thành" in page and "Đã xong 1, lỗi 0, trên tổng số 1" in page
+    assert "Đang đóng 1 hồ sơ tập huấn nộp cách đây hơn 30 ngày (chạy nền)." in page
     states = {k: Dossier.objects.get(pk=d.pk).status for k, d in training_mix.items()}
     assert states == {
         "old": Status.STOPPED,
@@ -287,14 +298,17 @@ def test_the_bulk_close_closes_only_old_open_training_dossiers(client, world, tr
     assert event.actor == world.users.admin
     assert (event.from_status, event.to_status) == (Status.IN_PROGRESS, Status.STOPPED)
     assert event.created_at == at(2025, 3, 3, 9, 0)
-    messages = [str(m) for m in client.get(LIST).context["messages"]]
-    assert messages == ["Đã đóng 1 hồ sơ tập huấn nộp cách đây hơn 30 ngày."]
 
 
-def test_a_closed_training_dossier_cannot_be_unflagged(client, world, training_mix):
+def test_a_closed_training_dossier_cannot_be_unflagged(
+    client, world, training_mix, django_capture_on_commit_callbacks
+):
     old = training_mix["old"]
     _login(client, world.users.admin)
-    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
+    with (
+        time_machine.travel(at(2025, 3, 3, 9, 0), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         client.post(CLOSE, {"_form_submitted": "True", "older_than_days": "30"})
     old.refresh_from_db()
     response = client.post(_change_url(old), _flag_post(old, False))
@@ -310,6 +324,31 @@ def test_the_bulk_close_needs_a_valid_number_of_days(client, world, training_mix
     assert response.status_code == 200
     assert "Số ngày phải từ 1 trở lên." in response.content.decode()
     assert not DossierEvent.objects.filter(action=Action.CLOSE_TRAINING).exists()
+
+
+def test_a_killed_bulk_close_is_resumed_and_closes_each_dossier_once(
+    client, world, training_mix, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from motcua.dossiers.services import training_close_request
+    from motcua.jobs.progress import tasks_resume
+
+    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
+        # the request is recorded but its worker dies before starting (no on-commit run)
+        task = training_close_request(user=world.users.admin, older_than_days=30)
+        TaskRun.objects.filter(pk=task.pk).update(status="running", heartbeat_at=at(2025, 3, 3, 9))
+        # a second worker cannot take a task whose heart still beats
+        assert tasks_resume() == 0
+    with (
+        time_machine.travel(at(2025, 3, 3, 9, 0) + timedelta(minutes=10), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert tasks_resume() == 1
+        assert tasks_resume() == 0  # done: nothing to resume
+    task.refresh_from_db()
+    assert (task.status, task.done) == ("done", 1)
+    assert DossierEvent.objects.filter(action=Action.CLOSE_TRAINING).count() == 1
 
 
 def test_officers_cannot_bulk_close(client, world, training_mix):

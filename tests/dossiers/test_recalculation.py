@@ -49,8 +49,11 @@ def test_a_moved_deadline_is_logged_and_the_applicant_told(
 
 
 @pytest.mark.django_db
-def test_the_audit_names_codes_and_local_times(world, received):
-    with time_machine.travel(at(2025, 3, 7, 10, 0), tick=False):
+def test_the_audit_names_codes_and_local_times(world, received, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        time_machine.travel(at(2025, 3, 7, 10, 0), tick=False),
+    ):
         calendar_year_import(DAY_OFF, actor=world.users.admin)
     display = DeadlineChangeDisplay()
     dossier_change = DeadlineChange.objects.get(source="dossiers.dossier")

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.test import TestCase
 
 from motcua.core.calendar_yaml import CalendarYear, HolidayEntry
 from motcua.core.models import DeadlineChange, DeadlineRecomputation
@@ -26,8 +27,15 @@ DAY_OFF = CalendarYear(
 
 
 def _act(moment, func, **kwargs):
-    with time_machine.travel(moment, tick=False):
-        return func(**kwargs)
+    """Do *func* at *moment*; its on-commit work (the recompute job, inline) runs there too."""
+    with (
+        time_machine.travel(moment, tick=False),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        result = func(**kwargs)
+    if getattr(result, "run", None) is not None:
+        result.run.refresh_from_db()
+    return result
 
 
 @pytest.fixture

@@ -159,9 +159,13 @@ def test_a_calendar_change_that_moves_the_deadline_back_clears_the_level(world, 
     assert EscalationFiring.objects.filter(cleared_at=None).count() == 1
 
     def declare_day_off():
-        row = calendar_services.calendar_ensure()
-        Holiday.objects.create(calendar=row, start_date=date(2025, 5, 6), name="Nghỉ đột xuất")
-        calendar_services.calendar_changed(reason="nghỉ đột xuất")
+        from django.test import TestCase
+
+        # the recompute job runs on commit (inline here), at the same frozen moment
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            row = calendar_services.calendar_ensure()
+            Holiday.objects.create(calendar=row, start_date=date(2025, 5, 6), name="Nghỉ đột xuất")
+            calendar_services.calendar_changed(reason="nghỉ đột xuất")
 
     act(at(2025, 5, 6, 13, 45), declare_day_off)
     row = Dossier.objects.get(pk=dossier.pk)

@@ -171,3 +171,78 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_sends_nothing_twice(
     assert notes.count() == 2 * COUNT
     assert set(notes.values_list("status", "attempts")) == {("sent", 1)}
     assert notes.values("dossier_id", "recipient_id").distinct().count() == 2 * COUNT
+
+
+def test_a_worker_killed_mid_recompute_resumes_and_moves_each_deadline_once(
+    world, applicant, documents, redis_queue
+):
+    from datetime import date
+
+    from motcua.core import services as calendar_services
+    from motcua.core.models import DeadlineRecomputation, Holiday
+    from motcua.dossiers.models import DossierEvent
+    from motcua.dossiers.states import Action
+
+    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
+        ids = [
+            services.dossier_receive(
+                user=world.users.reception,
+                procedure=world.procedure,
+                unit=world.units.d,
+                applicant=applicant,
+                documents=documents,
+                is_training=False,
+            ).pk
+            for _ in range(COUNT)
+        ]
+    redis_queue.empty()
+    before = dict(Dossier.objects.filter(pk__in=ids).values_list("pk", "due_at"))
+
+    # the admin's save: the job is queued on commit, nothing recomputed in the request
+    with transaction.atomic():
+        row = calendar_services.calendar_ensure()
+        Holiday.objects.create(calendar=row, start_date=date(2025, 3, 10), name="Nghỉ đột xuất")
+        calendar_services.calendar_changed(reason="thêm 10/3")
+        assert redis_queue.count == 0
+    assert [job.func_name for job in redis_queue.jobs] == [
+        "motcua.core.recompute_jobs.recompute_pending"
+    ]
+    assert dict(Dossier.objects.filter(pk__in=ids).values_list("pk", "due_at")) == before
+    redis_queue.empty()
+
+    worker = start_worker()
+    try:
+        redis_queue.enqueue(
+            "tests.notifications.worker_jobs.slow_recompute",
+            batch_size=2,
+            seconds_per_batch=0.5,
+            lease_seconds=3,
+        )
+        assert wait_for(lambda: DeadlineRecomputation.objects.get().checked >= 6), "never started"
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    run = DeadlineRecomputation.objects.get()
+    assert run.status == "running" and 0 < run.checked < run.total, (run.checked, run.total)
+    moved = DossierEvent.objects.filter(action=Action.RECALCULATE).count()
+    assert moved == min(run.checked, COUNT)  # each committed batch's dossiers, no more
+
+    time.sleep(3.5)  # the killed run's lease expires
+    redis_queue.enqueue(
+        "tests.notifications.worker_jobs.quick_recompute", batch_size=2, lease_seconds=3
+    )
+    redis_queue.enqueue(
+        "tests.notifications.worker_jobs.quick_recompute", batch_size=2, lease_seconds=3
+    )
+    worker = start_worker("--burst")
+    out, _ = worker.communicate(timeout=180)
+    assert worker.returncode == 0, out
+    assert "Traceback" not in out, out
+
+    run.refresh_from_db()
+    assert (run.status, run.checked, run.total) == ("done", 2 * COUNT, 2 * COUNT)
+    events = DossierEvent.objects.filter(action=Action.RECALCULATE)
+    assert events.count() == COUNT  # each dossier moved exactly once
+    assert set(events.values_list("dossier_id", flat=True)) == set(ids)
+    after = dict(Dossier.objects.filter(pk__in=ids).values_list("pk", "due_at"))
+    assert all(after[pk] > before[pk] for pk in ids)

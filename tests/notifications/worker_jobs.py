@@ -22,3 +22,27 @@ def slow_sweep(batch_size: int, seconds_per_batch: float, lease_seconds: float) 
 
 def quick_sweep(batch_size: int, lease_seconds: float) -> dict:
     return sweep.due_sweep(batch_size=batch_size, lease=timedelta(seconds=lease_seconds))
+
+
+def slow_recompute(batch_size: int, seconds_per_batch: float, lease_seconds: float) -> int:
+    """The real recompute job with a pause after each committed batch, so a test can kill it."""
+    from motcua.core import recompute_jobs, services
+
+    apply_batch = services._recompute_batch
+
+    def slow_batch(*args, **kwargs):
+        apply_batch(*args, **kwargs)
+        time.sleep(seconds_per_batch)
+
+    services._recompute_batch = slow_batch
+    return recompute_jobs.recompute_pending(
+        batch_size=batch_size, lease=timedelta(seconds=lease_seconds)
+    )
+
+
+def quick_recompute(batch_size: int, lease_seconds: float) -> int:
+    from motcua.core import recompute_jobs
+
+    return recompute_jobs.recompute_pending(
+        batch_size=batch_size, lease=timedelta(seconds=lease_seconds)
+    )

@@ -128,6 +128,7 @@ ADMIN_MODELS_WITHOUT_DOSSIERS = {
     "jobs_sweeprun",  # counts and errors of the sweep's batches
     "notifications_escalationpolicy",
     "notifications_notificationtemplate",
+    "notifications_staffcontact",  # staff phones and Zalo ids, scoped to administered units
     "reports_indicatorsetting",
     "reports_scoreband",
     "reports_savedreport",  # a definition (fields, filters), not its rows
@@ -313,7 +314,9 @@ NOT_DOSSIER_READING = {
     "admin/(?P<url>.*)$",  # the admin's catch-all 404
     "security:otp",  # the second-factor page: the visitor's own device
     "notifications:read",  # marks the viewer's own notifications read (POST, no content)
+    "notifications:contact",  # the viewer's own SMS phone and Zalo id
     "jobs:health",  # queue and sweep figures for the load balancer, no dossier
+    "jobs:task",  # a long task's counts and label, for the person who asked or an administrator
     "favicon.ico",
     "reports:builder_save",  # saves a definition (POST); its results are the builder's row
     "reports:ledger_xlsx",  # a zipped workbook: scoped in tests/reports/test_scope_matrix.py

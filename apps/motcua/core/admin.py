@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -45,23 +46,25 @@ YAML_MAX_BYTES = 256 * 1024
 
 
 class CalendarChangeAdminMixin:
-    """After any save or delete, recompute open deadlines and tell the user how many moved."""
+    """After any save or delete, queue the recomputation of open deadlines (a job, so the save
+    returns at once) and point to the calendar page, where its progress shows."""
 
     def _calendar_changed(self, request, reason: str) -> None:
         run = services.calendar_changed(actor=request.user, reason=reason)
-        url = reverse("admin:core_deadlinerecomputation_change", args=[run.pk])
+        url = reverse("admin:core_workingcalendar_changelist")
         self.message_user(
             request,
             format_html(
                 '{} <a href="{}" class="underline">{}</a>',
                 gettext(
-                    "Đã tính lại hạn xử lý: %(changed)s hạn thay đổi trên %(checked)s hạn đang mở."
+                    "Đã lưu. Hạn xử lý của các hồ sơ đang mở được tính lại trong nền "
+                    "(lần tính #%(id)s)."
                 )
-                % {"changed": run.changed, "checked": run.checked},
+                % {"id": run.pk},
                 url,
-                gettext("Xem chi tiết"),
+                gettext("Xem tiến độ"),
             ),
-            messages.WARNING if run.failed else messages.INFO,
+            messages.INFO,
         )
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -189,9 +192,29 @@ class WorkingCalendarAdmin(CalendarChangeAdminMixin, SimpleHistoryAdmin, ModelAd
     search_fields = ["name"]
     actions_list = ["import_yaml", "export_yaml"]
     actions_detail = ["import_yaml", "export_yaml"]
+    list_before_template = "core/admin/recompute_progress_panel.html"
+    change_form_before_template = "core/admin/recompute_progress_panel.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("office_intervals")
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "recompute-progress/",
+                self.admin_site.admin_view(self.recompute_progress),
+                name="core_workingcalendar_recompute_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def recompute_progress(self, request):
+        """The progress panel alone (htmx polls it while a recomputation is queued or runs)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(request, "core/admin/recompute_progress_panel.html", {})
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not WorkingCalendar.objects.exists()
@@ -285,6 +308,7 @@ class MakeUpWorkingDayForm(SiteCalendarRowForm):
 
 
 class CalendarRowsAdmin(CalendarChangeAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+    list_before_template = "core/admin/recompute_progress_panel.html"
     list_filter = ["year"]
     search_fields = ["name", "decision"]
     list_per_page = 100

@@ -28,7 +28,9 @@ the calendar, open dossiers' deadlines are recomputed").
 
 :func:`motcua.core.services.deadlines_recompute` then walks every registered source in batches,
 computes each item's due moment from its start, amount, unit and pauses, hands the changed ones to
-``apply`` and audits old → new. Registering is an explicit call, not a Django signal (docs/architecture.md: no signals).
+``apply`` and audits old → new. Two optional members make the recompute job better: ``open_items``
+taking ``after`` (the last id done) lets a killed run resume where it stopped instead of from the
+start, and ``count()`` gives the progress bar its total. Registering is an explicit call, not a Django signal (docs/architecture.md: no signals).
 """
 
 from __future__ import annotations

@@ -301,11 +301,14 @@ class DeadlineRecomputation(models.Model):
     """One run of recomputing open deadlines after a calendar change (who, when, why, counts)."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
         RUNNING = "running", _("Đang chạy")
         DONE = "done", _("Hoàn thành")
         FAILED = "failed", _("Có lỗi")
+        SUPERSEDED = "superseded", _("Dừng, thay bằng lần tính sau")
 
     created_at = models.DateTimeField(_("Bắt đầu lúc"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("Chạy từ lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("Kết thúc lúc"), null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -326,6 +329,12 @@ class DeadlineRecomputation(models.Model):
     checked = models.PositiveIntegerField(_("Số hạn đã kiểm tra"), default=0)
     changed = models.PositiveIntegerField(_("Số hạn thay đổi"), default=0)
     failed = models.PositiveIntegerField(_("Số hạn lỗi"), default=0)
+    #: Open items counted when the run started (the progress bar's 100 %).
+    total = models.PositiveIntegerField(_("Tổng số hạn cần kiểm tra"), null=True, blank=True)
+    #: Calendar changes merged into this run while it waited in the queue (1 = none merged).
+    requests = models.PositiveIntegerField(_("Số lần thay đổi lịch gộp"), default=1)
+    #: ``{"sources_done": [...], "<source>": last id}``: where a killed run resumes.
+    cursor = models.JSONField(_("Vị trí đã xử lý"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Lần tính lại hạn xử lý")

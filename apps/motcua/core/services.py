@@ -9,8 +9,9 @@ hooks and the import command call these functions; nothing listens to model sign
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -89,14 +90,18 @@ def calendar_touch() -> str:
 
 
 def calendar_changed(*, actor=None, reason: str = "") -> DeadlineRecomputation:
-    """Record that calendar data changed, then recompute open deadlines; return the audited run.
+    """Record that calendar data changed and queue the recomputation of open deadlines.
 
+    Returns at once with the queued run (a change made while another waits is merged into it);
+    the job (:mod:`motcua.core.recompute_jobs`) starts when the caller's transaction commits.
     Raises :class:`CalendarError` when the calendar now has no working time at all (the caller's
     transaction should then roll back).
     """
+    from motcua.core.recompute_jobs import recompute_request
+
     calendar_touch()
     site_calendar()  # fail here, not in the middle of the recomputation
-    return deadlines_recompute(actor=actor, reason=reason or _("Thay đổi lịch làm việc"))
+    return recompute_request(actor=actor, reason=reason or _("Thay đổi lịch làm việc"))
 
 
 # -- import / export ---------------------------------------------------------------------------
@@ -121,11 +126,13 @@ class CalendarImportResult:
         }
         if self.settings_changed:
             text += _("; đã đổi: %(what)s") % {"what": ", ".join(self.settings_changed)}
-        if self.run is not None:
+        if self.run is not None and self.run.finished_at is not None:
             text += _("; tính lại hạn: %(changed)s/%(checked)s thay đổi") % {
                 "changed": self.run.changed,
                 "checked": self.run.checked,
             }
+        elif self.run is not None:
+            text += _("; đã xếp hàng tính lại hạn các hồ sơ đang mở")
         return text
 
 
@@ -203,7 +210,9 @@ def calendar_year_import(
             raise CalendarFileError(str(exc)) from None
         run = None
         if recompute:
-            run = deadlines_recompute(
+            from motcua.core.recompute_jobs import recompute_request
+
+            run = recompute_request(
                 actor=actor, reason=_("Nhập lịch năm %(year)s") % {"year": data.year}
             )
     return CalendarImportResult(
@@ -235,6 +244,7 @@ def _recompute_batch(
     calendar: WorkCalendar,
     day_rule: DayRule,
 ) -> None:
+    """Recompute one batch; its writes, audit rows, counters and cursor commit together."""
     updates = []
     changes = []
     failed = 0
@@ -271,14 +281,21 @@ def _recompute_batch(
                     new_due=new_due,
                 )
             )
+    counters = ["checked", "changed", "failed", "cursor"]
     try:
         with transaction.atomic():
             if updates:
                 source.apply(updates)
             DeadlineChange.objects.bulk_create(changes)
-        run.changed += len(updates)
+            run.changed += len(updates)
+            run.checked += len(batch)
+            run.failed += failed
+            run.cursor = {**run.cursor, source.name: batch[-1].id}
+            run.save(update_fields=counters)
+        return
     except (DatabaseError, ValueError, TypeError) as exc:
         logger.exception("deadline recompute: %s could not apply a batch", source.name)
+        run.refresh_from_db(fields=counters)
         message = _("Không lưu được hạn mới: %(error)s") % {"error": exc}
         failed += len(updates)
         DeadlineChange.objects.bulk_create(
@@ -296,7 +313,15 @@ def _recompute_batch(
         )
     run.checked += len(batch)
     run.failed += failed
-    run.save(update_fields=["checked", "changed", "failed"])
+    run.cursor = {**run.cursor, source.name: batch[-1].id}
+    run.save(update_fields=counters)
+
+
+def _open_items(source: DeadlineSource, *, batch_size: int, after):
+    """The source's batches, resumed after the id *after* when the source supports it."""
+    if after is not None and "after" in inspect.signature(source.open_items).parameters:
+        return source.open_items(batch_size=batch_size, after=after)  # type: ignore[call-arg]
+    return source.open_items(batch_size=batch_size)
 
 
 def deadlines_recompute(
@@ -307,29 +332,51 @@ def deadlines_recompute(
     day_rule: DayRule | str | None = None,
     sources: Iterable[DeadlineSource] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    run: DeadlineRecomputation | None = None,
+    between_batches: Callable[[DeadlineRecomputation], bool] | None = None,
 ) -> DeadlineRecomputation:
     """Recompute every open deadline of *sources* (default: all registered) and audit the changes.
 
     Each item's due moment is computed afresh from its start, amount, unit and pauses with the
     site calendar and day rule (docs/architecture.md, Deadlines). Items whose due moment changes are handed to the
     source's ``apply`` and recorded old → new; items that cannot be computed are recorded with the
-    error and left alone. Work is done in batches, each in its own savepoint (a batch whose
-    ``apply`` fails is recorded as failed, the others go on); running it twice changes nothing the
-    second time. A source that cannot even list its items raises, and the caller's transaction
-    (the calendar change) rolls back with it.
+    error and left alone. Work is done in batches, each in its own transaction (a savepoint inside
+    the caller's) with the run's counters and cursor, so a batch whose ``apply`` fails is recorded
+    as failed and the others go on, and a run that was killed resumes after its last committed
+    batch when given again as *run* (see :mod:`motcua.core.recompute_jobs`). Running it twice
+    changes nothing the second time. *between_batches* is called after each batch; when it
+    returns False the run stops there as superseded. A source that cannot even list its items
+    raises, and the caller's transaction rolls back with it.
     """
     calendar = calendar if calendar is not None else site_calendar()
     day_rule = DayRule(day_rule) if day_rule is not None else site_day_rule()
-    row = site_calendar_row()
-    run = DeadlineRecomputation.objects.create(
-        actor=_actor(actor),
-        reason=(reason or "")[:255],
-        calendar_revision=row.revision if row else "",
-        day_rule=day_rule,
-    )
+    if run is None:
+        row = site_calendar_row()
+        run = DeadlineRecomputation.objects.create(
+            actor=_actor(actor),
+            reason=(reason or "")[:255],
+            calendar_revision=row.revision if row else "",
+            day_rule=day_rule,
+            status=DeadlineRecomputation.Status.RUNNING,
+            started_at=timezone.now(),
+        )
+    done = list(run.cursor.get("sources_done", []))
     for source in deadline_sources.registered() if sources is None else sources:
-        for batch in source.open_items(batch_size=batch_size):
+        if source.name in done:
+            continue
+        after = run.cursor.get(source.name)
+        for batch in _open_items(source, batch_size=batch_size, after=after):
+            if not batch:
+                continue
             _recompute_batch(run, source, batch, calendar, day_rule)
+            if between_batches is not None and not between_batches(run):
+                run.status = DeadlineRecomputation.Status.SUPERSEDED
+                run.finished_at = timezone.now()
+                run.save(update_fields=["status", "finished_at"])
+                return run
+        done.append(source.name)
+        run.cursor = {**run.cursor, "sources_done": done}
+        run.save(update_fields=["cursor"])
     run.status = (
         DeadlineRecomputation.Status.FAILED if run.failed else DeadlineRecomputation.Status.DONE
     )

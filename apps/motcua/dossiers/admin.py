@@ -40,7 +40,7 @@ from motcua.core.roles import STAFF_ROLES, Role
 from motcua.dossiers.models import Delegation, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.permissions import ActionForbidden
 from motcua.dossiers.selectors import dossier_search_filter, dossiers_visible
-from motcua.dossiers.services import dossiers_close_training
+from motcua.dossiers.services import training_close_request
 from motcua.dossiers.states import OPEN, Status
 from motcua.dossiers.training import (
     dossier_set_training,
@@ -472,21 +472,22 @@ class DossierAdmin(ModelAdmin):
     )
     def close_old_training(self, request, form):
         days = form.cleaned_data["older_than_days"]
+        url = reverse("admin:dossiers_dossier_changelist")
         try:
-            closed = dossiers_close_training(user=request.user, older_than_days=days)
+            task = training_close_request(user=request.user, older_than_days=days)
         except ActionForbidden as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
                 request,
                 ngettext(
-                    "Đã đóng %(count)s hồ sơ tập huấn nộp cách đây hơn %(days)s ngày.",
-                    "Đã đóng %(count)s hồ sơ tập huấn nộp cách đây hơn %(days)s ngày.",
-                    closed,
+                    "Đang đóng %(count)s hồ sơ tập huấn nộp cách đây hơn %(days)s ngày (chạy nền).",
+                    "Đang đóng %(count)s hồ sơ tập huấn nộp cách đây hơn %(days)s ngày (chạy nền).",
+                    task.total or 0,
                 )
-                % {"count": closed, "days": days},
+                % {"count": task.total or 0, "days": days},
             )
-        url = reverse("admin:dossiers_dossier_changelist")
+            url = reverse("jobs:task", args=[task.pk])
         if request.headers.get("HX-Request"):
             return HttpResponse(headers={"HX-Redirect": url})
         return HttpResponseRedirect(url)

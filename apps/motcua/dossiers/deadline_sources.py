@@ -49,8 +49,8 @@ def _item(pk: int, due, inputs) -> DeadlineItem:
     )
 
 
-def _batches(queryset, fields, batch_size):
-    last = 0
+def _batches(queryset, fields, batch_size, after=None):
+    last = after or 0
     while True:
         rows = list(queryset.filter(pk__gt=last).order_by("pk").values(*fields)[:batch_size])
         if not rows:
@@ -63,10 +63,17 @@ class DossierDeadlines:
     name = "dossiers.dossier"
     label = _("Hạn trả kết quả của hồ sơ")
 
-    def open_items(self, *, batch_size: int) -> Iterable[Sequence[DeadlineItem]]:
-        open_dossiers = Dossier.objects.filter(status__in=_LIVE, received_at__isnull=False)
+    @staticmethod
+    def _open():
+        return Dossier.objects.filter(status__in=_LIVE, received_at__isnull=False)
+
+    def count(self) -> int:
+        """How many open dossiers a run will check (index on ``status``)."""
+        return self._open().count()
+
+    def open_items(self, *, batch_size: int, after=None) -> Iterable[Sequence[DeadlineItem]]:
         fields = ("pk", "received_at", "due_at", "procedure_version__snapshot")
-        for rows in _batches(open_dossiers, fields, batch_size):
+        for rows in _batches(self._open(), fields, batch_size, after):
             pauses = _pauses_by_dossier([r["pk"] for r in rows])
             yield [
                 _item(
@@ -97,12 +104,19 @@ class StepDeadlines:
     name = "dossiers.step"
     label = _("Hạn xử lý của bước")
 
-    def open_items(self, *, batch_size: int) -> Iterable[Sequence[DeadlineItem]]:
-        steps = DossierStep.objects.filter(state=StepState.OPEN).filter(
+    @staticmethod
+    def _open():
+        return DossierStep.objects.filter(state=StepState.OPEN).filter(
             Q(duration_amount__gt=0) | Q(duration_unit=TimeUnit.SAME_DAY)
         )
+
+    def count(self) -> int:
+        """How many open steps a run will check (index on ``state``)."""
+        return self._open().count()
+
+    def open_items(self, *, batch_size: int, after=None) -> Iterable[Sequence[DeadlineItem]]:
         fields = ("pk", "dossier_id", "started_at", "due_at", "duration_amount", "duration_unit")
-        for rows in _batches(steps, fields, batch_size):
+        for rows in _batches(self._open(), fields, batch_size, after):
             pauses = _pauses_by_dossier(list({r["dossier_id"] for r in rows}))
             yield [
                 _item(
@@ -138,7 +152,7 @@ class StepDeadlines:
                 )
             )
             due_states_refresh(
-                dossier_ids=DossierStep.objects.filter(pk__in=[pk for pk, _ in updates]).values(
-                    "dossier_id"
-                )
+                dossier_ids=DossierStep.objects.filter(
+                    pk__in=[pk for pk, _ in updates]
+                ).values_list("dossier_id", flat=True)
             )

@@ -32,6 +32,12 @@ class DueTracked(models.Model):
     due_position = models.BigIntegerField(null=True, blank=True, editable=False)
     overdue_since = models.DateTimeField(_("quá hạn từ"), null=True, blank=True)
     overdue_office_hours = models.PositiveIntegerField(_("số giờ hành chính quá hạn"), default=0)
+    #: Office seconds at which the sweep must next look at the row: the "due soon" moment of a
+    #: row in time, the deadline of a row due soon, the next whole overdue hour of an overdue
+    #: row; :data:`~motcua.dossiers.due_state.NEVER` when nothing will happen, NULL when not yet
+    #: computed (the sweep computes it) or not tracked. The sweep reads only rows whose value is
+    #: reached, through the index ``(due_state, due_next_position)``.
+    due_next_position = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

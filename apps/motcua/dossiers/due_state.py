@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, IntegerField, Q, Value
+from django.db.models import BigIntegerField, Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce, Floor, Greatest
 
 from motcua.core.selectors import site_calendar
@@ -38,6 +38,9 @@ from motcua.dossiers.states import OPEN, PAUSED, Status
 
 DEFAULT_DUE_SOON_HOURS = 16
 _US = 1_000_000
+#: ``due_next_position`` of a live row that will never change by itself (no deadline).
+NEVER = 2**62
+HOUR = 3600
 FIELDS = (
     "due_state",
     "due_state_since",
@@ -46,6 +49,7 @@ FIELDS = (
     "due_position",
     "overdue_since",
     "overdue_office_hours",
+    "due_next_position",
 )
 
 
@@ -77,6 +81,7 @@ class DueFields:
     due_position: int | None
     overdue_since: datetime | None
     overdue_office_hours: int
+    due_next_position: int | None = None
 
     def crossing(self, now: datetime) -> datetime:
         """The moment the row entered its state (the crossed deadline, or *now*)."""
@@ -101,12 +106,18 @@ def due_fields(
         soon = calendar.moment_at(max(calendar.position(watch) - lead, 1))
     if paused:
         return DueFields(DueState.PAUSED, watch, soon, position, None, 0)
-    if watch is not None and watch < now:
-        hours = max(office_seconds(now, calendar) - position, 0) // 3600
-        return DueFields(DueState.OVERDUE, watch, soon, position, watch, hours)
-    if soon is not None and soon <= now:
-        return DueFields(DueState.DUE_SOON, watch, soon, position, None, 0)
-    return DueFields(DueState.IN_TIME, watch, soon, position, None, 0)
+    if watch is None or position is None or soon is None:
+        return DueFields(DueState.IN_TIME, None, None, None, None, 0, NEVER)
+    if watch < now:
+        hours = max(office_seconds(now, calendar) - position, 0) // HOUR
+        return DueFields(
+            DueState.OVERDUE, watch, soon, position, watch, hours, position + HOUR * (hours + 1)
+        )
+    if soon <= now:
+        return DueFields(DueState.DUE_SOON, watch, soon, position, None, 0, position)
+    return DueFields(
+        DueState.IN_TIME, watch, soon, position, None, 0, office_seconds(soon, calendar)
+    )
 
 
 def _assign(row, fields: DueFields, now: datetime) -> list[str]:
@@ -130,15 +141,24 @@ def _dossier_watch(dossier: Dossier, step: DossierStep | None) -> datetime | Non
     return min(dues) if dues else None
 
 
-def due_state_apply(*, dossier: Dossier, now: datetime) -> None:
-    """Bring the due columns of *dossier* (saved) and its steps up to date after a change.
+#: The due columns of a row that is no longer tracked (closed dossier or step).
+CLEARED = {
+    "due_state": DueState.NONE,
+    "due_state_since": None,
+    "watch_due_at": None,
+    "due_soon_at": None,
+    "due_position": None,
+    "overdue_since": None,
+    "overdue_office_hours": 0,
+    "due_next_position": None,
+}
 
-    Called by the lifecycle inside the transition's transaction, after the dossier row is saved.
-    Escalation levels no longer crossed (the deadline moved back) are cleared.
-    """
+
+def _assign_dossier_and_step(dossier: Dossier, threshold: timedelta, now: datetime):
+    """Set the due columns of *dossier* and of its open current step on the instances; return
+    (dossier changed, the open step or None, step changed)."""
     tracked = dossier.status in OPEN and dossier.status != Status.SUBMITTED
     paused = dossier.status in PAUSED
-    threshold = due_soon_threshold(dossier.procedure_id)
     step = dossier.current_step
     if step is not None and step.state != StepState.OPEN:
         step = None
@@ -149,26 +169,33 @@ def due_state_apply(*, dossier: Dossier, now: datetime) -> None:
         threshold=threshold,
         now=now,
     )
-    changed = _assign(dossier, fields, now)
+    dossier_changed = bool(_assign(dossier, fields, now))
+    step_changed = False
+    if step is not None:
+        step_fields = due_fields(
+            watch=step.due_at, tracked=tracked, paused=paused, threshold=threshold, now=now
+        )
+        step_changed = bool(_assign(step, step_fields, now))
+    return dossier_changed, step, step_changed
+
+
+def due_state_apply(*, dossier: Dossier, now: datetime) -> None:
+    """Bring the due columns of *dossier* (saved) and its steps up to date after a change.
+
+    Called by the lifecycle inside the transition's transaction, after the dossier row is saved.
+    Escalation levels no longer crossed (the deadline moved back) are cleared.
+    """
+    changed, step, step_changed = _assign_dossier_and_step(
+        dossier, due_soon_threshold(dossier.procedure_id), now
+    )
     if changed:
         Dossier.objects.filter(pk=dossier.pk).update(**{n: getattr(dossier, n) for n in FIELDS})
     closed = DossierStep.objects.filter(dossier_id=dossier.pk).exclude(due_state=DueState.NONE)
     if step is not None:
         closed = closed.exclude(pk=step.pk)
-        step_fields = due_fields(
-            watch=step.due_at, tracked=tracked, paused=paused, threshold=threshold, now=now
-        )
-        if _assign(step, step_fields, now):
+        if step_changed:
             DossierStep.objects.filter(pk=step.pk).update(**{n: getattr(step, n) for n in FIELDS})
-    closed.update(
-        due_state=DueState.NONE,
-        due_state_since=None,
-        watch_due_at=None,
-        due_soon_at=None,
-        due_position=None,
-        overdue_since=None,
-        overdue_office_hours=0,
-    )
+    closed.update(**CLEARED)
     from motcua.notifications.escalation import firings_clear_uncrossed
 
     firings_clear_uncrossed(dossier=dossier, now=now)
@@ -178,7 +205,7 @@ def overdue_hours_expression(position_now: int):
     """SQL for the whole office hours a row is overdue at the office position *position_now*."""
     return Greatest(
         Coalesce(
-            Floor((Value(position_now) - F("due_position")) / Value(3600)),
+            Floor((Value(position_now) - F("due_position")) / Value(HOUR)),
             Value(0),
             output_field=IntegerField(),
         ),
@@ -186,15 +213,20 @@ def overdue_hours_expression(position_now: int):
     )
 
 
-def due_states_advance(
-    model, *, state: str, first_pk: int, last_pk: int, now: datetime, position_now: int
-) -> int:
-    """Move the rows in state *state* with pk in [first_pk, last_pk] to their state at *now*.
+def _next_hour(hours):
+    """SQL: the position of the next whole overdue hour, given the hours expression."""
+    return F("due_position") + (hours + Value(1)) * Value(HOUR)
+
+
+def due_states_advance(model, *, state: str, ids, now: datetime, position_now: int) -> int:
+    """Move the rows *ids* that are in state *state* to their state at *now*.
 
     Set-based: a few UPDATEs over the stored moments, each touching only rows whose state (or,
-    for overdue rows, whole overdue hours) changes. Returns the number of rows written.
+    for overdue rows, whole overdue hours) changes, each setting the row's next sweep position.
+    Rows whose next position is not known yet get it (:func:`due_next_fill`). Returns the number
+    of rows whose state or overdue hours were written.
     """
-    rows = model.objects.filter(due_state=state, pk__gte=first_pk, pk__lte=last_pk)
+    rows = model.objects.filter(due_state=state, pk__in=list(ids))
     hours = overdue_hours_expression(position_now)
     written = 0
     if state in (DueState.IN_TIME, DueState.DUE_SOON):
@@ -203,14 +235,17 @@ def due_states_advance(
             due_state_since=F("watch_due_at"),
             overdue_since=F("watch_due_at"),
             overdue_office_hours=hours,
+            due_next_position=_next_hour(hours),
         )
     if state == DueState.IN_TIME:
         written += rows.filter(due_soon_at__lte=now).update(
-            due_state=DueState.DUE_SOON, due_state_since=F("due_soon_at")
+            due_state=DueState.DUE_SOON,
+            due_state_since=F("due_soon_at"),
+            due_next_position=F("due_position"),
         )
     if state == DueState.DUE_SOON:  # the deadline moved later outside a transition
         written += rows.filter(Q(due_soon_at__gt=now) | Q(due_soon_at__isnull=True)).update(
-            due_state=DueState.IN_TIME, due_state_since=Value(now)
+            due_state=DueState.IN_TIME, due_state_since=Value(now), due_next_position=None
         )
     if state == DueState.OVERDUE:
         later = rows.filter(Q(watch_due_at__gte=now) | Q(watch_due_at__isnull=True))
@@ -219,26 +254,104 @@ def due_states_advance(
             due_state_since=Value(now),
             overdue_since=None,
             overdue_office_hours=0,
+            due_next_position=F("due_position"),
         )
         written += later.update(
             due_state=DueState.IN_TIME,
             due_state_since=Value(now),
             overdue_since=None,
             overdue_office_hours=0,
+            due_next_position=None,
         )
-        written += rows.exclude(overdue_office_hours=hours).update(overdue_office_hours=hours)
+        written += rows.exclude(overdue_office_hours=hours).update(
+            overdue_office_hours=hours, due_next_position=_next_hour(hours)
+        )
+    due_next_fill(model, ids=ids)
     return written
+
+
+def due_next_fill(model, *, ids) -> int:
+    """Give the live rows *ids* that have none their next sweep position; return how many.
+
+    Due soon and overdue rows get it in SQL from ``due_position``; rows in time need the office
+    position of ``due_soon_at``, computed here (one UPDATE for the batch).
+    """
+    rows = model.objects.filter(pk__in=list(ids), due_next_position__isnull=True)
+    filled = rows.filter(due_state=DueState.DUE_SOON, due_position__isnull=False).update(
+        due_next_position=F("due_position")
+    )
+    filled += rows.filter(due_state=DueState.OVERDUE, due_position__isnull=False).update(
+        due_next_position=F("due_position") + (F("overdue_office_hours") + 1) * HOUR
+    )
+    calendar = site_calendar()
+    pending = list(
+        rows.filter(
+            due_state__in=[DueState.IN_TIME, DueState.DUE_SOON, DueState.OVERDUE]
+        ).values_list("pk", "due_soon_at")
+    )
+    if pending:
+        values = [(pk, office_seconds(soon, calendar) if soon else NEVER) for pk, soon in pending]
+        model.objects.filter(pk__in=[pk for pk, _v in values]).update(
+            due_next_position=Case(
+                *[When(pk=pk, then=Value(v)) for pk, v in values],
+                output_field=BigIntegerField(),
+            )
+        )
+        filled += len(values)
+    return filled
+
+
+def _thresholds(procedure_ids) -> dict[int | None, timedelta]:
+    return {pk: due_soon_threshold(pk) for pk in set(procedure_ids)}
 
 
 def due_states_refresh(*, dossier_ids, now: datetime | None = None) -> int:
     """Recompute the due columns of the given dossiers and their steps (after their deadlines
-    were rewritten outside a transition, e.g. by the recompute that follows a calendar change).
+    were rewritten outside a transition, e.g. by the recompute that follows a calendar change,
+    or to fill them for dossiers that have none, see ``manage.py due_states_rebuild``).
+
+    Same rules as :func:`due_state_apply`, for a batch at once: one read, the changed rows
+    written with one UPDATE per table, closed steps cleared with one UPDATE, and the escalation
+    firings no longer crossed cleared per level. Returns the number of dossiers read.
     """
     from django.utils import timezone
 
+    from motcua.notifications.escalation import firings_clear_uncrossed_many
+
     now = now or timezone.now()
-    count = 0
-    for dossier in Dossier.objects.filter(pk__in=dossier_ids).select_related("current_step"):
-        due_state_apply(dossier=dossier, now=now)
-        count += 1
-    return count
+    dossiers = list(
+        Dossier.objects.filter(pk__in=list(dossier_ids))
+        .select_related("current_step")
+        .only(
+            "pk",
+            "status",
+            "procedure_id",
+            "due_at",
+            "apology_due_at",
+            *FIELDS,
+            *[f"current_step__{name}" for name in ("state", "due_at", *FIELDS)],
+        )
+    )
+    if not dossiers:
+        return 0
+    thresholds = _thresholds(d.procedure_id for d in dossiers)
+    changed_dossiers, changed_steps, open_steps = [], [], []
+    for dossier in dossiers:
+        changed, step, step_changed = _assign_dossier_and_step(
+            dossier, thresholds[dossier.procedure_id], now
+        )
+        if changed:
+            changed_dossiers.append(dossier)
+        if step is not None:
+            open_steps.append(step.pk)
+            if step_changed:
+                changed_steps.append(step)
+    if changed_dossiers:
+        Dossier.objects.bulk_update(changed_dossiers, FIELDS, batch_size=1000)
+    if changed_steps:
+        DossierStep.objects.bulk_update(changed_steps, FIELDS, batch_size=1000)
+    DossierStep.objects.filter(dossier_id__in=[d.pk for d in dossiers]).exclude(
+        due_state=DueState.NONE
+    ).exclude(pk__in=open_steps).update(**CLEARED)
+    firings_clear_uncrossed_many(dossier_ids=[d.pk for d in dossiers], now=now)
+    return len(dossiers)

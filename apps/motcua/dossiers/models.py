@@ -181,6 +181,8 @@ class Dossier(DueTracked, models.Model):
                 fields=["due_state", "id", "watch_due_at", "due_soon_at"],
                 name="dossier_due_state_id",
             ),
+            # Drives the sweep: only the rows whose next transition moment is reached.
+            models.Index(fields=["due_state", "due_next_position"], name="dossier_due_next"),
         ]
 
     def __str__(self) -> str:
@@ -275,6 +277,10 @@ class DossierStep(DueTracked, models.Model):
                 fields=["due_state", "id", "watch_due_at", "due_soon_at"],
                 name="dossierstep_due_state_id",
             ),
+            # Drives the sweep: only the rows whose next transition moment is reached.
+            models.Index(fields=["due_state", "due_next_position"], name="dossierstep_due_next"),
+            # The open steps (a few percent) for the recomputation after a calendar change.
+            models.Index(fields=["state", "id"], name="dossierstep_state_id"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """Records of one-off data patches (Frappe's ``patches.txt`` idea, see ``patches/``)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +63,46 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class TaskRun(models.Model):
+    """One long piece of work started from the desk (e.g. closing old training dossiers), run as
+    a job: who asked, what, how far it got. A killed run is resumed by the schedule."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Có lỗi")
+
+    func = models.CharField(max_length=200, editable=False)  # dotted path of the job function
+    label = models.CharField(_("tác vụ"), max_length=255)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người yêu cầu"),
+    )
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("tổng số"), null=True, blank=True)
+    done = models.PositiveIntegerField(_("đã xong"), default=0)
+    failed = models.PositiveIntegerField(_("lỗi"), default=0)
+    errors = models.JSONField(_("lỗi chi tiết"), default=list, blank=True)
+    created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("chạy từ"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tác vụ dài")
+        verbose_name_plural = _("tác vụ dài")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="taskrun_status")]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"

@@ -37,6 +37,18 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         cron="*/5 * * * *",
     ),
     ScheduledJob(
+        # Normally started by the calendar change itself; this picks up a run whose enqueue was
+        # lost or whose worker died (it resumes from its cursor).
+        name="deadlines_recompute_pending",
+        func="motcua.core.recompute_jobs.recompute_pending",
+        cron="*/5 * * * *",
+    ),
+    ScheduledJob(
+        name="tasks_resume",  # long desk tasks (training closes) whose worker died
+        func="motcua.jobs.progress.tasks_resume",
+        cron="*/5 * * * *",
+    ),
+    ScheduledJob(
         name="daily_digests",
         func="motcua.notifications.digests.daily_digests",
         cron="35 7 * * 1-6",  # skipped on days off by the job itself (holidays, Saturdays)

@@ -9,4 +9,5 @@ app_name = "jobs"
 urlpatterns = [
     path("desk/jobs/", views.monitor_view, name="monitor"),
     path("health/jobs/", views.health_view, name="health"),
+    path("desk/jobs/tasks/<int:pk>/", views.task_view, name="task"),
 ]

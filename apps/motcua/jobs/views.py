@@ -41,3 +41,27 @@ def monitor_view(request):
 def health_view(request):
     ok, report = monitor.health()
     return JsonResponse(report, status=200 if ok else 503)
+
+
+@require_GET
+@desk_required
+def task_view(request, pk: int):
+    """A long task's progress, for the person who asked for it and for administrators."""
+    from django.shortcuts import get_object_or_404
+    from django.template.response import TemplateResponse
+
+    from motcua.jobs.models import TaskRun
+    from motcua.jobs.progress import task_progress
+
+    task = get_object_or_404(TaskRun, pk=pk)
+    if task.actor_id != request.user.pk and not is_administrator(request.user):
+        return HttpResponseForbidden(_("Tác vụ này không phải của bạn."))
+    context = {
+        "title": task.label,
+        "task": task,
+        "progress": task_progress(task),
+        "active": task.status in (TaskRun.Status.QUEUED, TaskRun.Status.RUNNING),
+    }
+    if request.GET.get("fragment"):
+        return TemplateResponse(request, "jobs/task_progress.html", context)
+    return desk_render(request, "jobs/task.html", context)

@@ -29,6 +29,7 @@ from motcua.notifications.models import (
     Notification,
     NotificationStatus,
     NotificationTemplate,
+    StaffContact,
 )
 from motcua.notifications.services import notifications_resend
 from motcua.notifications.texts import DEFAULTS
@@ -195,3 +196,56 @@ class ApologyDraftAdmin(DossierRecordAdmin):
     list_filter = [("completed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["dossier"]
     readonly_fields = ["dossier", "due_at", "proposed_due_at", "created_at", "completed_at"]
+
+
+class StaffContactForm(forms.ModelForm):
+    class Meta:
+        model = StaffContact
+        fields = ["user", "phone", "zalo_user_id"]
+
+
+@admin.register(StaffContact)
+class StaffContactAdmin(ModelAdmin):
+    """Administrators keep the SMS phone and Zalo id of the staff of their units (superusers:
+    everyone); each person also keeps their own on the desk page "Nhận thông báo qua SMS, Zalo"."""
+
+    form = StaffContactForm
+    list_display = ["user", "phone", "zalo_user_id", "updated_at"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "phone"]
+    autocomplete_fields = []
+
+    def _editable(self, request):
+        from motcua.notifications.selectors import staff_editable_by
+
+        return staff_editable_by(request.user)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(user__in=self._editable(request).values("pk"))
+            .select_related("user")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = self._editable(request).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _allowed(self, request) -> bool:
+        return is_administrator(request.user)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)

@@ -6,6 +6,16 @@ retries with backoff. Gateways are site data (``site_config.toml``): ``sms_gatew
 ``zalo_api_url`` / ``MOTCUA_ZALO_ACCESS_TOKEN`` for the Zalo Official Account "send message" API
 (``{"recipient": {"user_id"}, "message": {"text"}}`` → ``{"error": 0, "data": {"message_id"}}``).
 ``ref`` is the notification's id, so a gateway that honours it never sends a retry twice.
+
+Delivery and a worker that dies mid-HTTP: the row is marked "sending" (with the attempt counted)
+before the call, and a row left "sending" past its lease is taken up again. A channel whose
+provider de-duplicates a repeated message declares ``idempotent = True`` and gets it again with
+the same key — the SMS gateway (our id as ``ref`` and as the ``Idempotency-Key`` header), e-mail
+(our fixed ``Message-ID``, which mail clients use to fold duplicates), the desk and the console —
+so it arrives once. A channel whose provider has no such key (Zalo OA's "send message" API) is
+not sent blindly again: the row is marked failed, "outcome unknown", for a person to check and
+re-send from the desk. The window that remains is the provider's: a gateway that ignores the key
+may deliver twice; Zalo messages are at most once unless re-sent by hand.
 """
 
 from __future__ import annotations
@@ -20,7 +30,6 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
-from django.utils.crypto import get_random_string
 
 from motcua.notifications.models import ChannelKind, Notification
 
@@ -35,6 +44,16 @@ class ChannelError(Exception):
 
 class Channel(Protocol):
     def send(self, notification: Notification) -> str: ...
+
+
+def channel_is_idempotent(channel) -> bool:
+    """Whether sending the same notification again through *channel* is de-duplicated."""
+    return bool(getattr(channel, "idempotent", False))
+
+
+def idempotency_key(notification: Notification) -> str:
+    """Our stable id of a message, sent to providers that de-duplicate on it."""
+    return f"motcua-notification-{notification.pk}"
 
 
 def _site(key: str, default: str = "") -> str:
@@ -67,12 +86,15 @@ def _post_json(url: str, payload: dict, headers: dict[str, str]) -> dict:
 
 
 class EmailChannel:
-    """Django's mail backend; the provider id is the Message-ID header we set."""
+    """Django's mail backend; the provider id is the Message-ID header we set (one per message,
+    the same on a repeated attempt, so the recipient's client folds a duplicate)."""
+
+    idempotent = True
 
     def send(self, notification: Notification) -> str:
         if not notification.address:
             raise ChannelError("no e-mail address")
-        message_id = f"<motcua.{notification.pk}.{get_random_string(8)}@{DNS_NAME}>"
+        message_id = f"<{idempotency_key(notification)}@{DNS_NAME}>"
         mail = EmailMessage(
             notification.subject,
             notification.body,
@@ -89,6 +111,8 @@ class EmailChannel:
 class SmsChannel:
     """A configurable HTTP SMS gateway (brand-name SMS providers all take a JSON POST)."""
 
+    idempotent = True  # our id as ``ref`` and ``Idempotency-Key``: a retry is not sent twice
+
     def send(self, notification: Notification) -> str:
         url = _site("sms_gateway_url")
         if not url:
@@ -98,7 +122,10 @@ class SmsChannel:
         answer = _post_json(
             url,
             {"to": notification.address, "text": notification.body, "ref": str(notification.pk)},
-            {"Authorization": f"Bearer {_secret('sms_gateway_token')}"},
+            {
+                "Authorization": f"Bearer {_secret('sms_gateway_token')}",
+                "Idempotency-Key": idempotency_key(notification),
+            },
         )
         provider_id = answer.get("id") or answer.get("message_id")
         if not provider_id:
@@ -132,6 +159,8 @@ class ZaloChannel:
 class DeskChannel:
     """In-desk notification: the row itself is the message; the bell counts the unread ones."""
 
+    idempotent = True
+
     def send(self, notification: Notification) -> str:
         if notification.recipient_id is None:
             raise ChannelError("a desk notification needs a staff recipient")
@@ -140,6 +169,8 @@ class DeskChannel:
 
 class ConsoleChannel:
     """The embedded default: the message goes to the log (one line), nothing leaves the machine."""
+
+    idempotent = True
 
     def send(self, notification: Notification) -> str:
         log.info(

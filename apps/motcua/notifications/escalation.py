@@ -90,6 +90,29 @@ def firings_clear_uncrossed(*, dossier: Dossier, now: datetime) -> int:
     return EscalationFiring.objects.filter(pk__in=stale).update(cleared_at=now)
 
 
+def firings_clear_uncrossed_many(*, dossier_ids, now: datetime) -> int:
+    """:func:`firings_clear_uncrossed` for a batch of dossiers: one UPDATE per level concerned."""
+    from motcua.dossiers.due_state import office_seconds
+
+    ids = list(dossier_ids)
+    open_firings = EscalationFiring.objects.filter(dossier_id__in=ids, cleared_at__isnull=True)
+    level_ids = set(open_firings.values_list("level_id", flat=True))
+    if not level_ids:
+        return 0
+    position_now = office_seconds(now)
+    cleared = 0
+    for level in EscalationLevel.objects.filter(pk__in=level_ids):
+        crossed = Dossier.objects.filter(
+            level_crossed_q(level, position_now), pk__in=ids
+        ) | Dossier.objects.filter(pk__in=ids, due_state=DueState.PAUSED)
+        cleared += (
+            open_firings.filter(level=level)
+            .exclude(dossier_id__in=list(crossed.values_list("pk", flat=True)))
+            .update(cleared_at=now)
+        )
+    return cleared
+
+
 def _leaders(unit_id: int | None, role: str) -> list:
     if unit_id is None:
         return []
@@ -146,8 +169,8 @@ def _context(dossier: Dossier, level: EscalationLevel) -> dict:
     }
 
 
-def levels_fire(*, first_pk: int, last_pk: int, now: datetime, position_now: int) -> int:
-    """Fire every crossed level without an open firing for dossiers in [first_pk, last_pk].
+def levels_fire(*, ids, now: datetime, position_now: int) -> int:
+    """Fire every crossed level without an open firing for the dossiers *ids*.
 
     Runs inside the sweep batch's transaction: the firings are one bulk INSERT per level (a
     concurrent duplicate is ignored by the unique crossing key) and the notifications follow for
@@ -162,8 +185,7 @@ def levels_fire(*, first_pk: int, last_pk: int, now: datetime, position_now: int
             Dossier.objects.filter(
                 level_crossed_q(level, position_now),
                 policy_scope_q(level.policy),
-                pk__gte=first_pk,
-                pk__lte=last_pk,
+                pk__in=list(ids),
             )
             .filter(~Exists(open_firing))
             .values_list("pk", "watch_due_at", "current_step_id")

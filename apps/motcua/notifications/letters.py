@@ -33,8 +33,8 @@ def proposed_new_date(since: datetime, calendar=None) -> datetime:
     return calendar.end_of_day(day)
 
 
-def apology_drafts_prepare(*, first_pk: int, last_pk: int, now: datetime) -> int:
-    """Prepare a draft for each overdue dossier in [first_pk, last_pk] that has none for its
+def apology_drafts_prepare(*, ids, now: datetime) -> int:
+    """Prepare a draft for each overdue dossier of *ids* that has none for its
     current deadline; runs in the sweep batch's transaction. Returns how many were prepared."""
     existing = ApologyDraft.objects.filter(dossier=OuterRef("pk"), due_at=OuterRef("due_at"))
     rows = Dossier.objects.filter(
@@ -42,8 +42,7 @@ def apology_drafts_prepare(*, first_pk: int, last_pk: int, now: datetime) -> int
         due_at__lt=now,  # the dossier's own result date passed, not only a step's
         apology_due_at__isnull=True,
         is_training=False,
-        pk__gte=first_pk,
-        pk__lte=last_pk,
+        pk__in=list(ids),
     ).filter(~Exists(existing))
     calendar = site_calendar()
     drafts = [

@@ -23,6 +23,13 @@ NOTIFICATIONS_NAVIGATION = {
     "collapsible": True,
     "items": [
         _item(_("Thông báo của tôi"), "notifications", "notifications:inbox"),
+        _item(_("Nhận thông báo qua SMS, Zalo"), "contact_phone", "notifications:contact"),
+        _item(
+            _("Liên lạc của cán bộ"),
+            "contacts",
+            "admin:notifications_staffcontact_changelist",
+            _administrator,
+        ),
         _item(
             _("Thông báo đã gửi"), "outgoing_mail", "admin:notifications_notification_changelist"
         ),

@@ -271,3 +271,40 @@ class ApologyDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.proposed_due_at:%d/%m/%Y}"
+
+
+class StaffContact(models.Model):
+    """Where a staff member receives SMS and Zalo messages (the ladder's and digests' channels).
+
+    Kept by the person themself (the desk's "my contact details" page) or by an administrator of
+    one of their units. E-mail stays on the user account. The Zalo id is the user's id as a
+    follower of the province's Official Account (Zalo gives it when they follow the OA).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="staff_contact",
+        verbose_name=_("cán bộ"),
+    )
+    phone = models.CharField(_("số điện thoại nhận tin nhắn"), max_length=20, blank=True)
+    zalo_user_id = models.CharField(_("mã người dùng Zalo (Zalo OA)"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("liên lạc nhận thông báo của cán bộ")
+        verbose_name_plural = _("liên lạc nhận thông báo của cán bộ")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def clean(self) -> None:
+        from motcua.core.identity import normalize_phone, phone_is_valid
+
+        if self.phone:
+            if not phone_is_valid(self.phone):
+                raise ValidationError({"phone": _("Số điện thoại không hợp lệ.")})
+            self.phone = normalize_phone(self.phone)
+        self.zalo_user_id = (self.zalo_user_id or "").strip()
+        if self.zalo_user_id and not self.zalo_user_id.isdigit():
+            raise ValidationError({"zalo_user_id": _("Mã người dùng Zalo chỉ gồm chữ số.")})

@@ -31,3 +31,20 @@ def dossier_escalations(*, dossier) -> QuerySet[EscalationFiring]:
         .prefetch_related("notifications__recipient")
         .order_by("-fired_at", "-pk")
     )
+
+
+def staff_editable_by(user) -> QuerySet:
+    """The staff whose contact details *user* may edit: everyone for a superuser, else the
+    active members of the units (and sub-units) *user* administers."""
+    from django.contrib.auth import get_user_model
+
+    from motcua.core.roles import Role
+    from motcua.units.models import Membership
+    from motcua.units.selectors import units_in_scope
+
+    users = get_user_model().objects.all()
+    if getattr(user, "is_superuser", False):
+        return users
+    administered = units_in_scope(user=user, roles=[Role.ADMINISTRATOR])
+    members = Membership.objects.filter(unit__in=administered.values("pk"), is_active=True)
+    return users.filter(pk__in=members.values("user_id"))

@@ -25,8 +25,13 @@ from django.utils import timezone
 from motcua.core.selectors import site_calendar
 from motcua.integrations.outbox import outbox_backoff
 from motcua.jobs.queue import job_enqueue
-from motcua.notifications.channels import ChannelError, channel_for
-from motcua.notifications.models import ChannelKind, Notification, NotificationStatus
+from motcua.notifications.channels import ChannelError, channel_for, channel_is_idempotent
+from motcua.notifications.models import (
+    ChannelKind,
+    Notification,
+    NotificationStatus,
+    StaffContact,
+)
 from motcua.notifications.texts import message_render
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 #: A claimed row left in "sending" longer than this (a killed worker) is tried again.
 LEASE = timedelta(minutes=5)
+OUTCOME_UNKNOWN = (
+    "Không rõ kết quả: tiến trình gửi dừng giữa chừng và kênh này không chống gửi trùng; "
+    "hãy kiểm tra với người nhận rồi gửi lại nếu cần."
+)
 
 
 def next_opening(moment: datetime) -> datetime:
@@ -75,8 +84,8 @@ def notification_create(
     if Notification.objects.filter(dedupe_key=key).exists():
         return None
     now = now or timezone.now()
-    if channel == ChannelKind.EMAIL and not address and recipient is not None:
-        address = recipient.email
+    if not address and recipient is not None:
+        address = staff_address(recipient, channel)
     rendered = message_render(event=event, channel=channel, language=language, context=context)
     held = for_staff and channel != ChannelKind.DESK and next_opening(now) > now
     unreachable = channel in (ChannelKind.EMAIL, ChannelKind.SMS, ChannelKind.ZALO) and not address
@@ -112,6 +121,37 @@ def notification_create(
     return row
 
 
+def staff_address(user, channel: str) -> str:
+    """The address of a staff member on *channel*: the account's e-mail, or the phone / Zalo id
+    of their :class:`~motcua.notifications.models.StaffContact` ("" when they gave none)."""
+    if channel == ChannelKind.EMAIL:
+        return user.email or ""
+    if channel not in (ChannelKind.SMS, ChannelKind.ZALO):
+        return ""
+    from motcua.notifications.models import StaffContact
+
+    row = StaffContact.objects.filter(user=user).values_list("phone", "zalo_user_id").first()
+    if row is None:
+        return ""
+    return row[0] if channel == ChannelKind.SMS else row[1]
+
+
+def staff_contact_save(*, user, phone: str, zalo_user_id: str, by) -> StaffContact:
+    """Set *user*'s SMS phone and Zalo id (by themself or an administrator of their units);
+    raises ``ValidationError`` (Vietnamese) on a bad value and saves nothing then."""
+    from django.core.exceptions import PermissionDenied
+
+    from motcua.notifications.selectors import staff_editable_by
+
+    if by.pk != user.pk and not staff_editable_by(by).filter(pk=user.pk).exists():
+        raise PermissionDenied
+    contact = StaffContact.objects.filter(user=user).first() or StaffContact(user=user)
+    contact.phone, contact.zalo_user_id = phone, zalo_user_id
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
 def notifications_kick() -> None:
     job_enqueue(notifications_deliver_due)
 
@@ -139,31 +179,60 @@ def notifications_deliver_due(batch_size: int = 200) -> dict[str, int]:
 
 
 def notification_deliver(pk: int) -> str | None:
-    """Claim and send one message; return "sent", "retry", "failed" or None if not claimed."""
+    """Claim and send one message; return "sent", "retry", "failed" or None if not claimed.
+
+    The claim marks the row "sending" and counts the attempt *before* the provider is called, so
+    a worker that dies mid-call leaves a trace: after the lease the row is taken up again, and
+    sent again only through a channel that de-duplicates (``channel_is_idempotent``); otherwise
+    it is failed as "outcome unknown" for the desk's re-send button (see ``channels``).
+    """
     claimed_at = timezone.now()
+    candidates = Notification.objects.filter(_due_rows(claimed_at), pk=pk)
+    row = candidates.first()
+    if row is None:
+        return None
+    interrupted = row.status == NotificationStatus.SENDING
+    try:
+        channel = channel_for(row.channel)
+    except ChannelError:
+        channel = None
+    if interrupted and (
+        (channel is not None and not channel_is_idempotent(channel)) or row.attempts >= MAX_ATTEMPTS
+    ):
+        unknown = candidates.filter(status=NotificationStatus.SENDING).update(
+            status=NotificationStatus.FAILED,
+            next_attempt_at=None,
+            last_error=OUTCOME_UNKNOWN,
+        )
+        return "failed" if unknown else None
     claimed = (
-        Notification.objects.filter(_due_rows(claimed_at), pk=pk)
+        candidates.filter(status=row.status)
         .filter(attempts__lt=MAX_ATTEMPTS)
-        .update(status=NotificationStatus.SENDING, next_attempt_at=claimed_at + LEASE)
+        .update(
+            status=NotificationStatus.SENDING,
+            next_attempt_at=claimed_at + LEASE,
+            attempts=F("attempts") + 1,
+        )
     )
     if not claimed:
         return None
-    row = Notification.objects.get(pk=pk)
+    row.refresh_from_db()
     try:
-        provider_id = channel_for(row.channel).send(row)
+        if channel is None:
+            channel_for(row.channel)  # raises the configuration error
+        provider_id = channel.send(row)  # type: ignore[union-attr]
     except ChannelError as exc:
-        attempts = row.attempts + 1
-        done = attempts >= MAX_ATTEMPTS
+        done = row.attempts >= MAX_ATTEMPTS
         Notification.objects.filter(pk=pk).update(
-            attempts=attempts,
             last_error=str(exc)[:2000],
             status=NotificationStatus.FAILED if done else NotificationStatus.PENDING,
-            next_attempt_at=None if done else timezone.now() + outbox_backoff(attempts),
+            next_attempt_at=None if done else timezone.now() + outbox_backoff(row.attempts),
         )
-        log.warning("notification %s (%s) failed, attempt %s: %s", pk, row.channel, attempts, exc)
+        log.warning(
+            "notification %s (%s) failed, attempt %s: %s", pk, row.channel, row.attempts, exc
+        )
         return "failed" if done else "retry"
     Notification.objects.filter(pk=pk).update(
-        attempts=F("attempts") + 1,
         status=NotificationStatus.SENT,
         provider_message_id=provider_id[:120],
         sent_at=timezone.now(),

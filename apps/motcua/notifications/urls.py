@@ -9,4 +9,5 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.inbox_view, name="inbox"),
     path("read/", views.read_view, name="read"),
+    path("contact/", views.contact_view, name="contact"),
 ]

@@ -27,6 +27,7 @@ from motcua.dossiers.services.endings import (
     dossier_stop,
     dossier_withdraw,
     dossiers_close_training,
+    training_close_request,
 )
 from motcua.dossiers.services.engine import (
     DossierConflict,
@@ -94,4 +95,5 @@ __all__ = [
     "dossier_waive_fee",
     "dossier_withdraw",
     "dossiers_close_training",
+    "training_close_request",
 ]

@@ -147,12 +147,8 @@ def dossier_return_result(
     )
 
 
-def dossiers_close_training(*, user, older_than_days: int = 30) -> int:
-    """Close open training dossiers received more than N days ago; return how many were closed.
-
-    Only dossiers of units the user administers are touched (all for a superuser), so a partial
-    administrator never meets a refusal half-way through the batch.
-    """
+def _training_candidates(*, user, older_than_days: int):
+    """Open training dossiers submitted more than N days ago in the units *user* administers."""
     from motcua.units.selectors import units_in_scope
 
     cutoff = timezone.now() - timedelta(days=older_than_days)
@@ -162,16 +158,88 @@ def dossiers_close_training(*, user, older_than_days: int = 30) -> int:
         if not administered.exists():
             raise ActionForbidden(_("Chỉ quản trị hệ thống được đóng hồ sơ tập huấn."))
         candidates = candidates.filter(unit__in=administered.values("pk"))
-    ids = list(candidates.exclude(status__in=list(TERMINAL)).values_list("pk", flat=True))
-    closed = 0
+    return candidates.exclude(status__in=list(TERMINAL))
+
+
+def _close_one_training(pk: int, user) -> None:
+    _perform(
+        dossier=pk,
+        action=Action.CLOSE_TRAINING,
+        user=user,
+        expected_version=None,
+        note=_("Đóng hồ sơ tập huấn cũ"),
+        change=lambda d, a, m: _close_open_work(d, m),
+    )  # returns None: no event data
+
+
+def dossiers_close_training(*, user, older_than_days: int = 30) -> int:
+    """Close open training dossiers received more than N days ago; return how many were closed.
+
+    Only dossiers of units the user administers are touched (all for a superuser), so a partial
+    administrator never meets a refusal half-way through the batch. Each dossier is closed in its
+    own transaction through the lifecycle (one ``close_training`` event each). The desk runs this
+    as a job (:func:`training_close_request`); this direct form is for scripts and tests.
+    """
+    ids = list(
+        _training_candidates(user=user, older_than_days=older_than_days).values_list(
+            "pk", flat=True
+        )
+    )
     for pk in ids:
-        _perform(
-            dossier=pk,
-            action=Action.CLOSE_TRAINING,
-            user=user,
-            expected_version=None,
-            note=_("Đóng hồ sơ tập huấn cũ"),
-            change=lambda d, a, m: _close_open_work(d, m),
-        )  # returns None: no event data
-        closed += 1
+        _close_one_training(pk, user)
+    return len(ids)
+
+
+TRAINING_CLOSE_BATCH = 100
+
+
+def training_close_request(*, user, older_than_days: int):
+    """Queue the closing of old training dossiers as a job with progress; return the task.
+
+    Refuses at once (:class:`ActionForbidden`) a user who administers no unit, so the desk says
+    so in the request rather than in a failed job.
+    """
+    from motcua.jobs.progress import task_request
+
+    total = _training_candidates(user=user, older_than_days=older_than_days).count()
+    return task_request(
+        func="motcua.dossiers.services.endings.training_close_job",
+        label=_("Đóng hồ sơ tập huấn nộp cách đây hơn %(days)s ngày") % {"days": older_than_days},
+        actor=user,
+        params={"older_than_days": older_than_days},
+        total=total,
+    )
+
+
+def training_close_job(task_id: int) -> int:
+    """The job: close the candidates in batches, reporting progress; resumable after a kill
+    (the candidate set shrinks as dossiers are closed, so a second run continues the first)."""
+    from motcua.jobs.progress import task_advance, task_claim, task_finish
+
+    task = task_claim(task_id)
+    if task is None or task.actor is None:
+        return 0
+    user, days = task.actor, int(task.params.get("older_than_days", 30))
+    last, closed = 0, 0
+    while True:
+        ids = list(
+            _training_candidates(user=user, older_than_days=days)
+            .filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:TRAINING_CLOSE_BATCH]
+        )
+        if not ids:
+            break
+        last = ids[-1]
+        done, failed, error = 0, 0, ""
+        for pk in ids:
+            try:
+                _close_one_training(pk, user)
+                done += 1
+            except (DossierError, ActionForbidden) as exc:  # e.g. changed meanwhile
+                failed += 1
+                error = f"{pk}: {exc}"
+        task_advance(task, done=done, failed=failed, error=error)
+        closed += done
+    task_finish(task)
     return closed

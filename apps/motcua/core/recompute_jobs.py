@@ -1,0 +1,192 @@
+"""The recomputation of open deadlines after a calendar change, run as a queued job with progress.
+
+A calendar change (a holiday added or removed, office hours, the weekly days, a year imported)
+does not recompute anything inside the administrator's request: :func:`recompute_request` writes
+a *queued* :class:`~motcua.core.models.DeadlineRecomputation` (or merges the change into the one
+already waiting, so a burst of edits costs one run) and enqueues :func:`recompute_pending` when the
+transaction commits (inline on the embedded default, :func:`motcua.jobs.queue.job_enqueue`).
+
+The job takes the lease ``deadline_recompute`` (one runner at a time), then works off the runs in
+order: an interrupted *running* run first (a killed worker: it resumes after its last committed
+batch, from the run's cursor), then the oldest queued one. Each batch of 500 items commits on its
+own with one UPDATE of the due moments, its audit rows and the run's counters, so no lock is held
+longer than a batch and desk actions go on meanwhile. When a newer change is queued while a run
+works, the run stops at the end of its batch as *superseded* and the queued run recomputes every
+open deadline with the newest calendar: no change is lost and no work is repeated for nothing.
+The schedule (``jobs/schedule.py``) calls the job every five minutes too, so a queued run whose
+enqueue was lost (Redis down at commit time) or whose worker died still finishes.
+
+The calendar page shows :func:`recompute_progress` (done / total, rate, estimated end).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.core import deadline_sources
+from motcua.core.models import DeadlineRecomputation
+from motcua.core.selectors import site_calendar_row
+
+log = logging.getLogger(__name__)
+
+LOCK = "deadline_recompute"
+LEASE = timedelta(minutes=2)
+BATCH_SIZE = 500
+Status = DeadlineRecomputation.Status
+
+
+def _actor(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def recompute_request(*, actor=None, reason: str = "") -> DeadlineRecomputation:
+    """Queue a recomputation, merged into the one already waiting; return the queued run.
+
+    Must be called in the transaction that changed the calendar: the run is visible and the job
+    starts only if that transaction commits.
+    """
+    with transaction.atomic():
+        waiting = (
+            DeadlineRecomputation.objects.select_for_update()
+            .filter(status=Status.QUEUED)
+            .order_by("pk")
+            .first()
+        )
+        row = site_calendar_row()
+        revision = row.revision if row else ""
+        if waiting is not None:
+            reasons = f"{waiting.reason}; {reason}" if reason else waiting.reason
+            waiting.reason = reasons if len(reasons) <= 255 else reasons[:254] + "…"
+            waiting.requests += 1
+            waiting.calendar_revision = revision
+            waiting.actor = _actor(actor) or waiting.actor
+            waiting.save(update_fields=["reason", "requests", "calendar_revision", "actor"])
+            run = waiting
+        else:
+            run = DeadlineRecomputation.objects.create(
+                actor=_actor(actor),
+                reason=(reason or "")[:255],
+                status=Status.QUEUED,
+                calendar_revision=revision,
+            )
+    transaction.on_commit(recompute_kick, robust=True)
+    return run
+
+
+def recompute_kick() -> None:
+    from motcua.jobs.queue import job_enqueue
+
+    job_enqueue(recompute_pending)
+
+
+def _next_run() -> DeadlineRecomputation | None:
+    running = DeadlineRecomputation.objects.filter(status=Status.RUNNING).order_by("pk").first()
+    if running is not None:
+        return running
+    return DeadlineRecomputation.objects.filter(status=Status.QUEUED).order_by("pk").first()
+
+
+def _total() -> int | None:
+    counts = [getattr(s, "count", None) for s in deadline_sources.registered()]
+    if any(c is None for c in counts):
+        return None
+    return sum(count() for count in counts)  # type: ignore[misc]
+
+
+def recompute_pending(*, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE) -> int:
+    """The job: work off the interrupted and queued runs; return how many runs it finished.
+
+    Safe to run twice or concurrently (the lease makes the second do nothing; the first looks
+    for newly queued runs again after releasing it).
+    """
+    from motcua.core.selectors import site_calendar, site_calendar_clear
+    from motcua.core.services import deadlines_recompute
+    from motcua.jobs.locks import lease_release, lease_renew, lease_take
+
+    finished = 0
+    while True:
+        token = lease_take(LOCK, lease=lease)
+        if token is None:
+            log.info("deadline recompute: another job holds the lease")
+            return finished
+        try:
+            while (run := _next_run()) is not None:
+                if run.status == Status.QUEUED:
+                    run.status = Status.RUNNING
+                    run.started_at = timezone.now()
+                    run.total = _total()
+                    run.save(update_fields=["status", "started_at", "total"])
+                else:
+                    log.info("deadline recompute: resuming run %s at %s", run.pk, run.cursor)
+                site_calendar_clear()  # the newest calendar, whatever this process cached
+
+                def between_batches(current, token=token) -> bool:
+                    lease_renew(LOCK, token, lease=lease)
+                    return not DeadlineRecomputation.objects.filter(
+                        status=Status.QUEUED, pk__gt=current.pk
+                    ).exists()
+
+                deadlines_recompute(
+                    calendar=site_calendar(),
+                    run=run,
+                    batch_size=batch_size,
+                    between_batches=between_batches,
+                )
+                finished += 1
+        finally:
+            lease_release(LOCK, token)
+        # A run queued between our last look and the release found the lease taken: take it.
+        if not DeadlineRecomputation.objects.filter(status=Status.QUEUED).exists():
+            return finished
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the calendar page shows of one run."""
+
+    run: DeadlineRecomputation
+    done: int
+    total: int | None
+    percent: int | None
+    rate: float | None  # items per second
+    eta: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.run.status in (Status.QUEUED, Status.RUNNING)
+
+
+def recompute_progress(run: DeadlineRecomputation, now: datetime | None = None) -> Progress:
+    """Done / total, rate and estimated end of *run* (from its counters and start time)."""
+    from motcua.jobs.progress import rate_of
+
+    rate = rate_of(
+        done=run.checked,
+        total=run.total,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        running=run.status == Status.RUNNING,
+        now=now,
+    )
+    return Progress(run, rate.done, rate.total, rate.percent, rate.rate, rate.eta)
+
+
+def recompute_recent(limit: int = 3) -> list[Progress]:
+    """The latest runs (queued and running first) with their progress, for the calendar page."""
+    runs = list(
+        DeadlineRecomputation.objects.filter(status__in=[Status.QUEUED, Status.RUNNING]).order_by(
+            "pk"
+        )
+    )
+    runs += list(
+        DeadlineRecomputation.objects.exclude(status__in=[Status.QUEUED, Status.RUNNING]).order_by(
+            "-pk"
+        )[: max(limit - len(runs), 1)]
+    )
+    now = timezone.now()
+    return [recompute_progress(run, now) for run in runs]

@@ -1,0 +1,102 @@
+"""Benchmark a calendar change: the holiday saved (request side) and the recompute job, on MariaDB.
+
+Run after ``bench/bench_sweep.py`` (which builds ``motcua_bench_sweep``: 1,000,000 dossiers,
+100,000 open with an open step each) or on any database made by ``manage.py generate_load``:
+
+    .venv/bin/python bench/bench_recompute.py [--db motcua_bench_sweep] [--batch 500]
+
+1. *Save*: in one transaction, add a holiday on the next working day and call
+   ``calendar_changed`` (what the desk's save does), then commit — the job is queued, not run.
+2. *Job*: ``recompute_pending()`` in this process (what the RQ worker runs), timed to the end.
+3. The holiday is removed again (its own save and job, also timed), so the database is left as
+   it was and the script can be run again.
+
+Prints both figures with the load average, the open counts and the run's counters. The citizen
+notices written to the outbox in each batch are delivered by the outbox job, not timed here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "apps"), str(ROOT)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default="motcua_bench_sweep")
+    parser.add_argument("--batch", type=int, default=500)
+    args = parser.parse_args()
+    os.environ["MOTCUA_DATABASE_URL"] = f"mysql://root@127.0.0.1/{args.db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from motcua.core import recompute_jobs, services
+    from motcua.core.models import Holiday
+    from motcua.core.selectors import site_calendar
+
+    # The citizen notices each batch writes to the outbox are delivered by the outbox job, not
+    # timed here (in production it runs on another worker).
+    from motcua.integrations import outbox
+    from motcua.notifications import services as notification_services
+
+    outbox.outbox_kick = lambda: None
+    notification_services.notifications_kick = lambda: None
+
+    calendar = site_calendar()
+    day = timezone.localtime().date() + timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+
+    def save(change) -> tuple[float, object]:
+        kick = recompute_jobs.recompute_kick
+        recompute_jobs.recompute_kick = lambda: None  # the worker's part is timed separately
+        try:
+            started = time.perf_counter()
+            with transaction.atomic():
+                change()
+                run = services.calendar_changed(reason="bench")
+            return time.perf_counter() - started, run
+        finally:
+            recompute_jobs.recompute_kick = kick
+
+    def job(run) -> float:
+        load = os.getloadavg()
+        started = time.perf_counter()
+        recompute_jobs.recompute_pending(batch_size=args.batch)
+        seconds = time.perf_counter() - started
+        run.refresh_from_db()
+        print(
+            f"  job: {seconds:.1f} s — {run.status}, checked {run.checked:,} of {run.total}, "
+            f"changed {run.changed:,}, failed {run.failed} "
+            f"(load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})"
+        )
+        return seconds
+
+    def add():
+        row = services.calendar_ensure()
+        Holiday.objects.create(calendar=row, start_date=day, name="Nghỉ đột xuất (bench)")
+
+    def remove():
+        Holiday.objects.filter(name="Nghỉ đột xuất (bench)").delete()
+
+    print(f"database {args.db}; holiday on {day:%d/%m/%Y}; batches of {args.batch}")
+    for label, change in (("add holiday", add), ("remove holiday", remove)):
+        load = os.getloadavg()
+        seconds, run = save(change)
+        print(f"{label}: saved in {seconds * 1000:.0f} ms (load average {load[0]:.1f})")
+        job(run)
+
+
+if __name__ == "__main__":
+    main()
