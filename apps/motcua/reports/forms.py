@@ -80,16 +80,16 @@ class PeriodForm(DeskForm):
                 params[name] = getattr(value, "pk", value)
         return params
 
-    def narrow(self, dossiers):
-        """Keep the dossiers of the chosen sector, procedure and channel (when chosen)."""
+    def narrow(self, scope):
+        """Keep the dossiers and summary rows of the chosen sector, procedure and channel."""
         d = self.cleaned_data
         if d.get("sector"):
-            dossiers = dossiers.filter(procedure__sector=d["sector"])
+            scope = scope.narrowed(procedure__sector=d["sector"])
         if d.get("procedure"):
-            dossiers = dossiers.filter(procedure_id=d["procedure"])
+            scope = scope.narrowed(procedure_id=d["procedure"])
         if d.get("channel"):
-            dossiers = dossiers.filter(channel=d["channel"])
-        return dossiers
+            scope = scope.narrowed(channel=d["channel"])
+        return scope
 
 
 class DrilldownForm(PeriodForm):

@@ -19,28 +19,30 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.core.people import person_name
 from motcua.desk.mixins import desk_required
 from motcua.desk.shortcuts import desk_render
-from motcua.reports import builder, evaluation, exports, ledger, services
+from motcua.reports import builder, evaluation, exports, ledger, services, summary_reads
 from motcua.reports import dashboard as dash
 from motcua.reports import indicators as ind
 from motcua.reports.forms import BuilderForm, DrilldownForm, PeriodForm, SaveReportForm
 from motcua.reports.selectors import (
     SYSTEM_READER,
-    report_dossiers,
+    ReportScope,
     report_procedures,
+    report_scope,
     saved_reports_visible,
 )
 
 PAGE_SIZE = 50
 
 
-def _scope(request, form):
+def _scope(request, form) -> ReportScope:
     d = form.cleaned_data
     unit, subtree = d.get("unit"), bool(d.get("subtree"))
-    procedures = report_procedures(user=request.user, unit=unit, subtree=subtree)
+    scope = form.narrow(report_scope(user=request.user, unit=unit, subtree=subtree))
     if d.get("sector"):
-        procedures = procedures.filter(sector=d["sector"])
-    dossiers = form.narrow(report_dossiers(user=request.user, unit=unit, subtree=subtree))
-    return dossiers, procedures
+        scope = ReportScope(
+            scope.dossiers, scope.summaries, scope.procedures.filter(sector=d["sector"])
+        )
+    return scope
 
 
 def _links(form, w: ind.Window) -> callable:
@@ -64,9 +66,8 @@ def dashboard_view(request):
     if not request.GET:
         form = PeriodForm({}, user=request.user)
         form.is_valid()
-    dossiers, procedures = _scope(request, form)
     d = form.cleaned_data
-    board = dash.dashboard(dossiers, procedures, d["date_from"], d["date_to"])
+    board = dash.dashboard(_scope(request, form), d["date_from"], d["date_to"])
     now_link, before_link = _links(form, board.window), _links(form, board.previous)
     rows = [
         {
@@ -112,7 +113,7 @@ def dossiers_view(request):
             status=400,
         )
     d = form.cleaned_data
-    dossiers, _procedures = _scope(request, form)
+    dossiers = _scope(request, form).dossiers
     w = ind.window(d["date_from"], d["date_to"])
     rows = dash.drilldown(dossiers, w, d["key"], officer=d.get("officer")).select_related(
         "procedure", "current_step", "current_step__assignee"
@@ -365,7 +366,8 @@ def public_progress(year: int) -> list[dict]:
 
         today = timezone.localdate()
         w = ind.window(date(year, 1, 1), min(date(year, 12, 31), today))
-        rows = ind.indicator_rows(report_dossiers(user=SYSTEM_READER), w, "unit")
+        scope = report_scope(user=SYSTEM_READER)
+        rows = ind.combine(summary_reads.grouped_counts(scope, w, "unit"), "unit")
         names = Unit.objects.in_bulk([r["unit"] for r in rows])
         return sorted(
             (
