@@ -144,3 +144,41 @@ def test_the_rebuild_command_backfills_a_range(world, kept):
     with time_machine.travel(NOW, tick=False):
         call_command("reports_rebuild", "--from", "2025-03-01", "--to", "2025-03-31")
     assert _rows() == incremental
+
+
+def test_a_builder_count_of_whole_months_is_read_from_the_summaries(world, kept, superuser):
+    from motcua.reports import builder
+
+    received = {"field": "received_at", "op": "range", "value": ["2025-02-01", "2025-03-31"]}
+    group_by = ["unit.name", "procedure.name"]
+    plan = builder.validate(
+        {"group_by": group_by, "aggregates": [{"fn": "count"}], "filters": [received]}
+    )
+    assert builder.summary_plan(plan, user=superuser)
+    assert not builder.summary_plan(plan, user=world.users.leader)  # a partial scope: dossiers
+    raw = builder.validate(  # a sum is not in the summaries: read from the dossiers
+        {
+            "group_by": group_by,
+            "aggregates": [{"fn": "count"}, {"fn": "sum", "field": "fee_total"}],
+            "filters": [received],
+        }
+    )
+    assert not builder.summary_plan(raw, user=superuser)
+    fast = {
+        (r["unit__name"], r["procedure__name"]): r["count"]
+        for r in builder.run(plan, user=superuser)
+    }
+    slow = {
+        (r["unit__name"], r["procedure__name"]): r["count"]
+        for r in builder.run(raw, user=superuser)
+    }
+    assert fast == slow and sum(fast.values()) == 8  # 7 in March and the February one
+    assert builder.totals(plan, user=superuser)["count"] == 8
+    part = builder.validate(
+        {
+            "group_by": group_by,
+            "aggregates": [{"fn": "count"}],
+            "filters": [{**received, "value": ["2025-03-05", "2025-03-31"]}],
+        }
+    )
+    assert not builder.summary_plan(part, user=superuser)  # part of a month: the dossiers

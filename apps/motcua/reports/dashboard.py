@@ -125,21 +125,62 @@ def overdue_procedures(grouped: list[dict], limit=10) -> list[dict]:
     return _named(rows[:limit], "procedure", Procedure)
 
 
-def overdue_officers(dossiers: QuerySet[Dossier], w: ind.Window, limit=10) -> list[dict]:
-    """Officers with the most dossiers in which a step assigned to them was late."""
+def overdue_officers(scope: ReportScope, w: ind.Window, limit=10) -> list[dict]:
+    """Officers with the most dossiers in which a step assigned to them was late in *w*.
+
+    Read from the step entries (open steps with a due moment and steps finished after it, with
+    their dossier's keys) under exactly the conditions of :func:`late_steps` and
+    :func:`motcua.reports.indicators.base`, so each number equals its list (:func:`drilldown`).
+    """
     from django.contrib.auth import get_user_model
 
     rows = list(
-        late_steps(w)
-        .filter(dossier__in=ind.base(dossiers, w).values("pk"), assignee__isnull=False)
+        scope.steps.filter(
+            Q(finished_at__isnull=True) | Q(finished_at__gte=w.start),
+            Q(dossier_finished_at__isnull=True) | Q(dossier_finished_at__gte=w.start),
+            started_at__lt=w.end,
+            due_at__lt=w.at,
+        )
         .values("assignee")
         .annotate(dossiers=Count("dossier", distinct=True))
         .order_by("-dossiers", "assignee")[:limit]
     )
     users = get_user_model().objects.in_bulk([r["assignee"] for r in rows])
+    rates = step_rates(scope.dossiers, w, [r["assignee"] for r in rows])
     for row in rows:
         row["name"] = person_name(users.get(row["assignee"]))
+        row.update(rates.get(row["assignee"], {"steps": 0, "late_steps": 0, "step_rate": None}))
     return rows
+
+
+def step_rates(dossiers: QuerySet[Dossier], w: ind.Window, officers: list[int]) -> dict:
+    """Per officer: steps finished in *w*, those finished after their due moment, and the
+    on-time rate per step (the rule of the officer evaluation, :mod:`motcua.reports.evaluation`).
+    """
+    if not officers:
+        return {}
+    rows = (
+        DossierStep.objects.filter(
+            assignee_id__in=officers,
+            finished_at__gte=w.start,
+            finished_at__lt=w.end,
+            dossier__in=dossiers.filter(is_training=False).values("pk"),
+        )
+        .values("assignee")
+        .annotate(
+            steps=Count("pk"),
+            late_steps=Count("pk", filter=Q(due_at__isnull=False, finished_at__gt=F("due_at"))),
+        )
+        .order_by()
+    )
+    return {
+        r["assignee"]: {
+            "steps": r["steps"],
+            "late_steps": r["late_steps"],
+            "step_rate": ind.rate(r["steps"] - r["late_steps"], r["steps"]),
+        }
+        for r in rows
+    }
 
 
 @dataclass
@@ -176,5 +217,5 @@ def dashboard(scope: ReportScope, first: date, last: date) -> Dashboard:
         chart=trend_chart(trend),
         units=unit_ranking(grouped),
         procedures=overdue_procedures(grouped),
-        officers=overdue_officers(scope.dossiers, w),
+        officers=overdue_officers(scope, w),
     )

@@ -242,3 +242,37 @@ class MonthSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%m/%Y} {self.unit_id}/{self.procedure_id}/{self.channel}"
+
+
+class StepEntry(models.Model):
+    """A step of a counted dossier that is open with a due moment, or finished after it: the
+    candidates of the dashboard's "officers with late steps", copied with the dossier's keys so
+    the ranking reads this small table instead of every step (kept by
+    :func:`motcua.reports.summaries.summary_refresh`)."""
+
+    step = models.OneToOneField(
+        "dossiers.DossierStep", models.CASCADE, primary_key=True, related_name="+"
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", models.CASCADE, db_constraint=False, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    unit = models.ForeignKey("units.Unit", models.DO_NOTHING, db_constraint=False, related_name="+")
+    procedure = models.ForeignKey(
+        "procedures.Procedure", models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    channel = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True)
+    dossier_finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý theo dõi quá hạn")
+        verbose_name_plural = _("bước xử lý theo dõi quá hạn")
+        indexes = [models.Index(fields=["finished_at"], name="reports_stepentry_finished")]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} ({self.assignee_id})"

@@ -56,11 +56,12 @@ def report_dossiers(*, user, unit: Unit | None = None, subtree: bool = False) ->
     return dossiers if ids is None else dossiers.filter(unit__in=ids)
 
 
-def report_summaries(*, user, unit: Unit | None = None, subtree: bool = False):
-    """Return the monthly summary rows of the units of :func:`report_unit_ids`."""
+def report_summaries(*, user, unit: Unit | None = None, subtree: bool = False, model=None):
+    """Return the monthly summary rows (or the rows of *model*, keyed by unit) of the units of
+    :func:`report_unit_ids`."""
     from motcua.reports.models import MonthSummary
 
-    rows = MonthSummary.objects.all()
+    rows = (model or MonthSummary).objects.all()
     ids = report_unit_ids(user=user, unit=unit, subtree=subtree)
     return rows if ids is None else rows.filter(unit__in=ids)
 
@@ -73,20 +74,30 @@ class ReportScope:
     dossiers: QuerySet[Dossier]
     summaries: QuerySet
     procedures: QuerySet[Procedure]
+    steps: QuerySet  # StepEntry rows of the same units (the officers' late steps)
 
     def narrowed(self, **lookups) -> ReportScope:
-        """Return the scope filtered by *lookups* valid on both dossiers and summaries."""
+        """Return the scope filtered by *lookups* valid on dossiers, summaries and steps."""
         return ReportScope(
-            self.dossiers.filter(**lookups), self.summaries.filter(**lookups), self.procedures
+            self.dossiers.filter(**lookups),
+            self.summaries.filter(**lookups),
+            self.procedures,
+            self.steps.filter(**lookups),
         )
+
+    def with_procedures(self, procedures: QuerySet[Procedure]) -> ReportScope:
+        return ReportScope(self.dossiers, self.summaries, procedures, self.steps)
 
 
 def report_scope(*, user, unit: Unit | None = None, subtree: bool = False) -> ReportScope:
     """Return the :class:`ReportScope` of *user* (optionally *unit* and its subtree)."""
+    from motcua.reports.models import StepEntry
+
     return ReportScope(
         report_dossiers(user=user, unit=unit, subtree=subtree),
         report_summaries(user=user, unit=unit, subtree=subtree),
         report_procedures(user=user, unit=unit, subtree=subtree),
+        report_summaries(user=user, unit=unit, subtree=subtree, model=StepEntry),
     )
 
 

@@ -29,14 +29,14 @@ from datetime import date, datetime, time
 from itertools import islice
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from motcua.core.selectors import site_time_zone
 from motcua.dossiers import ontime
-from motcua.dossiers.models import Dossier, DossierDocument, DossierPause
+from motcua.dossiers.models import Dossier, DossierDocument, DossierPause, DossierStep
 from motcua.portal.models import Rating
-from motcua.reports.models import MonthSummary, ProcessingTime, SummaryEntry
+from motcua.reports.models import MonthSummary, ProcessingTime, StepEntry, SummaryEntry
 
 #: The counting columns of a summary row, in a fixed order (the vector :func:`contribution` adds).
 COLUMNS = (
@@ -101,7 +101,8 @@ DOSSIER_FIELDS = (
 
 def month_of(moment: datetime) -> date:
     """Return the first day of the local month of *moment*."""
-    return timezone.localtime(moment, site_time_zone()).date().replace(day=1)
+    local = moment.astimezone(site_time_zone())
+    return date(local.year, local.month, 1)
 
 
 def next_month(month: date) -> date:
@@ -197,28 +198,38 @@ def entry_of(
 _TICK = datetime.resolution
 
 
-def entries_for(ids: list[int], *, now: datetime | None = None) -> dict[int, dict | None]:
-    """Return the entries of the dossiers *ids* (None for those that do not count), computed in
-    a handful of queries whatever the number of ids."""
+def entries_for(
+    ids: list[int] | None = None,
+    *,
+    id_range: tuple[int, int] | None = None,
+    now: datetime | None = None,
+) -> dict[int, dict | None]:
+    """Return the entries of the dossiers *ids*, or of every dossier whose id is in the inclusive
+    *id_range* (the rebuild's keyset batches: a range is cheaper to send than a list), None for
+    those that do not count; a handful of queries whatever the number of dossiers."""
     now = now or timezone.now()
-    rows = list(Dossier.objects.filter(pk__in=ids).values(*DOSSIER_FIELDS))
+    if id_range is not None:
+        own = {"pk__gte": id_range[0], "pk__lte": id_range[1]}
+        related = {"dossier_id__gte": id_range[0], "dossier_id__lte": id_range[1]}
+    else:
+        own, related = {"pk__in": ids}, {"dossier_id__in": ids}
+    rows = list(Dossier.objects.filter(**own).values(*DOSSIER_FIELDS))
     pauses = dict(
-        DossierPause.objects.filter(dossier_id__in=ids, ended_at=None)
+        DossierPause.objects.filter(ended_at=None, **related)
         .order_by("dossier_id", "started_at")
         .values_list("dossier_id", "started_at")
     )  # the latest open pause wins (ordered by start)
     digitised = set(
-        DossierDocument.objects.filter(dossier_id__in=ids)
+        DossierDocument.objects.filter(**related)
         .exclude(file="")
         .values_list("dossier_id", flat=True)
+        .distinct()
     )
     dissatisfied = set(
-        Rating.objects.filter(dossier_id__in=ids, score__lte=2).values_list("dossier_id", flat=True)
+        Rating.objects.filter(score__lte=2, **related).values_list("dossier_id", flat=True)
     )
     seconds = dict(
-        ProcessingTime.objects.filter(dossier_id__in=ids).values_list(
-            "dossier_id", "office_seconds"
-        )
+        ProcessingTime.objects.filter(**related).values_list("dossier_id", "office_seconds")
     )
     return {
         row["pk"]: entry_of(
@@ -337,6 +348,60 @@ def entries_save(new: dict[int, dict | None], stored: dict[int, dict]) -> None:
         )
 
 
+def _step_lookups(ids: list[int] | None, id_range: tuple[int, int] | None) -> dict:
+    if id_range is not None:
+        return {"dossier_id__gte": id_range[0], "dossier_id__lte": id_range[1]}
+    return {"dossier_id__in": ids}
+
+
+def steps_refresh(ids: list[int] | None = None, *, id_range: tuple[int, int] | None = None) -> int:
+    """Replace the :class:`~motcua.reports.models.StepEntry` rows of the dossiers *ids* (or of
+    the inclusive *id_range*): their assigned steps with a due moment that are open or finished
+    after it, for counted dossiers only. Returns the rows written."""
+    lookups = _step_lookups(ids, id_range)
+    StepEntry.objects.filter(**lookups).delete()
+    steps = (
+        DossierStep.objects.filter(
+            Q(finished_at__isnull=True) | Q(finished_at__gt=F("due_at")),
+            due_at__isnull=False,
+            assignee__isnull=False,
+            dossier__received_at__isnull=False,
+            dossier__is_training=False,
+            **lookups,
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "dossier_id",
+            "assignee_id",
+            "dossier__unit_id",
+            "dossier__procedure_id",
+            "dossier__channel",
+            "started_at",
+            "due_at",
+            "finished_at",
+            "dossier__finished_at",
+        )
+    )
+    rows = [
+        StepEntry(
+            step_id=pk,
+            dossier_id=dossier,
+            assignee_id=assignee,
+            unit_id=unit,
+            procedure_id=procedure,
+            channel=channel,
+            started_at=started,
+            due_at=due,
+            finished_at=finished,
+            dossier_finished_at=dossier_finished,
+        )
+        for pk, dossier, assignee, unit, procedure, channel, started, due, finished, dossier_finished in steps
+    ]
+    StepEntry.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def summary_refresh(*, dossier_ids: Iterable[int], now: datetime | None = None) -> int:
     """Recompute the entries of *dossier_ids* and add the difference to the summaries.
 
@@ -362,6 +427,7 @@ def summary_refresh(*, dossier_ids: Iterable[int], now: datetime | None = None) 
     delta = {key: vector for key, vector in delta.items() if any(vector)}
     summary_rows_add(delta)
     entries_save(new, stored)
+    steps_refresh(ids)
     return len(delta)
 
 

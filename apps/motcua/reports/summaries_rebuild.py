@@ -35,6 +35,7 @@ from motcua.reports.summaries import (
     entries_for,
     entries_save,
     entries_stored,
+    steps_refresh,
 )
 
 
@@ -68,7 +69,13 @@ def entries_rebuild(
             return done
         after = ids[-1]
         with transaction.atomic():
-            entries_save(entries_for(ids, now=now), entries_stored(ids, lock=False))
+            new = entries_for(id_range=(ids[0], ids[-1]), now=now)
+            stored = entries_stored(ids, lock=False) if not missing_only else {}
+            if missing_only or date_from or date_to:  # only the selected dossiers of the range
+                wanted = set(ids)
+                new = {pk: entry for pk, entry in new.items() if pk in wanted}
+            entries_save(new, stored)
+            steps_refresh(id_range=(ids[0], ids[-1]))
         done += len(ids)
         if progress:
             progress(done)

@@ -39,9 +39,7 @@ def _scope(request, form) -> ReportScope:
     unit, subtree = d.get("unit"), bool(d.get("subtree"))
     scope = form.narrow(report_scope(user=request.user, unit=unit, subtree=subtree))
     if d.get("sector"):
-        scope = ReportScope(
-            scope.dossiers, scope.summaries, scope.procedures.filter(sector=d["sector"])
-        )
+        scope = scope.with_procedures(scope.procedures.filter(sector=d["sector"]))
     return scope
 
 
@@ -172,19 +170,17 @@ def _saved_data(request):
 def builder_view(request):
     saved = _saved_data(request)
     report = None
+    edited, editing = BuilderForm.rows_edited(request.GET)
     if saved is not None:
         report, data = saved
     else:
         data = request.GET if "run" in request.GET else None
-    form, plan, errors = (
-        _plan(request, data)
-        if data is not None
-        else (
-            _builder_form(request, None),
-            None,
-            [],
-        )
-    )
+    if editing:  # a filter row added or removed: show the form again, run nothing
+        form, plan, errors = _builder_form(request, edited), None, []
+    elif data is not None:
+        form, plan, errors = _plan(request, data)
+    else:
+        form, plan, errors = _builder_form(request, None), None, []
     context = {
         "title": report.name if report else _("Báo cáo tùy chọn"),
         "form": form,
