@@ -13,6 +13,7 @@ from django.conf import settings
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from motcua.reports.summaries import summaries_roll
 from tests.browser.conftest import BROWSER, sign_in
 
 pytestmark = BROWSER
@@ -23,6 +24,7 @@ SAVE = os.environ.get("MOTCUA_SCREENSHOTS") == "1"
 
 def test_manager_builds_saves_exports_and_drills_down(page, live_server, world, march):
     page.context.set_default_timeout(30_000)  # the report pages aggregate; the machine is shared
+    summaries_roll()  # the due sweep rolled the months that ended: the dashboard reads summaries
     sign_in(page, live_server, world.users.city_leader)
 
     # builds a report: dossiers by receiving unit and status, counted, as a cross-tab
@@ -32,8 +34,15 @@ def test_manager_builds_saves_exports_and_drills_down(page, live_server, world, 
     page.get_by_label("Trình bày").select_option("crosstab")
     page.get_by_label("Lọc theo trường 1").select_option("received_at")
     page.get_by_label("Phép so sánh 1").select_option("range")
-    page.get_by_label("Giá trị 1").fill("2025-03-01..2025-03-31")
-    page.get_by_role("button", name="Xem báo cáo").click()
+    page.get_by_label("Giá trị 1").fill("01/03/2025")
+    page.get_by_label("Đến (khoảng) 1").fill("31/03/2025")
+    # a second filter row is added and removed again with the buttons (no JSON anywhere)
+    page.get_by_role("button", name="+ Thêm điều kiện lọc").click()
+    expect(page.get_by_label("Lọc theo trường 2")).to_be_visible()
+    expect(page.get_by_label("Giá trị 1")).to_have_value("01/03/2025")
+    page.get_by_role("button", name="Bỏ điều kiện lọc 2").click()
+    expect(page.get_by_label("Lọc theo trường 2")).to_have_count(0)
+    page.get_by_role("button", name="Xem báo cáo", exact=True).last.click()
     table = page.locator("table[data-report=crosstab]")
     expect(table).to_contain_text("Ủy ban nhân dân quận Hồng Bàng")
     expect(table.locator("tr").last).to_contain_text("7")  # grand total: received in March
@@ -54,8 +63,11 @@ def test_manager_builds_saves_exports_and_drills_down(page, live_server, world, 
     rows = list(load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active.values)
     assert rows[-1][0] == "Tổng cộng" and rows[-1][-1] == 7
 
-    # opens the dashboard for March and clicks the number of dossiers handled
-    page.goto(f"{live_server.url}/desk/reports/?date_from=2025-03-01&date_to=2025-03-31")
+    # opens the dashboard, types March as dd/mm/yyyy and clicks the number of dossiers handled
+    page.goto(f"{live_server.url}/desk/reports/")
+    page.get_by_label("Từ ngày").fill("01/03/2025")
+    page.get_by_label("Đến ngày").fill("31/03/2025")
+    page.get_by_role("button", name="Xem", exact=True).click()
     number = page.locator("a[data-count=handled]")
     expect(number).to_have_text("8")
     if SAVE:

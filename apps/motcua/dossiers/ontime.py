@@ -124,25 +124,52 @@ class Verdict:
     late: bool
 
 
+def verdict_of(
+    *,
+    finished_at: datetime | None,
+    returned_at: datetime | None,
+    status: str,
+    due_at: datetime | None,
+    late_by_rule: bool,
+    pause_start: datetime | None,
+    at: datetime,
+) -> Verdict:
+    """Return the verdict of a dossier's fields judged at *at* (rules 2–6), without a query.
+
+    *pause_start* is the start of its open pause (if any); it counts only while the dossier is
+    paused, as in :func:`end_moment`.
+    """
+    stored = finished_at or returned_at
+    if stored is not None and stored < at:
+        end, ended = stored, True
+    else:
+        end, ended = at, False
+        if status in PAUSED and pause_start is not None and pause_start < at:
+            end = pause_start
+    late = late_by_rule or (due_at is not None and end > due_at)
+    return Verdict(end=end, ended=ended, late=late)
+
+
 def dossier_verdict(dossier: Dossier, *, at: datetime | None = None) -> Verdict:
     """Return the QĐ 766 §2.1 verdict of one *dossier* judged at *at* (default now).
 
     The same rules as :func:`end_moment` and :func:`is_late`, for a dossier already loaded.
     """
     at = judging_moment(at) if at is not None else timezone.now()
-    stored = dossier.finished_at or dossier.returned_at
-    if stored is not None and stored < at:
-        end, ended = stored, True
-    else:
-        end, ended = at, False
-        if dossier.status in PAUSED:
-            pause = (
-                DossierPause.objects.filter(dossier=dossier, ended_at=None)
-                .order_by("-started_at")
-                .values_list("started_at", flat=True)
-                .first()
-            )
-            if pause is not None and pause < at:
-                end = pause
-    late = dossier.late_by_rule or (dossier.due_at is not None and end > dossier.due_at)
-    return Verdict(end=end, ended=ended, late=late)
+    pause = None
+    if dossier.status in PAUSED:
+        pause = (
+            DossierPause.objects.filter(dossier=dossier, ended_at=None)
+            .order_by("-started_at")
+            .values_list("started_at", flat=True)
+            .first()
+        )
+    return verdict_of(
+        finished_at=dossier.finished_at,
+        returned_at=dossier.returned_at,
+        status=dossier.status,
+        due_at=dossier.due_at,
+        late_by_rule=dossier.late_by_rule,
+        pause_start=pause,
+        at=at,
+    )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import Action
 from motcua.integrations.handlers import CITIZEN_EVENTS, citizen_notices_emit
+from motcua.reports.summaries import summary_refresh
 
 
 def _local(moment: datetime | None) -> str:
@@ -73,4 +74,5 @@ def dossier_due_moves_apply(updates: Sequence[tuple[int, datetime]]) -> list[int
         [(event_id, dossier_id) for event_id, dossier_id in events],
         notice=CITIZEN_EVENTS[Action.RECALCULATE],
     )
+    summary_refresh(dossier_ids=list(new))  # a moved due moment can change past verdicts
     return [event_id for event_id, _dossier_id in events]

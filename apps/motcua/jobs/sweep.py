@@ -36,6 +36,7 @@ from motcua.dossiers.due_state import due_states_advance, office_seconds
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.jobs.locks import lease_release, lease_renew, lease_take
 from motcua.jobs.models import SweepRun
+from motcua.reports.summaries import summaries_roll
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,7 @@ def due_sweep(*, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE) -> dict
                 for ids in _batches(model, state, now, position_now, batch_size):
                     _batch_advance(run, model, state, ids, now, position_now)
                     lease_renew(LOCK, token, lease=lease)
+        summaries_roll(now=now)  # a month has ended: the open dossiers' stocks move on
         run.outcome = SweepRun.Outcome.PARTIAL if run.errors else SweepRun.Outcome.DONE
         run.finished_at = timezone.now()
         run.save()

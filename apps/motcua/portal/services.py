@@ -52,6 +52,7 @@ from motcua.portal.models import (
     Submission,
     Upload,
 )
+from motcua.reports.summaries import summary_refresh
 
 log = logging.getLogger(__name__)
 
@@ -503,12 +504,14 @@ def rating_create(*, dossier: Dossier, user, score: int, comment: str = "") -> R
         raise PortalError(_("Ông/bà có thể đánh giá sau khi hồ sơ có kết quả."))
     try:
         with transaction.atomic():
-            return Rating.objects.create(
+            rating = Rating.objects.create(
                 dossier=dossier,
                 score=score,
                 comment=(comment or "").strip()[:2000],
                 user=user if getattr(user, "is_authenticated", False) else None,
             )
+            summary_refresh(dossier_ids=[dossier.pk])  # §5.4 dissatisfied, in the summaries
+            return rating
     except IntegrityError as exc:
         raise PortalError(
             _("Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ được đánh giá một lần.")

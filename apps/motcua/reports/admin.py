@@ -7,6 +7,7 @@ superuser); scoring settings and bands are for administrators (model permissions
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from motcua.reports.models import (
@@ -41,7 +42,25 @@ class ScoreBandAdmin(ModelAdmin):
 class SavedReportAdmin(ModelAdmin):
     list_display = ["name", "owner", "updated_at"]
     filter_horizontal = ["shared_roles", "shared_units"]
-    readonly_fields = ["owner", "definition"]
+    readonly_fields = ["owner", "description"]
+    exclude = ["definition"]
+
+    @admin.display(description=_("Nội dung báo cáo"))
+    def description(self, obj):
+        """The definition in words (never its JSON), and a link to open it in the builder."""
+        from django.urls import reverse
+        from django.utils.html import format_html, format_html_join
+
+        from motcua.reports.builder import describe
+
+        lines = format_html_join("", "<li>{}</li>", ((line,) for line in describe(obj.definition)))
+        url = f"{reverse('reports:builder')}?report={obj.pk}"
+        return format_html(
+            '<ul class="list-disc ml-6">{}</ul><a class="underline" href="{}">{}</a>',
+            lines,
+            url,
+            _("Mở trong trình thiết kế báo cáo"),
+        )
 
     def get_queryset(self, request):
         return saved_reports_visible(user=request.user)

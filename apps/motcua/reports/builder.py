@@ -39,6 +39,7 @@ from motcua.dossiers import ontime
 from motcua.dossiers.models import ApplicantKind, Channel, Delivery, Dossier
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.dossiers.states import Status
+from motcua.reports import builder_summaries
 from motcua.reports.periods import RELATIVE, relative_period
 
 TEXT, NUMBER, DATETIME, DATE, BOOL, CHOICE = "text", "number", "datetime", "date", "bool", "choice"
@@ -178,15 +179,25 @@ def form_fields(procedure_id: int) -> dict[str, Field]:
     return out
 
 
+def parse_day(value) -> date | None:
+    """Return the date typed as dd/mm/yyyy (the site's way) or YYYY-MM-DD, or None."""
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a day, no moment
+        except ValueError:
+            continue
+    return None
+
+
 def _parse_date(value, where: str, errors: list[str]):
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
+    day = parse_day(value)
+    if day is None:
         errors.append(
-            _("Ngày “%(value)s” ở %(where)s không hợp lệ (định dạng YYYY-MM-DD).")
+            _("Ngày “%(value)s” ở %(where)s không hợp lệ (định dạng dd/mm/yyyy hoặc YYYY-MM-DD).")
             % {"value": value, "where": where}
         )
-        return None
+    return day
 
 
 def _parse_value(f: Field, op: str, value, errors: list[str]):
@@ -468,7 +479,11 @@ def run(plan: Plan, *, user):
         plan.aggregate_key(fn, f): AGGREGATES[fn](f.path if f else "pk")
         for fn, f in plan.aggregates
     }
-    groups = list(rows.values(*dict.fromkeys(k for k, _a in keys)).annotate(**aggs).order_by())
+    source = builder_summaries.summary_source(plan, user=user)
+    if source is not None:  # counts of whole months: the monthly summaries answer
+        groups = builder_summaries.summary_groups(plan, source, [k for k, _a in keys])
+    else:
+        groups = list(rows.values(*dict.fromkeys(k for k, _a in keys)).annotate(**aggs).order_by())
     labels = {}
     for key, attr in keys:
         if attr is not None:
@@ -492,12 +507,53 @@ def run(plan: Plan, *, user):
 
 def totals(plan: Plan, *, user) -> dict:
     """Return the aggregates of *plan* over all its rows (the totals line)."""
+    source = builder_summaries.summary_source(plan, user=user)
+    if source is not None:
+        return builder_summaries.summary_totals(plan, source)
     rows = base_rows(plan, user=user)
     aggs = {
         plan.aggregate_key(fn, f): AGGREGATES[fn](f.path if f else "pk")
         for fn, f in plan.aggregates
     }
     return rows.aggregate(**aggs)
+
+
+def describe(definition: dict) -> list[str]:
+    """Return a saved *definition* in Vietnamese words, one line per part (for people)."""
+    fields = dict(FIELDS)
+    if definition.get("procedure"):
+        fields.update(form_fields(int(definition["procedure"])))
+
+    def label(key) -> str:
+        return str(fields[key].label) if key in fields else str(key)
+
+    lines = []
+    if definition.get("columns"):
+        names = ", ".join(label(k) for k in definition["columns"])
+        lines.append(_("Cột: %(names)s") % {"names": names})
+    if definition.get("group_by"):
+        names = ", ".join(label(k) for k in definition["group_by"])
+        lines.append(_("Nhóm theo: %(names)s") % {"names": names})
+    for spec in definition.get("filters") or []:
+        value = spec.get("value")
+        if spec.get("op") == "period":
+            value = RELATIVE.get(value, value)
+        elif isinstance(value, list):
+            value = " – ".join("…" if v in (None, "") else str(v) for v in value)
+        lines.append(
+            _("Lọc: %(field)s %(op)s %(value)s")
+            % {
+                "field": label(spec.get("field")),
+                "op": OPERATOR_LABELS.get(spec.get("op"), spec.get("op")),
+                "value": value,
+            }
+        )
+    return lines
+
+
+def summary_plan(plan: Plan, *, user) -> bool:
+    """Return whether *plan* is read from the monthly summaries for *user* (benchmark, tests)."""
+    return builder_summaries.summary_source(plan, user=user) is not None
 
 
 def headers(plan: Plan) -> list[tuple[str, str]]:

@@ -15,7 +15,10 @@ from motcua.core.people import person_name
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.procedures.models import Procedure
 from motcua.reports import indicators as ind
+from motcua.reports import summary_reads
 from motcua.reports.periods import months_between, previous_period
+from motcua.reports.selectors import ReportScope
+from motcua.reports.summary_reads import monthly_flows, served
 from motcua.units.models import Unit
 
 OFFICER_LATE = "officer_late"
@@ -44,13 +47,26 @@ def drilldown(dossiers: QuerySet[Dossier], w: ind.Window, key: str, *, officer=N
     return ind.drilldown(dossiers, w, key)
 
 
-def monthly_trend(dossiers: QuerySet[Dossier], first: date, last: date) -> list[dict]:
+def monthly_trend(scope: ReportScope, first: date, last: date) -> list[dict]:
     """Return per month: received, ended on time and ended late (one aggregate query).
 
     A month's ended dossiers are those whose end moment falls in it, judged by the on-time rule.
+    Read from the monthly summaries when the period is made of whole months (or runs to today).
     """
     months = months_between(first, last)
     w_all = ind.window(first, last)
+    if served(w_all):
+        flows = monthly_flows(scope, first, last)
+        empty = {"received": 0, "on_time": 0, "late": 0}
+        return [
+            {
+                "first": a,
+                "last": b,
+                **{k: (flows.get(a.replace(day=1)) or empty)[k] or 0 for k in empty},
+            }
+            for a, b in months
+        ]
+    dossiers = scope.dossiers
     # An ended dossier's end is its finished_at, so its verdict needs no pause lookup: cheap
     # comparisons only, one scan for every month.
     late = Q(late_by_rule=True) | Q(finished_at__gt=F("due_at"))
@@ -109,21 +125,62 @@ def overdue_procedures(grouped: list[dict], limit=10) -> list[dict]:
     return _named(rows[:limit], "procedure", Procedure)
 
 
-def overdue_officers(dossiers: QuerySet[Dossier], w: ind.Window, limit=10) -> list[dict]:
-    """Officers with the most dossiers in which a step assigned to them was late."""
+def overdue_officers(scope: ReportScope, w: ind.Window, limit=10) -> list[dict]:
+    """Officers with the most dossiers in which a step assigned to them was late in *w*.
+
+    Read from the step entries (open steps with a due moment and steps finished after it, with
+    their dossier's keys) under exactly the conditions of :func:`late_steps` and
+    :func:`motcua.reports.indicators.base`, so each number equals its list (:func:`drilldown`).
+    """
     from django.contrib.auth import get_user_model
 
     rows = list(
-        late_steps(w)
-        .filter(dossier__in=ind.base(dossiers, w).values("pk"), assignee__isnull=False)
+        scope.steps.filter(
+            Q(finished_at__isnull=True) | Q(finished_at__gte=w.start),
+            Q(dossier_finished_at__isnull=True) | Q(dossier_finished_at__gte=w.start),
+            started_at__lt=w.end,
+            due_at__lt=w.at,
+        )
         .values("assignee")
         .annotate(dossiers=Count("dossier", distinct=True))
         .order_by("-dossiers", "assignee")[:limit]
     )
     users = get_user_model().objects.in_bulk([r["assignee"] for r in rows])
+    rates = step_rates(scope.dossiers, w, [r["assignee"] for r in rows])
     for row in rows:
         row["name"] = person_name(users.get(row["assignee"]))
+        row.update(rates.get(row["assignee"], {"steps": 0, "late_steps": 0, "step_rate": None}))
     return rows
+
+
+def step_rates(dossiers: QuerySet[Dossier], w: ind.Window, officers: list[int]) -> dict:
+    """Per officer: steps finished in *w*, those finished after their due moment, and the
+    on-time rate per step (the rule of the officer evaluation, :mod:`motcua.reports.evaluation`).
+    """
+    if not officers:
+        return {}
+    rows = (
+        DossierStep.objects.filter(
+            assignee_id__in=officers,
+            finished_at__gte=w.start,
+            finished_at__lt=w.end,
+            dossier__in=dossiers.filter(is_training=False).values("pk"),
+        )
+        .values("assignee")
+        .annotate(
+            steps=Count("pk"),
+            late_steps=Count("pk", filter=Q(due_at__isnull=False, finished_at__gt=F("due_at"))),
+        )
+        .order_by()
+    )
+    return {
+        r["assignee"]: {
+            "steps": r["steps"],
+            "late_steps": r["late_steps"],
+            "step_rate": ind.rate(r["steps"] - r["late_steps"], r["steps"]),
+        }
+        for r in rows
+    }
 
 
 @dataclass
@@ -139,23 +196,26 @@ class Dashboard:
     officers: list[dict]
 
 
-def dashboard(
-    dossiers: QuerySet[Dossier], procedures: QuerySet[Procedure], first: date, last: date
-) -> Dashboard:
-    """Compute the whole dashboard for *dossiers* (already scoped) and the period."""
+def dashboard(scope: ReportScope, first: date, last: date) -> Dashboard:
+    """Compute the whole dashboard for *scope* (already the viewer's) and the period.
+
+    Counts come from the monthly summaries when they serve the period
+    (:mod:`motcua.reports.summary_reads`), else from the dossiers; the lists behind the numbers
+    always read the dossiers.
+    """
     w = ind.window(first, last)
     p = ind.window(*previous_period(first, last))
-    trend = monthly_trend(dossiers, first, last)
-    # One grouped scan gives the totals, the unit ranking and the procedures.
-    grouped = ind.grouped_counts(dossiers, w, "unit", "procedure")
+    trend = monthly_trend(scope, first, last)
+    # One grouped read gives the totals, the unit ranking and the procedures.
+    grouped = summary_reads.grouped_counts(scope, w, "unit", "procedure")
     return Dashboard(
         window=w,
         previous=p,
-        current=ind.with_shares(ind.combine(grouped), procedures),
-        before=ind.indicators(dossiers, p, procedures=procedures),
+        current=ind.with_shares(ind.combine(grouped), scope.procedures),
+        before=summary_reads.indicators(scope, p),
         trend=trend,
         chart=trend_chart(trend),
         units=unit_ranking(grouped),
         procedures=overdue_procedures(grouped),
-        officers=overdue_officers(dossiers, w),
+        officers=overdue_officers(scope, w),
     )

@@ -18,12 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.reports import builder, exports
+from motcua.reports import builder, exports, summary_reads
 from motcua.reports import indicators as ind
 from motcua.reports.cells import safe_cell, workbook_file
 from motcua.reports.models import Frequency, ReportDelivery, ReportSubscription
 from motcua.reports.periods import relative_period
-from motcua.reports.selectors import report_dossiers, report_procedures
+from motcua.reports.selectors import report_scope
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -59,10 +59,11 @@ def summary_xlsx(*, user, first: date, last: date):
     from motcua.units.models import Unit
 
     w = ind.window(first, last)
-    dossiers = report_dossiers(user=user)
-    rows = ind.indicator_rows(dossiers, w, "unit")
+    scope = report_scope(user=user)  # the recipient's own scope, never the sender's
+    grouped = summary_reads.grouped_counts(scope, w, "unit")
+    rows = ind.combine(grouped, "unit")
     names = Unit.objects.in_bulk([r["unit"] for r in rows])
-    total = ind.indicators(dossiers, w, procedures=report_procedures(user=user))
+    total = ind.with_shares(ind.combine(grouped), scope.procedures)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Tổng hợp"))
     sheet.append([_("Kỳ báo cáo"), f"{first:%d/%m/%Y} – {last:%d/%m/%Y}"])

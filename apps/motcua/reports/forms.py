@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.widgets import DayInput
 from motcua.desk.forms import DeskForm
 from motcua.dossiers.models import Channel
 from motcua.procedures.models import Sector
@@ -24,12 +25,9 @@ class PeriodForm(DeskForm):
         required=False,
         choices=[("", _("Theo ngày chọn"))] + list(RELATIVE.items()),
     )
-    date_from = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    # dd/mm/yyyy text inputs (ISO accepted too: the dashboard's own links use it)
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DayInput())
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DayInput())
     unit = forms.ModelChoiceField(
         label=_("Đơn vị"), required=False, queryset=None, empty_label=_("Toàn bộ phạm vi")
     )
@@ -80,16 +78,16 @@ class PeriodForm(DeskForm):
                 params[name] = getattr(value, "pk", value)
         return params
 
-    def narrow(self, dossiers):
-        """Keep the dossiers of the chosen sector, procedure and channel (when chosen)."""
+    def narrow(self, scope):
+        """Keep the dossiers and summary rows of the chosen sector, procedure and channel."""
         d = self.cleaned_data
         if d.get("sector"):
-            dossiers = dossiers.filter(procedure__sector=d["sector"])
+            scope = scope.narrowed(procedure__sector=d["sector"])
         if d.get("procedure"):
-            dossiers = dossiers.filter(procedure_id=d["procedure"])
+            scope = scope.narrowed(procedure_id=d["procedure"])
         if d.get("channel"):
-            dossiers = dossiers.filter(channel=d["channel"])
-        return dossiers
+            scope = scope.narrowed(channel=d["channel"])
+        return scope
 
 
 class DrilldownForm(PeriodForm):
@@ -104,17 +102,49 @@ class DrilldownForm(PeriodForm):
 
 # --------------------------------------------------------------------------- report builder
 
-FILTER_ROWS = 4
+#: Filter rows a report may have; the page shows the filled ones and adds or removes rows.
+MAX_FILTERS = 10
+FILTER_PARTS = ("field", "op", "value", "to", "period")
+
+#: Field pickers: the whitelist grouped as a manager reads it.
+FIELD_GROUPS = (
+    (_("Hồ sơ"), lambda key: "." not in key),
+    (_("Thủ tục, lĩnh vực"), lambda key: key.split(".")[0] in ("procedure", "sector")),
+    (
+        _("Đơn vị, cán bộ"),
+        lambda key: key.split(".")[0] in ("unit", "current_unit", "officer", "received_by", "step"),
+    ),
+)
 
 
 def _field_choices(extra=()):
     from motcua.reports.builder import FIELDS
 
-    return [("", "—")] + [(k, f.label) for k, f in FIELDS.items()] + list(extra)
+    groups = [
+        (str(title), [(k, f.label) for k, f in FIELDS.items() if test(k)])
+        for title, test in FIELD_GROUPS
+    ]
+    if extra:
+        groups.append((str(_("Tờ khai của thủ tục")), list(extra)))
+    return [("", "—")] + groups
+
+
+def _iso_day(text: str) -> str:
+    """Return *text* as YYYY-MM-DD when it is a date typed dd/mm/yyyy (else unchanged)."""
+    from motcua.reports.builder import parse_day
+
+    day = parse_day(text) if text else None
+    return day.isoformat() if day else text
 
 
 class BuilderForm(DeskForm):
-    """The report builder's form; :meth:`definition` turns it into a builder definition."""
+    """The report builder's form; :meth:`definition` turns it into a builder definition.
+
+    Fields are picked by their Vietnamese names (grouped); each filter row is a field, an
+    operator and its value(s): one value, a list separated by commas, "from" and "to" for a
+    range (dates as dd/mm/yyyy), or a named period. Rows are added and removed with buttons
+    (``add_filter`` / ``remove_filter``), never typed as JSON.
+    """
 
     procedure = forms.ModelChoiceField(
         label=_("Thủ tục (để dùng các trường của tờ khai)"),
@@ -153,6 +183,9 @@ class BuilderForm(DeskForm):
         required=False,
         choices=[("", _("Không")), ("bar", _("Cột")), ("line", _("Đường"))],
     )
+    nf = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_FILTERS, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, procedures, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,55 +198,113 @@ class BuilderForm(DeskForm):
             extra = [(k, f.label) for k, f in form_fields(int(procedure_id)).items()]
         choices = _field_choices(extra)
         self.fields["columns"].choices = choices[1:]
-        self.fields["columns"].widget.attrs["size"] = 8
+        self.fields["columns"].widget.attrs["size"] = 10
         for name in ("group_1", "group_2", "fn_field", "sort"):
             self.fields[name].choices = choices
         self.fields["sort"].choices += [
             ("count", _("Số hồ sơ (khi nhóm)")),
         ]
         ops = [("", "—")] + [(k, v) for k, v in OPERATOR_LABELS.items()]
-        for i in range(FILTER_ROWS):
+        periods = [("", "—")] + list(RELATIVE.items())
+        for i in range(MAX_FILTERS):
+            n = {"n": i + 1}
             self.fields[f"f{i}_field"] = forms.ChoiceField(
-                label=_("Lọc theo trường %(n)s") % {"n": i + 1}, required=False, choices=choices
+                label=_("Lọc theo trường %(n)s") % n, required=False, choices=choices
             )
             self.fields[f"f{i}_op"] = forms.ChoiceField(
-                label=_("Phép so sánh %(n)s") % {"n": i + 1}, required=False, choices=ops
+                label=_("Phép so sánh %(n)s") % n, required=False, choices=ops
             )
             self.fields[f"f{i}_value"] = forms.CharField(
-                label=_("Giá trị %(n)s") % {"n": i + 1},
+                label=_("Giá trị %(n)s") % n,
                 required=False,
                 max_length=500,
-                help_text=_(
-                    "Nhiều giá trị: cách nhau bởi dấu phẩy; khoảng: từ..đến; kỳ: last_month…"
-                ),
+                help_text=_("Nhiều giá trị: cách nhau bởi dấu phẩy; ngày: dd/mm/yyyy."),
+            )
+            self.fields[f"f{i}_to"] = forms.CharField(
+                label=_("Đến (khoảng) %(n)s") % n, required=False, max_length=100
+            )
+            self.fields[f"f{i}_period"] = forms.ChoiceField(
+                label=_("Kỳ %(n)s") % n, required=False, choices=periods
             )
         # DeskForm styles the widgets in its __init__; the filter fields were added after it.
-        for i in range(FILTER_ROWS):
-            for suffix in ("field", "op", "value"):
-                widget = self.fields[f"f{i}_{suffix}"].widget
-                widget.attrs.setdefault("class", self.fields["sort"].widget.attrs.get("class", ""))
+        css = self.fields["sort"].widget.attrs.get("class", "")
+        for i in range(MAX_FILTERS):
+            for part in FILTER_PARTS:
+                self.fields[f"f{i}_{part}"].widget.attrs.setdefault("class", css)
+
+    def _filled(self) -> int:
+        data = self.data if self.is_bound else {}
+        filled = [i for i in range(MAX_FILTERS) if data.get(f"f{i}_field")]
+        return (filled[-1] + 1) if filled else 0
+
+    def row_count(self) -> int:
+        """Return how many filter rows the page shows: the filled ones, at least one."""
+        wanted = self.data.get("nf") if self.is_bound else None
+        wanted = int(wanted) if wanted and str(wanted).isdigit() else 0
+        return max(1, min(MAX_FILTERS, max(wanted, self._filled())))
 
     def filter_rows(self):
         return [
-            (self[f"f{i}_field"], self[f"f{i}_op"], self[f"f{i}_value"]) for i in range(FILTER_ROWS)
+            (i, [self[f"f{i}_{part}"] for part in FILTER_PARTS]) for i in range(self.row_count())
         ]
+
+    @staticmethod
+    def rows_edited(data):
+        """Return (data, edited): *data* with a filter row added (``add_filter``) or removed
+        (``remove_filter=<i>``); *edited* tells the view to show the form without running it."""
+        if "add_filter" not in data and "remove_filter" not in data:
+            return data, False
+        data = data.copy()
+        filled = [i for i in range(MAX_FILTERS) if data.get(f"f{i}_field")]
+        count = max(
+            int(data.get("nf") or 0) if str(data.get("nf") or "").isdigit() else 0,
+            (filled[-1] + 1) if filled else 0,
+            1,
+        )
+        if "add_filter" in data:
+            count = min(MAX_FILTERS, count + 1)
+        else:
+            gone = data.get("remove_filter")
+            if str(gone).isdigit() and int(gone) < MAX_FILTERS:
+                for j in range(int(gone), MAX_FILTERS - 1):
+                    for part in FILTER_PARTS:
+                        data[f"f{j}_{part}"] = data.get(f"f{j + 1}_{part}", "")
+                for part in FILTER_PARTS:
+                    data[f"f{MAX_FILTERS - 1}_{part}"] = ""
+                count = max(1, count - 1)
+        for key in ("add_filter", "remove_filter", "run"):
+            data.pop(key, None)
+        data["nf"] = str(count)
+        return data, True
 
     def definition(self) -> dict:
         """Return the builder definition the submitted form describes (not yet validated)."""
+        from motcua.reports.builder import DATE, DATETIME, FIELDS
+
         d = self.cleaned_data
         filters = []
-        for i in range(FILTER_ROWS):
+        for i in range(MAX_FILTERS):
             key, op, raw = d.get(f"f{i}_field"), d.get(f"f{i}_op"), d.get(f"f{i}_value") or ""
             if not key:
                 continue
+            dated = getattr(FIELDS.get(key), "kind", None) in (DATE, DATETIME)
             value: object = raw.strip()
             if op == "in":
                 value = [v.strip() for v in raw.split(",") if v.strip()]
             elif op == "range":
-                low, _sep, high = raw.partition("..")
-                value = [low.strip() or None, high.strip() or None]
+                low, high = raw, d.get(f"f{i}_to") or ""
+                if not high and ".." in raw:  # the older "from..to" way of typing a range
+                    low, _sep, high = raw.partition("..")
+                low, high = low.strip(), high.strip()
+                if dated:
+                    low, high = _iso_day(low), _iso_day(high)
+                value = [low or None, high or None]
+            elif op == "period":
+                value = d.get(f"f{i}_period") or raw.strip()
             elif op == "empty":
                 value = raw.strip().lower() not in ("không", "false", "0")
+            elif dated:
+                value = _iso_day(raw.strip())
             filters.append({"field": key, "op": op, "value": value})
         group_by = [g for g in (d.get("group_1"), d.get("group_2")) if g]
         aggregate = {"fn": d.get("fn") or "count"}
@@ -250,17 +341,27 @@ class BuilderForm(DeskForm):
         if definition.get("sort"):
             data["sort"] = definition["sort"][0].get("field")
             data["sort_dir"] = definition["sort"][0].get("dir", "asc")
-        for i, spec in enumerate((definition.get("filters") or [])[:FILTER_ROWS]):
-            value = spec.get("value")
+        for i, spec in enumerate((definition.get("filters") or [])[:MAX_FILTERS]):
+            value, to, period = spec.get("value"), "", ""
             if spec.get("op") == "in":
                 value = ", ".join(str(v) for v in value or [])
             elif spec.get("op") == "range":
-                value = "..".join("" if v is None else str(v) for v in value or ["", ""])
+                low, high = (list(value or []) + [None, None])[:2]
+                value, to = ("" if low is None else str(low)), ("" if high is None else str(high))
+            elif spec.get("op") == "period":
+                value, period = "", value
             elif spec.get("op") == "empty":
                 value = "" if value else "không"
             data.update(
-                {f"f{i}_field": spec.get("field"), f"f{i}_op": spec.get("op"), f"f{i}_value": value}
+                {
+                    f"f{i}_field": spec.get("field"),
+                    f"f{i}_op": spec.get("op"),
+                    f"f{i}_value": value,
+                    f"f{i}_to": to,
+                    f"f{i}_period": period,
+                }
             )
+        data["nf"] = str(max(1, min(MAX_FILTERS, len(definition.get("filters") or []))))
         return data
 
 

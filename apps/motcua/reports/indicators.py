@@ -207,7 +207,8 @@ def drilldown(dossiers: QuerySet[Dossier], w: Window, key: str) -> QuerySet[Doss
     return base(dossiers, w).filter(COUNT_KEYS[key].condition(w))
 
 
-def _rate(numerator, denominator) -> Decimal | None:
+def rate(numerator, denominator) -> Decimal | None:
+    """Return numerator / denominator in percent, 2 decimals; None when the denominator is 0."""
     if not denominator:
         return None
     value = Decimal(numerator or 0) * 100 / Decimal(denominator)
@@ -224,18 +225,18 @@ def _days(seconds) -> Decimal | None:
 def rates(counts: dict) -> dict:
     """Return the rates (percent, 2 decimals) of a row of counts; see the module docstring."""
     c = counts
-    late_pct = _rate(c["resolved_late"] + c["pending_overdue"], c["handled"])
-    dissatisfied_pct = _rate(c["dissatisfied"], c["handled"])
+    late_pct = rate(c["resolved_late"] + c["pending_overdue"], c["handled"])
+    dissatisfied_pct = rate(c["dissatisfied"], c["handled"])
     satisfaction = None
     if late_pct is not None:
         satisfaction = Decimal(100) - late_pct - (dissatisfied_pct or 0)
     return {
-        "on_time_rate": _rate(c["resolved_on_time"] + c["pending_in_time"], c["handled"]),
+        "on_time_rate": rate(c["resolved_on_time"] + c["pending_in_time"], c["handled"]),
         "late_rate": late_pct,
-        "online_rate": _rate(c["received_online"], c["received"]),
-        "paid_online_rate": _rate(c["paid_online"], c["received_with_fee"]),
-        "electronic_result_rate": _rate(c["electronic_result"], c["with_result"]),
-        "digitised_rate": _rate(c["digitised"], c["received"]),
+        "online_rate": rate(c["received_online"], c["received"]),
+        "paid_online_rate": rate(c["paid_online"], c["received_with_fee"]),
+        "electronic_result_rate": rate(c["electronic_result"], c["with_result"]),
+        "digitised_rate": rate(c["digitised"], c["received"]),
         "dissatisfied_rate": dissatisfied_pct,
         "satisfaction_rate": satisfaction,
         "avg_processing_days": _days(
@@ -286,7 +287,7 @@ def procedure_shares(procedures: QuerySet[Procedure]) -> dict:
         online_full=Count("pk", filter=Q(online_level=OnlineLevel.FULL), distinct=True),
         online_partial=Count("pk", filter=Q(online_level=OnlineLevel.PARTIAL), distinct=True),
     )
-    totals["online_procedure_rate"] = _rate(
+    totals["online_procedure_rate"] = rate(
         totals["online_full"] + totals["online_partial"], totals["procedures"]
     )
     return totals
@@ -324,7 +325,7 @@ def score(values: dict) -> dict:
             total += points
             maximum += setting.max_points
         lines.append({"code": setting.code, "name": setting.name, "value": value, "points": points})
-    percent = _rate(total, maximum)
+    percent = rate(total, maximum)
     band = None
     if percent is not None:
         band = ScoreBand.objects.filter(min_percent__lte=percent).order_by("-min_percent").first()

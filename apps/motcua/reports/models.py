@@ -155,3 +155,124 @@ class ReportDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id} {self.period_start}–{self.period_end}"
+
+
+class SummaryEntry(models.Model):
+    """What one counted dossier adds to the monthly summaries, as last computed.
+
+    Kept beside :class:`MonthSummary` so a change is applied as a difference (the rows the old
+    entry added are taken away, the new ones added) without recomputing the dossier's past; see
+    :mod:`motcua.reports.summaries`. Months are the first day of a local calendar month.
+    """
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", models.CASCADE, primary_key=True, related_name="summary_entry"
+    )
+    unit = models.ForeignKey("units.Unit", models.DO_NOTHING, db_constraint=False, related_name="+")
+    procedure = models.ForeignKey(
+        "procedures.Procedure", models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    channel = models.PositiveSmallIntegerField()
+    received_month = models.DateField()
+    with_fee = models.BooleanField(default=False)
+    paid_online = models.BooleanField(default=False)
+    digitised = models.BooleanField(default=False)
+    dissatisfied = models.BooleanField(default=False)
+    office_seconds = models.BigIntegerField(null=True)
+    end_month = models.DateField(null=True)
+    late = models.BooleanField(default=False)
+    with_result = models.BooleanField(default=False)
+    electronic_result = models.BooleanField(default=False)
+    refused_stopped = models.BooleanField(default=False)
+    withdrawn = models.BooleanField(default=False)
+    is_open = models.BooleanField(default=True)
+    stock_to = models.DateField(null=True)
+    overdue_from = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("đóng góp của hồ sơ vào số liệu tổng hợp")
+        verbose_name_plural = _("đóng góp của hồ sơ vào số liệu tổng hợp")
+        indexes = [
+            models.Index(
+                fields=["is_open", "stock_to", "received_month"], name="reports_entry_open_stock"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.received_month:%m/%Y}"
+
+
+class MonthSummary(models.Model):
+    """Counts of one month for one (receiving unit, procedure, channel): the dashboard's source.
+
+    Flows are counted in the month their moment falls in (reception: received, fees, paid online,
+    digitised, rated dissatisfied, processing time; end: ended on time / late, with a result,
+    electronic result, refused or stopped, withdrawn). Stocks are the dossiers still being
+    processed at the month's end, judged then (in time / overdue, and rated dissatisfied); they
+    exist for months that have ended. Maintained by :mod:`motcua.reports.summaries`.
+    """
+
+    pk = models.CompositePrimaryKey("month", "unit_id", "procedure_id", "channel")
+    month = models.DateField()
+    unit = models.ForeignKey("units.Unit", models.DO_NOTHING, db_constraint=False, related_name="+")
+    procedure = models.ForeignKey(
+        "procedures.Procedure", models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    channel = models.PositiveSmallIntegerField()
+    received = models.IntegerField(default=0)
+    received_with_fee = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+    digitised = models.IntegerField(default=0)
+    dissatisfied_received = models.IntegerField(default=0)
+    office_seconds_n = models.IntegerField(default=0)
+    office_seconds_sum = models.BigIntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    resolved_late = models.IntegerField(default=0)
+    with_result = models.IntegerField(default=0)
+    electronic_result = models.IntegerField(default=0)
+    refused_stopped = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    pending_in_time = models.IntegerField(default=0)
+    pending_overdue = models.IntegerField(default=0)
+    dissatisfied_open = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp theo tháng")
+        verbose_name_plural = _("số liệu tổng hợp theo tháng")
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.unit_id}/{self.procedure_id}/{self.channel}"
+
+
+class StepEntry(models.Model):
+    """A step of a counted dossier that is open with a due moment, or finished after it: the
+    candidates of the dashboard's "officers with late steps", copied with the dossier's keys so
+    the ranking reads this small table instead of every step (kept by
+    :func:`motcua.reports.summaries.summary_refresh`)."""
+
+    step = models.OneToOneField(
+        "dossiers.DossierStep", models.CASCADE, primary_key=True, related_name="+"
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", models.CASCADE, db_constraint=False, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    unit = models.ForeignKey("units.Unit", models.DO_NOTHING, db_constraint=False, related_name="+")
+    procedure = models.ForeignKey(
+        "procedures.Procedure", models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    channel = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True)
+    dossier_finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý theo dõi quá hạn")
+        verbose_name_plural = _("bước xử lý theo dõi quá hạn")
+        indexes = [models.Index(fields=["finished_at"], name="reports_stepentry_finished")]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} ({self.assignee_id})"

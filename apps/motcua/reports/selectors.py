@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db.models import QuerySet
 
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import dossiers_visible
+from motcua.dossiers.selectors import dossiers_visible, scope_unit_ids
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
 from motcua.units.selectors import unit_descendants, units_in_scope
@@ -26,13 +27,78 @@ def scope_units(*, unit: Unit | None, subtree: bool) -> QuerySet[Unit] | None:
     return Unit.objects.filter(pk=unit.pk)
 
 
-def report_dossiers(*, user, unit: Unit | None = None, subtree: bool = False) -> QuerySet[Dossier]:
-    """Return the dossiers *user* may report on, optionally those received by *unit* (subtree)."""
-    dossiers = dossiers_visible(user=user)
+def report_unit_ids(*, user, unit: Unit | None = None, subtree: bool = False) -> list[int] | None:
+    """Return the receiving units a report of *user* counts (None: every unit), the one unit
+    filter of the reporting side.
+
+    A dossier counts for the unit that received it (see :mod:`motcua.reports.indicators`), so a
+    person's reports cover the dossiers received by the units of their scope (whatever its shape:
+    single units, subtrees, both), narrowed to *unit* (and its subtree) when one is chosen.
+    """
+    if getattr(user, "is_superuser", False):
+        visible = None
+    else:
+        visible = scope_unit_ids(user=user) if user.is_authenticated and user.is_active else []
+        if visible and len(visible) == Unit.objects.count():
+            visible = None
     units = scope_units(unit=unit, subtree=subtree)
-    if units is not None:
-        dossiers = dossiers.filter(unit__in=units.values("pk"))
-    return dossiers
+    if units is None:
+        return visible
+    chosen = list(units.values_list("pk", flat=True))
+    return chosen if visible is None else sorted(set(chosen) & set(visible))
+
+
+def report_dossiers(*, user, unit: Unit | None = None, subtree: bool = False) -> QuerySet[Dossier]:
+    """Return the dossiers *user* may report on: visible to them and received by a unit of
+    :func:`report_unit_ids` (so lists agree with the per-unit summaries)."""
+    dossiers = dossiers_visible(user=user)
+    ids = report_unit_ids(user=user, unit=unit, subtree=subtree)
+    return dossiers if ids is None else dossiers.filter(unit__in=ids)
+
+
+def report_summaries(*, user, unit: Unit | None = None, subtree: bool = False, model=None):
+    """Return the monthly summary rows (or the rows of *model*, keyed by unit) of the units of
+    :func:`report_unit_ids`."""
+    from motcua.reports.models import MonthSummary
+
+    rows = (model or MonthSummary).objects.all()
+    ids = report_unit_ids(user=user, unit=unit, subtree=subtree)
+    return rows if ids is None else rows.filter(unit__in=ids)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What one report reads: the dossiers (lists, drill-down, periods the summaries do not
+    serve), the summary rows of the same units, and the procedures of those units (§3.1)."""
+
+    dossiers: QuerySet[Dossier]
+    summaries: QuerySet
+    procedures: QuerySet[Procedure]
+    steps: QuerySet  # StepEntry rows of the same units (the officers' late steps)
+
+    def narrowed(self, **lookups) -> ReportScope:
+        """Return the scope filtered by *lookups* valid on dossiers, summaries and steps."""
+        return ReportScope(
+            self.dossiers.filter(**lookups),
+            self.summaries.filter(**lookups),
+            self.procedures,
+            self.steps.filter(**lookups),
+        )
+
+    def with_procedures(self, procedures: QuerySet[Procedure]) -> ReportScope:
+        return ReportScope(self.dossiers, self.summaries, procedures, self.steps)
+
+
+def report_scope(*, user, unit: Unit | None = None, subtree: bool = False) -> ReportScope:
+    """Return the :class:`ReportScope` of *user* (optionally *unit* and its subtree)."""
+    from motcua.reports.models import StepEntry
+
+    return ReportScope(
+        report_dossiers(user=user, unit=unit, subtree=subtree),
+        report_summaries(user=user, unit=unit, subtree=subtree),
+        report_procedures(user=user, unit=unit, subtree=subtree),
+        report_summaries(user=user, unit=unit, subtree=subtree, model=StepEntry),
+    )
 
 
 def report_procedures(*, user, unit: Unit | None = None, subtree: bool = False):

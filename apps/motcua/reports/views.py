@@ -19,28 +19,28 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.core.people import person_name
 from motcua.desk.mixins import desk_required
 from motcua.desk.shortcuts import desk_render
-from motcua.reports import builder, evaluation, exports, ledger, services
+from motcua.reports import builder, evaluation, exports, ledger, services, summary_reads
 from motcua.reports import dashboard as dash
 from motcua.reports import indicators as ind
 from motcua.reports.forms import BuilderForm, DrilldownForm, PeriodForm, SaveReportForm
 from motcua.reports.selectors import (
     SYSTEM_READER,
-    report_dossiers,
+    ReportScope,
     report_procedures,
+    report_scope,
     saved_reports_visible,
 )
 
 PAGE_SIZE = 50
 
 
-def _scope(request, form):
+def _scope(request, form) -> ReportScope:
     d = form.cleaned_data
     unit, subtree = d.get("unit"), bool(d.get("subtree"))
-    procedures = report_procedures(user=request.user, unit=unit, subtree=subtree)
+    scope = form.narrow(report_scope(user=request.user, unit=unit, subtree=subtree))
     if d.get("sector"):
-        procedures = procedures.filter(sector=d["sector"])
-    dossiers = form.narrow(report_dossiers(user=request.user, unit=unit, subtree=subtree))
-    return dossiers, procedures
+        scope = scope.with_procedures(scope.procedures.filter(sector=d["sector"]))
+    return scope
 
 
 def _links(form, w: ind.Window) -> callable:
@@ -64,9 +64,8 @@ def dashboard_view(request):
     if not request.GET:
         form = PeriodForm({}, user=request.user)
         form.is_valid()
-    dossiers, procedures = _scope(request, form)
     d = form.cleaned_data
-    board = dash.dashboard(dossiers, procedures, d["date_from"], d["date_to"])
+    board = dash.dashboard(_scope(request, form), d["date_from"], d["date_to"])
     now_link, before_link = _links(form, board.window), _links(form, board.previous)
     rows = [
         {
@@ -112,7 +111,7 @@ def dossiers_view(request):
             status=400,
         )
     d = form.cleaned_data
-    dossiers, _procedures = _scope(request, form)
+    dossiers = _scope(request, form).dossiers
     w = ind.window(d["date_from"], d["date_to"])
     rows = dash.drilldown(dossiers, w, d["key"], officer=d.get("officer")).select_related(
         "procedure", "current_step", "current_step__assignee"
@@ -171,19 +170,17 @@ def _saved_data(request):
 def builder_view(request):
     saved = _saved_data(request)
     report = None
+    edited, editing = BuilderForm.rows_edited(request.GET)
     if saved is not None:
         report, data = saved
     else:
         data = request.GET if "run" in request.GET else None
-    form, plan, errors = (
-        _plan(request, data)
-        if data is not None
-        else (
-            _builder_form(request, None),
-            None,
-            [],
-        )
-    )
+    if editing:  # a filter row added or removed: show the form again, run nothing
+        form, plan, errors = _builder_form(request, edited), None, []
+    elif data is not None:
+        form, plan, errors = _plan(request, data)
+    else:
+        form, plan, errors = _builder_form(request, None), None, []
     context = {
         "title": report.name if report else _("Báo cáo tùy chọn"),
         "form": form,
@@ -365,7 +362,8 @@ def public_progress(year: int) -> list[dict]:
 
         today = timezone.localdate()
         w = ind.window(date(year, 1, 1), min(date(year, 12, 31), today))
-        rows = ind.indicator_rows(report_dossiers(user=SYSTEM_READER), w, "unit")
+        scope = report_scope(user=SYSTEM_READER)
+        rows = ind.combine(summary_reads.grouped_counts(scope, w, "unit"), "unit")
         names = Unit.objects.in_bulk([r["unit"] for r in rows])
         return sorted(
             (

@@ -25,6 +25,7 @@ from motcua.dossiers.permissions import Actor, dossier_action_check
 from motcua.dossiers.states import Action, Status
 from motcua.dossiers.transitions import transition_target
 from motcua.notifications.lifecycle import dossier_transition_recorded
+from motcua.reports.summaries import summary_refresh
 from motcua.reports.timing import processing_time_record
 
 #: An action's change: (locked dossier, actor, moment) -> the event's data (or None).
@@ -87,6 +88,7 @@ def _record(
         d.save()
     if target == Status.RESULT_READY:
         processing_time_record(dossier=d)  # QĐ 766 §2.2 average, kept by the lifecycle
+    summary_refresh(dossier_ids=[d.pk], now=moment)  # the monthly indicators, same transaction
     event = DossierEvent.objects.create(
         dossier=d,
         action=action,

@@ -8,7 +8,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.reports import indicators as ind
-from motcua.reports.selectors import SYSTEM_READER, report_dossiers, report_procedures
+from motcua.reports import summary_reads
+from motcua.reports.selectors import SYSTEM_READER, report_scope
 from motcua.units.models import Unit
 
 RATE_HELP = {
@@ -44,7 +45,10 @@ def _date(value: str, option: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Print the QĐ 766 indicators of a unit (received by it) for a period."
+    help = (
+        "Print the QĐ 766 indicators of a unit (received by it) for a period, the same numbers "
+        "as the dashboard (read from the monthly summaries for whole months)."
+    )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         import argparse
@@ -70,11 +74,8 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"Không có đơn vị mã {options['unit']!r}.", returncode=2)
         subtree = options["subtree"]
-        values = ind.indicators(
-            report_dossiers(user=SYSTEM_READER, unit=unit, subtree=subtree),
-            ind.window(date_from, date_to),
-            procedures=report_procedures(user=SYSTEM_READER, unit=unit, subtree=subtree),
-        )
+        scope = report_scope(user=SYSTEM_READER, unit=unit, subtree=subtree)
+        values = summary_reads.indicators(scope, ind.window(date_from, date_to))
         values = {"unit": unit.agency_code, "from": str(date_from), "to": str(date_to), **values}
         if options["json"]:
             self.stdout.write(json.dumps(values, default=str, ensure_ascii=False, indent=2))

@@ -1,0 +1,99 @@
+"""Serve a report builder grouping from the monthly summaries when it asks nothing they lack.
+
+A grouped plan is read from :class:`~motcua.reports.models.MonthSummary` (``received`` summed
+over the months) instead of the dossiers when all of these hold, so the numbers are the same:
+
+- the person sees every dossier (a superuser, or a scope holding every unit): the summaries are
+  per receiving unit while the builder's rows are ``dossiers_visible``, which for a partial scope
+  also holds dossiers of other units that passed through theirs;
+- every aggregate is the count of dossiers, and the groups are among unit, procedure, sector and
+  channel (the summary's own keys);
+- there is a filter on the reception moment covering whole months (the last one may run to
+  today), and any other filter is on the channel: the summaries count received, non-training
+  dossiers by the month of reception, exactly what the builder counts under such a filter.
+
+Anything else runs on the dossiers (:func:`motcua.reports.builder.run`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from motcua.reports.periods import relative_period
+from motcua.reports.summaries import next_month
+
+#: Builder fields a summary row can be grouped by.
+GROUPABLE = {
+    "unit.name",
+    "unit.agency_code",
+    "procedure.name",
+    "procedure.national_code",
+    "sector.name",
+    "channel",
+}
+
+
+def _month_range(op: str, value) -> tuple[date | None, date | None] | None:
+    """Return the (first, last) months of a reception filter covering whole months, or None."""
+    today = timezone.localdate()
+    low, high = relative_period(value, today=today) if op == "period" else value
+    if low is not None and low.day != 1:
+        return None
+    if high is not None:
+        month_last = next_month(high.replace(day=1)) - timedelta(days=1)
+        if high != month_last and high < today:
+            return None
+    return low, (high.replace(day=1) if high is not None else None)
+
+
+def summary_source(plan, *, user) -> QuerySet | None:
+    """Return the summary rows that answer *plan* (see the module docstring), or None."""
+    from motcua.reports.models import MonthSummary
+    from motcua.reports.selectors import report_unit_ids
+
+    if not plan.grouped or any(fn != "count" for fn, _f in plan.aggregates):
+        return None
+    if any(g.key not in GROUPABLE for g in plan.group_by):
+        return None
+    rows = MonthSummary.objects.order_by()
+    months = None
+    for f, op, value in plan.filters:
+        if f.key == "received_at" and op in ("range", "period") and months is None:
+            months = _month_range(op, value)
+            if months is None:
+                return None
+        elif f.key == "channel" and op in ("eq", "in"):
+            rows = rows.filter(**{"channel__in" if op == "in" else "channel": value})
+        else:
+            return None
+    if months is None:
+        return None
+    if report_unit_ids(user=user) is not None:
+        return None
+    first, last = months
+    if first is not None:
+        rows = rows.filter(month__gte=first)
+    if last is not None:
+        rows = rows.filter(month__lte=last)
+    if plan.procedure_id:
+        rows = rows.filter(procedure_id=plan.procedure_id)
+    return rows
+
+
+def summary_groups(plan, rows: QuerySet, keys: list[str]) -> list[dict]:
+    """Return the groups of *plan* read from summary *rows*, keyed like the dossier groups."""
+    names = {plan.aggregate_key(fn, f) for fn, f in plan.aggregates}
+    found = rows.values(*dict.fromkeys(keys)).annotate(x_received=Sum("received"))
+    return [
+        {**{k: g[k] for k in keys}, **dict.fromkeys(names, g["x_received"] or 0)}
+        for g in found.filter(received__gt=0).order_by()
+        if g["x_received"]
+    ]
+
+
+def summary_totals(plan, rows: QuerySet) -> dict:
+    total = rows.aggregate(x_received=Sum("received"))["x_received"] or 0
+    return {plan.aggregate_key(fn, f): total for fn, f in plan.aggregates}

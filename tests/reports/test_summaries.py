@@ -1,0 +1,184 @@
+"""Monthly summaries: kept by the lifecycle == rebuilt from the dossiers == the direct formula."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from motcua.dossiers.models import Dossier
+from motcua.reports import indicators as ind
+from motcua.reports import summary_reads
+from motcua.reports.models import MonthSummary, SummaryEntry
+from motcua.reports.selectors import SYSTEM_READER, report_scope
+from motcua.reports.summaries import COLUMNS, summaries_roll, summary_refresh
+from motcua.reports.summaries_rebuild import entries_rebuild, summaries_rebuild
+from tests.reports.conftest import APRIL, MARCH, NOW
+
+pytestmark = pytest.mark.django_db
+
+PERIODS = [
+    MARCH,
+    APRIL,
+    (date(2025, 1, 1), date(2025, 3, 31)),  # a quarter
+    (date(2025, 2, 1), date(2025, 4, 30)),  # across the February dossier's due date
+    (date(2025, 1, 1), date(2025, 12, 31)),  # the year, not over: pending judged now
+    (date(2025, 5, 1), date(2025, 5, 31)),  # the month of "now"
+]
+
+
+def _rows() -> dict:
+    return {
+        (r.month, r.unit_id, r.procedure_id, r.channel): tuple(getattr(r, c) for c in COLUMNS)
+        for r in MonthSummary.objects.all()
+        if any(getattr(r, c) for c in COLUMNS)
+    }
+
+
+@pytest.fixture
+def kept(march):
+    """The set as the desk leaves it at NOW: the three fields the fixture wrote directly (a result
+    file, a scanned document, a rating) refreshed as their own services do, and the due sweep's
+    roll of the months that ended (March, April)."""
+    with time_machine.travel(NOW, tick=False):
+        summary_refresh(dossier_ids=[march.on_time.pk])
+        summaries_roll()
+    return march
+
+
+def test_incremental_rebuilt_and_direct_formula_agree(world, kept):
+    incremental = _rows()
+    assert incremental  # the lifecycle wrote rows
+    with time_machine.travel(NOW, tick=False):
+        entries = SummaryEntry.objects.count()
+        MonthSummary.objects.all().delete()
+        SummaryEntry.objects.all().delete()
+        assert entries_rebuild() == entries == 8  # every counted dossier (not training)
+        summaries_rebuild()
+    assert _rows() == incremental
+    scope = report_scope(user=SYSTEM_READER)
+    for period in PERIODS:
+        w = ind.window(*period, now=NOW)
+        assert summary_reads.served(w, now=NOW), period
+        fast = summary_reads.counts(scope, w, now=NOW)
+        direct = ind.indicator_counts(Dossier.objects.all(), w)
+        for key in ind.SUMMED:
+            assert fast[key] == (direct[key] or 0), (period, key)
+
+
+def test_the_hand_computed_figures_come_out_of_the_summaries(world, kept):
+    scope = report_scope(user=SYSTEM_READER)
+    v = summary_reads.indicators(scope, ind.window(*MARCH, now=NOW), now=NOW)
+    assert (v["received"], v["handled"]) == (7, 8)
+    assert (v["resolved"], v["resolved_on_time"], v["resolved_late"]) == (3, 2, 1)
+    assert (v["pending"], v["pending_in_time"], v["pending_overdue"]) == (5, 4, 1)
+    assert v["on_time_rate"] == Decimal("75.00")
+    assert v["satisfaction_rate"] == Decimal("62.50")
+    assert v["avg_processing_days"] == Decimal("5.13")
+    assert v["digitised_rate"] == Decimal("14.29")
+    a = summary_reads.indicators(scope, ind.window(*APRIL, now=NOW), now=NOW)
+    assert (a["handled"], a["resolved_on_time"], a["pending_in_time"], a["pending_overdue"]) == (
+        5,
+        1,
+        1,
+        3,
+    )
+
+
+def test_a_month_not_rolled_yet_is_read_from_the_dossiers(world, march):
+    """Before the sweep rolls the ended months, the summaries lack their stocks: the dashboard
+    falls back to the dossiers rather than show a wrong number."""
+    w = ind.window(*MARCH, now=NOW)
+    assert not summary_reads.served(w, now=NOW)
+    scope = report_scope(user=SYSTEM_READER)
+    assert summary_reads.counts(scope, w, now=NOW)["handled"] == 8
+
+
+def test_a_period_of_part_months_is_read_from_the_dossiers(world, kept):
+    w = ind.window(date(2025, 3, 5), date(2025, 3, 20), now=NOW)
+    assert not summary_reads.served(w, now=NOW)
+    scope = report_scope(user=SYSTEM_READER)
+    fast = summary_reads.counts(scope, w, now=NOW)
+    assert fast["received"] == ind.indicator_counts(Dossier.objects.all(), w)["received"] == 2
+
+
+def test_a_rating_moves_the_dissatisfied_count_in_the_same_transaction(world, kept):
+    from motcua.portal.services import rating_create
+
+    scope = report_scope(user=SYSTEM_READER)
+    w = ind.window(*MARCH, now=NOW)
+    with time_machine.travel(NOW, tick=False):
+        rating_create(dossier=kept.twice, user=None, score=1)
+        assert summary_reads.counts(scope, w, now=NOW)["dissatisfied"] == 2
+    assert ind.indicator_counts(Dossier.objects.all(), w)["dissatisfied"] == 2
+
+
+def test_a_recalculated_due_moment_updates_past_verdicts(world, kept):
+    from motcua.dossiers.recalculation import dossier_due_moves_apply
+    from tests.dossiers.conftest import at
+
+    scope = report_scope(user=SYSTEM_READER)
+    w = ind.window(*MARCH, now=NOW)
+    with time_machine.travel(NOW, tick=False):
+        # the February dossier (due 24/2) gets a later due moment: in time at the end of March
+        dossier_due_moves_apply([(kept.overdue.pk, at(2025, 4, 30, 17, 0))])
+        fast = summary_reads.counts(scope, w, now=NOW)
+    direct = ind.indicator_counts(Dossier.objects.all(), w)
+    assert (fast["pending_in_time"], fast["pending_overdue"]) == (5, 0)
+    assert (direct["pending_in_time"], direct["pending_overdue"]) == (5, 0)
+
+
+def test_the_rebuild_command_refuses_a_malformed_date(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as caught:
+        call_command("reports_rebuild", "--from", "2025-13-01")
+    assert caught.value.returncode == 2
+
+
+def test_the_rebuild_command_backfills_a_range(world, kept):
+    incremental = _rows()
+    MonthSummary.objects.filter(month__gte=date(2025, 3, 1)).delete()
+    SummaryEntry.objects.filter(received_month=date(2025, 3, 1)).delete()
+    with time_machine.travel(NOW, tick=False):
+        call_command("reports_rebuild", "--from", "2025-03-01", "--to", "2025-03-31")
+    assert _rows() == incremental
+
+
+def test_a_builder_count_of_whole_months_is_read_from_the_summaries(world, kept, superuser):
+    from motcua.reports import builder
+
+    received = {"field": "received_at", "op": "range", "value": ["2025-02-01", "2025-03-31"]}
+    group_by = ["unit.name", "procedure.name"]
+    plan = builder.validate(
+        {"group_by": group_by, "aggregates": [{"fn": "count"}], "filters": [received]}
+    )
+    assert builder.summary_plan(plan, user=superuser)
+    assert not builder.summary_plan(plan, user=world.users.leader)  # a partial scope: dossiers
+    raw = builder.validate(  # a sum is not in the summaries: read from the dossiers
+        {
+            "group_by": group_by,
+            "aggregates": [{"fn": "count"}, {"fn": "sum", "field": "fee_total"}],
+            "filters": [received],
+        }
+    )
+    assert not builder.summary_plan(raw, user=superuser)
+    fast = {
+        (r["unit__name"], r["procedure__name"]): r["count"]
+        for r in builder.run(plan, user=superuser)
+    }
+    slow = {
+        (r["unit__name"], r["procedure__name"]): r["count"]
+        for r in builder.run(raw, user=superuser)
+    }
+    assert fast == slow and sum(fast.values()) == 8  # 7 in March and the February one
+    assert builder.totals(plan, user=superuser)["count"] == 8
+    part = builder.validate(
+        {
+            "group_by": group_by,
+            "aggregates": [{"fn": "count"}],
+            "filters": [{**received, "value": ["2025-03-05", "2025-03-31"]}],
+        }
+    )
+    assert not builder.summary_plan(part, user=superuser)  # part of a month: the dossiers
