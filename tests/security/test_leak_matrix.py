@@ -294,6 +294,9 @@ NOT_DOSSIER_READING = {
     "security:otp",  # the second-factor page: the visitor's own device
     "notifications:read",  # marks the viewer's own notifications read (POST, no content)
     "jobs:health",  # queue and sweep figures for the load balancer, no dossier
+    "ops:live",  # "ok" for the load balancer
+    "ops:ready",  # database / Redis / store checks and counts, no dossier
+    "ops:metrics",  # Prometheus gauges and counters, monitoring networks only
     "favicon.ico",
     "reports:builder_save",  # saves a definition (POST); its results are the builder's row
     "reports:ledger_xlsx",  # a zipped workbook: scoped in tests/reports/test_scope_matrix.py
