@@ -90,15 +90,12 @@ def storages(site: SiteConfig) -> dict:
         "secret_key": os.environ.get("MOTCUA_S3_SECRET_ACCESS_KEY") or None,
         "endpoint_url": config["endpoint_url"] or None,
         "region_name": config["region"] or None,
-        "addressing_style": config["addressing_style"],
-        "signature_version": "s3v4",
         # Personal documents: private objects, signed URLs only, never overwritten in place.
         "default_acl": "private",
         "querystring_auth": True,
         "querystring_expire": config["signed_url_seconds"],
         "file_overwrite": False,
-        # A store that does not answer fails the upload in seconds, not after gunicorn's timeout.
-        "client_config": _s3_client_config(),
+        "client_config": _s3_client_config(config["addressing_style"]),
     }
     return {
         "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
@@ -106,11 +103,17 @@ def storages(site: SiteConfig) -> dict:
     }
 
 
-def _s3_client_config():
+def _s3_client_config(addressing_style: str = "path"):
+    """botocore's client settings (django-storages then ignores its own ``addressing_style``)."""
     from botocore.config import Config
 
     return Config(
-        connect_timeout=3, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"}
+        s3={"addressing_style": addressing_style},
+        signature_version="s3v4",  # signed URLs carry X-Amz-Expires
+        # a store that does not answer fails the upload in seconds, not after gunicorn's timeout
+        connect_timeout=3,
+        read_timeout=10,
+        retries={"max_attempts": 2, "mode": "standard"},
     )
 
 
