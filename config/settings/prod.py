@@ -34,3 +34,5 @@ if "sessions" in CACHES:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     SESSION_CACHE_ALIAS = "sessions"
 LOGGING = _operation.logging_config(json_lines=True)
+# The load balancer and Prometheus probe the web processes directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
