@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= mysql://root@localhost/motcua
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run start test lint setup setup-test services messages bench format lock
+.PHONY: run start test test-slow lint setup setup-test services messages bench format lock
 
 ## make run: set up and serve the embedded default site (SQLite, inline jobs) with demo data.
 run: setup
@@ -28,6 +28,13 @@ start: setup
 ## no database and use separate Redis databases; the SQLite pass's log is printed when both end.
 test: setup-test services lint
 	@TEST_DATABASE_URL=$(TEST_DATABASE_URL) bash scripts/test_passes.sh
+
+## make test-slow: the fault tests (marker "slow"): the object store down during an upload, the
+## loopback topology of deploy/loopback.sh (2 web, 2 workers, 1 scheduler) on their own Redis and
+## S3 server; they print the counts they compare.
+test-slow: setup-test services
+	HYPOTHESIS_PROFILE=ci MOTCUA_DATABASE_URL=$(TEST_DATABASE_URL) MOTCUA_REDIS_URL=redis://127.0.0.1:6379/0 \
+	  $(PY) -m pytest -m slow -s tests/ops
 
 ## make lint: ruff, ruff format, mypy (strict on the deadline engine, calendar, transitions and
 ## permissions: pyproject [tool.mypy]), and no model change without its migration.

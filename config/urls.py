@@ -41,7 +41,11 @@ urlpatterns = [
     path("", include("motcua.portal.urls")),
     path("", include("motcua.integrations.urls")),
     path("", include("motcua.jobs.urls")),
+    path("", include("motcua.ops.urls")),  # /health/live/, /health/ready/, /metrics
 ]
 
 # Uploaded files are never served from MEDIA_URL: only through the scope-checked views
 # (motcua.core.serving), so no static() route for media here, even with DEBUG on.
+
+# An outage of the database, Redis or the object store gets the Vietnamese 503 page (Retry-After).
+handler500 = "motcua.ops.views.server_error"

@@ -48,3 +48,13 @@ def applicant():
 @pytest.fixture
 def documents():
     return builders.received_documents()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (the fault tests) run only when ``-m`` names them: ``make test-slow``."""
+    if "slow" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(reason="fault test: run by make test-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -181,10 +181,7 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 MEDIA_URL = "/files/"
 MEDIA_ROOT = SITE.files_dir
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
+# STORAGES (local folder or S3-compatible object store) is set in the "production operation" block.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = SITE.max_upload_mb * 1024 * 1024
 
@@ -248,15 +245,8 @@ AXES_CLIENT_IP_CALLABLE = "motcua.security.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "motcua.security.lockout.lockout_response"
 AXES_VERBOSE = False
 
-# Shared counters (lookup rate limit, lock-outs) need a shared cache: Redis when configured.
-if SITE.redis_url:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": SITE.redis_url,
-            "KEY_PREFIX": f"motcua:{SITE.name}",
-        }
-    }
+# Shared counters (lookup rate limit, lock-outs) need a shared cache: Redis when configured
+# (CACHES is set in the "production operation" block at the end of this file).
 
 
 def _origins_of(config) -> list[str]:
@@ -317,12 +307,41 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
-}
 
+# -- production operation (docs/deploy.md; config/operation.py) -----------------------------------
+# Files in the site folder or an object store, cache in Redis, a read replica, health and metrics,
+# JSON logs with a request id. Each value comes from the site config through config/operation.py.
+from config import operation as _operation  # noqa: E402
 from config.unfold import UNFOLD  # noqa: E402, F401  (kept apart: it is long)
+
+try:
+    STORAGES = _operation.storages(SITE)
+    MOTCUA_STORAGE = _operation.storage_config(SITE)
+    _CACHES = _operation.caches(SITE)
+    _REPLICA_URL = _operation.replica_url(SITE)
+    _REPLICA_RULES = _operation.replica_rules(SITE)
+    MOTCUA_MONITORING_NETWORKS = _operation.monitoring_networks(SITE)
+except SiteConfigError as exc:
+    sys.stderr.write(f"motcua: {exc}\n")
+    raise SystemExit(2) from None
+CACHES = _CACHES or {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if _REPLICA_URL:
+    DATABASES["replica"] = database_from_url(_REPLICA_URL, SITE.sqlite_path)
+DATABASE_ROUTERS = ["motcua.ops.replica.ReplicaRouter"]
+MOTCUA_REPLICA_PIN_SECONDS = _REPLICA_RULES["replica_pin_seconds"]
+MOTCUA_REPLICA_MAX_LAG_SECONDS = _REPLICA_RULES["replica_max_lag_seconds"]
+#: Requests whose reads may go to the replica: reports, dashboards, exports (motcua.ops.replica).
+MOTCUA_REPLICA_PATHS = ["/desk/reports/", "/cong-khai-tien-do/"]
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "motcua.ops.requestid.RequestIdMiddleware",
+    *MIDDLEWARE[:-1],
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    MIDDLEWARE[-1],  # django-axes stays last
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "motcua.ops.replica.ReplicaMiddleware",
+)
+LOGGING = _operation.logging_config(json_lines=False)

@@ -24,3 +24,15 @@ MOTCUA_PAYMENT_SANDBOX_ALLOWED = False
 # Joining the browsers' HSTS preload list is a decision per domain and hard to undo: a site opts in
 # with ``security.hsts_preload = true``; until then Django's reminder (W021) is silenced.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# -- production operation (docs/deploy.md) ---------------------------------------------------------
+# Stateless web processes: sessions live in Redis (the "sessions" cache of config/operation.py)
+# when the site has Redis, so any web process serves any request; JSON log lines with request id.
+from config.settings.base import CACHES, _operation  # noqa: E402
+
+if "sessions" in CACHES:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
+LOGGING = _operation.logging_config(json_lines=True)
+# The load balancer and Prometheus probe the web processes directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]

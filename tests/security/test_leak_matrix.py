@@ -317,6 +317,9 @@ NOT_DOSSIER_READING = {
     "notifications:contact",  # the viewer's own SMS phone and Zalo id
     "jobs:health",  # queue and sweep figures for the load balancer, no dossier
     "jobs:task",  # a long task's counts and label, for the person who asked or an administrator
+    "ops:live",  # "ok" for the load balancer
+    "ops:ready",  # database / Redis / store checks and counts, no dossier
+    "ops:metrics",  # Prometheus gauges and counters, monitoring networks only
     "favicon.ico",
     "reports:builder_save",  # saves a definition (POST); its results are the builder's row
     "reports:ledger_xlsx",  # a zipped workbook: scoped in tests/reports/test_scope_matrix.py

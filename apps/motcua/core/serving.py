@@ -17,6 +17,12 @@ selectors, a citizen's own draft, a public blank form); this module decides *how
    ``x-accel-redirect`` (nginx; ``file_offload_prefix``, default ``/protected-files/``, is an
    ``internal`` location aliased to the files folder) or ``x-sendfile`` (Apache mod_xsendfile,
    lighttpd). The headers of rule 1–4 are set by this module either way.
+6. With files in an object store (site table ``[storage]``, ``config/operation.py``) the bytes are
+   streamed through this view (``serve = "proxy"``, the default), or the browser is redirected to
+   a signed URL of the object valid ``signed_url_seconds`` (default 60) that carries the type and
+   the download name of rules 1–3 (``serve = "signed-url"``): the redirect itself is only given
+   after the caller's scope check, and the object is private, so the URL is the only way in and
+   it expires. The offload of rule 5 applies to a local folder only.
 
 Files are never reachable by a public media URL: ``config/urls.py`` does not serve ``MEDIA_URL``.
 """
@@ -65,6 +71,8 @@ def file_response(
     """
     if not file:
         raise Http404(_("Không có tệp."))
+    if settings.MOTCUA_STORAGE.get("serve") == "signed-url":
+        return _signed_redirect(file, original_name, content_type, fallback_name)
     try:
         handle = file.open("rb")
     except (FileNotFoundError, OSError) as exc:
@@ -73,9 +81,10 @@ def file_response(
     kind = kind or "application/octet-stream"
     inline = kind in uploads.INLINE_TYPES
     stored = getattr(file, "name", "") or ""
-    name = original_name or fallback_name or stored.rsplit("/", 1)[-1]
-    name = uploads.safe_name(name, kind) if kind in uploads.ALLOWED else uploads.safe_name(name, "")
+    name = _download_name(stored, kind, original_name, fallback_name)
     mode, prefix = _offload()
+    if mode and settings.MOTCUA_STORAGE.get("backend") != "local":
+        mode = ""  # an object store has no path for the web server: stream (rule 6)
     if mode:
         handle.close()
         response = HttpResponse(content_type=kind)
@@ -89,4 +98,40 @@ def file_response(
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _download_name(stored: str, kind: str, original_name: str, fallback_name: str) -> str:
+    name = original_name or fallback_name or stored.rsplit("/", 1)[-1]
+    return uploads.safe_name(name, kind) if kind in uploads.ALLOWED else uploads.safe_name(name, "")
+
+
+def _signed_redirect(file, original_name: str, content_type: str, fallback_name: str):
+    """Rule 6: a short-lived signed URL of the private object, with rules 1–3 in its parameters."""
+    from django.core.files.storage import default_storage
+
+    stored = getattr(file, "name", "") or ""
+    storage = getattr(file, "storage", None) or default_storage
+    if not stored or not storage.exists(stored):
+        raise Http404(_("Không có tệp."))
+    kind = content_type if content_type in uploads.ALLOWED else ""
+    if not kind:
+        with storage.open(stored, "rb") as handle:
+            kind = uploads.sniff(handle) or "application/octet-stream"
+    name = _download_name(stored, kind, original_name, fallback_name)
+    url = storage.url(
+        stored,
+        parameters={
+            "ResponseContentType": kind,
+            "ResponseContentDisposition": content_disposition(
+                name, inline=kind in uploads.INLINE_TYPES
+            ),
+            "ResponseCacheControl": "private, no-store",
+        },
+        expire=settings.MOTCUA_STORAGE["signed_url_seconds"],
+    )
+    response = HttpResponse(status=302)
+    response["Location"] = url
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response

@@ -23,4 +23,8 @@ def job_enqueue(func: Callable[..., Any], *args: Any, queue: str = "default", **
         return func(*args, **kwargs)
     import django_rq
 
-    return django_rq.get_queue(queue).enqueue(func, *args, **kwargs)
+    from motcua.ops.requestid import current_request_id
+
+    # The request id follows the job into the worker's log lines (motcua.ops.requestid).
+    meta = {"request_id": current_request_id()} if current_request_id() else None
+    return django_rq.get_queue(queue).enqueue(func, *args, meta=meta, **kwargs)
