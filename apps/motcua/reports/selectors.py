@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.procedures.models import Procedure
+from motcua.units.history import Structure, units_of
 from motcua.units.models import Unit
 from motcua.units.selectors import unit_descendants, units_in_scope
 
@@ -17,28 +18,40 @@ from motcua.units.selectors import unit_descendants, units_in_scope
 SYSTEM_READER = SimpleNamespace(is_authenticated=True, is_active=True, is_superuser=True, pk=None)
 
 
-def scope_units(*, unit: Unit | None, subtree: bool) -> QuerySet[Unit] | None:
-    """Return the units a report is restricted to, or None for the viewer's whole scope."""
+def scope_units(
+    *, unit: Unit | None, subtree: bool, structure: str = Structure.CURRENT
+) -> QuerySet[Unit] | None:
+    """Return the units a report is restricted to, or None for the viewer's whole scope.
+
+    *structure* (``motcua.units.history``): ``current`` adds, transitively, the units that ended
+    into the chosen ones (a new ward reports its former communes' history); ``historical`` keeps
+    each unit to its own dossiers, as the structure was when they were received.
+    """
     if unit is None:
         return None
-    if subtree:
-        return unit_descendants(unit=unit)
-    return Unit.objects.filter(pk=unit.pk)
+    units = unit_descendants(unit=unit) if subtree else Unit.objects.filter(pk=unit.pk)
+    if structure == Structure.HISTORICAL:
+        return units
+    return Unit.objects.filter(pk__in=units_of(units.values_list("pk", flat=True)))
 
 
-def report_dossiers(*, user, unit: Unit | None = None, subtree: bool = False) -> QuerySet[Dossier]:
+def report_dossiers(
+    *, user, unit: Unit | None = None, subtree: bool = False, structure: str = Structure.CURRENT
+) -> QuerySet[Dossier]:
     """Return the dossiers *user* may report on, optionally those received by *unit* (subtree)."""
     dossiers = dossiers_visible(user=user)
-    units = scope_units(unit=unit, subtree=subtree)
+    units = scope_units(unit=unit, subtree=subtree, structure=structure)
     if units is not None:
         dossiers = dossiers.filter(unit__in=units.values("pk"))
     return dossiers
 
 
-def report_procedures(*, user, unit: Unit | None = None, subtree: bool = False):
+def report_procedures(
+    *, user, unit: Unit | None = None, subtree: bool = False, structure: str = Structure.CURRENT
+):
     """Return the procedures offered by the units in *user*'s scope (or by *unit*'s subtree)."""
     visible = units_in_scope(user=user)
-    units = scope_units(unit=unit, subtree=subtree)
+    units = scope_units(unit=unit, subtree=subtree, structure=structure)
     units = visible if units is None else units.filter(pk__in=visible.values("pk"))
     return Procedure.objects.filter(units__in=units.values("pk"))
 

@@ -29,6 +29,7 @@ from motcua.reports.selectors import (
     report_procedures,
     saved_reports_visible,
 )
+from motcua.units.history import Structure
 
 PAGE_SIZE = 50
 
@@ -36,10 +37,15 @@ PAGE_SIZE = 50
 def _scope(request, form):
     d = form.cleaned_data
     unit, subtree = d.get("unit"), bool(d.get("subtree"))
-    procedures = report_procedures(user=request.user, unit=unit, subtree=subtree)
+    structure = d.get("structure") or Structure.CURRENT
+    procedures = report_procedures(
+        user=request.user, unit=unit, subtree=subtree, structure=structure
+    )
     if d.get("sector"):
         procedures = procedures.filter(sector=d["sector"])
-    dossiers = form.narrow(report_dossiers(user=request.user, unit=unit, subtree=subtree))
+    dossiers = form.narrow(
+        report_dossiers(user=request.user, unit=unit, subtree=subtree, structure=structure)
+    )
     return dossiers, procedures
 
 

@@ -16,6 +16,7 @@ closing workflow steps, automatic assignment). Import the public names from this
 
 from motcua.dossiers.permissions import ActionForbidden
 from motcua.dossiers.recalculation import dossier_due_moves_apply
+from motcua.dossiers.rehoming import dossiers_rehome
 from motcua.dossiers.services.applicant import dossier_link_account, dossier_set_delivery
 from motcua.dossiers.services.codes import _next_code
 from motcua.dossiers.services.deadlines import dossier_recompute_deadlines
@@ -90,4 +91,5 @@ __all__ = [
     "dossier_transfer",
     "dossier_withdraw",
     "dossiers_close_training",
+    "dossiers_rehome",
 ]

@@ -57,6 +57,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--unit", required=True, help="agency code (mã định danh) of the unit")
         parser.add_argument("--subtree", action="store_true", help="include the units below it")
+        parser.add_argument(
+            "--structure",
+            choices=["current", "historical"],
+            default="current",
+            help="current: a unit includes the units merged into it; historical: as received",
+        )
         parser.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD, inclusive")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -71,11 +77,21 @@ class Command(BaseCommand):
             raise CommandError(f"Không có đơn vị mã {options['unit']!r}.", returncode=2)
         subtree = options["subtree"]
         values = ind.indicators(
-            report_dossiers(user=SYSTEM_READER, unit=unit, subtree=subtree),
+            report_dossiers(
+                user=SYSTEM_READER, unit=unit, subtree=subtree, structure=options["structure"]
+            ),
             ind.window(date_from, date_to),
-            procedures=report_procedures(user=SYSTEM_READER, unit=unit, subtree=subtree),
+            procedures=report_procedures(
+                user=SYSTEM_READER, unit=unit, subtree=subtree, structure=options["structure"]
+            ),
         )
-        values = {"unit": unit.agency_code, "from": str(date_from), "to": str(date_to), **values}
+        values = {
+            "unit": unit.agency_code,
+            "structure": options["structure"],
+            "from": str(date_from),
+            "to": str(date_to),
+            **values,
+        }
         if options["json"]:
             self.stdout.write(json.dumps(values, default=str, ensure_ascii=False, indent=2))
             return
