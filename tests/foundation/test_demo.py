@@ -8,8 +8,8 @@ from django.core.management import call_command
 from motcua.core.roles import Role
 from motcua.demo import loader as demo
 from motcua.dossiers.models import Dossier
-from motcua.procedures.models import Procedure
 from motcua.dossiers.states import Action
+from motcua.procedures.models import Procedure
 from motcua.units.models import Membership, Reorganisation, ReorganisationStatus, Unit
 
 
