@@ -9,7 +9,7 @@ each of which can run again after a killed worker without doing anything twice:
 1. the successor is created when the decision creates one (a new ward);
 2. memberships of the predecessors move to the principal successor (or end);
 3. open dossiers handled by, or with an open step at, a predecessor are re-homed in keyset
-   batches by index (``(current_unit, status, id)`` on dossiers, ``(unit, id)`` on steps), one
+   batches by index (``(current_unit, status, id)`` on dossiers, ``(unit, dossier)`` on steps), one
    ``rehome`` event each, deadlines untouched (``motcua.dossiers.rehoming``); ``done`` of
    ``total`` is saved after every batch, for the desk's progress bar;
 4. procedures are re-applied: the successors offer what the predecessors offered, fixed workflow
@@ -389,14 +389,14 @@ def _rehome(r: Reorganisation, unit: Unit, to: Unit) -> None:
         ):
             run(ids)
             last = ids[-1]
-    last = 0  # open steps at the unit of dossiers handled elsewhere: (unit, id) on steps
+    last = 0  # open steps at the unit of dossiers handled elsewhere: (unit, dossier) on steps
     while rows := list(
-        DossierStep.objects.filter(unit=unit, state=StepState.OPEN, pk__gt=last)
-        .order_by("pk")
-        .values_list("pk", "dossier_id")[:BATCH_SIZE]
+        DossierStep.objects.filter(unit=unit, state=StepState.OPEN, dossier_id__gt=last)
+        .order_by("dossier_id")
+        .values_list("dossier_id", flat=True)[:BATCH_SIZE]
     ):
-        run(sorted({dossier_id for _pk, dossier_id in rows}))
-        last = rows[-1][0]
+        run(sorted(set(rows)))  # every open step of these dossiers at the unit moves at once
+        last = rows[-1]
 
 
 @transaction.atomic
