@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from motcua.core.roles import Role
+from motcua.dossiers import reorganisation as reorg
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, StepState
 from motcua.dossiers.selectors import dossiers_visible
@@ -32,7 +33,6 @@ from motcua.dossiers.states import Action, Status
 from motcua.printing.registry import build_dossier_form, form_spec
 from motcua.reports import indicators as ind
 from motcua.reports.selectors import SYSTEM_READER, report_dossiers
-from motcua.units import reorganisation as reorg
 from motcua.units.history import unit_identity_at, units_of
 from motcua.units.models import (
     Membership,

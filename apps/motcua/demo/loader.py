@@ -270,8 +270,8 @@ def demo_load_merger() -> int:
     """Run the demo merger of ``units.yaml`` once, through the reorganisation service."""
     from django.utils import timezone
 
+    from motcua.dossiers.reorganisation import reorganisation_confirm, reorganisation_run
     from motcua.units.models import Reorganisation, ReorganisationKind
-    from motcua.units.reorganisation import reorganisation_confirm, reorganisation_run
 
     spec = _read("units.yaml").get("merger")
     if not spec or Reorganisation.objects.filter(decision_number=spec["decision_number"]).exists():

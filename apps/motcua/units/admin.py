@@ -390,6 +390,3 @@ class GroupAdmin(SiteAdministratorOnlyMixin, BaseGroupAdmin, ModelAdmin):
     @display(description=_("tên vai trò"))
     def role_label(self, obj: Group):
         return Role(obj.name).label if obj.name in Role.values else "—"
-
-
-from motcua.units import reorganisation_admin  # noqa: E402,F401  (registers the pages)

@@ -263,7 +263,7 @@ class UnitIdentity(models.Model):
     """A name and agency code a unit *used to have*, until the day before ``valid_to``.
 
     Rule: the unit's own columns hold its identity from the last change on; each earlier identity
-    is one row here, written by a rename or re-code (:mod:`motcua.units.reorganisation`). The
+    is one row here, written by a rename or re-code (:mod:`motcua.dossiers.reorganisation`). The
     identity on day D is the row with the smallest ``valid_to`` after D, or the current one when
     none is (:func:`motcua.units.history.unit_identity_at`). Old dossier codes embed old agency
     codes, so a former code is never given to another unit (``Unit.clean``).

@@ -1,4 +1,4 @@
-"""The desk pages of unit reorganisations (site administrator only).
+"""The desk pages of unit reorganisations (site administrator only; the model is ``units``'s).
 
 * the list and the form of a reorganisation (a draft is edited; a confirmed one is read only,
   with its outcome: who, when, which decision, what moved — counts and ids);
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
-from motcua.units import reorganisation as service
+from motcua.dossiers import reorganisation as service
 from motcua.units.admin_scope import is_site_administrator
 from motcua.units.models import Reorganisation, ReorganisationStatus, Unit
 
@@ -222,7 +222,7 @@ class ReorganisationAdmin(ModelAdmin):
         confirmable = service.reorganisation_problems(r, for_confirmation=True)
         return TemplateResponse(
             request,
-            "units/reorganisation_preview.html",
+            "reorganisation/preview.html",
             self._context(
                 request,
                 _("Xem trước việc sắp xếp đơn vị"),
@@ -240,7 +240,7 @@ class ReorganisationAdmin(ModelAdmin):
         percent = int(100 * r.done / r.total) if r.total else 0
         return TemplateResponse(
             request,
-            "units/reorganisation_progress.html",
+            "reorganisation/progress.html",
             self._context(
                 request,
                 _("Tiến độ sắp xếp đơn vị"),
@@ -277,7 +277,7 @@ class ReorganisationAdmin(ModelAdmin):
         page = Paginator(rows.order_by("pk"), 50).get_page(request.GET.get("page"))
         return TemplateResponse(
             request,
-            "units/reorganisation_closed_dossiers.html",
+            "reorganisation/closed_dossiers.html",
             self._context(
                 request,
                 _("Hồ sơ của đơn vị đã chấm dứt hoạt động"),

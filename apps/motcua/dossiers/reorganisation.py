@@ -39,6 +39,14 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierStep, StepState
+from motcua.dossiers.rehoming import dossiers_rehome
+from motcua.dossiers.selectors import dossiers_visible
+from motcua.dossiers.states import OPEN, Status
+from motcua.jobs.queue import job_enqueue
+from motcua.procedures.models import Procedure
+from motcua.procedures.workflow import WorkflowStep
+from motcua.units.admin_scope import is_site_administrator
 from motcua.units.models import (
     Membership,
     MembershipPolicy,
@@ -175,11 +183,7 @@ class Preview:
 
 
 def _source_preview(unit: Unit) -> SourcePreview:
-    from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierStep, StepState
-    from motcua.dossiers.states import OPEN, Status
     from motcua.printing.models import PrintTemplate
-    from motcua.procedures.models import Procedure
-    from motcua.procedures.workflow import WorkflowStep
 
     counts = dict(
         Dossier.objects.filter(current_unit=unit, status__in=list(OPEN))
@@ -237,7 +241,6 @@ def _total(preview: Preview) -> int:
 @transaction.atomic
 def reorganisation_confirm(r: Reorganisation, *, user) -> Reorganisation:
     """Check *r*, mark it queued with its total, and put the job on the queue after the commit."""
-    from motcua.jobs.queue import job_enqueue
 
     locked = Reorganisation.objects.select_for_update().get(pk=r.pk)
     problems = reorganisation_problems(locked, for_confirmation=True)
@@ -363,9 +366,6 @@ def _memberships(r: Reorganisation, unit: Unit, principal: Unit | None) -> None:
 
 def _rehome(r: Reorganisation, unit: Unit, to: Unit) -> None:
     """Re-home the open dossiers of *unit* in keyset batches by index; progress per batch."""
-    from motcua.dossiers.models import Dossier, DossierStep, StepState
-    from motcua.dossiers.rehoming import dossiers_rehome
-    from motcua.dossiers.states import OPEN
 
     note = _("Theo %(decision)s") % {"decision": r.decision_number}
 
@@ -401,8 +401,6 @@ def _rehome(r: Reorganisation, unit: Unit, to: Unit) -> None:
 
 @transaction.atomic
 def _reapply_procedures(r: Reorganisation, ending: list[Unit], heirs: list[Unit]) -> None:
-    from motcua.procedures.models import Procedure
-    from motcua.procedures.workflow import WorkflowStep
 
     principal = heirs[0]
     ids = set(Procedure.objects.filter(units__in=ending).values_list("pk", flat=True))
@@ -500,8 +498,6 @@ def closed_unit_open_dossiers(*, user):
 
     By index: ``(current_unit, status)`` over the short list of closed units.
     """
-    from motcua.dossiers.selectors import dossiers_visible
-    from motcua.dossiers.states import OPEN
 
     closed = list(Unit.objects.filter(valid_to__isnull=False).values_list("pk", flat=True))
     return dossiers_visible(user=user).filter(current_unit_id__in=closed, status__in=list(OPEN))
@@ -513,9 +509,6 @@ def dossier_assign_from_closed(*, dossier_id: int, to_unit: Unit, user, note: st
     Raises ``ValidationError`` (Vietnamese) when the dossier is not held by a closed unit, the
     target is closed or a district, or the designation (the chair's decision) is not written.
     """
-    from motcua.dossiers.models import DossierStep, StepState
-    from motcua.dossiers.rehoming import dossiers_rehome
-    from motcua.units.admin_scope import is_site_administrator
 
     if not is_site_administrator(user):
         raise ValidationError(_("Chỉ quản trị hệ thống được giao hồ sơ của đơn vị đã chấm dứt."))
