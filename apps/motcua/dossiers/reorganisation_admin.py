@@ -56,6 +56,21 @@ def outcome_rows(r: Reorganisation) -> list[tuple[str, object, list]]:
     return rows
 
 
+#: Who prepared and confirmed it, the job's moments and progress, and what moved (read only).
+RUN_FIELDS = [
+    "status",
+    "created_by",
+    "created_at",
+    "confirmed_by",
+    "confirmed_at",
+    "started_at",
+    "finished_at",
+    "progress",
+    "outcome_text",
+    "error",
+]
+
+
 def _site_admin_only(request) -> None:
     if not is_site_administrator(request.user):
         raise PermissionDenied
@@ -67,18 +82,7 @@ class ReorganisationAdmin(ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["decision_number", "note"]
     autocomplete_fields = ["sources", "successor", "other_successors", "new_parent"]
-    readonly_fields = [
-        "status",
-        "created_by",
-        "created_at",
-        "confirmed_by",
-        "confirmed_at",
-        "started_at",
-        "finished_at",
-        "progress",
-        "outcome_text",
-        "error",
-    ]
+    readonly_fields = RUN_FIELDS
     fieldsets = [
         (
             _("Văn bản"),
@@ -107,23 +111,7 @@ class ReorganisationAdmin(ModelAdmin):
                 ]
             },
         ),
-        (
-            _("Thực hiện"),
-            {
-                "fields": [
-                    "status",
-                    "created_by",
-                    "created_at",
-                    "confirmed_by",
-                    "confirmed_at",
-                    "started_at",
-                    "finished_at",
-                    "progress",
-                    "outcome_text",
-                    "error",
-                ]
-            },
-        ),
+        (_("Thực hiện"), {"fields": RUN_FIELDS}),
     ]
 
     # -- only the site administrator, whatever the model permissions say
