@@ -5,7 +5,8 @@ of a unit that ends keeps its state, its code, its receiving unit and every due 
 changes is the unit that handles it (``current_unit`` when it was the old unit) and the unit of its
 open step. The step's assignee is kept when they hold an active membership in the new unit (they
 moved with the unit), otherwise the step goes back to the new unit's queue (no assignee).
-Unanswered consultations addressed to the old unit are addressed to the new one.
+Unanswered consultations addressed to the old unit are addressed to the new one, and so is the
+competent unit of a boundary-free dossier (NĐ 118/2025) when it was the old unit.
 
 Like the calendar recomputation (``recalculation.py``), this changes no state, so it does not go
 through the transition function: one locked batch, a few ``UPDATE`` statements, one multi-row
@@ -25,6 +26,11 @@ from django.utils import timezone
 from motcua.dossiers.models import Consultation, Dossier, DossierEvent, DossierStep, StepState
 from motcua.dossiers.states import OPEN, Action
 from motcua.units.models import Membership
+
+
+#: Boundary-free reception (NĐ 118/2025) gives a dossier a competent unit distinct from the
+#: receiving one; when the model has it, a competent unit that ends is replaced too.
+_HAS_COMPETENT_UNIT = any(f.name == "competent_unit" for f in Dossier._meta.get_fields())
 
 
 def _members_of(unit_id: int, user_ids: set[int]) -> set[int]:
@@ -79,6 +85,10 @@ def dossiers_rehome(
     Dossier.objects.filter(pk__in=[pk for pk, _s, unit in rows if unit in old]).update(
         current_unit_id=to_unit_id
     )
+    if _HAS_COMPETENT_UNIT:  # the deciding unit of a boundary-free dossier follows the same rule
+        Dossier.objects.filter(pk__in=moved, competent_unit_id__in=old).update(
+            competent_unit_id=to_unit_id
+        )
     Dossier.objects.filter(pk__in=moved).update(version=F("version") + 1, updated_by=actor)
     step_of = {dossier_id: (pk, unit, assignee) for pk, dossier_id, unit, assignee in steps}
     now = timezone.now()
