@@ -27,7 +27,6 @@ from motcua.dossiers.models import Consultation, Dossier, DossierEvent, DossierS
 from motcua.dossiers.states import OPEN, Action
 from motcua.units.models import Membership
 
-
 #: Boundary-free reception (NĐ 118/2025) gives a dossier a competent unit distinct from the
 #: receiving one; when the model has it, a competent unit that ends is replaced too.
 _HAS_COMPETENT_UNIT = any(f.name == "competent_unit" for f in Dossier._meta.get_fields())
