@@ -151,3 +151,51 @@ def applicant_fields() -> dict:
 def received_documents() -> list[dict]:
     """Both required documents of procedure 1.009994, received."""
     return [{"name": "Đơn đề nghị", "received": True}, {"name": "Bản vẽ", "received": True}]
+
+
+def build_communes(world) -> SimpleNamespace:
+    """Three communes under the province of *world*, each with a counter officer and a
+    specialist, and procedure 2.000575 (commune level, one 5-working-day step that issues the
+    result) offered by all three: the setting of a 2025 commune merger."""
+    lv = world.levels
+    p = world.units.p
+    specs = [
+        ("000.11.31.H27", "Ủy ban nhân dân xã An Hồng", "anhong"),
+        ("000.12.31.H27", "Ủy ban nhân dân xã Lê Thiện", "lethien"),
+        ("000.13.31.H27", "Ủy ban nhân dân xã Đại Bản", "daiban"),
+    ]
+    units, reception, specialists = [], [], []
+    for code, name, slug in specs:
+        unit = make_unit(code, name, lv["commune"], p)
+        counter = make_user(f"motcua.{slug}")
+        specialist = make_user(f"chuyenvien.{slug}")
+        make_membership(counter, unit, Role.RECEPTION_OFFICER)
+        make_membership(specialist, unit, Role.SPECIALIST)
+        units.append(unit)
+        reception.append(counter)
+        specialists.append(specialist)
+    sector = Sector.objects.create(code="HKD", name="Thành lập và hoạt động của hộ kinh doanh")
+    procedure = Procedure.objects.create(
+        national_code="2.000575",
+        name="Đăng ký thành lập hộ kinh doanh",
+        sector=sector,
+        level=lv["commune"],
+        processing_amount=Decimal(5),
+        processing_unit="working_days",
+        online_level="full",
+        result_type="Giấy chứng nhận đăng ký hộ kinh doanh",
+    )
+    procedure.units.set(units)
+    RequiredDocument.objects.create(procedure=procedure, name="Giấy đề nghị", originals=1, order=1)
+    add_step(
+        procedure,
+        1,
+        "Thẩm định và cấp giấy chứng nhận",
+        [Role.SPECIALIST],
+        5,
+        actions=["issue_result", "request_supplement", "suspend", "resume", "refuse"],
+    )
+    procedure_publish(procedure=procedure)
+    return SimpleNamespace(
+        units=units, reception=reception, specialists=specialists, procedure=procedure
+    )

@@ -180,10 +180,12 @@ def test_dossier_events_are_written_only_by_the_transition_path():
         )
     )
     # models.py declares the class; the engine creates rows, and the calendar recomputation writes
-    # its declared ``recalculate`` events (no state change) one batch at a time
+    # its declared ``recalculate`` events (no state change) one batch at a time, and a unit
+    # reorganisation its declared ``rehome`` events the same way
     assert writers == [
         "dossiers/models.py",
         "dossiers/recalculation.py",
+        "dossiers/rehoming.py",
         "dossiers/services/engine.py",
     ]
 

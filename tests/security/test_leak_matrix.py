@@ -143,6 +143,7 @@ ADMIN_MODELS_SITE_ADMINISTRATOR_ONLY = {
     "notifications_apologydraft",
     "mailbox_outgoingmail",
     "authtoken_tokenproxy",  # an API token reads every dossier its holder may read
+    "units_reorganisation",  # counts and ids of moved dossiers; its pages are rows below
 }
 
 ROWS: dict[str, Row] = {
@@ -293,7 +294,42 @@ ROWS: dict[str, Row] = {
     # -- the viewer's own notifications (each row is addressed to one person) and job monitor
     "notifications:inbox": Row("admin", lambda c: _get("/desk/notifications/")),
     "jobs:monitor": Row("admin", lambda c: _get("/desk/jobs/")),
+    # -- unit reorganisation (site administrator only): the preview and progress of one that
+    # ends the dossier's unit, and the one-by-one assignment of a closed unit's open dossiers
+    "admin:units_reorganisation_preview": Row(
+        "admin", lambda c: _get(f"/admin/units/reorganisation/{_closing(c).pk}/preview/")
+    ),
+    "admin:units_reorganisation_progress": Row(
+        "admin", lambda c: _get(f"/admin/units/reorganisation/{_closing(c).pk}/progress/")
+    ),
+    "admin:units_reorganisation_closed_dossiers": Row(
+        "admin",
+        lambda c: _closing(c, close=True) and _get("/admin/units/reorganisation/closed-dossiers/"),
+        control="superuser",
+    ),
 }
+
+
+def _closing(ctx, *, close: bool = False):
+    """A reorganisation closing the dossier's unit (closed at once when *close*)."""
+    from datetime import date
+
+    from motcua.units.models import Reorganisation, Unit
+
+    unit = Unit.objects.get(pk=ctx.dossier.current_unit_id)
+    r = Reorganisation.objects.create(
+        kind="close",
+        effective_date=date(2025, 7, 1),
+        decision_number="1669/NQ-UBTVQH15",
+        decision_date=date(2025, 6, 16),
+        created_by=ctx.visitors["superuser"],
+        outcome={"dossiers_moved": [ctx.dossier.pk]},
+    )
+    r.sources.set([unit])
+    if close:
+        Unit.objects.filter(pk=unit.pk).update(valid_to=date(2025, 7, 1), is_active=False)
+    return r
+
 
 #: URL patterns that read no dossier (named ``namespace:name``, unnamed by their route).
 NOT_DOSSIER_READING = {

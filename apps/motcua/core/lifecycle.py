@@ -74,6 +74,7 @@ class Action(models.TextChoices):
     RECALCULATE = "recalculate", _("Điều chỉnh hạn theo lịch làm việc")
     RECORD_PAYMENT = "record_payment", _("Ghi nhận nộp phí tại quầy")
     WAIVE_FEE = "waive_fee", _("Miễn phí, lệ phí")
+    REHOME = "rehome", _("Chuyển đơn vị giải quyết do sắp xếp đơn vị hành chính")
 
 
 #: Targets that are not a state: keep the state (a step change inside ``in_progress``) or go
@@ -437,6 +438,18 @@ _RULES = (
         public_label=_("Điều chỉnh ngày hẹn theo lịch làm việc"),
         public_note=True,
         applicant_notice="appointment_changed",
+    ),
+    # Written by a unit reorganisation (merger, split, closure: NĐ 140/2025/NĐ-CP Điều 32) or the
+    # one-by-one assignment of a closed unit's dossiers: the state and every due moment are kept;
+    # the current unit and the open step's unit change, the event names both units and the
+    # reorganisation. A batch job or a site administrator, never an officer of a step.
+    _rule(
+        A.REHOME,
+        _OPEN_NOT_READY | {S.RESULT_READY},
+        SAME,
+        takers={T.ADMINISTRATOR},
+        service="dossiers_rehome",
+        public_label=_("Chuyển đơn vị giải quyết do sắp xếp đơn vị hành chính"),
     ),
 )
 

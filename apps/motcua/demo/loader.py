@@ -1,5 +1,10 @@
 """Load the demo site (``fixtures/demo/*.yaml``): Hải Phòng units, procedures, users per role.
 
+The units are the post-2025 two-level ones (city, departments, service centre, wards and
+communes), plus the history of one merger: the former units of ``units.yaml`` receive and close a
+few dossiers, then :func:`demo_load_merger` merges them into a new ward through the reorganisation
+service, as a site administrator would in the desk.
+
 Loading is idempotent: a unit, sector or procedure that already exists (by its natural key) is left
 as it is, so a second ``make run`` keeps what an administrator changed. Demo passwords are random,
 generated once, and kept in ``sites/<site>/demo-logins.txt`` (mode 0600, ignored by git) so the run
@@ -52,7 +57,7 @@ def demo_load_units() -> int:
             code=row["code"], defaults={"name": row["name"], "rank": row["rank"]}
         )
     created = 0
-    for row in data["units"]:  # parents come before children in the file
+    for row in data["units"] + data.get("former", []):  # parents before children
         if Unit.objects.filter(agency_code=row["agency_code"]).exists():
             continue
         fields = {k: v for k, v in row.items() if k not in {"parent", "level"}}
@@ -257,39 +262,104 @@ def demo_load() -> tuple[dict[str, int], list[DemoLogin]]:
     }
     logins = demo_load_users()
     counts["hồ sơ"] = demo_load_dossiers()
+    counts["đợt sắp xếp đơn vị"] = demo_load_merger()
     return counts, logins
 
 
+def demo_load_merger() -> int:
+    """Run the demo merger of ``units.yaml`` once, through the reorganisation service."""
+    from django.utils import timezone
+
+    from motcua.dossiers.reorganisation import reorganisation_confirm, reorganisation_run
+    from motcua.units.models import Reorganisation, ReorganisationKind
+
+    spec = _read("units.yaml").get("merger")
+    if not spec or Reorganisation.objects.filter(decision_number=spec["decision_number"]).exists():
+        return 0
+    sources = list(Unit.objects.filter(agency_code__in=spec["sources"]))
+    if any(unit.valid_to is not None for unit in sources):
+        return 0
+    new = spec["new"]
+    admin = get_user_model().objects.get(username="quantri")
+    r = Reorganisation.objects.create(
+        kind=ReorganisationKind.MERGE,
+        effective_date=timezone.localdate(),  # see units.yaml: the demo replays it on loading
+        decision_number=spec["decision_number"],
+        decision_date=spec["decision_date"],
+        decision_issuer=spec.get("decision_issuer", ""),
+        note=spec.get("note", ""),
+        new_agency_code=new["agency_code"],
+        new_name=new["name"],
+        new_short_name=new.get("short_name", ""),
+        new_level=UnitLevel.objects.get(code=new["level"]),
+        new_parent=Unit.objects.get(agency_code=new["parent"]) if new.get("parent") else None,
+        created_by=admin,
+    )
+    r.sources.set(sources)
+    reorganisation_confirm(r, user=admin)
+    reorganisation_run(r.pk)  # now, not after the commit: the demo is loaded in one transaction
+    return 1
+
+
+#: Where the demo's current dossiers are received (phường Hồng Bàng) and by whom.
+DEMO_COUNTER = {
+    "unit": "000.01.10.H27",
+    "counter": "motcua.hongbang",
+    "specialist": "chuyenvien.hongbang",
+}
+
+
 def demo_load_dossiers() -> int:
-    """Receive a few dossiers at the Hồng Bàng counter and move some along, once."""
-    from motcua.dossiers import services
+    """Receive a few dossiers at the demo counters and move some along, once.
+
+    ``dossiers`` are received at phường Hồng Bàng; ``history`` at the former units of the demo
+    merger, each at its own counter (received, then returned, refused or left open).
+    """
     from motcua.dossiers.models import Dossier
 
     if Dossier.objects.exists():
         return 0
-    User = get_user_model()
-    counter = User.objects.get(username="motcua.hongbang")
-    specialist = User.objects.get(username="chuyenvien.hongbang")
-    unit = Unit.objects.get(agency_code="000.00.31.H27")
-    rows = _read("dossiers.yaml")["dossiers"]
+    data = _read("dossiers.yaml")
+    rows = [{**DEMO_COUNTER, **row} for row in data["dossiers"]] + data.get("history", [])
     for row in rows:
-        procedure = Procedure.objects.get(national_code=row["procedure"])
-        documents = [
-            {"name": d["name"], "received": True}
-            for d in procedure.versions.order_by("-number")[0].snapshot["documents"]
-        ]
-        dossier = services.dossier_receive(
-            user=counter,
-            procedure=procedure,
-            unit=unit,
-            applicant=row["applicant"],
-            form_data=row.get("form_data", {}),
-            documents=documents,
-        )
-        if row.get("then") == "supplement":
-            services.dossier_request_supplement(
-                dossier=dossier, user=specialist, items=row["items"]
-            )
-        elif row.get("then") == "forward":
-            services.dossier_forward(dossier=dossier, user=specialist)
+        _demo_dossier(row)
     return len(rows)
+
+
+def _demo_dossier(row: dict) -> None:
+    from django.utils import timezone
+
+    from motcua.dossiers import services
+
+    User = get_user_model()
+    counter = User.objects.get(username=row["counter"])
+    specialist = User.objects.get(username=row["specialist"])
+    procedure = Procedure.objects.get(national_code=row["procedure"])
+    documents = [
+        {"name": d["name"], "received": True}
+        for d in procedure.versions.order_by("-number")[0].snapshot["documents"]
+    ]
+    dossier = services.dossier_receive(
+        user=counter,
+        procedure=procedure,
+        unit=Unit.objects.get(agency_code=row["unit"]),
+        applicant=row["applicant"],
+        form_data=row.get("form_data", {}),
+        documents=documents,
+        assignee=specialist if row.get("then") in ("return", "refuse") else None,
+    )
+    then = row.get("then")
+    if then == "supplement":
+        services.dossier_request_supplement(dossier=dossier, user=specialist, items=row["items"])
+    elif then == "forward":
+        services.dossier_forward(dossier=dossier, user=specialist)
+    elif then == "refuse":
+        services.dossier_refuse(dossier=dossier, user=specialist, reason=row["reason"])
+    elif then == "return":
+        dossier = services.dossier_issue_result(
+            dossier=dossier,
+            user=specialist,
+            result_number=f"{dossier.pk}/KQ",
+            result_date=timezone.localdate(),
+        )
+        services.dossier_return_result(dossier=dossier, user=counter, delivery="counter")

@@ -635,3 +635,6 @@ class DelegationAdmin(ModelAdmin):
         if obj.ends_on < today:
             return ("past", _("Đã hết hạn"))
         return ("current", _("Đang hiệu lực"))
+
+
+from motcua.dossiers import reorganisation_admin  # noqa: E402,F401  (registers the reorganisation pages)

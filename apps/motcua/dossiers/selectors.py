@@ -23,6 +23,7 @@ from motcua.core.text import fold
 from motcua.dossiers.due_fields import DueState
 from motcua.dossiers.models import Consultation, Dossier, DossierStep
 from motcua.dossiers.states import OPEN, Status
+from motcua.units.history import Structure, units_of
 from motcua.units.models import Unit
 from motcua.units.selectors import units_in_scope
 
@@ -58,8 +59,13 @@ def dossiers_visible(*, user) -> QuerySet[Dossier]:
 
 
 def scope_unit_ids(*, user) -> list[int]:
-    """Return the ids of the units in *user*'s staff scope (a short list, read once)."""
-    return list(units_in_scope(user=user, roles=STAFF_ROLES).values_list("pk", flat=True))
+    """Return the ids of the units in *user*'s staff scope (a short list, read once).
+
+    A unit's scope includes the units that ended into it (a merger or split): the new ward reads
+    the closed communes' dossiers, as its statistics do (``motcua.units.history``).
+    """
+    ids = set(units_in_scope(user=user, roles=STAFF_ROLES).values_list("pk", flat=True))
+    return sorted(units_of(ids, structure=Structure.CURRENT)) if ids else []
 
 
 def page_of(rows: QuerySet, *, offset: int, limit: int, related=()) -> list:

@@ -18,6 +18,7 @@ from motcua.core.roles import Role
 from motcua.core.timeunits import TimeUnit
 from motcua.dossiers.states import Action
 from motcua.procedures.workflow import Assignment, UnitMode
+from motcua.units.history import unit_for_code
 from motcua.units.models import Unit
 
 #: Actions a workflow step may offer: the others are reception, citizen or administrator actions.
@@ -114,7 +115,7 @@ def first_step_index(steps: list[StepSpec], form_data: dict) -> int:
 def step_unit(spec: StepSpec, base: Unit) -> Unit:
     """Return the handling unit of a step, relative to *base* (the dossier's current unit)."""
     if spec.unit_mode == UnitMode.FIXED:
-        unit = Unit.objects.filter(agency_code=spec.unit).first()
+        unit = unit_for_code(spec.unit)  # a code of the version's day: follows reorganisations
         if unit is None:
             raise WorkflowError(
                 _("Không tìm thấy đơn vị %(code)s của bước “%(step)s”.")

@@ -28,6 +28,7 @@ from motcua.core.timeunits import duration_text
 from motcua.dossiers import ontime
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, StepState
 from motcua.dossiers.states import PAUSED, Action, Status
+from motcua.units.history import unit_identity_at
 from motcua.units.models import Unit
 
 #: Ledger (form 07) limits: one printout covers at most a year and this many dossiers. WeasyPrint
@@ -229,14 +230,20 @@ def _acting(event: DossierEvent | None) -> str:
     return name
 
 
-def unit_info(unit: Unit | None) -> UnitInfo:
+def unit_info(unit: Unit | None, at: datetime | date | None = None) -> UnitInfo:
+    """The unit as a form prints it: its name and code on the day *at* (``None``: today).
+
+    A dossier's forms are dated by the dossier (its receipt), so a form reprinted after the unit
+    was renamed, re-coded or merged shows the unit as it was (``motcua.units.history``).
+    """
     if unit is None:
         return UnitInfo("", "", "", "", "", "")
-    parent = unit.parent if unit.parent_id else None
+    identity = unit_identity_at(unit, at)
+    parent = Unit.objects.filter(pk=identity.parent_id).first() if identity.parent_id else None
     return UnitInfo(
-        name=unit.name,
-        parent_name=parent.name if parent else "",
-        agency_code=unit.agency_code,
+        name=identity.name,
+        parent_name=unit_identity_at(parent, at).name if parent else "",
+        agency_code=identity.agency_code,
         address=unit.address,
         phone=unit.phone,
         email=unit.email,
@@ -486,7 +493,13 @@ def control_rows(dossier: Dossier, *, now: datetime) -> tuple[tuple[ControlRow, 
         .order_by("started_at", "id")
     )
     paused = dossier.status in PAUSED
-    counter_unit = f"Bộ phận tiếp nhận và trả kết quả — {dossier.unit.name}"
+
+    def name_at(unit, moment) -> str:  # the unit's name on the day of that hand-over
+        return unit_identity_at(unit, moment).name if unit is not None else ""
+
+    counter_unit = (
+        f"Bộ phận tiếp nhận và trả kết quả — {name_at(dossier.unit, dossier.received_at)}"
+    )
     rows: list[ControlRow] = []
     for number, step in enumerate(steps, start=1):
         event = given_by.get(step.pk)
@@ -494,7 +507,7 @@ def control_rows(dossier: Dossier, *, now: datetime) -> tuple[tuple[ControlRow, 
             giver, giver_unit = (_acting(event) or person(dossier.received_by)), counter_unit
         else:
             giver = _acting(event)
-            giver_unit = event.step.unit.name if event.step_id else ""
+            giver_unit = name_at(event.step.unit, event.created_at) if event.step_id else ""
         verdict, late = outcome(due_at=step.due_at, finished_at=step.finished_at, now=now)
         if step.state == StepState.OPEN and paused:
             verdict, late = str(dossier.get_status_display()), None
@@ -507,7 +520,7 @@ def control_rows(dossier: Dossier, *, now: datetime) -> tuple[tuple[ControlRow, 
                 giver=giver,
                 giver_unit=giver_unit,
                 receiver=person(step.assignee),
-                receiver_unit=step.unit.name,
+                receiver_unit=name_at(step.unit, step.started_at),
                 handed_over_at=step.started_at,
                 due_at=step.due_at,
                 finished_at=step.finished_at,

@@ -14,6 +14,7 @@ from motcua.dossiers.models import Channel
 from motcua.procedures.models import Sector
 from motcua.reports.indicators import COUNT_KEYS
 from motcua.reports.periods import RELATIVE, relative_period
+from motcua.units.history import Structure
 from motcua.units.selectors import units_in_scope
 
 
@@ -32,6 +33,9 @@ class PeriodForm(DeskForm):
         label=_("Đơn vị"), required=False, queryset=None, empty_label=_("Toàn bộ phạm vi")
     )
     subtree = forms.BooleanField(label=_("Gồm các đơn vị trực thuộc"), required=False)
+    structure = forms.ChoiceField(
+        label=_("Cơ cấu đơn vị"), required=False, choices=Structure.choices
+    )
     sector = forms.ModelChoiceField(
         label=_("Lĩnh vực"), required=False, queryset=None, empty_label=_("Mọi lĩnh vực")
     )
@@ -72,6 +76,8 @@ class PeriodForm(DeskForm):
             params["unit"] = d["unit"].pk
         if d.get("subtree"):
             params["subtree"] = "on"
+        if d.get("structure") == Structure.HISTORICAL:
+            params["structure"] = Structure.HISTORICAL
         for name in ("sector", "procedure", "channel"):
             value = d.get(name)
             if value:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible, scope_unit_ids
 from motcua.procedures.models import Procedure
+from motcua.units.history import Structure, units_of
 from motcua.units.models import Unit
 from motcua.units.selectors import unit_descendants, units_in_scope
 
@@ -18,16 +19,26 @@ from motcua.units.selectors import unit_descendants, units_in_scope
 SYSTEM_READER = SimpleNamespace(is_authenticated=True, is_active=True, is_superuser=True, pk=None)
 
 
-def scope_units(*, unit: Unit | None, subtree: bool) -> QuerySet[Unit] | None:
-    """Return the units a report is restricted to, or None for the viewer's whole scope."""
+def scope_units(
+    *, unit: Unit | None, subtree: bool, structure: str = Structure.CURRENT
+) -> QuerySet[Unit] | None:
+    """Return the units a report is restricted to, or None for the viewer's whole scope.
+
+    *structure* (``motcua.units.history``): ``current`` adds, transitively, the units that ended
+    into the chosen ones (a new ward reports its former communes' history); ``historical`` keeps
+    each unit to its own dossiers, as the structure was when they were received.
+    """
     if unit is None:
         return None
-    if subtree:
-        return unit_descendants(unit=unit)
-    return Unit.objects.filter(pk=unit.pk)
+    units = unit_descendants(unit=unit) if subtree else Unit.objects.filter(pk=unit.pk)
+    if structure == Structure.HISTORICAL:
+        return units
+    return Unit.objects.filter(pk__in=units_of(units.values_list("pk", flat=True)))
 
 
-def report_unit_ids(*, user, unit: Unit | None = None, subtree: bool = False) -> list[int] | None:
+def report_unit_ids(
+    *, user, unit: Unit | None = None, subtree: bool = False, structure: str = Structure.CURRENT
+) -> list[int] | None:
     """Return the receiving units a report of *user* counts (None: every unit), the one unit
     filter of the reporting side.
 
@@ -41,28 +52,37 @@ def report_unit_ids(*, user, unit: Unit | None = None, subtree: bool = False) ->
         visible = scope_unit_ids(user=user) if user.is_authenticated and user.is_active else []
         if visible and len(visible) == Unit.objects.count():
             visible = None
-    units = scope_units(unit=unit, subtree=subtree)
+    units = scope_units(unit=unit, subtree=subtree, structure=structure)
     if units is None:
         return visible
     chosen = list(units.values_list("pk", flat=True))
     return chosen if visible is None else sorted(set(chosen) & set(visible))
 
 
-def report_dossiers(*, user, unit: Unit | None = None, subtree: bool = False) -> QuerySet[Dossier]:
+def report_dossiers(
+    *, user, unit: Unit | None = None, subtree: bool = False, structure: str = Structure.CURRENT
+) -> QuerySet[Dossier]:
     """Return the dossiers *user* may report on: visible to them and received by a unit of
     :func:`report_unit_ids` (so lists agree with the per-unit summaries)."""
     dossiers = dossiers_visible(user=user)
-    ids = report_unit_ids(user=user, unit=unit, subtree=subtree)
+    ids = report_unit_ids(user=user, unit=unit, subtree=subtree, structure=structure)
     return dossiers if ids is None else dossiers.filter(unit__in=ids)
 
 
-def report_summaries(*, user, unit: Unit | None = None, subtree: bool = False, model=None):
+def report_summaries(
+    *,
+    user,
+    unit: Unit | None = None,
+    subtree: bool = False,
+    structure: str = Structure.CURRENT,
+    model=None,
+):
     """Return the monthly summary rows (or the rows of *model*, keyed by unit) of the units of
     :func:`report_unit_ids`."""
     from motcua.reports.models import MonthSummary
 
     rows = (model or MonthSummary).objects.all()
-    ids = report_unit_ids(user=user, unit=unit, subtree=subtree)
+    ids = report_unit_ids(user=user, unit=unit, subtree=subtree, structure=structure)
     return rows if ids is None else rows.filter(unit__in=ids)
 
 
@@ -89,22 +109,28 @@ class ReportScope:
         return ReportScope(self.dossiers, self.summaries, procedures, self.steps)
 
 
-def report_scope(*, user, unit: Unit | None = None, subtree: bool = False) -> ReportScope:
-    """Return the :class:`ReportScope` of *user* (optionally *unit* and its subtree)."""
+def report_scope(
+    *, user, unit: Unit | None = None, subtree: bool = False, structure: str = Structure.CURRENT
+) -> ReportScope:
+    """Return the :class:`ReportScope` of *user* (optionally *unit* and its subtree), read by the
+    current structure or the historical one (:func:`scope_units`)."""
     from motcua.reports.models import StepEntry
 
+    kw = {"user": user, "unit": unit, "subtree": subtree, "structure": structure}
     return ReportScope(
-        report_dossiers(user=user, unit=unit, subtree=subtree),
-        report_summaries(user=user, unit=unit, subtree=subtree),
-        report_procedures(user=user, unit=unit, subtree=subtree),
-        report_summaries(user=user, unit=unit, subtree=subtree, model=StepEntry),
+        report_dossiers(**kw),
+        report_summaries(**kw),
+        report_procedures(**kw),
+        report_summaries(**kw, model=StepEntry),
     )
 
 
-def report_procedures(*, user, unit: Unit | None = None, subtree: bool = False):
+def report_procedures(
+    *, user, unit: Unit | None = None, subtree: bool = False, structure: str = Structure.CURRENT
+):
     """Return the procedures offered by the units in *user*'s scope (or by *unit*'s subtree)."""
     visible = units_in_scope(user=user)
-    units = scope_units(unit=unit, subtree=subtree)
+    units = scope_units(unit=unit, subtree=subtree, structure=structure)
     units = visible if units is None else units.filter(pk__in=visible.values("pk"))
     return Procedure.objects.filter(units__in=units.values("pk"))
 

@@ -30,6 +30,7 @@ from motcua.reports.selectors import (
     report_scope,
     saved_reports_visible,
 )
+from motcua.units.history import Structure
 
 PAGE_SIZE = 50
 
@@ -37,7 +38,10 @@ PAGE_SIZE = 50
 def _scope(request, form) -> ReportScope:
     d = form.cleaned_data
     unit, subtree = d.get("unit"), bool(d.get("subtree"))
-    scope = form.narrow(report_scope(user=request.user, unit=unit, subtree=subtree))
+    structure = d.get("structure") or Structure.CURRENT
+    scope = form.narrow(
+        report_scope(user=request.user, unit=unit, subtree=subtree, structure=structure)
+    )
     if d.get("sector"):
         scope = scope.with_procedures(scope.procedures.filter(sector=d["sector"]))
     return scope

@@ -53,16 +53,32 @@ class UnitAdmin(
 ):
     unit_scope_field = "pk"
     resource_classes = [UnitResource]
-    list_display = ["indented_name", "agency_code", "level", "parent", "is_active"]
+    list_display = ["indented_name", "agency_code", "level", "parent", "is_active", "valid_to"]
     list_filter = ["level", "is_active", ("parent", AutocompleteSelectFilter)]
     list_filter_submit = True
     search_fields = ["agency_code", "name", "short_name"]
     list_select_related = ["level", "parent"]
     autocomplete_fields = ["parent"]
-    readonly_fields = ["path", "depth"]
+    readonly_fields = ["path", "depth", "former_identities"]
     ordering = ["path"]
+
+    @display(description=_("tên, mã trước đây và đơn vị kế thừa"))
+    def former_identities(self, obj: Unit):
+        """The unit's history: former names and codes (dated), and the units it ended into."""
+        from motcua.units.history import successor_chain
+
+        if obj.pk is None:
+            return "—"
+        former = [
+            f"{i.name} ({i.agency_code}) — đến {i.valid_to:%d/%m/%Y}"
+            for i in obj.former_identities.order_by("valid_to")
+        ]
+        heirs = [f"→ {u.name} ({u.agency_code})" for u in successor_chain(obj)]
+        return "; ".join(former + heirs) or "—"
+
     fieldsets = [
         (None, {"fields": ["agency_code", "name", "short_name", "level", "parent", "is_active"]}),
+        (_("Hiệu lực"), {"fields": ["valid_from", "valid_to", "former_identities"]}),
         (_("Liên hệ"), {"fields": ["address", "phone", "email", "website"]}),
         (_("Vị trí trong cây"), {"fields": ["path", "depth"], "classes": ["collapse"]}),
     ]

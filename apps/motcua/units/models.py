@@ -18,9 +18,10 @@ import-export) were considered and rejected.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -29,18 +30,33 @@ from simple_history.models import HistoricalRecords
 
 from motcua.core.roles import SUBTREE_ROLES
 from motcua.core.text import fold
+from motcua.core.uploads import validate_stored_upload
 
-#: QCVN 102:2016/BTTTT agency code: ``XXX.YY.ZZ.Hnn`` (e.g. ``000.00.01.H27``).
-AGENCY_CODE_RE = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$"
+#: QCVN 102:2016/BTTTT agency code: ``XXX.YY.ZZ.Hnn`` (e.g. ``000.00.01.H27``), 13 characters.
+QCVN_102_RE = r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}"
+#: QĐ 20/2020/QĐ-TTg Điều 4 (amended by QĐ 09/2025/QĐ-TTg): at most 35 characters, groups of
+#: digits and capital letters separated by dots, developed left to right; the first group is the
+#: level-1 code ``MX1X2`` (M a letter A–Y, then two digits, e.g. ``H27``), each next group a unit
+#: under the previous one (e.g. ``H27.01.15``). Phụ lục I (the level-1 list) and the group lengths
+#: of the later levels are not available to us, so later groups are any run of digits and capitals.
+QD_20_2020_RE = r"[A-Y]\d{2}(?:\.[0-9A-Z]+)*"
+AGENCY_CODE_RE = rf"^(?:{QCVN_102_RE}|{QD_20_2020_RE})$"
+AGENCY_CODE_MAX_LENGTH = 35
 
-agency_code_validator = RegexValidator(
-    AGENCY_CODE_RE,
-    message=_(
-        "Mã định danh phải theo QCVN 102:2016/BTTTT, dạng 000.00.01.H27 "
-        "(3 số, 2 số, 2 số, một chữ in hoa và 2 số, ngăn bởi dấu chấm)."
-    ),
-    code="invalid_agency_code",
-)
+
+def agency_code_validator(value: str) -> None:
+    """Accept a QCVN 102:2016 code or a QĐ 20/2020 code, at most 35 characters either way."""
+    if len(value or "") > AGENCY_CODE_MAX_LENGTH or not re.fullmatch(AGENCY_CODE_RE, value or ""):
+        raise ValidationError(
+            _(
+                "Mã định danh phải theo QCVN 102:2016/BTTTT, dạng 000.00.01.H27 (3 số, 2 số, "
+                "2 số, một chữ in hoa và 2 số, ngăn bởi dấu chấm), hoặc theo QĐ 20/2020/QĐ-TTg "
+                "(mã cấp 1 như H27, tiếp theo là các nhóm chữ số, chữ in hoa ngăn bởi dấu chấm, "
+                "ví dụ H27.01.15), tối đa 35 ký tự."
+            ),
+            code="invalid_agency_code",
+        )
+
 
 OWN_ANCESTOR_MESSAGE = _("Đơn vị không thể là cấp trên của chính nó hoặc của đơn vị cấp trên nó.")
 
@@ -86,10 +102,13 @@ class Unit(models.Model):
 
     agency_code = models.CharField(
         _("mã định danh"),
-        max_length=20,
+        max_length=AGENCY_CODE_MAX_LENGTH,
         unique=True,
         validators=[agency_code_validator],
-        help_text=_("Mã định danh điện tử theo QCVN 102:2016/BTTTT, ví dụ 000.00.01.H27."),
+        help_text=_(
+            "Mã định danh điện tử theo QCVN 102:2016/BTTTT, ví dụ 000.00.01.H27, hoặc mã "
+            "theo QĐ 20/2020/QĐ-TTg như H27.01.15 (tối đa 35 ký tự)."
+        ),
         error_messages={"unique": _("Mã định danh này đã được dùng cho một đơn vị khác.")},
     )
     name = models.CharField(_("tên đơn vị"), max_length=255)
@@ -110,6 +129,21 @@ class Unit(models.Model):
     email = models.EmailField(_("thư điện tử"), blank=True)
     website = models.URLField(_("trang thông tin"), blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    valid_from = models.DateField(
+        _("hiệu lực từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày đơn vị được thành lập hoặc bắt đầu hoạt động; để trống nếu không rõ."),
+    )
+    valid_to = models.DateField(
+        _("hết hiệu lực từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Ngày đơn vị chấm dứt hoạt động (sáp nhập, chia tách, giải thể). Đơn vị đã chấm dứt "
+            "vẫn giữ hồ sơ, thống kê và biểu mẫu với tên, mã của nó."
+        ),
+    )
 
     path = models.CharField(
         _("đường dẫn cây"), max_length=255, editable=False, blank=True, db_index=True
@@ -209,8 +243,67 @@ class Unit(models.Model):
             and self.children.filter(level__rank__lte=self.level.rank).exists()
         ):
             errors["level"] = _("Cấp của đơn vị phải cao hơn cấp của các đơn vị trực thuộc.")
+        if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
+            errors["valid_to"] = _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
+        if (
+            self.agency_code
+            and UnitIdentity.objects.filter(agency_code=self.agency_code)
+            .exclude(unit_id=self.pk)
+            .exists()
+        ):
+            errors["agency_code"] = _(
+                "Mã định danh này là mã cũ của một đơn vị khác; mã cũ không được dùng lại "
+                "(mã hồ sơ đã cấp chứa nó)."
+            )
         if errors:
             raise ValidationError(errors)
+
+
+class UnitIdentity(models.Model):
+    """A name and agency code a unit *used to have*, until the day before ``valid_to``.
+
+    Rule: the unit's own columns hold its identity from the last change on; each earlier identity
+    is one row here, written by a rename or re-code (:mod:`motcua.dossiers.reorganisation`). The
+    identity on day D is the row with the smallest ``valid_to`` after D, or the current one when
+    none is (:func:`motcua.units.history.unit_identity_at`). Old dossier codes embed old agency
+    codes, so a former code is never given to another unit (``Unit.clean``).
+    """
+
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="former_identities", verbose_name=_("đơn vị")
+    )
+    agency_code = models.CharField(
+        _("mã định danh"), max_length=AGENCY_CODE_MAX_LENGTH, db_index=True
+    )
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    parent = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị cấp trên"),
+    )
+    valid_from = models.DateField(_("dùng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("thay đổi từ ngày"))
+    reorganisation = models.ForeignKey(
+        "units.Reorganisation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="identities",
+        verbose_name=_("đợt sắp xếp"),
+    )
+
+    class Meta:
+        verbose_name = _("tên, mã trước đây của đơn vị")
+        verbose_name_plural = _("tên, mã trước đây của đơn vị")
+        ordering = ["unit", "valid_to", "id"]
+        indexes = [models.Index(fields=["unit", "valid_to"], name="unitidentity_unit_to")]
+
+    def __str__(self):
+        return f"{self.name} ({self.agency_code}) — đến {self.valid_to:%d/%m/%Y}"
 
 
 class MembershipScope(models.TextChoices):
@@ -295,3 +388,167 @@ def shipped_scope_for(role_name: str) -> str:
     """The scope shipped for a role: subtree for leaders, supervisors and administrators, the unit
     for the others (the defaults before the scope became data)."""
     return MembershipScope.SUBTREE if role_name in SUBTREE_ROLES else MembershipScope.UNIT
+
+
+class ReorganisationKind(models.TextChoices):
+    MERGE = "merge", _("Hợp nhất, sáp nhập nhiều đơn vị thành một")
+    SPLIT = "split", _("Chia tách một đơn vị thành nhiều đơn vị")
+    RENAME = "rename", _("Đổi tên, đổi mã định danh")
+    MOVE = "move", _("Chuyển sang đơn vị cấp trên khác")
+    CLOSE = "close", _("Chấm dứt hoạt động (giao hồ sơ từng hồ sơ)")
+
+
+class ReorganisationStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo, chưa thực hiện")
+    QUEUED = "queued", _("Đã xác nhận, chờ thực hiện")
+    RUNNING = "running", _("Đang thực hiện")
+    DONE = "done", _("Đã thực hiện xong")
+    FAILED = "failed", _("Lỗi, chưa xong (có thể chạy lại)")
+
+
+class MembershipPolicy(models.TextChoices):
+    MOVE = "move", _("Chuyển phân công cán bộ sang đơn vị kế thừa")
+    END = "end", _("Chấm dứt phân công cán bộ tại đơn vị cũ")
+
+
+class Reorganisation(models.Model):
+    """One reorganisation of units, its legal decision, and — once run — what it moved.
+
+    The whole change is this one record (docs/architecture.md, Units and reorganisation): the
+    predecessors (``sources``), the successor (an existing unit, or one created from the
+    ``new_*`` fields), the decision, who prepared and who confirmed it, the job's progress
+    (``done`` of ``total``) and the ``outcome`` (counts and ids of what moved). Nothing is deleted:
+    predecessors are closed (``valid_to``), memberships ended, and each re-homed dossier gets a
+    ``rehome`` event naming this record.
+    """
+
+    kind = models.CharField(_("loại sắp xếp"), max_length=10, choices=ReorganisationKind.choices)
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=10,
+        choices=ReorganisationStatus.choices,
+        default=ReorganisationStatus.DRAFT,
+        db_index=True,
+    )
+    effective_date = models.DateField(_("ngày có hiệu lực"))
+    decision_number = models.CharField(_("số quyết định, nghị quyết"), max_length=100)
+    decision_date = models.DateField(_("ngày ban hành"))
+    decision_issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    decision_file = models.FileField(
+        _("tệp văn bản"),
+        upload_to="reorganisations/%Y/",
+        blank=True,
+        max_length=200,
+        validators=[validate_stored_upload],
+    )
+    decision_original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
+    sources = models.ManyToManyField(
+        Unit, related_name="reorganisations_as_source", verbose_name=_("đơn vị bị sắp xếp")
+    )
+    successor = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reorganisations_as_successor",
+        verbose_name=_("đơn vị kế thừa"),
+        help_text=_("Hợp nhất: đơn vị hiện có nhận hồ sơ; chia tách: đơn vị kế thừa chính."),
+    )
+    other_successors = models.ManyToManyField(
+        Unit,
+        blank=True,
+        related_name="+",
+        verbose_name=_("các đơn vị kế thừa khác (chia tách)"),
+    )
+    new_name = models.CharField(_("tên mới"), max_length=255, blank=True)
+    new_short_name = models.CharField(_("tên viết tắt mới"), max_length=100, blank=True)
+    new_agency_code = models.CharField(
+        _("mã định danh mới"),
+        max_length=AGENCY_CODE_MAX_LENGTH,
+        blank=True,
+        validators=[agency_code_validator],
+    )
+    new_level = models.ForeignKey(
+        UnitLevel, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("cấp")
+    )
+    new_parent = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị cấp trên mới"),
+    )
+    memberships = models.CharField(
+        _("phân công cán bộ"),
+        max_length=4,
+        choices=MembershipPolicy.choices,
+        default=MembershipPolicy.MOVE,
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("người lập")
+    )
+    created_at = models.DateTimeField(_("lập lúc"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người xác nhận"),
+    )
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu chạy"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("tổng số việc"), default=0)
+    done = models.PositiveIntegerField(_("đã làm"), default=0)
+    outcome = models.JSONField(_("kết quả"), default=dict, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("sắp xếp đơn vị hành chính")
+        verbose_name_plural = _("sắp xếp đơn vị hành chính")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} — {self.decision_number} ({self.effective_date:%d/%m/%Y})"
+        )
+
+
+class UnitSuccession(models.Model):
+    """``predecessor`` ended and its work went to ``successor`` on ``effective_date``.
+
+    The graph statistics and scope read (docs/architecture.md, Units and reorganisation): by the
+    current structure a unit includes every predecessor, transitively
+    (:func:`motcua.units.history.units_of`).
+    """
+
+    predecessor = models.ForeignKey(
+        Unit, models.PROTECT, related_name="successions", verbose_name=_("đơn vị cũ")
+    )
+    successor = models.ForeignKey(
+        Unit, models.PROTECT, related_name="predecessions", verbose_name=_("đơn vị kế thừa")
+    )
+    effective_date = models.DateField(_("ngày có hiệu lực"))
+    reorganisation = models.ForeignKey(
+        Reorganisation, models.PROTECT, null=True, blank=True, related_name="successions"
+    )
+    is_principal = models.BooleanField(
+        _("kế thừa chính"),
+        default=True,
+        help_text=_("Đơn vị nhận hồ sơ, quy trình và mã cũ của đơn vị cũ (chia tách: một đơn vị)."),
+    )
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị")
+        verbose_name_plural = _("kế thừa đơn vị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="units_succession_unique_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor_id} → {self.successor_id} ({self.effective_date})"

@@ -17,6 +17,7 @@ closing workflow steps, automatic assignment). Import the public names from this
 
 from motcua.dossiers.permissions import ActionForbidden
 from motcua.dossiers.recalculation import dossier_due_moves_apply
+from motcua.dossiers.rehoming import dossiers_rehome
 from motcua.dossiers.services.applicant import dossier_link_account, dossier_set_delivery
 from motcua.dossiers.services.codes import _next_code
 from motcua.dossiers.services.deadlines import dossier_recompute_deadlines
@@ -96,4 +97,5 @@ __all__ = [
     "dossier_withdraw",
     "dossiers_close_training",
     "training_close_request",
+    "dossiers_rehome",
 ]

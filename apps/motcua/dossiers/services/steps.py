@@ -19,6 +19,7 @@ from motcua.dossiers.services.deadlines import _due
 from motcua.dossiers.services.engine import DossierError
 from motcua.dossiers.workflow import StepSpec, step_unit, workflow_steps
 from motcua.procedures.workflow import Assignment
+from motcua.units.history import unit_for_code
 from motcua.units.models import Unit
 
 
@@ -78,7 +79,10 @@ def _start_step(dossier: Dossier, spec: StepSpec, moment: datetime, assignee=Non
         required_answers=spec.required_answers,
     )
     for code in spec.consult_units:
-        Consultation.objects.create(step=step, unit=Unit.objects.get(agency_code=code))
+        unit = unit_for_code(code)  # a code of the version's day: follows reorganisations
+        if unit is None:
+            raise Unit.DoesNotExist(code)
+        Consultation.objects.create(step=step, unit=unit)
     dossier.current_step = step
     return step
 

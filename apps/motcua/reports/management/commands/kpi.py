@@ -61,6 +61,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--unit", required=True, help="agency code (mã định danh) of the unit")
         parser.add_argument("--subtree", action="store_true", help="include the units below it")
+        parser.add_argument(
+            "--structure",
+            choices=["current", "historical"],
+            default="current",
+            help="current: a unit includes the units merged into it; historical: as received",
+        )
         parser.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD, inclusive")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -74,9 +80,17 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"Không có đơn vị mã {options['unit']!r}.", returncode=2)
         subtree = options["subtree"]
-        scope = report_scope(user=SYSTEM_READER, unit=unit, subtree=subtree)
+        scope = report_scope(
+            user=SYSTEM_READER, unit=unit, subtree=subtree, structure=options["structure"]
+        )
         values = summary_reads.indicators(scope, ind.window(date_from, date_to))
-        values = {"unit": unit.agency_code, "from": str(date_from), "to": str(date_to), **values}
+        values = {
+            "unit": unit.agency_code,
+            "structure": options["structure"],
+            "from": str(date_from),
+            "to": str(date_to),
+            **values,
+        }
         if options["json"]:
             self.stdout.write(json.dumps(values, default=str, ensure_ascii=False, indent=2))
             return
