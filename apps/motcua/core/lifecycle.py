@@ -72,6 +72,7 @@ class Action(models.TextChoices):
     SET_DELIVERY = "set_delivery", _("Chọn hình thức nhận kết quả")
     LINK_ACCOUNT = "link_account", _("Gắn hồ sơ với tài khoản công dân")
     RECALCULATE = "recalculate", _("Điều chỉnh hạn theo lịch làm việc")
+    RECORD_SHIPMENT = "record_shipment", _("Cập nhật tình trạng chuyển phát kết quả")
 
 
 #: Targets that are not a state: keep the state (a step change inside ``in_progress``) or go
@@ -409,6 +410,18 @@ _RULES = (
         public_label=_("Điều chỉnh ngày hẹn theo lịch làm việc"),
         public_note=True,
         applicant_notice="appointment_changed",
+    ),
+    # A carrier's tracking update of a result sent by post (a delivery connector such as the
+    # postal plugin takes it on behalf of the officer who sent the shipment): the state is kept,
+    # the event is the citizen's timeline entry with the carrier's status.
+    _rule(
+        A.RECORD_SHIPMENT,
+        {S.RESULT_READY, S.RETURNED},
+        SAME,
+        takers={T.RECEPTION},
+        service="dossier_shipment_record",
+        public_label=_("Cập nhật tình trạng chuyển phát kết quả"),
+        public_note=True,
     ),
 )
 

@@ -1,6 +1,6 @@
 """The ``"form"`` part of a procedure version's snapshot (docs/architecture.md: legal parameters are versioned data).
 
-Registered from :meth:`motcua.portal.apps.PortalConfig.ready`. Its value::
+Declared in ``motcua.portal.hooks`` (hook ``snapshot_parts``). Its value::
 
     {"fields": [FormField.as_spec(), ...],            # in order
      "documents": [{"name": "Đơn đề nghị", "upload_required": true}, ...]}
@@ -14,8 +14,6 @@ A version published before the portal existed has no ``"form"`` part: it reads a
 from __future__ import annotations
 
 from typing import Any
-
-from motcua.procedures.snapshot import register_snapshot_part
 
 
 def form_part(procedure) -> dict[str, Any]:
@@ -33,10 +31,6 @@ def form_part(procedure) -> dict[str, Any]:
             for doc in procedure.documents.order_by("order", "pk")
         ],
     }
-
-
-def register() -> None:
-    register_snapshot_part("form")(form_part)
 
 
 def form_spec(snapshot: dict) -> dict[str, Any]:

@@ -107,6 +107,32 @@ def dossier_return_result(
     )
 
 
+def dossier_shipment_record(
+    *, dossier, user, carrier: str, tracking: str, status: str, note: str = ""
+) -> Dossier:
+    """Record a carrier's status of the result sent by post (a timeline entry; state kept).
+
+    Taken by a delivery connector (a plugin) for the reception officer who sent the shipment; the
+    note is the carrier's status for the citizen. The tracking code is kept on the dossier.
+    """
+    _require(tracking, _("Cần nhập mã vận đơn bưu chính."))
+    _require(status, _("Thiếu tình trạng chuyển phát."))
+
+    def change(d, actor, moment):
+        if not d.postal_tracking:
+            d.postal_tracking = tracking[:40]
+        return {"carrier": carrier, "tracking": tracking, "status": status}
+
+    return _perform(
+        dossier=dossier,
+        action=Action.RECORD_SHIPMENT,
+        user=user,
+        expected_version=None,
+        note=note or status,
+        change=change,
+    )
+
+
 def dossiers_close_training(*, user, older_than_days: int = 30) -> int:
     """Close open training dossiers received more than N days ago; return how many were closed.
 
