@@ -12,10 +12,8 @@ from django.db import transaction
 
 from motcua.notifications.models import Notification
 from motcua.notifications.services import (
-    MAX_ATTEMPTS,
     notification_create,
     notification_deliver,
-    notifications_resend,
 )
 from tests.dossiers.conftest import at
 

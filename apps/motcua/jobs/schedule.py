@@ -62,4 +62,6 @@ def active_schedule() -> tuple[ScheduledJob, ...]:
     """Every job of this site: the core's, then those of the plugins the site enables."""
     from django.conf import settings
 
-    return tuple(job for plugin in settings.MOTCUA_PLUGINS for job in plugin.get("scheduled_jobs", []))
+    return tuple(
+        job for plugin in settings.MOTCUA_PLUGINS for job in plugin.get("scheduled_jobs", [])
+    )

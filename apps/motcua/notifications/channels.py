@@ -24,7 +24,7 @@ from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
 from django.utils.crypto import get_random_string
 
-from motcua.notifications.models import ChannelKind, Notification
+from motcua.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 

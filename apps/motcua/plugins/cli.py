@@ -37,7 +37,8 @@ def _fixture_paths(plugin) -> list[str]:
 
 def _list(site, as_json: bool, out) -> int:
     version = motcua_version()
-    installed = installed_plugins()
+    broken: dict[str, str] = {}
+    installed = installed_plugins(broken=broken)
     rows = []
     for plugin in [*core_plugins(), *installed.values()]:
         rows.append(
@@ -52,8 +53,12 @@ def _list(site, as_json: bool, out) -> int:
                 "contributes": contributions([plugin])[plugin.name],
             }
         )
+    for name, error in broken.items():
+        rows.append(
+            {"name": name, "enabled": name in site.plugins, "error": error, "contributes": []}
+        )
     for name in site.plugins:
-        if name not in installed:
+        if name not in installed and name not in broken:
             rows.append({"name": name, "enabled": True, "installed": False, "contributes": []})
     if as_json:
         json.dump({"site": site.name, "motcua": version, "plugins": rows}, out, ensure_ascii=False)
@@ -64,6 +69,8 @@ def _list(site, as_json: bool, out) -> int:
         state = "core" if row.get("core") else ("enabled" if row["enabled"] else "disabled")
         if row.get("installed") is False:
             state = "enabled, NOT INSTALLED"
+        elif row.get("error"):
+            state += f", BROKEN: {row['error']}"
         elif not row.get("supported", True):
             state += f", needs motcua {row['requires_motcua']}"
         out.write(f"  {row['name']:<24} {row.get('version', ''):<10} {state}\n")
@@ -73,11 +80,13 @@ def _list(site, as_json: bool, out) -> int:
 
 
 def _enable(site, name: str, out) -> int:
-    installed = installed_plugins()
     if name in {p.name for p in core_plugins()}:
         out.write(f"{name} is part of the core: always enabled\n")
         return 0
-    plugin = installed.get(name)
+    broken: dict[str, str] = {}
+    plugin = installed_plugins(broken=broken).get(name)
+    if name in broken:
+        raise PluginError(broken[name])
     if plugin is None:
         raise PluginError(f"plugin {name!r} is not installed (pip install it first)")
     if not plugin.supports(motcua_version()):
@@ -95,9 +104,11 @@ def _enable(site, name: str, out) -> int:
         fixtures = _fixture_paths(plugin)
         if fixtures:
             _manage("loaddata", *fixtures)
-    except subprocess.CalledProcessError:
+    except subprocess.CalledProcessError as exc:
         path.write_text(before, encoding="utf-8")
-        raise PluginError(f"plugin {name}: enabling failed (see above); the site config is restored")
+        raise PluginError(
+            f"plugin {name}: enabling failed (see above); the site config is restored"
+        ) from exc
     out.write(f"{name} enabled on site {site.name}; restart the site's processes\n")
     return 0
 

@@ -85,7 +85,9 @@ class Plugin:
         return SpecifierSet(self.requires_motcua).contains(motcua_version, prereleases=True)
 
 
-def read_hooks(module: ModuleType | str, *, distribution: str = "", dist_version: str = "") -> Plugin:
+def read_hooks(
+    module: ModuleType | str, *, distribution: str = "", dist_version: str = ""
+) -> Plugin:
     """Return the :class:`Plugin` a hooks module declares; :class:`PluginError` if it is unsound."""
     if isinstance(module, str):
         try:

@@ -42,25 +42,48 @@ def core_plugins() -> list[Plugin]:
     return [read_hooks(path) for path in CORE_HOOKS]
 
 
-def installed_plugins() -> dict[str, Plugin]:
-    """Every plugin installed in this Python environment, by name (the core's not included)."""
-    found: dict[str, Plugin] = {}
+def _entry_points() -> dict:
+    """The entry points of the group, by name (the first on ``sys.path`` wins, as for imports)."""
+    found: dict = {}
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        dist = entry.dist
-        plugin = read_hooks(
-            entry.value,
-            distribution=dist.name if dist else "",
-            dist_version=dist.version if dist else "",
+        found.setdefault(entry.name, entry)
+    return found
+
+
+def _load(entry) -> Plugin:
+    dist = entry.dist
+    plugin = read_hooks(
+        entry.value,
+        distribution=dist.name if dist else "",
+        dist_version=dist.version if dist else "",
+    )
+    if plugin.name != entry.name:
+        raise PluginError(
+            f"plugin {entry.name}: its hooks module {entry.value} declares name {plugin.name!r}"
         )
-        if plugin.name != entry.name:
-            raise PluginError(
-                f"plugin {entry.name}: its hooks module {entry.value} declares name {plugin.name!r}"
-            )
-        if plugin.core:
-            raise PluginError(f"plugin {entry.name}: only the core's own apps may say core = True")
-        if entry.name in found and found[entry.name].hooks_module != plugin.hooks_module:
-            raise PluginError(f"plugin {entry.name}: installed twice ({plugin.hooks_module})")
-        found[entry.name] = plugin
+    if plugin.core:
+        raise PluginError(f"plugin {entry.name}: only the core's own apps may say core = True")
+    return plugin
+
+
+def installed_names() -> list[str]:
+    """The names of the plugins installed in this Python environment (nothing is imported)."""
+    return sorted(_entry_points())
+
+
+def installed_plugins(*, broken: dict | None = None) -> dict[str, Plugin]:
+    """Every installed plugin, by name (the core's not included).
+
+    A plugin whose hooks cannot be read is left out and its one-line error put in *broken*: it
+    stops only the sites that enable it (:func:`enabled_plugins`).
+    """
+    found: dict[str, Plugin] = {}
+    for name, entry in _entry_points().items():
+        try:
+            found[name] = _load(entry)
+        except PluginError as exc:
+            if broken is not None:
+                broken[name] = str(exc)
     return found
 
 
@@ -70,16 +93,16 @@ def enabled_plugins(names, *, version: str | None = None) -> list[Plugin]:
     Raise :class:`PluginError` (one line) for a name not installed or a version not supported.
     """
     version = version or motcua_version()
-    installed = installed_plugins()
+    entries = _entry_points()
     chosen = []
     for name in names:
-        plugin = installed.get(name)
-        if plugin is None:
-            known = ", ".join(sorted(installed)) or "none"
+        if name not in entries:
+            known = ", ".join(sorted(entries)) or "none"
             raise PluginError(
                 f"plugin {name!r} is enabled but not installed (installed: {known}); "
                 f"pip install it or run: manage.py plugins disable {name}"
             )
+        plugin = _load(entries[name])
         if not plugin.supports(version):
             raise PluginError(
                 f"plugin {name} {plugin.version} supports motcua {plugin.requires_motcua}, "

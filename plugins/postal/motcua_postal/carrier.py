@@ -52,7 +52,9 @@ class CarrierClient:
         self.api_url = (api_url or str(postal_config().get("api_url", ""))).rstrip("/")
         self.token = token if token is not None else os.environ.get("MOTCUA_POSTAL_API_TOKEN", "")
         if not self.api_url:
-            raise CarrierError(_("Chưa cấu hình địa chỉ API của đơn vị chuyển phát ([postal] api_url)."))
+            raise CarrierError(
+                _("Chưa cấu hình địa chỉ API của đơn vị chuyển phát ([postal] api_url).")
+            )
 
     def _call(self, method: str, path: str, payload: dict | None = None) -> dict:
         request = urllib.request.Request(
@@ -83,7 +85,10 @@ class CarrierClient:
         answer = self._call(
             "POST",
             "/shipments",
-            {"reference": reference, "recipient": {"name": name, "phone": phone, "address": address}},
+            {
+                "reference": reference,
+                "recipient": {"name": name, "phone": phone, "address": address},
+            },
         )
         tracking = str(answer.get("tracking") or "").strip().upper()
         if not tracking or len(tracking) > 40:

@@ -18,8 +18,7 @@ def postal_code_field(spec) -> forms.Field:
         validators=[
             RegexValidator(
                 r"^\d{5}$",
-                message=_("“%(label)s” phải gồm đúng 5 chữ số (mã bưu chính quốc gia).")
-                % spec.lit,
+                message=_("“%(label)s” phải gồm đúng 5 chữ số (mã bưu chính quốc gia).") % spec.lit,
             )
         ],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),

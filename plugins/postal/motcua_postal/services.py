@@ -48,7 +48,10 @@ def _carrier() -> Carrier:
     code = str(postal_config().get("carrier", "vnpost"))
     carrier = Carrier.objects.filter(code=code).first()
     if carrier is None:
-        raise PostalError(_("Chưa có đơn vị chuyển phát “%(code)s” (nạp dữ liệu mẫu của tiện ích).") % {"code": code})
+        raise PostalError(
+            _("Chưa có đơn vị chuyển phát “%(code)s” (nạp dữ liệu mẫu của tiện ích).")
+            % {"code": code}
+        )
     return carrier
 
 
@@ -61,7 +64,9 @@ def shipment_register(*, dossier_id: int, user, client: CarrierClient | None = N
     if existing is not None:
         return existing  # a double submission sends nothing twice
     if dossier.delivery != Delivery.POST or not dossier.delivery_address:
-        raise PostalError(_("Người nộp không chọn nhận kết quả qua bưu chính (hoặc thiếu địa chỉ)."))
+        raise PostalError(
+            _("Người nộp không chọn nhận kết quả qua bưu chính (hoặc thiếu địa chỉ).")
+        )
     if dossier.status != Status.RESULT_READY:
         raise PostalError(_("Hồ sơ chưa có kết quả để gửi."))
     carrier = _carrier()

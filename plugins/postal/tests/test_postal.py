@@ -20,7 +20,6 @@ if "motcua_postal" not in settings.INSTALLED_APPS:
 from motcua_postal.jobs import postal_tracking_poll  # noqa: E402
 from motcua_postal.models import Carrier, Shipment, ShipmentStatus  # noqa: E402
 from motcua_postal.services import PostalError, shipment_register  # noqa: E402
-
 from motcua_postal.testing import FakeCarrier  # noqa: E402
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +76,9 @@ def test_sending_registers_the_shipment_and_returns_the_result_through_the_lifec
     assert (d.status, d.delivery, d.postal_tracking) == (Status.RETURNED, "post", "EB100000001VN")
     assert shipment.tracking == "EB100000001VN" and shipment.carrier.code == "vnpost"
     event = d.events.get(action=Action.RETURN_RESULT)
-    assert event.actor == world.users.reception and event.data["postal_tracking"] == shipment.tracking
+    assert (
+        event.actor == world.users.reception and event.data["postal_tracking"] == shipment.tracking
+    )
     method, path, headers, body = carrier.requests[0]
     assert (method, path) == ("POST", "/v1/shipments")
     assert headers["authorization"] == "Bearer bi-mat-123"

@@ -17,7 +17,12 @@ def test_the_form_builder_offers_the_postal_code_kind():
 @pytest.mark.parametrize(("typed", "ok"), [("04000", True), ("4000", False), ("0400a", False)])
 def test_a_postal_code_has_five_digits(typed, ok):
     field = build_field(
-        {"key": "ma_buu_chinh", "label": "Mã bưu chính nơi nhận", "kind": "postal_code", "required": True}
+        {
+            "key": "ma_buu_chinh",
+            "label": "Mã bưu chính nơi nhận",
+            "kind": "postal_code",
+            "required": True,
+        }
     )
     if ok:
         assert field.clean(typed) == typed
@@ -27,6 +32,8 @@ def test_a_postal_code_has_five_digits(typed, ok):
 
 
 def test_a_missing_postal_code_gets_the_vietnamese_required_message():
-    field = build_field({"key": "m", "label": "Mã bưu chính", "kind": "postal_code", "required": True})
+    field = build_field(
+        {"key": "m", "label": "Mã bưu chính", "kind": "postal_code", "required": True}
+    )
     with pytest.raises(Exception, match="Vui lòng nhập “Mã bưu chính”"):
         field.clean("")

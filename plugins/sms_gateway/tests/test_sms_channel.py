@@ -12,7 +12,7 @@ from django.db import transaction
 
 from motcua.notifications.channels import CHANNELS
 from motcua.notifications.services import MAX_ATTEMPTS, notification_deliver, notifications_resend
-from tests.notifications.test_channels import OPEN_HOUR, _message, gateway  # noqa: F401
+from tests.notifications.test_channels import OPEN_HOUR, _message
 
 pytestmark = [
     pytest.mark.django_db,

@@ -10,5 +10,7 @@ from django.db.models.functions import Upper
 def execute() -> str:
     from motcua_postal.models import Shipment
 
-    changed = Shipment.objects.exclude(tracking=Upper("tracking")).update(tracking=Upper("tracking"))
+    changed = Shipment.objects.exclude(tracking=Upper("tracking")).update(
+        tracking=Upper("tracking")
+    )
     return f"{changed} tracking numbers upper-cased"

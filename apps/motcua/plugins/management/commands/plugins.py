@@ -9,7 +9,9 @@ from motcua.plugins.cli import main
 
 
 class Command(BaseCommand):
-    help = "Liệt kê, bật, tắt tiện ích mở rộng (plugin) của site: list | enable NAME | disable NAME."
+    help = (
+        "Liệt kê, bật, tắt tiện ích mở rộng (plugin) của site: list | enable NAME | disable NAME."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("args", nargs="+")
