@@ -12,13 +12,12 @@ import json
 import subprocess
 import sys
 import sysconfig
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.notifications.test_channels import Gateway
 from tests.plugins.sites import make_site, manage
 
 SEND = """
@@ -32,25 +31,9 @@ print("SENT", sent, motcua_sms.__file__)
 
 @pytest.fixture
 def gateway():
-    received = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            data = b'{"id": "SMS-FRESH-1"}'
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/send", received
-    server.shutdown()
-    server.server_close()
+    server = Gateway([(200, {"id": "SMS-FRESH-1"})])
+    yield server
+    server.close()
 
 
 @pytest.mark.skipif(
@@ -58,7 +41,7 @@ def gateway():
     reason="the child site uses SQLite; run in the SQLite pass",
 )
 def test_the_sms_plugin_pip_installed_into_a_fresh_venv_sends(tmp_path, gateway):
-    url, received = gateway
+    url = gateway.url
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -104,4 +87,6 @@ def test_the_sms_plugin_pip_installed_into_a_fresh_venv_sends(tmp_path, gateway)
     _, provider_id, module_file = line.split(" ", 2)
     assert provider_id == "SMS-FRESH-1"
     assert module_file.startswith(str(fresh))  # the copy pip installed, not the repository's
-    assert received == [{"to": "0912345678", "text": "Hồ sơ đã có kết quả", "ref": "7"}]
+    assert [body for _headers, body in gateway.requests] == [
+        {"to": "0912345678", "text": "Hồ sơ đã có kết quả", "ref": "7"}
+    ]

@@ -160,4 +160,6 @@ def channel_for(kind: str) -> Channel:
     try:
         return CHANNELS[kind]
     except KeyError:
-        raise ChannelError(f"unknown channel {kind!r}") from None
+        raise ChannelError(
+            f"channel {kind!r} is not available on this site (is its plugin enabled?)"
+        ) from None
