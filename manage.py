@@ -11,6 +11,10 @@ from pathlib import Path
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent / "apps"))
+    if sys.argv[1:2] == ["plugins"]:  # before Django: a plugin that stops start-up can be disabled
+        from motcua.plugins.cli import main as plugins_main
+
+        raise SystemExit(plugins_main(sys.argv[2:]))
     from config.site import settings_module
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())

@@ -52,6 +52,8 @@ class SiteConfig:
     max_dossier_upload_mb: int = 100
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
     environment: str = "development"
+    #: Plugins enabled on this site, by name (docs/plugins.md); the core's apps are always on.
+    plugins: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -158,6 +160,15 @@ def load_site(name: str | None = None, sites_dir: Path | None = None) -> SiteCon
         if not all(isinstance(h, str) for h in hosts):
             raise SiteConfigError(f"{where}: key 'allowed_hosts' must be a list of strings")
         kwargs["allowed_hosts"] = tuple(hosts)
+    if "plugins" in data:
+        names = _typed(data, "plugins", list, where)
+        if not all(isinstance(n, str) and re.fullmatch(r"[a-z0-9_]+", n) for n in names):
+            raise SiteConfigError(
+                f"{where}: key 'plugins' must be a list of plugin names (a-z, 0-9, _)"
+            )
+        if len(set(names)) != len(names):
+            raise SiteConfigError(f"{where}: key 'plugins' names a plugin twice")
+        kwargs["plugins"] = tuple(names)
     if "password" in str(data.get("database_url", "")).split("@")[0] or re.search(
         r"://[^/:@]+:[^/@]+@", str(data.get("database_url", ""))
     ):
@@ -177,6 +188,7 @@ def load_site(name: str | None = None, sites_dir: Path | None = None) -> SiteCon
         "office_hours",
         "same_day_cutoff",
         "allowed_hosts",
+        "plugins",
         *kwargs,
     }
     extra = {k: v for k, v in data.items() if k not in known}

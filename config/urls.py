@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django_rq import urls as django_rq_urls
@@ -36,6 +37,12 @@ urlpatterns = [
     path("desk/", include("motcua.desk.urls")),
     path("security/", include("motcua.security.urls")),
     path("print/", include("motcua.printing.urls")),
+    # The site's enabled plugins' pages (hook ``urls``, docs/plugins.md).
+    *[
+        path(f"plugins/{plugin.name}/", include(plugin.get("urls")))
+        for plugin in settings.MOTCUA_PLUGINS
+        if plugin.get("urls")
+    ],
     path("admin/", admin.site.urls),
     path("api/", include("motcua.api.urls")),
     path("", include("motcua.portal.urls")),

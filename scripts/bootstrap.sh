@@ -49,3 +49,16 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# The plugins shipped in plugins/ (each its own package): installed from their folders, editable,
+# without resolving anything (they need nothing beyond motcua's locked packages), for the tests.
+if [ "$purpose" = test ]; then
+  for plugin in plugins/*/pyproject.toml; do
+    dir=$(dirname "$plugin")
+    pstamp=.venv/.plugin-$(basename "$dir")-$(cat "$plugin" | sha1sum | cut -c1-12)
+    if [ ! -f "$pstamp" ]; then
+      .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$dir"
+      rm -f .venv/.plugin-"$(basename "$dir")"-*
+      touch "$pstamp"
+    fi
+  done
+fi

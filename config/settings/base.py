@@ -25,7 +25,7 @@ SECRET_KEY = secret_key(SITE)
 DEBUG = False
 ALLOWED_HOSTS = list(SITE.allowed_hosts)
 
-INSTALLED_APPS = [
+CORE_APPS = [
     "unfold",
     "unfold.contrib.filters",
     "unfold.contrib.forms",
@@ -66,6 +66,28 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.mailbox",
 ]
+
+
+def enabled_plugins(names):
+    """The core's plugins and the site's enabled ones; one line and exit 2 when one cannot run."""
+    from motcua.plugins.discovery import PluginError
+    from motcua.plugins.discovery import enabled_plugins as _enabled
+
+    try:
+        return _enabled(names)
+    except PluginError as exc:
+        sys.stderr.write(f"motcua: sites/{SITE.name}/site_config.toml: {exc}\n")
+        raise SystemExit(2) from None
+
+
+def installed_apps(plugins) -> list[str]:
+    """The core's apps, each enabled plugin's app, then ``motcua.plugins`` (fills the registries)."""
+    return [*CORE_APPS, *[p.app for p in plugins if p.app and not p.core], "motcua.plugins"]
+
+
+#: The plugins of this site (docs/plugins.md): the core's apps, then those the site enables.
+MOTCUA_PLUGINS = enabled_plugins(SITE.plugins)
+INSTALLED_APPS = installed_apps(MOTCUA_PLUGINS)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -312,7 +334,10 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Files in the site folder or an object store, cache in Redis, a read replica, health and metrics,
 # JSON logs with a request id. Each value comes from the site config through config/operation.py.
 from config import operation as _operation  # noqa: E402
-from config.unfold import UNFOLD  # noqa: E402, F401  (kept apart: it is long)
+from config.unfold import UNFOLD as CORE_UNFOLD  # noqa: E402  (kept apart: it is long)
+from motcua.plugins.desk import with_plugin_menu  # noqa: E402
+
+UNFOLD = with_plugin_menu(CORE_UNFOLD, MOTCUA_PLUGINS)
 
 try:
     STORAGES = _operation.storages(SITE)

@@ -3,7 +3,28 @@
 import os
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES
+from config.settings.base import (
+    CORE_UNFOLD,
+    DATABASES,
+    SITE,
+    enabled_plugins,
+    installed_apps,
+    with_plugin_menu,
+)
+from motcua.plugins.discovery import installed_names
+
+# The plugins shipped in plugins/ run with the suite (their own tests are collected from there)
+# when they are installed in the venv (make test installs them); tests of a site without them
+# run such a site in a subprocess (tests/plugins).
+SHIPPED_PLUGINS = ("sms_gateway", "postal")
+MOTCUA_PLUGINS = enabled_plugins(
+    [
+        *SITE.plugins,
+        *[n for n in SHIPPED_PLUGINS if n in installed_names() and n not in SITE.plugins],
+    ]
+)
+INSTALLED_APPS = installed_apps(MOTCUA_PLUGINS)
+UNFOLD = with_plugin_menu(CORE_UNFOLD, MOTCUA_PLUGINS)
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,11 +3,14 @@
 import pytest
 
 from motcua.portal.forms import BUILDERS, build_field
+from motcua.portal.forms.builders import EXTRA_KINDS, field_kind_choices
 from motcua.portal.models import FieldKind
 
 
 def test_every_field_kind_has_a_builder():
-    assert set(BUILDERS) == set(FieldKind.values)
+    """The core's kinds and the enabled plugins' (``form_field_kinds``), each with its builder."""
+    assert set(BUILDERS) == set(FieldKind.values) | set(EXTRA_KINDS)
+    assert [value for value, _label in field_kind_choices()] == [*FieldKind.values, *EXTRA_KINDS]
 
 
 @pytest.mark.parametrize("kind", FieldKind.values)

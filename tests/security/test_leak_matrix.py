@@ -147,6 +147,11 @@ ADMIN_MODELS_SITE_ADMINISTRATOR_ONLY = {
 }
 
 ROWS: dict[str, Row] = {
+    # -- the postal plugin's desk page (plugins/postal; enabled by the test settings when installed)
+    # The matrix dossier awaits no post, so no page shows a secret: its own tests check that the
+    # officer in scope sees the waiting dossier and one outside does not (dossiers_visible).
+    "postal:pending": Row("desk", lambda c: _get("/plugins/postal/")),
+    "postal:send": Row("desk", lambda c: [("post", f"/plugins/postal/{c.dossier.pk}/send/", {})]),
     # -- desk
     "desk:worklist": Row("desk", lambda c: _get("/desk/"), control="officer_this_unit"),
     "desk:intake": Row("desk", lambda c: _get("/desk/intake/")),

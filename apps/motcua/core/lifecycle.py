@@ -75,6 +75,7 @@ class Action(models.TextChoices):
     RECORD_PAYMENT = "record_payment", _("Ghi nhận nộp phí tại quầy")
     WAIVE_FEE = "waive_fee", _("Miễn phí, lệ phí")
     REHOME = "rehome", _("Chuyển đơn vị giải quyết do sắp xếp đơn vị hành chính")
+    RECORD_SHIPMENT = "record_shipment", _("Cập nhật tình trạng chuyển phát kết quả")
 
 
 #: Targets that are not a state: keep the state (a step change inside ``in_progress``) or go
@@ -450,6 +451,18 @@ _RULES = (
         takers={T.ADMINISTRATOR},
         service="dossiers_rehome",
         public_label=_("Chuyển đơn vị giải quyết do sắp xếp đơn vị hành chính"),
+    ),
+    # A carrier's tracking update of a result sent by post (a delivery connector such as the
+    # postal plugin takes it on behalf of the officer who sent the shipment): the state is kept,
+    # the event is the citizen's timeline entry with the carrier's status.
+    _rule(
+        A.RECORD_SHIPMENT,
+        {S.RESULT_READY, S.RETURNED},
+        SAME,
+        takers={T.RECEPTION},
+        service="dossier_shipment_record",
+        public_label=_("Cập nhật tình trạng chuyển phát kết quả"),
+        public_note=True,
     ),
 )
 

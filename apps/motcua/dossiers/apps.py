@@ -8,13 +8,9 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self):
-        # Explicit registration (no signals): calendar changes recompute these.
+        # Deadline sources are declared in motcua.dossiers.hooks (docs/plugins.md).
         from django.core import checks
 
-        from motcua.core import deadline_sources
         from motcua.dossiers.checks import check_lifecycle
-        from motcua.dossiers.deadline_sources import DossierDeadlines, StepDeadlines
 
-        deadline_sources.register(DossierDeadlines())
-        deadline_sources.register(StepDeadlines())
         checks.register(check_lifecycle)

@@ -6,7 +6,4 @@ class IntegrationsConfig(AppConfig):
     name = "motcua.integrations"
     label = "integrations"
     verbose_name = _("Tích hợp, thanh toán")
-
-    def ready(self):
-        # Explicit registration (docs/architecture.md: no signals): outbox handlers per topic.
-        from motcua.integrations import handlers  # noqa: F401
+    # Outbox handlers and payment providers are declared in motcua.integrations.hooks.

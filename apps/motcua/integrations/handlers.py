@@ -1,4 +1,4 @@
-"""Outbox handlers, one per topic (registered when the app is ready).
+"""Outbox handlers, one per topic (declared in ``motcua.integrations.hooks``).
 
 The national public-service portal sync (DuocThanhToanTrucTuyen …) will replace the logging
 handler of ``payment.paid``; until then the message is recorded as delivered once logged.
@@ -19,7 +19,8 @@ from django.urls import reverse
 from motcua.core.lifecycle import LIFECYCLE
 from motcua.core.site_urls import public_link
 from motcua.integrations.models import OutboxMessage
-from motcua.integrations.outbox import outbox_emit, outbox_emit_many, outbox_handler
+from motcua.integrations.outbox import outbox_emit, outbox_emit_many
+from motcua.notifications.channels import channel_available
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,6 @@ CITIZEN_EVENTS: dict[str, str] = {
 }
 
 
-@outbox_handler("payment.paid")
 def payment_paid_log(message: OutboxMessage) -> None:
     """Log a confirmed online payment (idempotent: logging twice harms nobody)."""
     payload = message.payload
@@ -73,12 +73,11 @@ def citizen_channels(dossier) -> list[tuple[str, str]]:
     channels = []
     if dossier.applicant_email:
         channels.append(("email", dossier.applicant_email))
-    if dossier.applicant_phone and settings.SITE.extra.get("sms_gateway_url"):
+    if dossier.applicant_phone and channel_available("sms"):
         channels.append(("sms", dossier.applicant_phone))
     return channels
 
 
-@outbox_handler("citizen.notice")
 def citizen_notice_send(message: OutboxMessage) -> None:
     """Write one notification per channel the applicant gave (idempotent by event and channel)."""
     from motcua.dossiers.models import Dossier, DossierEvent

@@ -3,7 +3,8 @@
 Each line of ``patches.txt`` is a dotted module path (``patches.v0_1.refold_search_text``) whose
 module defines ``execute() -> str | None``. A patch runs in a transaction with its record, so a
 failure leaves neither half-applied data nor a record and the next run tries again. Blank lines and
-``#`` comments are ignored.
+``#`` comments are ignored. The patches of the site's enabled plugins (hook ``patches``,
+docs/plugins.md) follow the core's, in plugin order.
 """
 
 from __future__ import annotations
@@ -38,11 +39,17 @@ def patches_listed(path: Path | None = None) -> list[str]:
     return names
 
 
+def plugin_patches() -> list[str]:
+    """The patch modules of the site's enabled plugins, in plugin order."""
+    return [name for p in settings.MOTCUA_PLUGINS for name in p.get("patches", [])]
+
+
 def patches_run(*, path: Path | None = None) -> list[PatchResult]:
     """Run every listed patch not yet recorded, in order; stop at the first failure (re-raised)."""
     done = set(AppliedPatch.objects.values_list("name", flat=True))
     results = []
-    for name in patches_listed(path):
+    names = patches_listed(path) if path else [*patches_listed(), *plugin_patches()]
+    for name in names:
         if name in done:
             results.append(PatchResult(name, ran=False))
             continue

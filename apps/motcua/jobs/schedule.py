@@ -1,6 +1,7 @@
-"""The one list of periodic jobs (Frappe's ``scheduler_events`` idea).
+"""The one list of the core's periodic jobs (Frappe's ``scheduler_events`` idea).
 
-Every scheduled job of every app is declared here, nowhere else. With Redis, ``rq cron`` (via
+Every scheduled job of the core is declared here, nowhere else; a plugin declares its own in its
+hooks module (``scheduled_jobs``, docs/plugins.md), and :func:`active_schedule` returns both. With Redis, ``rq cron`` (via
 ``manage.py rqcron motcua.jobs.cron_config``) enqueues them; on the embedded default
 ``manage.py run_schedule`` runs them inline at the same cron moments. Jobs must be idempotent and
 batched: they may run twice or be interrupted (STYLE "Jobs").
@@ -73,3 +74,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         queue="low",
     ),
 )
+
+
+def active_schedule() -> tuple[ScheduledJob, ...]:
+    """Every job of this site: the core's, then those of the plugins the site enables."""
+    from django.conf import settings
+
+    return tuple(
+        job for plugin in settings.MOTCUA_PLUGINS for job in plugin.get("scheduled_jobs", [])
+    )

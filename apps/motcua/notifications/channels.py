@@ -1,11 +1,13 @@
 """The delivery channels behind one interface: ``send(notification) -> provider message id``.
 
 A channel raises :class:`ChannelError` when the message did not go out; the delivery job then
-retries with backoff. Gateways are site data (``site_config.toml``): ``sms_gateway_url`` and
-``MOTCUA_SMS_GATEWAY_TOKEN`` (environment) for an HTTP SMS gateway (JSON ``{"to", "text", "ref"}`` → ``{"id"}``), and
-``zalo_api_url`` / ``MOTCUA_ZALO_ACCESS_TOKEN`` for the Zalo Official Account "send message" API
-(``{"recipient": {"user_id"}, "message": {"text"}}`` → ``{"error": 0, "data": {"message_id"}}``).
-``ref`` is the notification's id, so a gateway that honours it never sends a retry twice.
+retries with backoff. Channels are contributed through the plugin contract (hook
+``notification_channels``, docs/plugins.md): the core ships e-mail, Zalo, desk and console
+(``motcua.notifications.hooks``); SMS gateways are plugins (``plugins/sms_gateway``). Gateways are
+site data (``site_config.toml``): ``zalo_api_url`` / ``MOTCUA_ZALO_ACCESS_TOKEN`` for the Zalo
+Official Account "send message" API (``{"recipient": {"user_id"}, "message": {"text"}}`` →
+``{"error": 0, "data": {"message_id"}}``). A channel may define ``available() -> bool`` (is it
+configured on this site?); the citizen's notices only use the channels that are.
 
 Delivery and a worker that dies mid-HTTP: the row is marked "sending" (with the attempt counted)
 before the call, and a row left "sending" past its lease is taken up again. A channel whose
@@ -31,7 +33,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
 
-from motcua.notifications.models import ChannelKind, Notification
+from motcua.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 
@@ -108,31 +110,6 @@ class EmailChannel:
         return message_id
 
 
-class SmsChannel:
-    """A configurable HTTP SMS gateway (brand-name SMS providers all take a JSON POST)."""
-
-    idempotent = True  # our id as ``ref`` and ``Idempotency-Key``: a retry is not sent twice
-
-    def send(self, notification: Notification) -> str:
-        url = _site("sms_gateway_url")
-        if not url:
-            raise ChannelError("sms_gateway_url is not set in site_config.toml")
-        if not notification.address:
-            raise ChannelError("no phone number")
-        answer = _post_json(
-            url,
-            {"to": notification.address, "text": notification.body, "ref": str(notification.pk)},
-            {
-                "Authorization": f"Bearer {_secret('sms_gateway_token')}",
-                "Idempotency-Key": idempotency_key(notification),
-            },
-        )
-        provider_id = answer.get("id") or answer.get("message_id")
-        if not provider_id:
-            raise ChannelError(f"SMS gateway gave no message id: {answer!r}"[:500])
-        return str(provider_id)
-
-
 class ZaloChannel:
     """Zalo Official Account API v3 ("tin tư vấn"); the address is the follower's user_id."""
 
@@ -182,13 +159,26 @@ class ConsoleChannel:
         return f"console:{notification.pk}"
 
 
-CHANNELS: dict[str, Channel] = {
-    ChannelKind.EMAIL: EmailChannel(),
-    ChannelKind.SMS: SmsChannel(),
-    ChannelKind.ZALO: ZaloChannel(),
-    ChannelKind.DESK: DeskChannel(),
-    ChannelKind.CONSOLE: ConsoleChannel(),
-}
+#: kind → channel, filled from every active plugin's ``notification_channels`` hook.
+CHANNELS: dict[str, Channel] = {}
+
+
+def register_channel(kind: str, channel: Channel) -> Channel:
+    """Register *channel* for *kind* (called by ``motcua.plugins.registry``, one per kind)."""
+    if not callable(getattr(channel, "send", None)):
+        raise TypeError(f"{channel!r} is not a channel (it has no send(notification))")
+    CHANNELS[kind] = channel
+    return channel
+
+
+def channel_available(kind: str) -> bool:
+    """Whether *kind* has a channel on this site and it is configured (``available()``)."""
+    channel = CHANNELS.get(kind)
+    return channel is not None and bool(getattr(channel, "available", lambda: True)())
+
+
+#: For channels of plugins: the site's settings, secrets and the JSON POST with its errors.
+site_setting, site_secret, post_json = _site, _secret, _post_json
 
 
 def channel_for(kind: str) -> Channel:
@@ -196,4 +186,6 @@ def channel_for(kind: str) -> Channel:
     try:
         return CHANNELS[kind]
     except KeyError:
-        raise ChannelError(f"unknown channel {kind!r}") from None
+        raise ChannelError(
+            f"channel {kind!r} is not available on this site (is its plugin enabled?)"
+        ) from None

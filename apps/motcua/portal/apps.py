@@ -8,9 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Cổng dịch vụ công")
 
     def ready(self):
-        from motcua.portal import admin, snapshot
+        from motcua.portal import admin
 
-        # The online form is frozen into every procedure version (part "form").
-        snapshot.register()
         # The form builder is edited on the procedure's own desk page (see admin.py).
         admin.attach_form_builder()

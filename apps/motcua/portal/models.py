@@ -33,6 +33,13 @@ key_validator = RegexValidator(
 )
 
 
+def field_kind_choices():
+    """The core's kinds and the enabled plugins' (``motcua.portal.forms.builders``)."""
+    from motcua.portal.forms.builders import field_kind_choices as choices
+
+    return choices()
+
+
 class FieldKind(models.TextChoices):
     TEXT = "text", _("Văn bản")
     NUMBER = "number", _("Số")
@@ -106,7 +113,7 @@ class FormField(models.Model):
     )
     label = models.CharField(_("nhãn"), max_length=300)
     kind = models.CharField(
-        _("kiểu dữ liệu"), max_length=12, choices=FieldKind.choices, default=FieldKind.TEXT
+        _("kiểu dữ liệu"), max_length=12, choices=field_kind_choices, default=FieldKind.TEXT
     )
     required = models.BooleanField(_("bắt buộc"), default=False)
     help_text = models.CharField(_("hướng dẫn"), max_length=500, blank=True)

@@ -1,6 +1,6 @@
 """The ``"form"`` part of a procedure version's snapshot (docs/architecture.md: legal parameters are versioned data).
 
-Registered from :meth:`motcua.portal.apps.PortalConfig.ready`. Its value::
+Declared in ``motcua.portal.hooks`` (hook ``snapshot_parts``). Its value::
 
     {"fields": [FormField.as_spec(), ...],            # in order
      "documents": [{"name": "Đơn đề nghị", "upload_required": true}, ...]}
@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcua.procedures.snapshot import register_snapshot_part
-
 
 def form_part(procedure) -> dict[str, Any]:
     return {
@@ -30,10 +28,6 @@ def form_part(procedure) -> dict[str, Any]:
             for doc in procedure.documents.order_by("order", "pk")
         ],
     }
-
-
-def register() -> None:
-    register_snapshot_part("form")(form_part)
 
 
 def form_spec(snapshot: dict) -> dict[str, Any]:

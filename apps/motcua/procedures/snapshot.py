@@ -1,14 +1,12 @@
 """What a procedure version freezes, built from a registry of named parts.
 
-A snapshot is a JSON object ``{part name: part value}``. This module registers the catalogue's own
-parts (``procedure``, ``documents``, ``fees``, ``units``); later apps add theirs without touching
-this file, from their ``AppConfig.ready()``::
+A snapshot is a JSON object ``{part name: part value}``. This module holds the catalogue's own
+parts (``procedure``, ``documents``, ``fees``, ``units``); every part, these included, is declared
+in a hooks module (``snapshot_parts``, docs/plugins.md: ``motcua.procedures.hooks`` for these) and
+registered by ``motcua.plugins.registry``, so other apps and plugins add theirs without touching
+this file::
 
-    from motcua.procedures.snapshot import register_snapshot_part
-
-    @register_snapshot_part("workflow")
-    def workflow_part(procedure):
-        return [{"order": s.order, "name": s.name, ...} for s in procedure.steps.all()]
+    snapshot_parts = {"workflow": "motcua.procedures.workflow.workflow_part"}
 
 A part must return JSON-native values only (str, int, bool, None, lists, dicts) so that equal
 content always hashes the same; decimals are written as fixed-point strings.
@@ -71,7 +69,6 @@ def decimal_text(value: Decimal | None, places: int) -> str | None:
 # -- the catalogue's own parts ----------------------------------------------------------------
 
 
-@register_snapshot_part("procedure")
 def procedure_part(procedure) -> dict[str, Any]:
     return {
         "national_code": procedure.national_code,
@@ -94,7 +91,6 @@ def procedure_part(procedure) -> dict[str, Any]:
     }
 
 
-@register_snapshot_part("documents")
 def documents_part(procedure) -> list[dict[str, Any]]:
     return [
         {
@@ -109,7 +105,6 @@ def documents_part(procedure) -> list[dict[str, Any]]:
     ]
 
 
-@register_snapshot_part("fees")
 def fees_part(procedure) -> list[dict[str, Any]]:
     return [
         {"name": fee.name, "amount": decimal_text(fee.amount, 0), "note": fee.note}
@@ -117,6 +112,5 @@ def fees_part(procedure) -> list[dict[str, Any]]:
     ]
 
 
-@register_snapshot_part("units")
 def units_part(procedure) -> list[str]:
     return sorted(procedure.units.values_list("agency_code", flat=True))

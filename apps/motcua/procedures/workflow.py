@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core import lifecycle
 from motcua.core.timeunits import TimeUnit
 from motcua.procedures.fields import TimeUnitField
-from motcua.procedures.snapshot import decimal_text, register_snapshot_part
+from motcua.procedures.snapshot import decimal_text
 
 
 class UnitMode(models.TextChoices):
@@ -183,7 +183,6 @@ def workflow_duration_error(procedure, steps: list[tuple[Decimal, str, bool]]) -
     return None
 
 
-@register_snapshot_part("workflow")
 def workflow_part(procedure) -> list[dict]:
     return [
         {

@@ -147,6 +147,32 @@ def dossier_return_result(
     )
 
 
+def dossier_shipment_record(
+    *, dossier, user, carrier: str, tracking: str, status: str, note: str = ""
+) -> Dossier:
+    """Record a carrier's status of the result sent by post (a timeline entry; state kept).
+
+    Taken by a delivery connector (a plugin) for the reception officer who sent the shipment; the
+    note is the carrier's status for the citizen. The tracking code is kept on the dossier.
+    """
+    _require(tracking, _("Cần nhập mã vận đơn bưu chính."))
+    _require(status, _("Thiếu tình trạng chuyển phát."))
+
+    def change(d, actor, moment):
+        if not d.postal_tracking:
+            d.postal_tracking = tracking[:40]
+        return {"carrier": carrier, "tracking": tracking, "status": status}
+
+    return _perform(
+        dossier=dossier,
+        action=Action.RECORD_SHIPMENT,
+        user=user,
+        expected_version=None,
+        note=note or status,
+        change=change,
+    )
+
+
 def _training_candidates(*, user, older_than_days: int):
     """Open training dossiers submitted more than N days ago in the units *user* administers."""
     from motcua.units.selectors import units_in_scope

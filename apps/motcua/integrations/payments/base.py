@@ -37,11 +37,10 @@ from django.utils.module_loading import import_string
 if TYPE_CHECKING:
     from motcua.integrations.models import Payment
 
-#: Providers known to the code; a site enables some of them in its config.
-PROVIDER_CLASSES: dict[str, str] = {
-    "vnpay": "motcua.integrations.payments.vnpay.VNPayProvider",
-    "sandbox": "motcua.integrations.payments.sandbox.SandboxProvider",
-}
+#: Providers known to the code (name → class path), from every active plugin's
+#: ``payment_providers`` hook (the core's: ``motcua.integrations.hooks``); a site's ``[payments]``
+#: enables some of them.
+PROVIDER_CLASSES: dict[str, str] = {}
 SANDBOX = "sandbox"
 
 #: Vietnamese gateways stamp their dates in GMT+7, whatever the site's own time zone.

@@ -232,6 +232,27 @@ REQUIRED_MESSAGES = {
 _REQUIRED_DEFAULT = gettext_noop("Vui lòng nhập “%(label)s”.")
 
 
+#: Kinds contributed by plugins (hook ``form_field_kinds``, docs/plugins.md): kind → label.
+EXTRA_KINDS: dict[str, str] = {}
+
+
+def register_kind(kind: str, *, label, builder, required_message: str | None = None) -> None:
+    """Add a field kind of a plugin: its label in the form builder and its ``builder(spec)``."""
+    if kind in FieldKind.values:
+        raise ValueError(f"form field kind {kind!r} is the core's")
+    if not kind or len(kind) > 12 or not kind.replace("_", "").isalnum():
+        raise ValueError(f"form field kind {kind!r}: at most 12 letters, digits or _")
+    BUILDERS[kind] = builder
+    EXTRA_KINDS[kind] = label
+    if required_message:
+        REQUIRED_MESSAGES[kind] = required_message
+
+
+def field_kind_choices() -> list[tuple[str, str]]:
+    """The kinds the form builder offers: the core's, then those of the enabled plugins."""
+    return [*FieldKind.choices, *EXTRA_KINDS.items()]
+
+
 def build_field(raw: dict) -> forms.Field:
     """Return the form field of one configured input (``FormField.as_spec()``)."""
     spec = Spec.read(raw)

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from motcua.jobs.schedule import SCHEDULE
+from motcua.jobs.schedule import active_schedule
 
 log = logging.getLogger(__name__)
 
@@ -21,16 +21,17 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Run every job once, then exit.")
 
     def handle(self, *args, once=False, **options):
+        schedule = active_schedule()  # the core's jobs and the enabled plugins'
         if once:
-            for job in SCHEDULE:
+            for job in schedule:
                 self._run(job)
             return
         now = timezone.localtime()
-        upcoming = {job.name: croniter(job.cron, now).get_next(datetime) for job in SCHEDULE}
-        self.stdout.write(f"run_schedule: {len(SCHEDULE)} jobs; waiting for their next moment")
+        upcoming = {job.name: croniter(job.cron, now).get_next(datetime) for job in schedule}
+        self.stdout.write(f"run_schedule: {len(schedule)} jobs; waiting for their next moment")
         while True:
             now = timezone.localtime()
-            for job in SCHEDULE:
+            for job in schedule:
                 if upcoming[job.name] <= now:
                     self._run(job)
                     upcoming[job.name] = croniter(job.cron, now).get_next(datetime)

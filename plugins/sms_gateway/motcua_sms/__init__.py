@@ -1,0 +1,1 @@
+"""motcua plugin: the SMS notification channel (an HTTP SMS gateway)."""
