@@ -131,6 +131,7 @@ ADMIN_MODELS_WITHOUT_DOSSIERS = {
     "reports_scoreband",
     "reports_savedreport",  # a definition (fields, filters), not its rows
     "reports_reportsubscription",
+    "dossiers_codepattern",  # the versioned structure of dossier codes, no dossier
 }
 
 #: Desk model pages that hold dossier data and are for the site administrator only: a staff
@@ -140,6 +141,9 @@ ADMIN_MODELS_SITE_ADMINISTRATOR_ONLY = {
     "notifications_escalationfiring",
     "notifications_apologydraft",
     "mailbox_outgoingmail",
+    # legacy import records: their row-level errors quote the file's applicants (and its upload
+    # page, ``admin:dossiers_dossierimport_upload``, writes dossiers of any unit)
+    "dossiers_dossierimport",
 }
 
 ROWS: dict[str, Row] = {

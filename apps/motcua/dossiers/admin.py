@@ -616,3 +616,6 @@ class DelegationAdmin(ModelAdmin):
         if obj.ends_on < today:
             return ("past", _("Đã hết hạn"))
         return ("current", _("Đang hiệu lực"))
+
+
+from motcua.dossiers import admin_legacy  # noqa: E402,F401  code patterns and the legacy import

@@ -140,11 +140,17 @@ class Dashboard:
 
 
 def dashboard(
-    dossiers: QuerySet[Dossier], procedures: QuerySet[Procedure], first: date, last: date
+    dossiers: QuerySet[Dossier],
+    procedures: QuerySet[Procedure],
+    first: date,
+    last: date,
+    *,
+    units: QuerySet | None = None,
 ) -> Dashboard:
-    """Compute the whole dashboard for *dossiers* (already scoped) and the period."""
-    w = ind.window(first, last)
-    p = ind.window(*previous_period(first, last))
+    """Compute the whole dashboard for *dossiers* (already scoped) and the period; *units*
+    restricts each count to what those units are credited with (``indicators``, Units)."""
+    w = ind.window(first, last, units=units)
+    p = ind.window(*previous_period(first, last), units=units)
     trend = monthly_trend(dossiers, first, last)
     # One grouped scan gives the totals, the unit ranking and the procedures.
     grouped = ind.grouped_counts(dossiers, w, "unit", "procedure")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible
@@ -27,11 +27,14 @@ def scope_units(*, unit: Unit | None, subtree: bool) -> QuerySet[Unit] | None:
 
 
 def report_dossiers(*, user, unit: Unit | None = None, subtree: bool = False) -> QuerySet[Dossier]:
-    """Return the dossiers *user* may report on, optionally those received by *unit* (subtree)."""
+    """Return the dossiers *user* may report on, optionally those received or decided by *unit*
+    (subtree): a boundary-free dossier counts for both (``reports/indicators.py``, Units; pass
+    ``scope_units`` as the window's ``units`` so each count keeps to its own credit)."""
     dossiers = dossiers_visible(user=user)
     units = scope_units(unit=unit, subtree=subtree)
     if units is not None:
-        dossiers = dossiers.filter(unit__in=units.values("pk"))
+        ids = units.values("pk")
+        dossiers = dossiers.filter(Q(unit__in=ids) | Q(competent_unit__in=ids))
     return dossiers
 
 

@@ -28,6 +28,7 @@ from motcua.reports.selectors import (
     report_dossiers,
     report_procedures,
     saved_reports_visible,
+    scope_units,
 )
 
 PAGE_SIZE = 50
@@ -41,6 +42,12 @@ def _scope(request, form):
         procedures = procedures.filter(sector=d["sector"])
     dossiers = form.narrow(report_dossiers(user=request.user, unit=unit, subtree=subtree))
     return dossiers, procedures
+
+
+def _credited_units(form):
+    """The units a report is restricted to, for each count's credit (reception / processing)."""
+    d = form.cleaned_data
+    return scope_units(unit=d.get("unit"), subtree=bool(d.get("subtree")))
 
 
 def _links(form, w: ind.Window) -> callable:
@@ -66,7 +73,9 @@ def dashboard_view(request):
         form.is_valid()
     dossiers, procedures = _scope(request, form)
     d = form.cleaned_data
-    board = dash.dashboard(dossiers, procedures, d["date_from"], d["date_to"])
+    board = dash.dashboard(
+        dossiers, procedures, d["date_from"], d["date_to"], units=_credited_units(form)
+    )
     now_link, before_link = _links(form, board.window), _links(form, board.previous)
     rows = [
         {
@@ -113,7 +122,7 @@ def dossiers_view(request):
         )
     d = form.cleaned_data
     dossiers, _procedures = _scope(request, form)
-    w = ind.window(d["date_from"], d["date_to"])
+    w = ind.window(d["date_from"], d["date_to"], units=_credited_units(form))
     rows = dash.drilldown(dossiers, w, d["key"], officer=d.get("officer")).select_related(
         "procedure", "current_step", "current_step__assignee"
     )

@@ -14,6 +14,7 @@ closing workflow steps, automatic assignment). Import the public names from this
 ``from motcua.dossiers.services import dossier_forward``.
 """
 
+from motcua.dossiers.legacy.writer import dossiers_import
 from motcua.dossiers.permissions import ActionForbidden
 from motcua.dossiers.recalculation import dossier_due_moves_apply
 from motcua.dossiers.services.applicant import dossier_link_account, dossier_set_delivery
@@ -90,4 +91,5 @@ __all__ = [
     "dossier_transfer",
     "dossier_withdraw",
     "dossiers_close_training",
+    "dossiers_import",
 ]

@@ -8,7 +8,12 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.reports import indicators as ind
-from motcua.reports.selectors import SYSTEM_READER, report_dossiers, report_procedures
+from motcua.reports.selectors import (
+    SYSTEM_READER,
+    report_dossiers,
+    report_procedures,
+    scope_units,
+)
 from motcua.units.models import Unit
 
 RATE_HELP = {
@@ -44,7 +49,10 @@ def _date(value: str, option: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Print the QĐ 766 indicators of a unit (received by it) for a period."
+    help = (
+        "Print the QĐ 766 indicators of a unit for a period: reception counts of the dossiers it "
+        "received, processing counts of those it decided (they differ for boundary-free ones)."
+    )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         import argparse
@@ -72,7 +80,7 @@ class Command(BaseCommand):
         subtree = options["subtree"]
         values = ind.indicators(
             report_dossiers(user=SYSTEM_READER, unit=unit, subtree=subtree),
-            ind.window(date_from, date_to),
+            ind.window(date_from, date_to, units=scope_units(unit=unit, subtree=subtree)),
             procedures=report_procedures(user=SYSTEM_READER, unit=unit, subtree=subtree),
         )
         values = {"unit": unit.agency_code, "from": str(date_from), "to": str(date_to), **values}
