@@ -278,6 +278,7 @@ class DossierAdmin(ModelAdmin):
         ("unit", ScopeUnitFilter),
         ("current_unit", ScopeUnitFilter),
         "is_training",
+        ("imported_from", admin.EmptyFieldListFilter),  # nhập từ hệ thống cũ (legacy import)
         ("procedure__sector", admin.RelatedFieldListFilter),
         ("due_at", admin.DateFieldListFilter),
     ]
@@ -294,8 +295,10 @@ class DossierAdmin(ModelAdmin):
                     "status",
                     "channel",
                     "unit",
+                    "competent_unit",
                     "current_unit",
                     "current_step",
+                    "imported_from",
                 ]
             },
         ),
@@ -359,7 +362,7 @@ class DossierAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         queryset = dossiers_visible(user=request.user).select_related(
-            "procedure", "unit", "current_unit"
+            "procedure", "unit", "current_unit", "competent_unit"
         )
         return queryset.order_by(*(self.get_ordering(request) or ["-id"]))
 
