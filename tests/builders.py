@@ -151,3 +151,17 @@ def applicant_fields() -> dict:
 def received_documents() -> list[dict]:
     """Both required documents of procedure 1.009994, received."""
     return [{"name": "Đơn đề nghị", "received": True}, {"name": "Bản vẽ", "received": True}]
+
+
+def receive_at_counter(world, applicant: dict, documents: list[dict], **kw):
+    """Receive procedure 1.009994 at the Hồng Bàng counter (now: freeze time around the call)."""
+    from motcua.dossiers import services
+
+    return services.dossier_receive(
+        user=world.users.reception,
+        procedure=world.procedure,
+        unit=world.units.d,
+        applicant=applicant,
+        documents=documents,
+        **kw,
+    )

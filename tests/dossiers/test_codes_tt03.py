@@ -7,31 +7,19 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from motcua.dossiers import services
 from motcua.dossiers.models import CodeAgency, CodePattern, Dossier, DossierCodeCounter
 from motcua.dossiers.selectors import dossier_search
 from motcua.portal.selectors import dossier_lookup
-from tests.builders import at
+from tests.builders import at, receive_at_counter
 
 pytestmark = pytest.mark.django_db
-
-
-def _receive(world, applicant, documents, **kw):
-    return services.dossier_receive(
-        user=world.users.reception,
-        procedure=world.procedure,
-        unit=world.units.d,
-        applicant=applicant,
-        documents=documents,
-        **kw,
-    )
 
 
 def test_the_daily_sequence_grows_from_9999_to_10000_on_one_day(world, applicant, documents):
     DossierCodeCounter.objects.create(unit=world.units.d, day=date(2025, 3, 3), last=9998)
     with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
-        first = _receive(world, applicant, documents)
-        second = _receive(world, applicant, documents)
+        first = receive_at_counter(world, applicant, documents)
+        second = receive_at_counter(world, applicant, documents)
     assert first.code == "000.00.31.H27-250303-9999"
     assert second.code == "000.00.31.H27-250303-10000"
     # the longer code is found like any other: desk search (exact code), portal lookup
@@ -39,7 +27,7 @@ def test_the_daily_sequence_grows_from_9999_to_10000_on_one_day(world, applicant
     assert dossier_lookup(code=second.code.lower(), proof="0912345678")[0] == second
     # the next day starts again at 0001
     with time_machine.travel(at(2025, 3, 4, 9, 0), tick=False):
-        assert _receive(world, applicant, documents).code == "000.00.31.H27-250304-0001"
+        assert receive_at_counter(world, applicant, documents).code == "000.00.31.H27-250304-0001"
 
 
 def test_a_site_with_the_centralised_pattern_numbers_by_the_deciding_agency(
@@ -53,9 +41,9 @@ def test_a_site_with_the_centralised_pattern_numbers_by_the_deciding_agency(
         legal_basis="TT 03/2025/TT-VPCP Điều 13 k.3 (TT 04/2025/TT-VPCP Điều 23 k.2)",
     )
     with time_machine.travel(at(2026, 1, 24, 9, 0), tick=False):
-        before = _receive(world, applicant, documents)
+        before = receive_at_counter(world, applicant, documents)
     with time_machine.travel(at(2026, 1, 26, 9, 0), tick=False):
-        after = [_receive(world, applicant, documents) for _ in range(2)]
+        after = [receive_at_counter(world, applicant, documents) for _ in range(2)]
     assert before.code == "000.00.31.H27-260124-0001"  # the old pattern on the day before
     assert [d.code for d in after] == ["000.00.31.H27-260126-270001", "000.00.31.H27-260126-270002"]
     # existing codes never change when a pattern is added
@@ -65,11 +53,11 @@ def test_a_site_with_the_centralised_pattern_numbers_by_the_deciding_agency(
 
 def test_a_new_pattern_changes_no_stored_code_and_keeps_the_counter(world, applicant, documents):
     with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
-        old = _receive(world, applicant, documents)
+        old = receive_at_counter(world, applicant, documents)
         CodePattern.objects.create(
             valid_from=date(2025, 3, 3), template="{agency}-{yymmdd}-{AA}{seq}", system_digits="31"
         )
-        new = _receive(world, applicant, documents)
+        new = receive_at_counter(world, applicant, documents)
     assert Dossier.objects.get(pk=old.pk).code == "000.00.31.H27-250303-0001"
     assert new.code == "000.00.31.H27-250303-310002"  # same counter: no duplicate, no gap
 

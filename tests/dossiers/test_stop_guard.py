@@ -12,7 +12,7 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.permissions import dossier_available_actions
 from motcua.dossiers.services.engine import GuardRefused
 from motcua.dossiers.states import Action, Status
-from tests.builders import at
+from tests.builders import at, receive_at_counter
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def in_progress(world, applicant, documents):
     with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
-        return services.dossier_receive(
-            user=world.users.reception,
-            procedure=world.procedure,
-            unit=world.units.d,
-            applicant=applicant,
-            documents=documents,
-            assignee=world.users.spec1,
-        )
+        return receive_at_counter(world, applicant, documents, assignee=world.users.spec1)
 
 
 def test_stop_is_declared_with_the_no_result_guard():

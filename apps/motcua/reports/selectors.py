@@ -33,7 +33,8 @@ def report_dossiers(*, user, unit: Unit | None = None, subtree: bool = False) ->
     dossiers = dossiers_visible(user=user)
     units = scope_units(unit=unit, subtree=subtree)
     if units is not None:
-        ids = units.values("pk")
+        # ids read once: two index ranges (receiving, competent) the optimizer can merge
+        ids = list(units.values_list("pk", flat=True))
         dossiers = dossiers.filter(Q(unit__in=ids) | Q(competent_unit__in=ids))
     return dossiers
 
