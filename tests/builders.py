@@ -199,3 +199,17 @@ def build_communes(world) -> SimpleNamespace:
     return SimpleNamespace(
         units=units, reception=reception, specialists=specialists, procedure=procedure
     )
+
+
+def receive_at_counter(world, applicant: dict, documents: list[dict], **kw):
+    """Receive procedure 1.009994 at the Hồng Bàng counter (now: freeze time around the call)."""
+    from motcua.dossiers import services
+
+    return services.dossier_receive(
+        user=world.users.reception,
+        procedure=world.procedure,
+        unit=world.units.d,
+        applicant=applicant,
+        documents=documents,
+        **kw,
+    )

@@ -87,7 +87,7 @@ def test_form_03_refusal(demo, world, frozen_print):
     # refused after appraisal by the specialist: the unit's decision, signed by its leader
     text = render_text("03", world.users.reception, dossier=demo.refused)
     assert_common(text, "03")
-    assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in text
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
     assert "000.00.31.H27-250304-0001" in text
     assert f"Kính gửi: {NAME}" in text
     assert "Thửa đất nằm trong quy hoạch đường giao thông" in text
@@ -132,7 +132,7 @@ def test_form_03_at_intake_is_the_reception_desks_signed_by_the_officer(
 def test_form_04_apology_keeps_due_and_prints_new_date(demo, world, frozen_print):
     text = render_text("04", world.users.leader, dossier=demo.full)
     assert_common(text, "04")
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    assert "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
     assert f"Kính gửi: {NAME}" in text
     assert "000.00.31.H27-250303-0001" in text
     assert "Thời hạn trả kết quả giải quyết hồ sơ: 10 giờ 00 phút, ngày 27/03/2025" in text

@@ -133,6 +133,7 @@ ADMIN_MODELS_WITHOUT_DOSSIERS = {
     "reports_scoreband",
     "reports_savedreport",  # a definition (fields, filters), not its rows
     "reports_reportsubscription",
+    "dossiers_codepattern",  # the versioned structure of dossier codes, no dossier
 }
 
 #: Desk model pages that hold dossier data and are for the site administrator only: a staff
@@ -144,6 +145,9 @@ ADMIN_MODELS_SITE_ADMINISTRATOR_ONLY = {
     "mailbox_outgoingmail",
     "authtoken_tokenproxy",  # an API token reads every dossier its holder may read
     "units_reorganisation",  # counts and ids of moved dossiers; its pages are rows below
+    # legacy import records: their row-level errors quote the file's applicants (and its upload
+    # page, ``admin:dossiers_dossierimport_upload``, writes dossiers of any unit)
+    "dossiers_dossierimport",
 }
 
 ROWS: dict[str, Row] = {

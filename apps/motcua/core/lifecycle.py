@@ -76,6 +76,7 @@ class Action(models.TextChoices):
     WAIVE_FEE = "waive_fee", _("Miễn phí, lệ phí")
     REHOME = "rehome", _("Chuyển đơn vị giải quyết do sắp xếp đơn vị hành chính")
     RECORD_SHIPMENT = "record_shipment", _("Cập nhật tình trạng chuyển phát kết quả")
+    IMPORT = "import", _("Nhập từ hệ thống cũ")
 
 
 #: Targets that are not a state: keep the state (a step change inside ``in_progress``) or go
@@ -83,6 +84,21 @@ class Action(models.TextChoices):
 #: at intake, ``in_progress`` otherwise).
 SAME = "same"
 BACK = "back"
+#: Creation only: the dossier is born in the state another system recorded (legacy import).
+GIVEN = "given"
+
+
+class Guard(enum.StrEnum):
+    """A condition on the dossier itself, beyond its state, that an action requires.
+
+    Each is checked by the transition path (``dossiers/guards.py`` holds the checks) and hides
+    the action's desk button while it does not hold.
+    """
+
+    NONE = ""
+    #: TT 03/2025/TT-VPCP Điều 7: stop only while "chưa có quyết định giải quyết thủ tục hành
+    #: chính hoặc văn bản thông báo kết quả giải quyết thủ tục hành chính".
+    NO_RESULT_ISSUED = "no_result_issued"
 
 
 class Clock(enum.StrEnum):
@@ -133,6 +149,7 @@ class ActionRule:
     form06_note: str = ""  # printed in Vietnamese on form 06, whatever the interface language
     online_target: str = ""  # creation only: the state an online submission is born in
     online_public_label: Promise | None = None  # creation only: the timeline label online
+    guard: Guard = Guard.NONE  # a condition on the dossier beyond its state (``Guard``)
 
     @property
     def label(self) -> str:
@@ -326,6 +343,7 @@ _RULES = (
         public_label=_("Dừng giải quyết"),
         public_note=True,
         applicant_notice="stopped",
+        guard=Guard.NO_RESULT_ISSUED,
     ),
     _rule(
         A.APOLOGIZE,
@@ -464,6 +482,15 @@ _RULES = (
         public_label=_("Cập nhật tình trạng chuyển phát kết quả"),
         public_note=True,
     ),
+    # Written by the legacy import (``dossiers/legacy/``, a declared bulk writer like the
+    # recomputation): the birth of a dossier another system handled, in the state it recorded.
+    _rule(
+        A.IMPORT,
+        set(),
+        GIVEN,
+        takers={T.ADMINISTRATOR},
+        service="dossiers_import",
+    ),
 )
 
 #: The declarations, keyed by action, in declaration order.
@@ -486,10 +513,12 @@ def lifecycle_problems(rules=None, actions=Action) -> list[str]:
     for value in {v for v in declared if declared.count(v) > 1}:
         problems.append(f"action {value!r} is declared more than once")
     for r in rules:
-        if r.target not in (*Status.values, SAME, BACK):
+        if r.target not in (*Status.values, SAME, BACK, GIVEN):
             problems.append(f"action {r.action!r}: unknown target {r.target!r}")
         if r.step_may_offer and Taker.STEP not in r.takers:
             problems.append(f"action {r.action!r}: a step offers it but no step officer takes it")
+        if r.target == GIVEN and r.sources:
+            problems.append(f"action {r.action!r}: only a creation takes the state given")
         if (r.form06 == Form06.NOTE) != bool(r.form06_note):
             problems.append(f"action {r.action!r}: form 06 note and its text go together")
     return problems
@@ -557,7 +586,7 @@ def lifecycle_table_markdown() -> str:
 
     ``manage.py lifecycle_table`` prints it; a test keeps the document equal to it.
     """
-    targets = {SAME: "(same)", BACK: "(state before the pause)"}
+    targets = {SAME: "(same)", BACK: "(state before the pause)", GIVEN: "(as the file records)"}
     lines = [
         "| action | from | to | clock | taken by | step may offer | desk button | citizen sees "
         "| form 06 |",

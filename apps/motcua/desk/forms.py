@@ -126,6 +126,15 @@ class CounterPickForm(DeskForm):
         required=False,
         widget=forms.HiddenInput,
     )
+    competent = forms.ModelChoiceField(
+        label=_("Cơ quan có thẩm quyền giải quyết"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+        help_text=_(
+            "Thủ tục tiếp nhận không phụ thuộc địa giới hành chính (NĐ 118/2025/NĐ-CP): chọn "
+            "đơn vị giải quyết hồ sơ."
+        ),
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,16 +142,37 @@ class CounterPickForm(DeskForm):
         self.fields["unit"].initial = units.first()
 
     def clean(self):
+        """Check the procedure is received here; the competent unit defaults to this unit.
+
+        A centre may receive a boundary-free procedure for another unit (``dossiers/boundary.py``);
+        the officer then picks the competent unit among :func:`counter_competent_units`.
+        """
         data = super().clean()
         unit, procedure = data.get("unit"), data.get("procedure")
-        if unit and procedure and not procedure.units.filter(pk=unit.pk).exists():
+        if not (unit and procedure):
+            return data
+        offered = selectors.counter_competent_units(unit=unit, procedure=procedure)
+        if not offered.exists():
             self.add_error(
                 "q",
                 _("%(unit)s không tiếp nhận thủ tục “%(name)s”.")
                 % {"unit": unit, "name": procedure.name},
             )
             data["procedure"] = None
+            return data
+        competent = data.get("competent")
+        if competent is None and offered.filter(pk=unit.pk).exists():
+            data["competent"] = unit
+        elif competent is None or not offered.filter(pk=competent.pk).exists():
+            # not an error before the reception form is posted: the choice is on that form
+            data["competent"] = None
         return data
+
+    def competent_choices(self, unit, procedure) -> None:
+        """Offer the competent units of *procedure* at *unit*'s counter (none: not needed)."""
+        self.fields["competent"].queryset = selectors.counter_competent_units(
+            unit=unit, procedure=procedure
+        )
 
     def resolve(self):
         """Return (unit, procedure, matches): the chosen procedure, or the search results.

@@ -78,8 +78,24 @@ def reception_units(*, user) -> QuerySet[Unit]:
 
 
 def counter_procedures(*, unit: Unit, query: str = "", limit: int = 20) -> list[Procedure]:
-    """Return active procedures received at *unit* matching *query* (code or name, no accents)."""
-    return list(procedure_search(query=query, active_only=True).filter(units=unit)[:limit])
+    """Return active procedures received at *unit* matching *query* (code or name, no accents).
+
+    A centre also receives the boundary-free procedures of other units (``dossiers/boundary.py``).
+    """
+    from motcua.dossiers.boundary import receivable_procedures
+
+    return list(
+        procedure_search(query=query, active_only=True)
+        .filter(receivable_procedures(unit=unit))
+        .order_by("national_code")[:limit]
+    )
+
+
+def counter_competent_units(*, unit: Unit, procedure: Procedure) -> QuerySet[Unit]:
+    """Return the units the counter of *unit* may receive *procedure* for (the competent ones)."""
+    from motcua.dossiers.boundary import competent_units
+
+    return competent_units(procedure=procedure, receiving=unit)
 
 
 def supervises(*, user) -> bool:

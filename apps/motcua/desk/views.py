@@ -143,7 +143,15 @@ def counter_view(request):
         pick.fields["q"].widget.attrs["autofocus"] = True
     version = procedure_current_version(procedure=procedure) if procedure else None
     form = declaration = None
+    competent, choose_competent = unit, False
     if procedure is not None:
+        # boundary-free reception: the officer names the competent unit (dossiers/boundary.py)
+        pick.competent_choices(unit, procedure)
+        competent = pick.cleaned_data.get("competent")
+        offered = pick.fields["competent"].queryset
+        choose_competent = offered.exclude(pk=unit.pk).exists()
+        if competent is None and choose_competent:
+            pick.fields["competent"].required = True
         documents = version.snapshot.get("documents", []) if version else []
         form = ReceiveForm(request.POST or None, request.FILES or None, documents=documents)
         spec = form_spec(version.snapshot) if version else {"fields": []}
@@ -153,12 +161,16 @@ def counter_view(request):
     if request.method == "POST":
         status = 400
         declared = declaration is None or declaration.is_valid()  # errors shown with the form's
-        if form is not None and form.is_valid() and declared:
+        if form is not None and competent is None:
+            form.is_valid()  # so the other fields' errors show with this one
+            form.add_error(None, _("Cần chọn cơ quan có thẩm quyền giải quyết hồ sơ."))
+        elif form is not None and form.is_valid() and declared:
             try:
                 dossier = dossier_receive(
                     user=request.user,
                     procedure=procedure,
                     unit=unit,
+                    competent_unit=competent,
                     form_data=declaration.form_values() if declaration else {},
                     **form.service_kwargs(),
                 )
@@ -181,6 +193,7 @@ def counter_view(request):
             "matches": matches,
             "form": form,
             "declaration": declaration,
+            "choose_competent": choose_competent,
         },
         status=status,
     )
@@ -191,6 +204,8 @@ def _received_message(dossier: Dossier):
         "code": dossier.code,
         "due": desk_dt(dossier.due_at),
     }
+    if dossier.is_boundary_free:
+        text += " " + _("Cơ quan giải quyết: %(unit)s.") % {"unit": dossier.competent_unit.name}
     url = reverse("printing:dossier_form", kwargs={"pk": dossier.pk, "code": "01"})
     return format_html(
         '{} <a class="font-semibold underline" href="{}">{}</a>', text, url, _("In giấy tiếp nhận")

@@ -278,6 +278,7 @@ class DossierAdmin(ModelAdmin):
         ("unit", ScopeUnitFilter),
         ("current_unit", ScopeUnitFilter),
         "is_training",
+        ("imported_from", admin.EmptyFieldListFilter),  # nhập từ hệ thống cũ (legacy import)
         ("procedure__sector", admin.RelatedFieldListFilter),
         ("due_at", admin.DateFieldListFilter),
     ]
@@ -294,8 +295,10 @@ class DossierAdmin(ModelAdmin):
                     "status",
                     "channel",
                     "unit",
+                    "competent_unit",
                     "current_unit",
                     "current_step",
+                    "imported_from",
                 ]
             },
         ),
@@ -366,7 +369,7 @@ class DossierAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         queryset = dossiers_visible(user=request.user).select_related(
-            "procedure", "unit", "current_unit"
+            "procedure", "unit", "current_unit", "competent_unit"
         )
         return queryset.order_by(*(self.get_ordering(request) or ["-id"]))
 
@@ -637,4 +640,6 @@ class DelegationAdmin(ModelAdmin):
         return ("current", _("Đang hiệu lực"))
 
 
-from motcua.dossiers import reorganisation_admin  # noqa: E402,F401  (registers the reorganisation pages)
+# The desk pages kept in their own modules register themselves on import.
+from motcua.dossiers import admin_legacy  # noqa: E402,F401,I001  code patterns, legacy import
+from motcua.dossiers import reorganisation_admin  # noqa: E402,F401,I001  reorganisation pages

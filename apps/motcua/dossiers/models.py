@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from motcua.core.append_only import AppendOnly
 from motcua.core.text import fold
@@ -39,7 +40,9 @@ class Delivery(models.TextChoices):
 
 
 class Dossier(DueTracked, models.Model):
-    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
+    # 64: a QĐ 20/2020 agency code (up to 35 characters), the day, the TT 04/2025 "AA" and a
+    # sequence past 9999, or an imported system's own code (docs/architecture.md, Codes).
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
     unit = models.ForeignKey(
         "units.Unit",
         models.PROTECT,
@@ -51,6 +54,17 @@ class Dossier(DueTracked, models.Model):
         models.PROTECT,
         related_name="handled_dossiers",
         verbose_name=_("đơn vị đang xử lý"),
+    )
+    # The unit that decides (NĐ 118/2025: a boundary-free dossier is received at one centre and
+    # decided by another unit). Set at reception; empty on dossiers received before it existed,
+    # which were decided by their receiving unit (``credit_unit`` in reports reads it so).
+    competent_unit = models.ForeignKey(
+        "units.Unit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="competent_dossiers",
+        verbose_name=_("cơ quan giải quyết"),
     )
     procedure = models.ForeignKey(
         "procedures.Procedure", models.PROTECT, related_name="dossiers", verbose_name=_("thủ tục")
@@ -164,6 +178,14 @@ class Dossier(DueTracked, models.Model):
     result_content_type = models.CharField(_("kiểu tệp kết quả"), max_length=100, blank=True)
 
     is_training = models.BooleanField(_("hồ sơ tập huấn"), default=False, db_index=True)
+    imported_from = models.ForeignKey(
+        "DossierImport",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("nhập từ hệ thống cũ"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -187,6 +209,16 @@ class Dossier(DueTracked, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.applicant_name}"
+
+    @property
+    def deciding_unit(self):
+        """The unit that decides: the competent unit, or the receiving one when none was set."""
+        return self.competent_unit if self.competent_unit_id else self.unit
+
+    @property
+    def is_boundary_free(self) -> bool:
+        """Received at one unit for another's decision (NĐ 118/2025, boundary-free reception)."""
+        return bool(self.competent_unit_id) and self.competent_unit_id != self.unit_id
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(
@@ -451,3 +483,118 @@ class Delegation(models.Model):
             errors["delegate"] = _("Người được ủy quyền phải khác người ủy quyền.")
         if errors:
             raise ValidationError(errors)
+
+
+class CodeAgency(models.TextChoices):
+    """Whose agency code a dossier code carries (and whose daily counter numbers it)."""
+
+    RECEIVING = "receiving", _("Đơn vị tiếp nhận")
+    COMPETENT = "competent", _("Cơ quan giải quyết")
+
+
+class CodePattern(models.Model):
+    """The structure of dossier codes from a day on: versioned site data (TT 03/2025 Điều 13).
+
+    The pattern in force on a day is the row with the latest ``valid_from`` not after it; a code,
+    once given, is stored on the dossier and never rebuilt, so a new pattern changes only the
+    codes given from its first day. The template's fields are ``{agency}`` (the agency code of
+    the unit chosen by ``agency``), ``{yymmdd}`` (the day of reception), ``{AA}`` (the two digits
+    of ``system_digits``) and ``{seq}`` (the day's sequence of that agency, zero-padded to
+    ``min_digits`` and longer when the day needs it: "độ dài dãy số theo thực tế hồ sơ phát sinh,
+    tối thiểu gồm 04 ký tự", TT 03/2025 Điều 13 k.3 đ.d, added by TT 04/2025 Điều 23 k.2).
+    Rules enforced by :meth:`clean` and :mod:`motcua.dossiers.services.codes`, see there.
+    """
+
+    valid_from = models.DateField(
+        _("áp dụng từ ngày"),
+        unique=True,
+        error_messages={"unique": _("Đã có một cấu trúc mã hồ sơ áp dụng từ ngày này.")},
+    )
+    template = models.CharField(
+        _("cấu trúc mã"),
+        max_length=100,
+        help_text=_(
+            "Các thành phần: {agency} mã định danh cơ quan, {yymmdd} ngày tiếp nhận, {AA} hai chữ "
+            "số của cơ quan chủ quản hệ thống, {seq} số thứ tự trong ngày. Ví dụ "
+            "{agency}-{yymmdd}-{seq} hoặc {agency}-{yymmdd}-{AA}{seq}."
+        ),
+    )
+    agency = models.CharField(
+        _("mã định danh trong mã hồ sơ"),
+        max_length=10,
+        choices=CodeAgency.choices,
+        default=CodeAgency.RECEIVING,
+        help_text=_(
+            "TT 03/2025 Điều 13 k.3 (dịch vụ công tập trung): mã định danh của cơ quan giải quyết."
+        ),
+    )
+    system_digits = models.CharField(
+        _("hai chữ số AA"),
+        max_length=2,
+        blank=True,
+        help_text=_(
+            "Hai chữ số trong mã định danh điện tử của cơ quan chủ quản hệ thống cung cấp dịch vụ "
+            "công tập trung (TT 03/2025 Điều 13 k.3 đ.c); chỉ dùng khi cấu trúc có {AA}."
+        ),
+    )
+    min_digits = models.PositiveSmallIntegerField(
+        _("số chữ số tối thiểu của số thứ tự"),
+        default=4,
+        help_text=_("Tối thiểu 04 ký tự (TT 03/2025 Điều 13 k.3 đ.d); dài hơn khi cần."),
+    )
+    legal_basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("cấu trúc mã hồ sơ")
+        verbose_name_plural = _("cấu trúc mã hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.template} ({self.valid_from:%d/%m/%Y})"
+
+    def clean(self):
+        from motcua.dossiers.services.codes import pattern_problems
+
+        errors = pattern_problems(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ImportStatus(models.TextChoices):
+    IMPORTED = "imported", _("Đã nhập")
+    REFUSED = "refused", _("Không nhập (tệp có lỗi)")
+
+
+class DossierImport(models.Model):
+    """One file of dossiers exported by another system, and what became of it (an audit record).
+
+    All or nothing per file (``dossiers/legacy/``): a file with one bad row imports nothing and
+    its row-level errors are kept here; a good file's dossiers point to this record
+    (``Dossier.imported_from``), so they stay marked as imported.
+    """
+
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, db_index=True)
+    source_system = models.CharField(_("hệ thống nguồn"), max_length=200, blank=True)
+    status = models.CharField(_("kết quả"), max_length=10, choices=ImportStatus.choices)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    imported = models.PositiveIntegerField(_("số hồ sơ đã nhập"), default=0)
+    errors = models.JSONField(_("lỗi theo dòng"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lượt nhập hồ sơ từ hệ thống cũ")
+        verbose_name_plural = _("nhập hồ sơ từ hệ thống cũ")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()}, {self.imported}/{self.rows})"

@@ -3,8 +3,11 @@
 Rules, each enforced by :func:`dossier_action_check`:
 
 1. Reception actions (receive, accept, refuse at intake, return the result) belong to a reception
-   officer of the dossier's current unit. An online submission (``receive`` on the online channel)
-   is open to anybody: the portal limits its rate and a reception officer checks it at intake.
+   officer of the dossier's current unit or of the unit that received it: a boundary-free dossier
+   (NĐ 118/2025) is received at one centre for another unit's decision, and its result goes back
+   through the counter that received it. A counter reception itself belongs to the receiving
+   unit's reception officers. An online submission (``receive`` on the online channel) is open to
+   anybody: the portal limits its rate and a reception officer checks it at intake.
 2. Workflow actions (forward, approve, consult, issue, supplement request, suspend, refuse, stop,
    transfer, apology …) need (a) the action to be offered by the current step's configuration and
    (b) a role the step allows, held in the step's unit (directly, or through a subtree membership
@@ -120,12 +123,11 @@ def dossier_action_check(*, user: AnyUser, dossier: Dossier, action: Action) -> 
         return Actor(user)  # the public portal: anybody may submit, intake checks it
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ActionForbidden(_("Bạn cần đăng nhập để thực hiện thao tác này."))
-    if creates:
-        if Role.RECEPTION_OFFICER in user_roles_in_unit(user=user, unit=dossier.current_unit):
+    if creates and Taker.RECEPTION in takers:
+        if Role.RECEPTION_OFFICER in user_roles_in_unit(user=user, unit=dossier.unit):
             return Actor(user)
         raise ActionForbidden(
-            _("Chỉ cán bộ một cửa của %(unit)s được tiếp nhận hồ sơ.")
-            % {"unit": dossier.current_unit}
+            _("Chỉ cán bộ một cửa của %(unit)s được tiếp nhận hồ sơ.") % {"unit": dossier.unit}
         )
     if Taker.ADMINISTRATOR in takers:
         if user.is_superuser or Role.ADMINISTRATOR in user_roles_in_unit(
@@ -142,6 +144,10 @@ def dossier_action_check(*, user: AnyUser, dossier: Dossier, action: Action) -> 
     if action in RECEPTION_ACTIONS or action in CITIZEN_ACTIONS or dossier.current_step_id is None:
         if Taker.RECEPTION not in takers:
             raise ActionForbidden(_("Hồ sơ chưa được chuyển vào quy trình xử lý."))
+        if dossier.unit_id != dossier.current_unit_id and Role.RECEPTION_OFFICER in (
+            user_roles_in_unit(user=user, unit=dossier.unit)
+        ):
+            return Actor(user)  # the counter that received it (rule 1)
         _require_roles(user, dossier.current_unit, {Role.RECEPTION_OFFICER})
         return Actor(user)
     if Taker.CONSULTED in takers:
@@ -170,10 +176,14 @@ def dossier_available_actions(*, user: AnyUser, dossier: Dossier) -> list[Action
     from motcua.dossiers.transitions import actions_from
 
     allowed = []
+    from motcua.dossiers.guards import guard_problem
+
     for action in actions_from(dossier.status):
         try:
             dossier_action_check(user=user, dossier=dossier, action=action)
         except ActionForbidden:
             continue
+        if guard_problem(dossier=dossier, action=action):
+            continue  # the service would refuse it (core/lifecycle.Guard)
         allowed.append(action)
     return allowed

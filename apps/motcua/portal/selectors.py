@@ -103,7 +103,9 @@ def dossier_lookup(*, code: str, proof: str) -> tuple[Dossier | None, str]:
 
     An unknown code and a wrong proof give the same answer, ``(None, "")``: nothing leaks.
     """
-    dossier = Dossier.objects.filter(code=code.strip().upper()).first()
+    # as typed, or upper-cased (our codes are; an imported system's code is kept as it was)
+    typed = code.strip()
+    dossier = Dossier.objects.filter(code__in={typed, typed.upper()}).order_by("pk").first()
     if dossier is None:
         return None, ""
     kind = proof_kind(dossier=dossier, proof=proof)
@@ -148,8 +150,10 @@ def status_text(dossier: Dossier) -> str:
             return _("Đã có kết quả. Kết quả sẽ được gửi đến ông/bà qua bưu chính công ích.")
         if dossier.delivery == Delivery.ONLINE and dossier.result_file:
             return _("Đã có kết quả. Ông/bà tải kết quả ở mục “Kết quả” bên dưới.")
+        # a boundary-free dossier's result goes back through the counter that received it
+        counter = dossier.unit if dossier.is_boundary_free else dossier.current_unit
         return _("Đã có kết quả. Mời ông/bà đến bộ phận một cửa của %(unit)s để nhận.") % {
-            "unit": dossier.current_unit.name
+            "unit": counter.name
         }
     return str(texts.get(dossier.status, Status(dossier.status).label))
 

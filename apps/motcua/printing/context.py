@@ -108,6 +108,10 @@ class DossierInfo:
     documents: tuple[DocumentLine, ...]
     lookup_url: str
     sets: int = 1
+    #: A boundary-free dossier (NĐ 118/2025): the unit that decides it, other than the receiving
+    #: one, and the province's decision listing the procedure; empty otherwise.
+    competent_unit: str = ""
+    boundary_free_decision: str = ""
 
 
 @dataclass(frozen=True)
@@ -374,7 +378,19 @@ def dossier_info(dossier: Dossier) -> DossierInfo:
         supplement_items=tuple(dossier.supplement_items or ()),
         documents=documents,
         lookup_url=lookup_url(dossier.code),
+        **_boundary_free(dossier),
     )
+
+
+def _boundary_free(dossier: Dossier) -> dict:
+    """The competent unit and the decision of a boundary-free dossier, as its reception recorded."""
+    if not dossier.is_boundary_free:
+        return {}
+    data = dossier.events.filter(action=Action.RECEIVE).values_list("data", flat=True).first() or {}
+    return {
+        "competent_unit": dossier.competent_unit.name,
+        "boundary_free_decision": data.get("decision", ""),
+    }
 
 
 def _events(dossier: Dossier) -> list[DossierEvent]:

@@ -20,8 +20,8 @@ class FormCode(models.TextChoices):
 
     RECEIPT = "01", _("01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
     SUPPLEMENT = "02", _("02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
-    REFUSAL = "03", _("03 — Phiếu từ chối tiếp nhận, giải quyết hồ sơ")
-    APOLOGY = "04", _("04 — Văn bản xin lỗi và hẹn lại ngày trả kết quả")
+    REFUSAL = "03", _("03 — Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+    APOLOGY = "04", _("04 — Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết")
     STOP = "05", _("05 — Thông báo dừng giải quyết hồ sơ")
     CONTROL_SHEET = "06", _("06 — Phiếu kiểm soát quá trình giải quyết hồ sơ")
     LEDGER = "07", _("07 — Sổ theo dõi hồ sơ")

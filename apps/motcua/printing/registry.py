@@ -5,19 +5,30 @@ One numbering, the one of Phụ lục I, Thông tư 03/2025/TT-VPCP (which guide
 so the desk menu ("mẫu 06") and the PDF ("Mẫu số 06") cannot disagree (``legal_basis`` is
 derived from the code).
 
-What could be verified, and what could not (the official annex was not available):
+What could be verified, and what could not (the official annex was not available; each title
+below was checked against the texts that quote it, and the sources are named):
 
-* 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả, 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, 03
-  Phiếu từ chối tiếp nhận hồ sơ: numbers and titles quoted as "mẫu số 0N của Phụ lục I Thông tư
-  số 03/2025/TT-VPCP" by a provincial decision (Nghệ An 3857/QĐ-UBND). Our 03 also serves the
-  refusal to *process* (Nghị định 118/2025 allows both), hence "tiếp nhận, giải quyết".
+* 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả, 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ:
+  numbers and titles quoted as "mẫu số 0N của Phụ lục I Thông tư số 03/2025/TT-VPCP" by a
+  provincial decision (Nghệ An 3857/QĐ-UBND); the Bộ Y tế copy (QĐ 3621/QĐ-BYT, BM.01, BM.02)
+  has the same headings. Verified as far as a quoting text goes.
+* 03: the same Nghệ An decision quotes "Phiếu từ chối tiếp nhận hồ sơ (mẫu số 03 …)"; the Bộ Y
+  tế copy's heading is "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", and a secondary list of the
+  annex agrees. We print that heading (it also covers the refusal to *process*, which Nghị định
+  118/2025 allows). The number is verified; the exact heading is not.
+* 04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết: the apology and request for
+  extension, per the secondary list of the annex; the printed heading is the Bộ Y tế copy's
+  "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" (a provincial rule, Lai Châu
+  88/2025/QĐ-UBND, calls it "Phiếu đề nghị gia hạn thời gian giải quyết"). **The number 04 is not
+  attested by any legal text at hand**; the wording of Thông tư 01/2018 ("hẹn lại ngày trả kết
+  quả") is no longer used.
+* 05 Thông báo dừng giải quyết hồ sơ: named (without a number) by Thông tư 03/2025 Điều 7; the
+  number 05 comes from the secondary list only. **Number not verified.**
 * 06 Phiếu kiểm soát quá trình giải quyết hồ sơ and 07 Sổ theo dõi hồ sơ: quoted as "Mẫu số 06"
-  and "Mẫu số 07" (Hà Nội 1594/QĐ-TTPVHCC, 20/11/2025).
-* 04 (apology, new appointment) and 05 (Thông báo dừng giải quyết hồ sơ, named without a number
-  by Thông tư 03/2025 Điều 7): **numbers not verified** in a legal text; 04 and 05 follow the
-  order of the secondary lists, and the title of 04 keeps the wording of Thông tư 01/2018
-  ("hẹn lại ngày trả kết quả") because the ministry copy's "đề nghị gia hạn" could not be
-  checked against the annex. Correct them here (one place) when the annex is at hand.
+  and "Mẫu số 07" (Hà Nội 1594/QĐ-TTPVHCC, 20/11/2025). Verified as far as a quoting text goes.
+
+Correct them here (one place) when the annex is at hand; ``printing.models.FormCode`` repeats
+the names for the desk's template list.
 
 Under Thông tư 01/2018 the control sheet was Mẫu số 05 and the ledger Mẫu số 06; provincial
 decisions of late 2025 still cite that numbering, which is why the forms disagreed before.
@@ -89,15 +100,15 @@ FORMS: dict[str, FormSpec] = {
         ),
         FormSpec(
             code=FormCode.REFUSAL.value,
-            name=gettext_noop("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
-            title="PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ",
+            name=gettext_noop("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+            title="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
             event_actions=(Action.REFUSE, Action.REFUSE_INTAKE),
             applicable=lambda d: d.status == Status.REJECTED,
         ),
         FormSpec(
             code=FormCode.APOLOGY.value,
-            name=gettext_noop("Văn bản xin lỗi và hẹn lại ngày trả kết quả"),
-            title="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+            name=gettext_noop("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"),
+            title="PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
             has_qr=True,
             event_actions=(Action.APOLOGIZE,),
             applicable=lambda d: d.apology_due_at is not None,

@@ -313,6 +313,10 @@ class ProcedureAdmin(
             _("Căn cứ pháp lý, phí"),
             {"fields": ["legal_basis", "fee_note", "fee_before_return"]},
         ),
+        (
+            _("Tiếp nhận không phụ thuộc địa giới hành chính"),
+            {"fields": ["boundary_free", "boundary_free_decision"]},
+        ),
         (_("Quy trình xử lý"), {"fields": ["workflow_diagram"]}),
         (_("Ngày áp dụng"), {"fields": ["current_version", "effective_at"]}),
         (

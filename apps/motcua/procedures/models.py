@@ -134,6 +134,23 @@ class Procedure(models.Model):
             "thu phí sau khi trả kết quả."
         ),
     )
+    # NĐ 118/2025/NĐ-CP: the provincial and commune public-administration service centres receive
+    # procedures "không phụ thuộc vào địa giới hành chính trong phạm vi cấp tỉnh"; which
+    # procedures is the province's published list, so each flag carries its decision.
+    boundary_free = models.BooleanField(
+        _("tiếp nhận không phụ thuộc địa giới hành chính"),
+        default=False,
+        help_text=_(
+            "Trung tâm Phục vụ hành chính công cấp tỉnh và mọi Trung tâm cấp xã trong tỉnh được "
+            "tiếp nhận hồ sơ của thủ tục này cho đơn vị có thẩm quyền (NĐ 118/2025/NĐ-CP)."
+        ),
+    )
+    boundary_free_decision = models.CharField(
+        _("quyết định công bố danh mục"),
+        max_length=255,
+        blank=True,
+        help_text=_("Số, ngày của quyết định công bố thủ tục tiếp nhận không phụ thuộc địa giới."),
+    )
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
@@ -163,6 +180,15 @@ class Procedure(models.Model):
 
     def clean(self):
         super().clean()
+        if self.boundary_free and not (self.boundary_free_decision or "").strip():
+            raise ValidationError(
+                {
+                    "boundary_free_decision": _(
+                        "Cần ghi quyết định công bố thủ tục tiếp nhận không phụ thuộc địa giới "
+                        "hành chính."
+                    )
+                }
+            )
         amount = self.processing_amount
         if (
             amount is not None

@@ -54,7 +54,7 @@ def monthly_trend(scope: ReportScope, first: date, last: date) -> list[dict]:
     Read from the monthly summaries when the period is made of whole months (or runs to today).
     """
     months = months_between(first, last)
-    w_all = ind.window(first, last)
+    w_all = scope.credited(ind.window(first, last))
     if served(w_all):
         flows = monthly_flows(scope, first, last)
         empty = {"received": 0, "on_time": 0, "late": 0}
@@ -72,9 +72,10 @@ def monthly_trend(scope: ReportScope, first: date, last: date) -> list[dict]:
     late = Q(late_by_rule=True) | Q(finished_at__gt=F("due_at"))
     aggregates = {}
     for i, (a, b) in enumerate(months):
-        w = ind.window(a, b)
+        w = scope.credited(ind.window(a, b))
         ended = Q(finished_at__gte=w.start, finished_at__lt=w.at)
-        aggregates[f"r{i}"] = Count("pk", filter=ind.COUNT_KEYS["received"].condition(w))
+        ended &= ind.credit_condition(ind.PROCESSING, w)
+        aggregates[f"r{i}"] = Count("pk", filter=ind.COUNT_KEYS["received"].where(w))
         aggregates[f"ok{i}"] = Count("pk", filter=ended & ~late)
         aggregates[f"late{i}"] = Count("pk", filter=ended & late)
     values = ind.base(dossiers, w_all).aggregate(**aggregates)
@@ -203,8 +204,8 @@ def dashboard(scope: ReportScope, first: date, last: date) -> Dashboard:
     (:mod:`motcua.reports.summary_reads`), else from the dossiers; the lists behind the numbers
     always read the dossiers.
     """
-    w = ind.window(first, last)
-    p = ind.window(*previous_period(first, last))
+    w = scope.credited(ind.window(first, last))
+    p = scope.credited(ind.window(*previous_period(first, last)))
     trend = monthly_trend(scope, first, last)
     # One grouped read gives the totals, the unit ranking and the procedures.
     grouped = summary_reads.grouped_counts(scope, w, "unit", "procedure")

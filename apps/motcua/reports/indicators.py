@@ -5,9 +5,14 @@ the number (an aggregate) and the list behind it (:func:`drilldown`), so the two
 Callers pass a queryset already scoped by ``dossiers_visible(user=...)``; training dossiers and
 dossiers never received are dropped here (:func:`motcua.dossiers.ontime.counted`).
 
-Units: a dossier belongs to its receiving unit (``unit``, "đơn vị tiếp nhận"), as in the ledger
-(form 07) and the national portal's sync, which reports each dossier under the agency that
-received it.
+Units: the reception of a dossier is credited to its receiving unit (``unit``, "đơn vị tiếp
+nhận"), as in the ledger (form 07) and the national portal's sync, which reports each dossier
+under the agency that received it; its processing to the unit that decides it (``competent_unit``,
+the receiving unit when empty). The two differ only for a boundary-free dossier (NĐ 118/2025/NĐ-CP,
+``dossiers/boundary.py``): a centre receives it for another unit. Each count says which credit it
+uses (``CountMeasure.credit``); grouping by ``unit`` and restricting to units (``Window.units``)
+follow it, so a provincial centre's row counts what it received and a commune's row what it
+decided, and the rows still add up to the totals.
 
 Formulas (the decision's annex is not available to us; the wording is that of the national
 portal's formula description "Mô tả công thức tính chỉ số 766"):
@@ -38,7 +43,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.selectors import site_calendar
@@ -59,12 +65,38 @@ class Window:
     start: datetime
     end: datetime
     at: datetime
+    #: Count only what these units (ids) are credited with (a unit's report); None: no restriction.
+    units: tuple[int, ...] | None = None
 
 
-def window(date_from: date, date_to: date, *, now: datetime | None = None) -> Window:
-    """Return the window of local days *date_from* … *date_to* inclusive."""
+def window(
+    date_from: date, date_to: date, *, now: datetime | None = None, units: QuerySet | None = None
+) -> Window:
+    """Return the window of local days *date_from* … *date_to* inclusive (for *units*, if given).
+
+    The units' ids are read once: a literal list keeps every count's condition index-friendly
+    (no correlated subquery per dossier).
+    """
     start, end = day_bounds(date_from, date_to)
-    return Window(date_from, date_to, start, end, ontime.judging_moment(end, now=now))
+    ids = None if units is None else tuple(units.values_list("pk", flat=True))
+    return Window(date_from, date_to, start, end, ontime.judging_moment(end, now=now), ids)
+
+
+#: Which unit a count credits (see the module docstring).
+RECEPTION, PROCESSING = "reception", "processing"
+#: The unit credited with the processing: the competent unit, else the receiving one.
+PROCESSING_UNIT = Coalesce(F("competent_unit"), F("unit"))
+
+
+def _credited(credit: str, units: tuple[int, ...]) -> Q:
+    if credit == RECEPTION:
+        return Q(unit__in=units)
+    return Q(competent_unit__in=units) | Q(competent_unit__isnull=True, unit__in=units)
+
+
+def credit_condition(credit: str, w: Window) -> Q:
+    """The condition keeping a count of *credit* to the units of *w* (none when unrestricted)."""
+    return Q() if w.units is None else _credited(credit, w.units)
 
 
 def _received(w: Window) -> Q:
@@ -106,11 +138,18 @@ class CountMeasure:
     label: str
     legal: str
     condition: Callable[[Window], Q]
+    credit: str = PROCESSING  # RECEPTION: counted for the receiving unit
+
+    def where(self, w: Window) -> Q:
+        """The count's condition in *w*, restricted to what ``w.units`` are credited with."""
+        if w.units is None:
+            return self.condition(w)
+        return self.condition(w) & _credited(self.credit, w.units)
 
 
 #: Every count of the dashboard; each is also the filter of its drill-down list.
 COUNTS: tuple[CountMeasure, ...] = (
-    CountMeasure("received", _("Tiếp nhận trong kỳ"), "QĐ 766 §2.1", _received),
+    CountMeasure("received", _("Tiếp nhận trong kỳ"), "QĐ 766 §2.1", _received, RECEPTION),
     CountMeasure("handled", _("Đã và đang xử lý trong kỳ"), "QĐ 766 §2.1", _handled),
     CountMeasure("resolved", _("Đã kết thúc xử lý"), "QĐ 766 §2.1", _ended),
     CountMeasure(
@@ -147,18 +186,21 @@ COUNTS: tuple[CountMeasure, ...] = (
         _("Nộp trực tuyến"),
         "QĐ 766 §3.3",
         lambda w: _received(w) & Q(channel=Channel.ONLINE),
+        RECEPTION,
     ),
     CountMeasure(
         "received_with_fee",
         _("Có phí, lệ phí"),
         "QĐ 766 §3.6",
         lambda w: _received(w) & Q(fee_total__gt=0),
+        RECEPTION,
     ),
     CountMeasure(
         "paid_online",
         _("Thanh toán trực tuyến"),
         "QĐ 766 §3.6",
         lambda w: _received(w) & Q(fee_total__gt=0, paid_online=True),
+        RECEPTION,
     ),
     CountMeasure(
         "electronic_result",
@@ -167,7 +209,11 @@ COUNTS: tuple[CountMeasure, ...] = (
         lambda w: _with_result(w) & ~Q(result_file=""),
     ),
     CountMeasure(
-        "digitised", _("Được số hóa"), "QĐ 766 §4.2", lambda w: _received(w) & _digitised()
+        "digitised",
+        _("Được số hóa"),
+        "QĐ 766 §4.2",
+        lambda w: _received(w) & _digitised(),
+        RECEPTION,
     ),
     CountMeasure(
         "dissatisfied",
@@ -177,6 +223,12 @@ COUNTS: tuple[CountMeasure, ...] = (
     ),
 )
 COUNT_KEYS = {m.key: m for m in COUNTS}
+RECEPTION_KEYS = [m.key for m in COUNTS if m.credit == RECEPTION]
+#: The processing counts and the §2.2 sums (the processing time is the deciding unit's).
+PROCESSING_KEYS = [m.key for m in COUNTS if m.credit == PROCESSING] + [
+    "office_seconds_sum",
+    "office_seconds_n",
+]
 
 
 def _relevant(w: Window) -> Q:
@@ -194,8 +246,10 @@ def base(dossiers: QuerySet[Dossier], w: Window) -> QuerySet[Dossier]:
 
 
 def _aggregates(w: Window) -> dict:
-    values = {m.key: Count("pk", filter=m.condition(w)) for m in COUNTS}
+    values = {m.key: Count("pk", filter=m.where(w)) for m in COUNTS}
     timed = _received(w) & Q(status__in=ontime.RESULT_STATUSES)
+    if w.units is not None:
+        timed &= _credited(PROCESSING, w.units)
     # Sum and count rather than AVG, so grouped rows add up to their totals (§2.2 average).
     values["office_seconds_sum"] = Sum("processing_time__office_seconds", filter=timed)
     values["office_seconds_n"] = Count("processing_time__office_seconds", filter=timed)
@@ -204,7 +258,7 @@ def _aggregates(w: Window) -> dict:
 
 def drilldown(dossiers: QuerySet[Dossier], w: Window, key: str) -> QuerySet[Dossier]:
     """Return the dossiers behind count *key*; ``len`` equals the dashboard number."""
-    return base(dossiers, w).filter(COUNT_KEYS[key].condition(w))
+    return base(dossiers, w).filter(COUNT_KEYS[key].where(w))
 
 
 def rate(numerator, denominator) -> Decimal | None:
@@ -256,8 +310,30 @@ SUMMED = [m.key for m in COUNTS] + ["office_seconds_sum", "office_seconds_n"]
 
 
 def grouped_counts(dossiers: QuerySet[Dossier], w: Window, *by: str) -> list[dict]:
-    """Return the raw counts grouped by the dossier field paths *by*, in one scan."""
-    return list(base(dossiers, w).values(*by).annotate(**_aggregates(w)).order_by(*by))
+    """Return the raw counts grouped by the dossier field paths *by*, in one scan.
+
+    Grouped by ``unit``, a group whose dossiers were decided by another unit (boundary-free)
+    gives two rows: its reception counts under the receiving unit, its processing counts under
+    the deciding one (:func:`combine` adds rows with the same key).
+    """
+    if "unit" not in by:
+        return list(base(dossiers, w).values(*by).annotate(**_aggregates(w)).order_by(*by))
+    rows = (
+        base(dossiers, w)
+        .annotate(processing_unit=PROCESSING_UNIT)
+        .values(*by, "processing_unit")
+        .annotate(**_aggregates(w))
+        .order_by(*by, "processing_unit")
+    )
+    split = []
+    for row in rows:
+        processing_unit = row.pop("processing_unit")
+        if processing_unit == row["unit"]:
+            split.append(row)
+            continue
+        split.append({**row, **dict.fromkeys(PROCESSING_KEYS, 0)})
+        split.append({**row, "unit": processing_unit, **dict.fromkeys(RECEPTION_KEYS, 0)})
+    return split
 
 
 def combine(rows: list[dict], by: str | None = None):

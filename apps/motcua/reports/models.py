@@ -169,6 +169,11 @@ class SummaryEntry(models.Model):
         "dossiers.Dossier", models.CASCADE, primary_key=True, related_name="summary_entry"
     )
     unit = models.ForeignKey("units.Unit", models.DO_NOTHING, db_constraint=False, related_name="+")
+    #: The unit credited with the processing: the competent unit of a boundary-free dossier,
+    #: else the receiving one (``reports/indicators.py``, Units).
+    processing_unit = models.ForeignKey(
+        "units.Unit", models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
     procedure = models.ForeignKey(
         "procedures.Procedure", models.DO_NOTHING, db_constraint=False, related_name="+"
     )
@@ -203,7 +208,11 @@ class SummaryEntry(models.Model):
 
 
 class MonthSummary(models.Model):
-    """Counts of one month for one (receiving unit, procedure, channel): the dashboard's source.
+    """Counts of one month for one (credited unit, procedure, channel): the dashboard's source.
+
+    The unit is the one each count is credited to (``reports/indicators.py``, Units): reception
+    counts (received, with a fee, paid online, digitised) the receiving unit's, every other count
+    the processing unit's; they differ only for a boundary-free dossier (NĐ 118/2025/NĐ-CP).
 
     Flows are counted in the month their moment falls in (reception: received, fees, paid online,
     digitised, rated dissatisfied, processing time; end: ended on time / late, with a result,
@@ -220,6 +229,8 @@ class MonthSummary(models.Model):
     )
     channel = models.PositiveSmallIntegerField()
     received = models.IntegerField(default=0)
+    #: Received in the month, counted for the processing unit ("handled" is a processing count).
+    received_processing = models.IntegerField(default=0)
     received_with_fee = models.IntegerField(default=0)
     paid_online = models.IntegerField(default=0)
     digitised = models.IntegerField(default=0)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers_visible, scope_unit_ids
@@ -62,11 +62,16 @@ def report_unit_ids(
 def report_dossiers(
     *, user, unit: Unit | None = None, subtree: bool = False, structure: str = Structure.CURRENT
 ) -> QuerySet[Dossier]:
-    """Return the dossiers *user* may report on: visible to them and received by a unit of
-    :func:`report_unit_ids` (so lists agree with the per-unit summaries)."""
+    """Return the dossiers *user* may report on: visible to them and received or decided by a
+    unit of :func:`report_unit_ids` (a boundary-free dossier counts for both: its reception for
+    the receiving unit, its processing for the competent one, ``reports/indicators.py``, Units;
+    :meth:`ReportScope.credited` keeps each count to its own credit)."""
     dossiers = dossiers_visible(user=user)
     ids = report_unit_ids(user=user, unit=unit, subtree=subtree, structure=structure)
-    return dossiers if ids is None else dossiers.filter(unit__in=ids)
+    if ids is None:
+        return dossiers
+    # two index ranges (receiving, competent) the optimizer can merge
+    return dossiers.filter(Q(unit__in=ids) | Q(competent_unit__in=ids))
 
 
 def report_summaries(
@@ -95,18 +100,25 @@ class ReportScope:
     summaries: QuerySet
     procedures: QuerySet[Procedure]
     steps: QuerySet  # StepEntry rows of the same units (the officers' late steps)
+    #: The units whose credit the counts keep to (:func:`report_unit_ids`); None: every unit.
+    unit_ids: tuple[int, ...] | None = None
 
     def narrowed(self, **lookups) -> ReportScope:
         """Return the scope filtered by *lookups* valid on dossiers, summaries and steps."""
-        return ReportScope(
-            self.dossiers.filter(**lookups),
-            self.summaries.filter(**lookups),
-            self.procedures,
-            self.steps.filter(**lookups),
+        return replace(
+            self,
+            dossiers=self.dossiers.filter(**lookups),
+            summaries=self.summaries.filter(**lookups),
+            steps=self.steps.filter(**lookups),
         )
 
     def with_procedures(self, procedures: QuerySet[Procedure]) -> ReportScope:
-        return ReportScope(self.dossiers, self.summaries, procedures, self.steps)
+        return replace(self, procedures=procedures)
+
+    def credited(self, w):
+        """Return the window *w* keeping each count to what the scope's units are credited with
+        (reception counts: the receiving unit; processing counts: the competent one)."""
+        return w if self.unit_ids is None else replace(w, units=self.unit_ids)
 
 
 def report_scope(
@@ -117,11 +129,13 @@ def report_scope(
     from motcua.reports.models import StepEntry
 
     kw = {"user": user, "unit": unit, "subtree": subtree, "structure": structure}
+    ids = report_unit_ids(**kw)
     return ReportScope(
         report_dossiers(**kw),
         report_summaries(**kw),
         report_procedures(**kw),
         report_summaries(**kw, model=StepEntry),
+        None if ids is None else tuple(ids),
     )
 
 

@@ -41,6 +41,7 @@ from motcua.reports.models import MonthSummary, ProcessingTime, StepEntry, Summa
 #: The counting columns of a summary row, in a fixed order (the vector :func:`contribution` adds).
 COLUMNS = (
     "received",
+    "received_processing",
     "received_with_fee",
     "paid_online",
     "digitised",
@@ -58,8 +59,11 @@ COLUMNS = (
     "dissatisfied_open",
 )
 INDEX = {name: i for i, name in enumerate(COLUMNS)}
+#: The columns credited to the receiving unit; every other one to the processing unit.
+RECEPTION_COLUMNS = frozenset({"received", "received_with_fee", "paid_online", "digitised"})
 ENTRY_FIELDS = (
     "unit_id",
+    "processing_unit_id",
     "procedure_id",
     "channel",
     "received_month",
@@ -81,6 +85,7 @@ ENTRY_FIELDS = (
 DOSSIER_FIELDS = (
     "pk",
     "unit_id",
+    "competent_unit_id",
     "procedure_id",
     "channel",
     "status",
@@ -145,6 +150,7 @@ def entry_of(
     status = row["status"]
     entry = {
         "unit_id": row["unit_id"],
+        "processing_unit_id": row["competent_unit_id"] or row["unit_id"],
         "procedure_id": row["procedure_id"],
         "channel": row["channel"],
         "received_month": received,
@@ -249,14 +255,19 @@ def contribution(entry: dict | None) -> dict[tuple, list[int]]:
     out: dict[tuple, list[int]] = {}
     if entry is None:
         return out
-    dims = (entry["unit_id"], entry["procedure_id"], entry["channel"])
+    # Reception counts go to the receiving unit's row, the others to the processing unit's
+    # (the same for every dossier but a boundary-free one; ``reports/indicators.py``, Units).
+    processing_unit = entry.get("processing_unit_id") or entry["unit_id"]
+    rest = (entry["procedure_id"], entry["channel"])
 
     def add(month: date, column: str, amount: int = 1) -> None:
-        vector = out.setdefault((month, *dims), [0] * len(COLUMNS))
+        unit = entry["unit_id"] if column in RECEPTION_COLUMNS else processing_unit
+        vector = out.setdefault((month, unit, *rest), [0] * len(COLUMNS))
         vector[INDEX[column]] += amount
 
     received = entry["received_month"]
     add(received, "received")
+    add(received, "received_processing")
     for flag, column in (
         ("with_fee", "received_with_fee"),
         ("paid_online", "paid_online"),

@@ -29,6 +29,7 @@ from motcua.reports.summaries import entries_lagging, next_month, previous_month
 
 FLOWS = (
     "received",
+    "received_processing",
     "received_with_fee",
     "paid_online",
     "digitised",
@@ -69,14 +70,29 @@ def _group(rows, by: tuple[str, ...], **aggregates) -> list[dict]:
     ]
 
 
-def _live_pending(dossiers, at: datetime, by: tuple[str, ...]) -> list[dict]:
-    """Pending in time / overdue now: the dossiers not ended at *at*, judged at *at*."""
+def _live_pending(dossiers, w: ind.Window, by: tuple[str, ...]) -> list[dict]:
+    """Pending in time / overdue now: the dossiers not ended at ``w.at``, judged then, counted
+    for the unit that processes them (the competent unit; ``indicators``, Units)."""
+    at = w.at
     late = ontime.late_condition(at)
     open_now = (
         ontime.counted(dossiers)
         .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=at), received_at__lt=at)
         .exclude(finished_at__isnull=True, returned_at__lt=at)
+        .filter(ind.credit_condition(ind.PROCESSING, w))
     )
+    if "unit" in by:  # grouped by the processing unit, named "unit" like the summary rows
+        open_now = open_now.annotate(processing_unit=ind.PROCESSING_UNIT)
+        grouped = [name if name != "unit" else "processing_unit" for name in by]
+        rows = _group(
+            open_now,
+            tuple(grouped),
+            pending_in_time=Count("pk", filter=~late),
+            pending_overdue=Count("pk", filter=late),
+        )
+        for row in rows:
+            row["unit"] = row.pop("processing_unit")
+        return rows
     return _group(
         open_now,
         by,
@@ -90,6 +106,7 @@ def grouped_counts(scope: ReportScope, w: ind.Window, *by: str, now=None) -> lis
     grouped by *by* (``unit``, ``procedure``, ``channel``), like
     :func:`motcua.reports.indicators.grouped_counts`, from the summaries when they serve *w*."""
     now = now or timezone.now()
+    w = scope.credited(w)
     if not served(w, now=now):
         if not by:
             return [ind.indicator_counts(scope.dossiers, w)]
@@ -116,7 +133,7 @@ def grouped_counts(scope: ReportScope, w: ind.Window, *by: str, now=None) -> lis
             pending_overdue=Sum("pending_overdue"),
         )
     else:
-        end = _live_pending(scope.dossiers, w.at, by)
+        end = _live_pending(scope.dossiers, w, by)
     out: dict[tuple, dict] = {}
 
     def row_of(source: dict) -> dict:
@@ -135,7 +152,7 @@ def grouped_counts(scope: ReportScope, w: ind.Window, *by: str, now=None) -> lis
             if name not in by:
                 target[name] += value or 0
     for r in out.values():
-        r["handled"] = r.pop("open") + r["received"]
+        r["handled"] = r.pop("open") + r.pop("received_processing")
         r["dissatisfied"] = r.pop("dissatisfied_open") + r.pop("dissatisfied_received")
         r["resolved"] = r["resolved_on_time"] + r["resolved_late"]
         r["pending"] = r["pending_in_time"] + r["pending_overdue"]

@@ -115,8 +115,9 @@ def dossiers_view(request):
             status=400,
         )
     d = form.cleaned_data
-    dossiers = _scope(request, form).dossiers
-    w = ind.window(d["date_from"], d["date_to"])
+    scope = _scope(request, form)
+    dossiers = scope.dossiers
+    w = scope.credited(ind.window(d["date_from"], d["date_to"]))
     rows = dash.drilldown(dossiers, w, d["key"], officer=d.get("officer")).select_related(
         "procedure", "current_step", "current_step__assignee"
     )

@@ -15,6 +15,7 @@ closing workflow steps, automatic assignment). Import the public names from this
 ``from motcua.dossiers.services import dossier_forward``.
 """
 
+from motcua.dossiers.legacy.writer import dossiers_import
 from motcua.dossiers.permissions import ActionForbidden
 from motcua.dossiers.recalculation import dossier_due_moves_apply
 from motcua.dossiers.rehoming import dossiers_rehome
@@ -100,4 +101,5 @@ __all__ = [
     "dossiers_close_training",
     "training_close_request",
     "dossiers_rehome",
+    "dossiers_import",
 ]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.lifecycle import LIFECYCLE, Clock
 from motcua.core.people import person_name
+from motcua.dossiers.guards import GuardFailed, guard_check
 from motcua.dossiers.models import Channel, Dossier, DossierEvent
 from motcua.dossiers.permissions import Actor, dossier_action_check
 from motcua.dossiers.states import Action, Status
@@ -34,6 +35,10 @@ Change = Callable[[Dossier, Actor, datetime], "dict | None"]
 
 class DossierError(Exception):
     """A lifecycle request that cannot be carried out; the message is for the officer."""
+
+
+class GuardRefused(DossierError):
+    """The declared action's guard does not hold for this dossier (``dossiers/guards.py``)."""
 
 
 class DossierConflict(DossierError):
@@ -68,6 +73,10 @@ def _record(
     Must run inside a transaction: a refused check or a failing change leaves nothing behind.
     """
     actor = dossier_action_check(user=user, dossier=d, action=action)
+    try:
+        guard_check(dossier=d, action=action)
+    except GuardFailed as exc:
+        raise GuardRefused(str(exc)) from exc
     is_new = d.pk is None
     from_status = "" if is_new else d.status
     target = transition_target(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import uploads
 from motcua.core.identity import normalize_applicant
+from motcua.dossiers import boundary
 from motcua.dossiers.deadline_inputs import dossier_deadline_inputs
 from motcua.dossiers.models import Channel, Delivery, Dossier, DossierDocument
 from motcua.dossiers.services.codes import _next_code
@@ -63,19 +64,20 @@ def _fill(
     applicant: dict,
     form_data: dict | None,
     documents: list[dict] | None,
-) -> None:
+) -> dict | None:
     """Fill and save a dossier being received (its code, fees, documents); raise if it cannot be.
 
-    The procedure must be offered by the unit, published and accepting dossiers.
+    The procedure must be offered by the competent unit, published and accepting dossiers; a
+    receiving unit other than the competent one needs the boundary-free rule
+    (``dossiers/boundary.py``). Return the ``receive`` event's data: the two units and the
+    decision that makes the procedure boundary-free, when they differ.
     """
     from motcua.procedures.selectors import procedure_current_version
 
-    procedure, unit = dossier.procedure, dossier.unit
-    if not procedure.units.filter(pk=unit.pk).exists():
-        raise DossierError(
-            _("%(unit)s không tiếp nhận thủ tục “%(name)s”.")
-            % {"unit": unit, "name": procedure.name}
-        )
+    procedure, unit, competent = dossier.procedure, dossier.unit, dossier.competent_unit
+    problem = boundary.reception_problem(procedure=procedure, receiving=unit, competent=competent)
+    if problem:
+        raise DossierError(problem)
     version = procedure_current_version(procedure=procedure)
     if version is None:
         raise DossierError(
@@ -87,7 +89,7 @@ def _fill(
         )
     for name, value in _applicant_fields(applicant).items():
         setattr(dossier, name, value)
-    dossier.code = _next_code(unit, moment)
+    dossier.code = _next_code(unit, moment, competent=competent)
     dossier.procedure_version = version
     dossier.form_data = form_data or {}
     dossier.fee_total = sum(
@@ -108,6 +110,14 @@ def _fill(
             received=bool(given.get("received") or given.get("file")),
             **uploads.stored_fields(given),
         )
+    if competent.pk == unit.pk:
+        return None
+    return {
+        "boundary_free": True,
+        "receiving_unit": unit.agency_code,
+        "competent_unit": competent.agency_code,
+        "decision": procedure.boundary_free_decision,
+    }
 
 
 def _begin_processing(dossier: Dossier, moment: datetime, user, assignee=None) -> None:
@@ -144,16 +154,21 @@ def dossier_receive(
     delivery: str = Delivery.COUNTER,
     assignee=None,
     is_training: bool | None = None,
+    competent_unit: Unit | None = None,
 ) -> Dossier:
     """Receive a dossier at the counter: code, due_at, first step started, events written.
 
     The receiving officer must be a reception officer of *unit*; a dossier handed in person must
     have every mandatory document. In a training site every dossier is a training dossier
-    (excluded from statistics, QĐ 766 indicators).
+    (excluded from statistics, QĐ 766 indicators). *competent_unit* (default: *unit*) decides
+    it: a centre receiving a boundary-free procedure for another unit (``dossiers/boundary.py``),
+    whose workflow then runs at that unit.
     """
+    competent = competent_unit or unit
     new = Dossier(
         unit=unit,
-        current_unit=unit,
+        current_unit=competent,
+        competent_unit=competent,
         procedure=procedure,
         channel=channel,
         delivery=delivery,
@@ -161,9 +176,12 @@ def dossier_receive(
     )
 
     def receive(d, actor, moment):
-        _fill(d, moment=moment, applicant=applicant, form_data=form_data, documents=documents)
+        data = _fill(
+            d, moment=moment, applicant=applicant, form_data=form_data, documents=documents
+        )
         if channel == Channel.IN_PERSON:
             _missing_mandatory(d)
+        return data
 
     def start(d, actor, moment):
         _begin_processing(d, moment, user, assignee)
@@ -185,6 +203,7 @@ def dossier_submit_online(
     new = Dossier(
         unit=unit,
         current_unit=unit,
+        competent_unit=unit,
         procedure=procedure,
         channel=Channel.ONLINE,
         delivery=delivery,

@@ -16,7 +16,7 @@ from motcua.portal.models import Score
 class LookupForm(PortalFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Mã hồ sơ"),
-        max_length=40,
+        max_length=64,
         help_text=_("In trên giấy tiếp nhận, ví dụ 000.00.31.H27-250303-0001."),
         error_messages={"required": _("Vui lòng nhập mã hồ sơ.")},
     )

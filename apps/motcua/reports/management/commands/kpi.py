@@ -46,8 +46,9 @@ def _date(value: str, option: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Print the QĐ 766 indicators of a unit (received by it) for a period, the same numbers "
-        "as the dashboard (read from the monthly summaries for whole months)."
+        "Print the QĐ 766 indicators of a unit for a period, the same numbers as the dashboard "
+        "(read from the monthly summaries for whole months): reception counts of the dossiers it "
+        "received, processing counts of those it decided (they differ for boundary-free ones)."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
