@@ -61,3 +61,14 @@ def test_sms_200_records_the_providers_id_and_is_sent_once(gateway):
     assert (row.status, row.provider_message_id, row.attempts) == ("sent", "SMS-1", 1)
     assert len(sms.requests) == 1
     assert _message("sms", "0912345678") is None  # the same key never makes a second message
+
+
+def test_sms_is_offered_to_citizens_only_where_the_site_names_a_gateway(monkeypatch):
+    from django.conf import settings
+
+    from motcua.notifications.channels import channel_available
+
+    monkeypatch.delitem(settings.SITE.extra, "sms_gateway_url", raising=False)
+    assert not channel_available("sms")
+    monkeypatch.setitem(settings.SITE.extra, "sms_gateway_url", "http://127.0.0.1:9/send")
+    assert channel_available("sms")
