@@ -139,12 +139,11 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_sends_nothing_twice(
             seconds_per_batch=0.5,
             lease_seconds=3,
         )
-        assert wait_for(lambda: Dossier.objects.filter(due_state="overdue").count() >= 4), (
-            "the sweep never started"
-        )
+        started = wait_for(lambda: Dossier.objects.filter(due_state="overdue").count() >= 4)
     finally:
         worker.send_signal(signal.SIGKILL)  # no warm shutdown: the batch in flight is lost
         worker.wait(timeout=30)
+    assert started, "the sweep never started: " + worker.stdout.read()[-3000:]
     halfway = Dossier.objects.filter(pk__in=ids, due_state="overdue").count()
     assert 0 < halfway < COUNT, halfway
     assert EscalationFiring.objects.count() == halfway  # every committed batch fired its level
