@@ -204,7 +204,7 @@ def test_a_worker_killed_mid_recompute_resumes_and_moves_each_deadline_once(
         calendar_services.calendar_changed(reason="thêm 10/3")
         assert redis_queue.count == 0
     assert [job.func_name for job in redis_queue.jobs] == [
-        "motcua.core.recompute_jobs.recompute_pending"
+        "motcua.jobs.recompute.recompute_pending"
     ]
     assert dict(Dossier.objects.filter(pk__in=ids).values_list("pk", "due_at")) == before
     redis_queue.empty()

@@ -41,6 +41,7 @@ _US = 1_000_000
 #: ``due_next_position`` of a live row that will never change by itself (no deadline).
 NEVER = 2**62
 HOUR = 3600
+CASE_CHUNK = 500
 FIELDS = (
     "due_state",
     "due_state_since",
@@ -291,12 +292,14 @@ def due_next_fill(model, *, ids) -> int:
     )
     if pending:
         values = [(pk, office_seconds(soon, calendar) if soon else NEVER) for pk, soon in pending]
-        model.objects.filter(pk__in=[pk for pk, _v in values]).update(
-            due_next_position=Case(
-                *[When(pk=pk, then=Value(v)) for pk, v in values],
-                output_field=BigIntegerField(),
+        for k in range(0, len(values), CASE_CHUNK):  # a CASE is read linearly: keep it short
+            chunk = values[k : k + CASE_CHUNK]
+            model.objects.filter(pk__in=[pk for pk, _v in chunk]).update(
+                due_next_position=Case(
+                    *[When(pk=pk, then=Value(v)) for pk, v in chunk],
+                    output_field=BigIntegerField(),
+                )
             )
-        )
         filled += len(values)
     return filled
 
