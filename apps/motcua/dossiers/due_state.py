@@ -94,12 +94,19 @@ class DueFields:
 
 
 def due_fields(
-    *, watch: datetime | None, tracked: bool, paused: bool, threshold: timedelta, now: datetime
+    *,
+    watch: datetime | None,
+    tracked: bool,
+    paused: bool,
+    threshold: timedelta,
+    now: datetime,
+    calendar=None,
 ) -> DueFields:
-    """Compute the due columns of one row (pure, apart from the cached site calendar)."""
+    """Compute the due columns of one row (pure, apart from the cached site calendar; a batch
+    passes *calendar* once, since checking the cache's revision is a query)."""
     if not tracked:
         return DueFields(DueState.NONE, None, None, None, None, 0)
-    calendar = site_calendar()
+    calendar = calendar or site_calendar()
     position = office_seconds(watch, calendar) if watch else None
     soon = None
     if watch is not None:
@@ -155,7 +162,7 @@ CLEARED = {
 }
 
 
-def _assign_dossier_and_step(dossier: Dossier, threshold: timedelta, now: datetime):
+def _assign_dossier_and_step(dossier: Dossier, threshold: timedelta, now: datetime, calendar=None):
     """Set the due columns of *dossier* and of its open current step on the instances; return
     (dossier changed, the open step or None, step changed)."""
     tracked = dossier.status in OPEN and dossier.status != Status.SUBMITTED
@@ -169,12 +176,18 @@ def _assign_dossier_and_step(dossier: Dossier, threshold: timedelta, now: dateti
         paused=paused,
         threshold=threshold,
         now=now,
+        calendar=calendar,
     )
     dossier_changed = bool(_assign(dossier, fields, now))
     step_changed = False
     if step is not None:
         step_fields = due_fields(
-            watch=step.due_at, tracked=tracked, paused=paused, threshold=threshold, now=now
+            watch=step.due_at,
+            tracked=tracked,
+            paused=paused,
+            threshold=threshold,
+            now=now,
+            calendar=calendar,
         )
         step_changed = bool(_assign(step, step_fields, now))
     return dossier_changed, step, step_changed
@@ -338,10 +351,11 @@ def due_states_refresh(*, dossier_ids, now: datetime | None = None) -> int:
     if not dossiers:
         return 0
     thresholds = _thresholds(d.procedure_id for d in dossiers)
+    calendar = site_calendar()
     changed_dossiers, changed_steps, open_steps = [], [], []
     for dossier in dossiers:
         changed, step, step_changed = _assign_dossier_and_step(
-            dossier, thresholds[dossier.procedure_id], now
+            dossier, thresholds[dossier.procedure_id], now, calendar
         )
         if changed:
             changed_dossiers.append(dossier)
