@@ -48,6 +48,7 @@ def main() -> None:
     # The citizen notices each batch writes to the outbox are delivered by the outbox job, not
     # timed here (in production it runs on another worker).
     from motcua.integrations import outbox
+    from motcua.jobs.recompute import recompute_pending
     from motcua.notifications import services as notification_services
 
     outbox.outbox_kick = lambda: None
@@ -73,7 +74,7 @@ def main() -> None:
     def job(run) -> float:
         load = os.getloadavg()
         started = time.perf_counter()
-        recompute_jobs.recompute_pending(batch_size=args.batch)
+        recompute_pending(batch_size=args.batch)
         seconds = time.perf_counter() - started
         run.refresh_from_db()
         print(

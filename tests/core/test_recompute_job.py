@@ -9,6 +9,7 @@ from django.utils import timezone
 from motcua.core import deadline_sources, recompute_jobs, services
 from motcua.core.deadline_sources import DeadlineItem
 from motcua.core.models import DeadlineChange, DeadlineRecomputation, Holiday
+from motcua.jobs import recompute as recompute_job
 
 from .conftest import at
 
@@ -90,11 +91,11 @@ def test_the_save_only_queues_and_a_second_change_is_merged(source):
     assert (run.status, run.requests, run.reason) == ("queued", 2, "thêm 4/3; sửa tên")
     assert all(item.due == at(2025, 3, 4, 17) for item in items.rows.values())  # nothing yet
 
-    assert recompute_jobs.recompute_pending(batch_size=4) == 1
+    assert recompute_job.recompute_pending(batch_size=4) == 1
     run.refresh_from_db()
     assert (run.status, run.total, run.checked, run.changed) == ("done", 10, 10, 10)
     assert all(item.due == at(2025, 3, 5, 17) for item in items.rows.values())
-    assert recompute_jobs.recompute_pending() == 0  # nothing left to do
+    assert recompute_job.recompute_pending() == 0  # nothing left to do
 
 
 def test_a_change_while_a_run_works_supersedes_it_and_nothing_is_lost(source):
@@ -107,7 +108,7 @@ def test_a_change_while_a_run_works_supersedes_it_and_nothing_is_lost(source):
     items = source(10, on_batch=change_during_second_batch)
     _day_off()
     services.calendar_changed(reason="thêm 4/3")
-    assert recompute_jobs.recompute_pending(batch_size=4) == 2
+    assert recompute_job.recompute_pending(batch_size=4) == 2
     first, second = DeadlineRecomputation.objects.order_by("pk")
     assert first.status == "superseded" and first.checked == 8  # stopped after its batch
     assert second.status == "done" and second.checked == 10
@@ -120,17 +121,17 @@ def test_a_killed_run_resumes_after_its_last_committed_batch(source):
     _day_off()
     services.calendar_changed(reason="thêm 4/3")
     with pytest.raises(Killed):
-        recompute_jobs.recompute_pending(batch_size=4)
+        recompute_job.recompute_pending(batch_size=4)
     run = DeadlineRecomputation.objects.get()
     assert (run.status, run.checked, run.cursor["tests.resumable"]) == ("running", 8, 8)
     # the lease of the dead worker expires; the scheduled call resumes the run
     from motcua.jobs.models import JobLock
 
-    JobLock.objects.filter(name=recompute_jobs.LOCK).update(
+    JobLock.objects.filter(name=recompute_job.LOCK).update(
         held_until=timezone.now() - timedelta(seconds=1)
     )
     items.kill_after_batches = None
-    assert recompute_jobs.recompute_pending(batch_size=4) == 1
+    assert recompute_job.recompute_pending(batch_size=4) == 1
     run.refresh_from_db()
     assert (run.status, run.checked, run.changed) == ("done", 10, 10)
     assert sorted(items.applied_ids) == list(range(1, 11))  # each item moved exactly once
@@ -153,7 +154,7 @@ def test_the_calendar_page_polls_while_a_run_is_active(admin_client, source):
     services.calendar_changed(reason="thêm 4/3")
     page = admin_client.get("/admin/core/workingcalendar/").content.decode()
     assert "Đang chờ" in page and 'hx-trigger="every 3s"' in page
-    recompute_jobs.recompute_pending()
+    recompute_job.recompute_pending()
     fragment = admin_client.get("/admin/core/workingcalendar/recompute-progress/")
     text = fragment.content.decode()
     assert "Hoàn thành" in text and "Đã kiểm tra 3/3 hạn" in text

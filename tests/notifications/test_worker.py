@@ -139,12 +139,11 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_sends_nothing_twice(
             seconds_per_batch=0.5,
             lease_seconds=3,
         )
-        assert wait_for(lambda: Dossier.objects.filter(due_state="overdue").count() >= 4), (
-            "the sweep never started"
-        )
+        started = wait_for(lambda: Dossier.objects.filter(due_state="overdue").count() >= 4)
     finally:
         worker.send_signal(signal.SIGKILL)  # no warm shutdown: the batch in flight is lost
         worker.wait(timeout=30)
+    assert started, "the sweep never started: " + worker.stdout.read()[-3000:]
     halfway = Dossier.objects.filter(pk__in=ids, due_state="overdue").count()
     assert 0 < halfway < COUNT, halfway
     assert EscalationFiring.objects.count() == halfway  # every committed batch fired its level
@@ -205,7 +204,7 @@ def test_a_worker_killed_mid_recompute_resumes_and_moves_each_deadline_once(
         calendar_services.calendar_changed(reason="thêm 10/3")
         assert redis_queue.count == 0
     assert [job.func_name for job in redis_queue.jobs] == [
-        "motcua.core.recompute_jobs.recompute_pending"
+        "motcua.jobs.recompute.recompute_pending"
     ]
     assert dict(Dossier.objects.filter(pk__in=ids).values_list("pk", "due_at")) == before
     redis_queue.empty()

@@ -26,7 +26,8 @@ def quick_sweep(batch_size: int, lease_seconds: float) -> dict:
 
 def slow_recompute(batch_size: int, seconds_per_batch: float, lease_seconds: float) -> int:
     """The real recompute job with a pause after each committed batch, so a test can kill it."""
-    from motcua.core import recompute_jobs, services
+    from motcua.core import services
+    from motcua.jobs import recompute as recompute_jobs
 
     apply_batch = services._recompute_batch
 
@@ -41,7 +42,7 @@ def slow_recompute(batch_size: int, seconds_per_batch: float, lease_seconds: flo
 
 
 def quick_recompute(batch_size: int, lease_seconds: float) -> int:
-    from motcua.core import recompute_jobs
+    from motcua.jobs import recompute as recompute_jobs
 
     return recompute_jobs.recompute_pending(
         batch_size=batch_size, lease=timedelta(seconds=lease_seconds)

@@ -3,10 +3,10 @@
 A calendar change (a holiday added or removed, office hours, the weekly days, a year imported)
 does not recompute anything inside the administrator's request: :func:`recompute_request` writes
 a *queued* :class:`~motcua.core.models.DeadlineRecomputation` (or merges the change into the one
-already waiting, so a burst of edits costs one run) and enqueues :func:`recompute_pending` when the
+already waiting, so a burst of edits costs one run) and enqueues the job when the
 transaction commits (inline on the embedded default, :func:`motcua.jobs.queue.job_enqueue`).
 
-The job takes the lease ``deadline_recompute`` (one runner at a time), then works off the runs in
+The job (:mod:`motcua.jobs.recompute`, enqueued through :data:`enqueue_hook`) takes the lease ``deadline_recompute`` (one runner at a time), then works off the runs in
 order: an interrupted *running* run first (a killed worker: it resumes after its last committed
 batch, from the run's cursor), then the oldest queued one. Each batch of 500 items commits on its
 own with one UPDATE of the due moments, its audit rows and the run's counters, so no lock is held
@@ -22,21 +22,18 @@ The calendar page shows :func:`recompute_progress` (done / total, rate, estimate
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.core import deadline_sources
 from motcua.core.models import DeadlineRecomputation
 from motcua.core.selectors import site_calendar_row
 
 log = logging.getLogger(__name__)
 
-LOCK = "deadline_recompute"
-LEASE = timedelta(minutes=2)
-BATCH_SIZE = 500
 Status = DeadlineRecomputation.Status
 
 
@@ -78,71 +75,16 @@ def recompute_request(*, actor=None, reason: str = "") -> DeadlineRecomputation:
     return run
 
 
+#: Set by the jobs app (``JobsConfig.ready``): puts :func:`motcua.jobs.recompute.recompute_pending`
+#: on the queue (core knows nothing of the queue; without it the run waits for the schedule).
+enqueue_hook: Callable[[], None] | None = None
+
+
 def recompute_kick() -> None:
-    from motcua.jobs.queue import job_enqueue
-
-    job_enqueue(recompute_pending)
-
-
-def _next_run() -> DeadlineRecomputation | None:
-    running = DeadlineRecomputation.objects.filter(status=Status.RUNNING).order_by("pk").first()
-    if running is not None:
-        return running
-    return DeadlineRecomputation.objects.filter(status=Status.QUEUED).order_by("pk").first()
-
-
-def _total() -> int | None:
-    counts = [getattr(s, "count", None) for s in deadline_sources.registered()]
-    if any(c is None for c in counts):
-        return None
-    return sum(count() for count in counts)  # type: ignore[misc]
-
-
-def recompute_pending(*, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE) -> int:
-    """The job: work off the interrupted and queued runs; return how many runs it finished.
-
-    Safe to run twice or concurrently (the lease makes the second do nothing; the first looks
-    for newly queued runs again after releasing it).
-    """
-    from motcua.core.selectors import site_calendar, site_calendar_clear
-    from motcua.core.services import deadlines_recompute
-    from motcua.jobs.locks import lease_release, lease_renew, lease_take
-
-    finished = 0
-    while True:
-        token = lease_take(LOCK, lease=lease)
-        if token is None:
-            log.info("deadline recompute: another job holds the lease")
-            return finished
-        try:
-            while (run := _next_run()) is not None:
-                if run.status == Status.QUEUED:
-                    run.status = Status.RUNNING
-                    run.started_at = timezone.now()
-                    run.total = _total()
-                    run.save(update_fields=["status", "started_at", "total"])
-                else:
-                    log.info("deadline recompute: resuming run %s at %s", run.pk, run.cursor)
-                site_calendar_clear()  # the newest calendar, whatever this process cached
-
-                def between_batches(current, token=token) -> bool:
-                    lease_renew(LOCK, token, lease=lease)
-                    return not DeadlineRecomputation.objects.filter(
-                        status=Status.QUEUED, pk__gt=current.pk
-                    ).exists()
-
-                deadlines_recompute(
-                    calendar=site_calendar(),
-                    run=run,
-                    batch_size=batch_size,
-                    between_batches=between_batches,
-                )
-                finished += 1
-        finally:
-            lease_release(LOCK, token)
-        # A run queued between our last look and the release found the lease taken: take it.
-        if not DeadlineRecomputation.objects.filter(status=Status.QUEUED).exists():
-            return finished
+    if enqueue_hook is None:
+        log.warning("deadline recompute queued, but no job runner is installed")
+        return
+    enqueue_hook()
 
 
 @dataclass(frozen=True)
@@ -163,7 +105,7 @@ class Progress:
 
 def recompute_progress(run: DeadlineRecomputation, now: datetime | None = None) -> Progress:
     """Done / total, rate and estimated end of *run* (from its counters and start time)."""
-    from motcua.jobs.progress import rate_of
+    from motcua.core.progress import rate_of
 
     rate = rate_of(
         done=run.checked,

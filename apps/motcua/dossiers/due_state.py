@@ -41,6 +41,9 @@ _US = 1_000_000
 #: ``due_next_position`` of a live row that will never change by itself (no deadline).
 NEVER = 2**62
 HOUR = 3600
+#: Rows per ``CASE`` update: MariaDB evaluates a ``CASE`` branch by branch, so the cost of one
+#: statement grows with rows × branches; short ones are much cheaper in total.
+CASE_CHUNK = 100
 FIELDS = (
     "due_state",
     "due_state_since",
@@ -93,12 +96,19 @@ class DueFields:
 
 
 def due_fields(
-    *, watch: datetime | None, tracked: bool, paused: bool, threshold: timedelta, now: datetime
+    *,
+    watch: datetime | None,
+    tracked: bool,
+    paused: bool,
+    threshold: timedelta,
+    now: datetime,
+    calendar=None,
 ) -> DueFields:
-    """Compute the due columns of one row (pure, apart from the cached site calendar)."""
+    """Compute the due columns of one row (pure, apart from the cached site calendar; a batch
+    passes *calendar* once, since checking the cache's revision is a query)."""
     if not tracked:
         return DueFields(DueState.NONE, None, None, None, None, 0)
-    calendar = site_calendar()
+    calendar = calendar or site_calendar()
     position = office_seconds(watch, calendar) if watch else None
     soon = None
     if watch is not None:
@@ -154,7 +164,7 @@ CLEARED = {
 }
 
 
-def _assign_dossier_and_step(dossier: Dossier, threshold: timedelta, now: datetime):
+def _assign_dossier_and_step(dossier: Dossier, threshold: timedelta, now: datetime, calendar=None):
     """Set the due columns of *dossier* and of its open current step on the instances; return
     (dossier changed, the open step or None, step changed)."""
     tracked = dossier.status in OPEN and dossier.status != Status.SUBMITTED
@@ -168,12 +178,18 @@ def _assign_dossier_and_step(dossier: Dossier, threshold: timedelta, now: dateti
         paused=paused,
         threshold=threshold,
         now=now,
+        calendar=calendar,
     )
     dossier_changed = bool(_assign(dossier, fields, now))
     step_changed = False
     if step is not None:
         step_fields = due_fields(
-            watch=step.due_at, tracked=tracked, paused=paused, threshold=threshold, now=now
+            watch=step.due_at,
+            tracked=tracked,
+            paused=paused,
+            threshold=threshold,
+            now=now,
+            calendar=calendar,
         )
         step_changed = bool(_assign(step, step_fields, now))
     return dossier_changed, step, step_changed
@@ -291,12 +307,14 @@ def due_next_fill(model, *, ids) -> int:
     )
     if pending:
         values = [(pk, office_seconds(soon, calendar) if soon else NEVER) for pk, soon in pending]
-        model.objects.filter(pk__in=[pk for pk, _v in values]).update(
-            due_next_position=Case(
-                *[When(pk=pk, then=Value(v)) for pk, v in values],
-                output_field=BigIntegerField(),
+        for k in range(0, len(values), CASE_CHUNK):  # a CASE is read linearly: keep it short
+            chunk = values[k : k + CASE_CHUNK]
+            model.objects.filter(pk__in=[pk for pk, _v in chunk]).update(
+                due_next_position=Case(
+                    *[When(pk=pk, then=Value(v)) for pk, v in chunk],
+                    output_field=BigIntegerField(),
+                )
             )
-        )
         filled += len(values)
     return filled
 
@@ -335,10 +353,11 @@ def due_states_refresh(*, dossier_ids, now: datetime | None = None) -> int:
     if not dossiers:
         return 0
     thresholds = _thresholds(d.procedure_id for d in dossiers)
+    calendar = site_calendar()
     changed_dossiers, changed_steps, open_steps = [], [], []
     for dossier in dossiers:
         changed, step, step_changed = _assign_dossier_and_step(
-            dossier, thresholds[dossier.procedure_id], now
+            dossier, thresholds[dossier.procedure_id], now, calendar
         )
         if changed:
             changed_dossiers.append(dossier)
@@ -347,9 +366,9 @@ def due_states_refresh(*, dossier_ids, now: datetime | None = None) -> int:
             if step_changed:
                 changed_steps.append(step)
     if changed_dossiers:
-        Dossier.objects.bulk_update(changed_dossiers, FIELDS, batch_size=1000)
+        Dossier.objects.bulk_update(changed_dossiers, FIELDS, batch_size=CASE_CHUNK)
     if changed_steps:
-        DossierStep.objects.bulk_update(changed_steps, FIELDS, batch_size=1000)
+        DossierStep.objects.bulk_update(changed_steps, FIELDS, batch_size=CASE_CHUNK)
     DossierStep.objects.filter(dossier_id__in=[d.pk for d in dossiers]).exclude(
         due_state=DueState.NONE
     ).exclude(pk__in=open_steps).update(**CLEARED)

@@ -11,14 +11,14 @@ candidate set shrinks as it goes), because a run whose worker died is started ag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta  # noqa: F401
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from motcua.core.progress import Rate, rate_of
 from motcua.jobs.models import TaskRun
 from motcua.jobs.queue import job_enqueue
 
@@ -88,39 +88,6 @@ def tasks_resume() -> int:
         _start(pk)
         count += 1
     return count
-
-
-@dataclass(frozen=True)
-class Rate:
-    """Done / total, rate and estimated end of a piece of long work."""
-
-    done: int
-    total: int | None
-    percent: int | None
-    rate: float | None  # items per second
-    eta: datetime | None
-
-
-def rate_of(
-    *,
-    done: int,
-    total: int | None,
-    started_at: datetime | None,
-    finished_at: datetime | None,
-    running: bool,
-    now: datetime | None = None,
-) -> Rate:
-    """Compute the progress figures from counters and times (shared by every progress panel)."""
-    now = now or timezone.now()
-    percent = min(100, done * 100 // total) if total else (100 if finished_at else None)
-    rate = eta = None
-    if started_at is not None:
-        elapsed = ((finished_at or now) - started_at).total_seconds()
-        if elapsed > 0 and done:
-            rate = done / elapsed
-            if running and total and total > done:
-                eta = now + timedelta(seconds=(total - done) / rate)
-    return Rate(done=done, total=total, percent=percent, rate=rate, eta=eta)
 
 
 def task_progress(task: TaskRun, now: datetime | None = None) -> Rate:

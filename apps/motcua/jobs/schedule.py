@@ -41,7 +41,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         # Normally started by the calendar change itself; this picks up a run whose enqueue was
         # lost or whose worker died (it resumes from its cursor).
         name="deadlines_recompute_pending",
-        func="motcua.core.recompute_jobs.recompute_pending",
+        func="motcua.jobs.recompute.recompute_pending",
         cron="*/5 * * * *",
     ),
     ScheduledJob(
