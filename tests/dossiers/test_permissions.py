@@ -503,10 +503,13 @@ def test_available_actions_follow_the_table_and_the_step(world, applicant, docum
         Action.TRANSFER,
         Action.APOLOGIZE,
     }  # RESUME is offered by the step but the table refuses it from in_progress
-    # the counter records the citizen's withdrawal or delivery choice on their behalf (rule 4)
+    # the counter records the citizen's withdrawal or delivery choice on their behalf (rule 4),
+    # and a fee paid at the counter or waived (rule 1; the desk offers them when a fee is owed)
     assert set(dossier_available_actions(user=u.reception, dossier=dossier)) == {
         Action.WITHDRAW,
         Action.SET_DELIVERY,
+        Action.RECORD_PAYMENT,
+        Action.WAIVE_FEE,
     }
     assert dossier_available_actions(user=u.city_leader, dossier=dossier) == []
     assert dossier_available_actions(user=AnonymousUser(), dossier=dossier) == []

@@ -132,3 +132,18 @@ def test_a_finished_dossier_never_offers_payment(with_fee, applicant, documents)
     )
     d = _return(w, Dossier.objects.get(pk=d.pk))
     assert not payment_state(dossier=d, user=w.users.citizen).can_pay
+
+
+def test_the_desk_offers_the_fee_records_only_while_a_fee_is_owed(
+    with_fee, applicant, documents, client
+):
+    w = with_fee
+    d = _ready(w, applicant, documents)
+    client.force_login(w.users.reception)
+    page = client.get(f"/desk/dossiers/{d.pk}/").content.decode()
+    assert 'data-action="record_payment"' in page and 'data-action="waive_fee"' in page
+    assert "(chưa nộp)" in page
+    services.dossier_record_payment(dossier=d, user=w.users.reception, receipt_number="BL-9")
+    page = client.get(f"/desk/dossiers/{d.pk}/").content.decode()
+    assert 'data-action="record_payment"' not in page and 'data-action="waive_fee"' not in page
+    assert "biên lai số BL-9" in page

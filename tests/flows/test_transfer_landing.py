@@ -92,3 +92,17 @@ def test_a_step_nobody_can_work_is_flagged_to_the_unit_administrator(world, appl
 def test_a_staffed_step_raises_no_flag(world, applicant, documents):
     receive(world, applicant, documents)
     assert not Notification.objects.filter(event="step_unstaffed").exists()
+
+
+def test_the_desk_offers_the_transfer_wherever_another_unit_can_take_it(
+    world, applicant, documents, client
+):
+    d = receive(world, applicant, documents)
+    client.force_login(world.users.spec1)
+    page = client.get(f"/desk/dossiers/{d.pk}/").content.decode()
+    assert 'data-action="transfer"' in page
+    assert "Bước xử lý tại đơn vị nhận" in page
+    # when: no other unit receives the procedure, there is nowhere to transfer it
+    world.procedure.units.remove(world.units.d2)
+    page = client.get(f"/desk/dossiers/{d.pk}/").content.decode()
+    assert 'data-action="transfer"' not in page

@@ -102,7 +102,9 @@ def test_form_03_after_appraisal_is_the_competent_units_signed_by_its_leader(
     assert "NGƯỜI TIẾP NHẬN HỒ SƠ" not in text
     assert "THỦ TRƯỞNG CƠ QUAN" in text
     assert "Phạm Quốc Hùng" in text  # the unit's leader signs
-    assert "Cán bộ thẩm định: Lê Minh Tuấn" in text  # the specialist who refused proposes
+    # the specialist who refused is named as the one who proposed it
+    refuser = demo.refused.events.get(action="refuse").actor
+    assert f"Cán bộ thẩm định: {ctx.person(refuser)}" in text
 
 
 def test_form_03_at_intake_is_the_reception_desks_signed_by_the_officer(

@@ -541,7 +541,16 @@ class ReturnResultForm(ActionForm):
         self.fields["delivery"].initial = self.dossier.delivery
 
 
-class RecordPaymentForm(ActionForm):
+class FeeForm(ActionForm):
+    """Base of the counter's fee records: offered only while a fee is owed."""
+
+    @property
+    def offered(self) -> bool:
+        d = self.dossier
+        return bool(d.fee_total) and not (d.is_paid or d.fee_waived)
+
+
+class RecordPaymentForm(FeeForm):
     """A fee paid at the counter: the receipt's number (the officer is who took the money)."""
 
     receipt_number = forms.CharField(label=_("Số biên lai thu phí, lệ phí"), max_length=40)
@@ -550,7 +559,7 @@ class RecordPaymentForm(ActionForm):
     )
 
 
-class WaiveFeeForm(ActionForm):
+class WaiveFeeForm(FeeForm):
     reason = forms.CharField(
         label=_("Căn cứ miễn phí, lệ phí"),
         max_length=300,

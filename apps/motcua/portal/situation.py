@@ -80,8 +80,8 @@ def situation(dossier: Dossier, status_text: str) -> Situation:
         facts.append(_("Cần bổ sung từ %(since)s.") % {"since": since})
         facts.append(
             _(
-                "Thời hạn giải quyết tạm dừng trong khi chờ bổ sung; ngày hẹn trả kết quả sẽ "
-                "được tính lại khi ông/bà bổ sung."
+                "Thời hạn giải quyết đang tạm dừng trong khi chờ bổ sung; ngày hẹn trả kết quả "
+                "sẽ được tính lại khi ông/bà bổ sung."
             )
         )
         todo = _("Ông/bà cần gửi bổ sung các nội dung nêu ở mục “Nội dung cần bổ sung”.")
@@ -91,8 +91,8 @@ def situation(dossier: Dossier, status_text: str) -> Situation:
             facts.append(_("Lý do: %(reason)s") % {"reason": reason})
         facts.append(
             _(
-                "Thời hạn giải quyết không tính trong thời gian tạm dừng; ngày hẹn trả kết quả "
-                "sẽ được tính lại khi hồ sơ được giải quyết tiếp."
+                "Thời hạn giải quyết đang tạm dừng, không tính thời gian tạm dừng; ngày hẹn trả "
+                "kết quả sẽ được tính lại khi hồ sơ được giải quyết tiếp."
             )
         )
         todo = _("Ông/bà chưa cần làm gì; cơ quan sẽ báo khi tiếp tục giải quyết.")
