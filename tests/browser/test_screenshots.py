@@ -121,10 +121,6 @@ PAGES = {
     "desk-worklist": Shot("/desk/", who="spec1", portal=False),
     "desk-dossier": Shot("/desk/dossiers/{online}/", who="spec1", portal=False),
     "desk-counter": Shot("/desk/receive/?unit={unit}&q=1.009994", who="reception", portal=False),
-    # the role permission page: the scope each role reads at, editable (site administrator)
-    "desk-role-permissions": Shot(
-        "/admin/security/securityevent/role-permissions/", who="admin", portal=False
-    ),
 }
 
 
