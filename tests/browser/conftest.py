@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from motcua.portal import services as portal_services
-from motcua.portal.models import FormDocumentRule, FormField
+from motcua.portal.models import FormField
 from motcua.procedures.models import Fee, RequiredDocument
 from motcua.procedures.services import procedure_publish
 
@@ -180,11 +180,9 @@ def portal_world(world):
         field = FormField(procedure=procedure, order=order, **spec)
         field.full_clean()
         field.save()
-    FormDocumentRule.objects.create(
-        procedure=procedure,
-        required_document=RequiredDocument.objects.get(procedure=procedure, name="Đơn đề nghị"),
-        upload_required=True,
-    )
+    # One notion of "mandatory": the application must be uploaded online, the drawing is optional
+    # (uploaded, or brought on paper later).
+    RequiredDocument.objects.filter(procedure=procedure, name="Bản vẽ").update(is_mandatory=False)
     Fee.objects.create(procedure=procedure, name="Lệ phí cấp giấy phép xây dựng", amount=75000)
     world.version = procedure_publish(procedure=procedure)
     # a verified citizen: signed up with an e-mail address, then the link was opened

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from motcua.core.roles import Role
-from motcua.portal.models import CitizenProfile, FormDocumentRule, FormField
+from motcua.portal.models import CitizenProfile, FormField
 from motcua.procedures.models import Fee, RequiredDocument
 from motcua.procedures.services import procedure_publish
 from tests.builders import at  # noqa: F401  (imported by portal tests from here)
@@ -145,10 +145,9 @@ def configure_form(procedure) -> None:
         field = FormField(procedure=procedure, order=order, **spec)
         field.full_clean()
         field.save()
-    required = RequiredDocument.objects.get(procedure=procedure, name="Đơn đề nghị")
-    FormDocumentRule.objects.create(
-        procedure=procedure, required_document=required, upload_required=True
-    )
+    # One notion of "mandatory": the application must be uploaded online, the drawing is optional
+    # (uploaded, or brought on paper later).
+    RequiredDocument.objects.filter(procedure=procedure, name="Bản vẽ").update(is_mandatory=False)
     Fee.objects.create(procedure=procedure, name="Lệ phí cấp giấy phép", amount=75000)
 
 

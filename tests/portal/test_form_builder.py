@@ -2,7 +2,7 @@
 
 import pytest
 
-from motcua.portal.models import FormDocumentRule, FormField
+from motcua.portal.models import FormField
 from motcua.procedures.models import RequiredDocument
 from motcua.procedures.selectors import procedure_current_version
 from tests.procedures.admin_posts import management
@@ -52,7 +52,9 @@ def _fields_post(procedure, rows, initial=0):
 def test_the_procedure_page_has_the_form_builder(world, admin_client_vi):
     page = admin_client_vi.get(_url(world.procedure)).content.decode()
     assert "Tờ khai trực tuyến: các trường công dân điền" in page
-    assert "Tờ khai trực tuyến: giấy tờ phải tải lên khi nộp trực tuyến" in page
+    # one notion of "mandatory": no second inline for what must be uploaded online
+    assert "giấy tờ phải tải lên khi nộp trực tuyến" not in page
+    assert 'name="document_rules-TOTAL_FORMS"' not in page
     assert 'name="form_fields-TOTAL_FORMS"' in page
 
 
@@ -82,14 +84,6 @@ def test_saving_the_form_publishes_a_new_version_with_it(world, admin_client_vi)
             ],
         )
     )
-    data.update(management("document_rules", 1))
-    data.update(
-        {
-            "document_rules-0-required_document": document.pk,
-            "document_rules-0-upload_required": "on",
-            "document_rules-0-procedure": world.procedure.pk,
-        }
-    )
 
     response = admin_client_vi.post(_url(world.procedure), data)
 
@@ -101,8 +95,9 @@ def test_saving_the_form_publishes_a_new_version_with_it(world, admin_client_vi)
         "tang_ham",
         "dien_tich_ham",
     ]
+    # "Bản vẽ" is ticked mandatory, so it must be uploaded online: derived, no second inline
+    assert document.is_mandatory
     assert version.snapshot["form"]["documents"][1] == {"name": "Bản vẽ", "upload_required": True}
-    assert FormDocumentRule.objects.get().required_document == document
 
 
 def test_a_condition_on_a_later_or_unknown_field_is_refused(world, admin_client_vi):
@@ -116,7 +111,6 @@ def test_a_condition_on_a_later_or_unknown_field_is_refused(world, admin_client_
             ],
         )
     )
-    data.update(management("document_rules", 0))
 
     response = admin_client_vi.post(_url(world.procedure), data)
 
@@ -133,7 +127,6 @@ def test_a_duplicate_key_is_refused(world, admin_client_vi):
             [{"key": "a", "label": "Trường A"}, {"key": "a", "label": "Trường A lần 2"}],
         )
     )
-    data.update(management("document_rules", 0))
     response = admin_client_vi.post(_url(world.procedure), data)
     assert response.status_code == 200
     assert FormField.objects.count() == 0
@@ -166,3 +159,15 @@ def test_the_document_choices_are_the_procedures_own(world, admin_client_vi):
     RequiredDocument.objects.create(procedure=other, name="Giấy tờ của thủ tục khác")
     page = admin_client_vi.get(_url(world.procedure)).content.decode()
     assert "Giấy tờ của thủ tục khác" not in page
+
+
+def test_unticking_mandatory_makes_the_upload_optional_online(world, admin_client_vi):
+    """The one notion: "bắt buộc" on the document decides what an online dossier must upload."""
+    data = _change_post(world.procedure)
+    index = next(i for i, d in enumerate(world.procedure.documents.all()) if d.name == "Bản vẽ")
+    data[f"documents-{index}-is_mandatory"] = ""
+    response = admin_client_vi.post(_url(world.procedure), data)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    version = procedure_current_version(procedure=world.procedure)
+    assert version.snapshot["form"]["documents"][1] == {"name": "Bản vẽ", "upload_required": False}
+    assert version.snapshot["documents"][1]["is_mandatory"] is False

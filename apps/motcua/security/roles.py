@@ -72,13 +72,7 @@ def role_scope_update(*, group: Group, scope: str, actor, request=None) -> dict:
         RoleScope.objects.update_or_create(group=group, defaults={"scope": scope})
         followed = Membership.objects.filter(role=group, scope=old).update(scope=scope)
         change = {"role": group.name, "scope": {"from": old, "to": scope}, "memberships": followed}
-        security_event_record(
-            kind=SecurityEventKind.ROLE_PERMISSION_CHANGE,
-            actor=actor,
-            username=group.name,
-            request=request,
-            data=change,
-        )
+        _record(group, change, actor, request)
     return change
 
 
@@ -126,11 +120,16 @@ def role_permissions_update(*, group: Group, chosen_ids: set[int], actor, reques
             ),
         }
         if added or removed:
-            security_event_record(
-                kind=SecurityEventKind.ROLE_PERMISSION_CHANGE,
-                actor=actor,
-                username=group.name,
-                request=request,
-                data=change,
-            )
+            _record(group, change, actor, request)
     return change
+
+
+def _record(group: Group, change: dict, actor, request) -> None:
+    """One role change in the security log (the role's code as the "account")."""
+    security_event_record(
+        kind=SecurityEventKind.ROLE_PERMISSION_CHANGE,
+        actor=actor,
+        username=group.name,
+        request=request,
+        data=change,
+    )

@@ -39,8 +39,11 @@ class AtomicModelResource(resources.ModelResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        for name, field in self.fields.items():
-            field.column_name = self._header(name)
+        # In the site's language whatever the interface's: a file exported by one officer imports
+        # for another, and the columns of the site's files never change with a language switch.
+        with translation.override(settings.LANGUAGE_CODE):
+            for name, field in self.fields.items():
+                field.column_name = self._header(name)
 
     def _header(self, name: str) -> str:
         label = self.column_headers.get(name)
