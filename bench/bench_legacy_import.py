@@ -39,7 +39,11 @@ def main(count: int) -> None:
     )
     commune, _ = Unit.objects.get_or_create(
         agency_code="000.01.00.B99",
-        defaults={"name": "Xã thử", "level": UnitLevel.objects.get(code="commune"), "parent": province},
+        defaults={
+            "name": "Xã thử",
+            "level": UnitLevel.objects.get(code="commune"),
+            "parent": province,
+        },
     )
     sector, _ = Sector.objects.get_or_create(code="BENCH", defaults={"name": "Thử"})
     procedure, made = Procedure.objects.get_or_create(
@@ -59,9 +63,11 @@ def main(count: int) -> None:
         get_user_model().objects.create_superuser("bench.import", "", "x")
     )
     stamp = f"{time.time():.0f}"
-    start = datetime(2024, 1, 2, 8, 0)
+    start = datetime(2024, 1, 2, 8, 0)  # noqa: DTZ001 - local wall-clock text for the file
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
-        f.write("code,procedure_code,applicant_name,unit_code,received_at,due_at,finished_at,status\n")
+        f.write(
+            "code,procedure_code,applicant_name,unit_code,received_at,due_at,finished_at,status\n"
+        )
         for i in range(count):
             r = start + timedelta(minutes=i)
             f.write(
@@ -75,7 +81,9 @@ def main(count: int) -> None:
         record = dossiers_import(user=admin, handle=handle, file_name="bench.csv")
     spent = time.perf_counter() - began
     os.unlink(path)
-    print(f"{record.status}: {record.imported} of {count} rows in {spent:.1f} s = {count / spent:,.0f} rows/s")
+    print(
+        f"{record.status}: {record.imported} of {count} rows in {spent:.1f} s = {count / spent:,.0f} rows/s"
+    )
 
 
 if __name__ == "__main__":

@@ -7,11 +7,12 @@ message; the writer adds the row number and the column.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.core.text import fold
@@ -74,12 +75,18 @@ def moment(value: Any) -> datetime | None:
     return timezone.make_aware(naive)
 
 
-def _choices(enum) -> dict[str, str]:
+@functools.lru_cache(maxsize=16)
+def _table(enum, language: str | None) -> dict[str, str]:
     table = {}
     for value, label in enum.choices:
         table[fold(str(value))] = value
         table[fold(str(label))] = value
     return table
+
+
+def _choices(enum) -> dict[str, str]:
+    """Values and (folded) labels of *enum*, built once per language (one per cell was slow)."""
+    return _table(enum, translation.get_language())
 
 
 def status(value: Any) -> str:
