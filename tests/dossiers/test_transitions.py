@@ -107,6 +107,19 @@ EXPECTED = {
         _,
         _,
     ],
+    # a reorganisation re-homes every open dossier, a result waiting at the counter included
+    A.REHOME: [
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.IN_PROGRESS,
+        S.SUPPLEMENT_REQUESTED,
+        S.SUSPENDED,
+        S.RESULT_READY,
+        _,
+        _,
+        _,
+        _,
+    ],
 }
 
 
