@@ -106,7 +106,7 @@ def _log_in_job():
     return current_request_id()
 
 
-@pytest.mark.django_db(transaction=True)  # django-rq enqueues when the transaction commits
+@pytest.mark.django_db
 def test_a_job_enqueued_by_a_request_carries_its_request_id():
     import django_rq
     from rq import SimpleWorker
@@ -116,7 +116,8 @@ def test_a_job_enqueued_by_a_request_carries_its_request_id():
 
     url = os.environ.get("MOTCUA_REDIS_URL") or "redis://127.0.0.1:6379/0"
     queues = {"default": {"URL": url, "DEFAULT_TIMEOUT": 60}, "low": {"URL": url}}
-    with override_settings(MOTCUA_JOBS_INLINE=False, RQ_QUEUES=queues):
+    # django-rq enqueues at commit by default; the test's transaction never commits
+    with override_settings(MOTCUA_JOBS_INLINE=False, RQ_QUEUES=queues, RQ={"COMMIT_MODE": "auto"}):
         queue = django_rq.get_queue("default")
         queue.empty()
         token = _current.set("rid-job-7")

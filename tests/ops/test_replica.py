@@ -35,7 +35,7 @@ def replica_alias(settings):
 
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keeps the seeded roles
     pytest.mark.filterwarnings("ignore:Overriding setting DATABASES"),
 ]
 

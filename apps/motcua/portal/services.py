@@ -81,7 +81,7 @@ def _delete_files(names) -> None:
     for name in names:
         try:
             default_storage.delete(name)
-        except OSError:
+        except Exception:  # a local folder (OSError) or an object store that stopped answering
             log.warning("could not delete %s", name)
 
 
