@@ -113,7 +113,7 @@ def test_filters_by_status_procedure_unit_and_words(world, three, applicant):
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [
-        ({"received_from": "12/31/2025"}, "received_from", "Nhập một ngày hợp lệ"),
+        ({"received_from": "12/31/2025"}, "received_from", "Nhập ngày theo dạng ngày/tháng/năm"),
         ({"status": "flying"}, "status", "không phải là một trong các lựa chọn"),
         ({"stauts": "returned"}, "stauts", "Tham số không được hỗ trợ."),
         (

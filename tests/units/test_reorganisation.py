@@ -32,7 +32,7 @@ from motcua.dossiers.selectors import dossiers_visible
 from motcua.dossiers.states import Action, Status
 from motcua.printing.registry import build_dossier_form, form_spec
 from motcua.reports import indicators as ind
-from motcua.reports.selectors import SYSTEM_READER, report_dossiers
+from motcua.reports.selectors import SYSTEM_READER, report_scope
 from motcua.units.history import unit_identity_at, units_of
 from motcua.units.models import (
     Membership,
@@ -405,9 +405,11 @@ def test_a_closed_unit_s_dossiers_are_assigned_one_by_one(
 
 
 def _counts(unit, structure):
-    w = ind.window(date(2025, 6, 1), date(2025, 7, 31), now=at(2025, 8, 1, 9, 0))
-    dossiers = report_dossiers(user=SYSTEM_READER, unit=unit, structure=structure)
-    values = ind.indicators(dossiers, w, procedures=None)
+    # each count keeps to its unit's credit: reception to the receiving unit, processing to the
+    # competent one (a re-homed open dossier is now decided by the successor)
+    scope = report_scope(user=SYSTEM_READER, unit=unit, structure=structure)
+    w = scope.credited(ind.window(date(2025, 6, 1), date(2025, 7, 31), now=at(2025, 8, 1, 9, 0)))
+    values = ind.indicators(scope.dossiers, w, procedures=None)
     return values["received"], values["resolved"]
 
 
