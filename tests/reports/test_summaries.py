@@ -12,7 +12,7 @@ from motcua.reports import indicators as ind
 from motcua.reports import summary_reads
 from motcua.reports.models import MonthSummary, SummaryEntry
 from motcua.reports.selectors import SYSTEM_READER, report_scope
-from motcua.reports.summaries import COLUMNS, summaries_roll, summary_refresh
+from motcua.reports.summaries import COLUMNS, summaries_roll
 from motcua.reports.summaries_rebuild import entries_rebuild, summaries_rebuild
 from tests.reports.conftest import APRIL, MARCH, NOW
 
@@ -38,11 +38,8 @@ def _rows() -> dict:
 
 @pytest.fixture
 def kept(march):
-    """The set as the desk leaves it at NOW: the three fields the fixture wrote directly (a result
-    file, a scanned document, a rating) refreshed as their own services do, and the due sweep's
-    roll of the months that ended (March, April)."""
+    """The set as the desk leaves it at NOW: the due sweep rolled the months that ended."""
     with time_machine.travel(NOW, tick=False):
-        summary_refresh(dossier_ids=[march.on_time.pk])
         summaries_roll()
     return march
 

@@ -29,7 +29,7 @@ from datetime import date, datetime, time
 from itertools import islice
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from motcua.core.selectors import site_time_zone
@@ -356,14 +356,12 @@ def _step_lookups(ids: list[int] | None, id_range: tuple[int, int] | None) -> di
 
 def steps_refresh(ids: list[int] | None = None, *, id_range: tuple[int, int] | None = None) -> int:
     """Replace the :class:`~motcua.reports.models.StepEntry` rows of the dossiers *ids* (or of
-    the inclusive *id_range*): their assigned steps with a due moment that are open or finished
-    after it, for counted dossiers only. Returns the rows written."""
+    the inclusive *id_range*): their assigned steps, for counted dossiers only. Returns the rows
+    written."""
     lookups = _step_lookups(ids, id_range)
     StepEntry.objects.filter(**lookups).delete()
     steps = (
         DossierStep.objects.filter(
-            Q(finished_at__isnull=True) | Q(finished_at__gt=F("due_at")),
-            due_at__isnull=False,
             assignee__isnull=False,
             dossier__received_at__isnull=False,
             dossier__is_training=False,
@@ -383,21 +381,25 @@ def steps_refresh(ids: list[int] | None = None, *, id_range: tuple[int, int] | N
             "dossier__finished_at",
         )
     )
-    rows = [
-        StepEntry(
-            step_id=pk,
-            dossier_id=dossier,
-            assignee_id=assignee,
-            unit_id=unit,
-            procedure_id=procedure,
-            channel=channel,
-            started_at=started,
-            due_at=due,
-            finished_at=finished,
-            dossier_finished_at=dossier_finished,
+    rows = []
+    for pk, dossier, assignee, unit, procedure, channel, started, due, finished, ended in steps:
+        late = bool(due and finished and finished > due)
+        rows.append(
+            StepEntry(
+                step_id=pk,
+                dossier_id=dossier,
+                assignee_id=assignee,
+                unit_id=unit,
+                procedure_id=procedure,
+                channel=channel,
+                started_at=started,
+                due_at=due,
+                finished_at=finished,
+                dossier_finished_at=ended,
+                watch=late or (finished is None and due is not None),
+                late=late,
+            )
         )
-        for pk, dossier, assignee, unit, procedure, channel, started, due, finished, dossier_finished in steps
-    ]
     StepEntry.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
