@@ -179,3 +179,13 @@ def test_a_builder_count_of_whole_months_is_read_from_the_summaries(world, kept,
         }
     )
     assert not builder.summary_plan(part, user=superuser)  # part of a month: the dossiers
+
+
+def test_the_weekly_repair_restores_what_a_write_outside_the_hooks_broke(world, kept):
+    from motcua.reports.summaries_rebuild import summaries_repair
+    from tests.dossiers.conftest import at
+
+    incremental = _rows()
+    MonthSummary.objects.filter(month=date(2025, 4, 1)).update(received=99)
+    summaries_repair(now=at(2025, 5, 5, 9, 0))  # from 1 April on
+    assert _rows() == incremental

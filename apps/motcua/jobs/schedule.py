@@ -54,4 +54,10 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         cron="* * * * *",
     ),
     ScheduledJob("reports_send_due", "motcua.reports.delivery.subscriptions_send_due", "0 6 * * *"),
+    ScheduledJob(
+        name="reports_summaries_repair",
+        func="motcua.reports.summaries_rebuild.summaries_repair",
+        cron="40 3 * * 0",  # Sunday night: the last two months' summaries from the dossiers
+        queue="low",
+    ),
 )

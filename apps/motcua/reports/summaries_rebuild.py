@@ -128,3 +128,15 @@ def summaries_rebuild(*, first_month: date | None = None, chunk_size: int = 5000
             )
         written += len(rows)
     return written
+
+
+def summaries_repair(*, now: datetime | None = None) -> dict:
+    """The weekly repair job: recompute the entries of the dossiers received since the first day
+    of the previous month and the summary rows from that month on (what a write outside the
+    hooks — an import, a manual fix in the database — could have left behind). Idempotent."""
+    from motcua.reports.summaries import month_of, previous_month
+
+    now = now or timezone.now()
+    first = previous_month(month_of(now))
+    entries = entries_rebuild(date_from=first, now=now)
+    return {"entries": entries, "rows": summaries_rebuild(first_month=first)}
