@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -201,3 +201,60 @@ def test_the_builder_page_refuses_an_invalid_definition_with_its_message(admin_c
         "Phép so sánh “có chứa” không dùng được cho trường “Phí, lệ phí”."
         in response.content.decode()
     )
+
+
+def test_filter_rows_are_added_and_removed_without_running_the_report(admin_client_vi):
+    base = "/desk/reports/builder/?run=1&columns=code&f0_field=code&f0_op=contains&f0_value=HP"
+    added = admin_client_vi.get(f"{base}&add_filter=1").content.decode()
+    assert 'id="id_f1_field"' in added and 'id="id_f2_field"' not in added
+    assert 'value="HP"' in added and "data-report" not in added  # kept, and nothing ran
+    two = f"{base}&f1_field=status&f1_op=eq&f1_value=returned&nf=2"
+    removed = admin_client_vi.get(f"{two}&remove_filter=0").content.decode()
+    assert 'id="id_f1_field"' not in removed  # one row left: the second moved up
+    assert '<option value="status" selected>' in removed and 'value="HP"' not in removed
+
+
+def test_fields_are_picked_by_vietnamese_names_in_groups(admin_client_vi):
+    html = admin_client_vi.get("/desk/reports/builder/").content.decode()
+    assert '<optgroup label="Thủ tục, lĩnh vực">' in html
+    assert '<option value="sector.name">Lĩnh vực</option>' in html
+    assert "{&quot;" not in html and '{"field"' not in html  # no JSON shown to the manager
+
+
+def test_dates_typed_day_first_become_the_definitions_dates(world):
+    from motcua.reports.forms import BuilderForm
+
+    form = BuilderForm(
+        {
+            "columns": ["code"],
+            "f0_field": "received_at",
+            "f0_op": "range",
+            "f0_value": "01/03/2025",
+            "f0_to": "31/03/2025",
+            "f1_field": "received_at",
+            "f1_op": "period",
+            "f1_period": "last_month",
+        },
+        procedures=Procedure.objects.all(),
+    )
+    assert form.is_valid(), form.errors
+    definition = form.definition()
+    assert definition["filters"][0]["value"] == ["2025-03-01", "2025-03-31"]
+    assert definition["filters"][1]["value"] == "last_month"
+    assert builder.validate(definition).filters[0][2] == [date(2025, 3, 1), date(2025, 3, 31)]
+    again = BuilderForm.initial_from(definition)
+    assert (again["f0_value"], again["f0_to"], again["f1_period"]) == (
+        "2025-03-01",
+        "2025-03-31",
+        "last_month",
+    )
+
+
+def test_a_saved_report_is_described_in_words():
+    lines = builder.describe(
+        {
+            "group_by": ["unit.name"],
+            "filters": [{"field": "received_at", "op": "period", "value": "last_month"}],
+        }
+    )
+    assert lines == ["Nhóm theo: Đơn vị tiếp nhận", "Lọc: Thời điểm tiếp nhận trong kỳ Tháng trước"]

@@ -126,3 +126,30 @@ def test_a_scope_of_scattered_units_counts_only_those_units(world, march, login)
     assert "Ủy ban nhân dân quận Hồng Bàng" not in html
     for key, (url, n) in numbers.items():
         assert _list_total(client, url) == n, key
+
+
+def test_the_officer_ranking_shows_per_step_rates_as_the_evaluation_counts_them(
+    world, march, login
+):
+    from motcua.reports import dashboard as dash
+    from motcua.reports.evaluation import officer_evaluation
+    from motcua.reports.selectors import SYSTEM_READER, report_scope
+
+    w = window(date(2025, 3, 1), date(2025, 3, 31), now=NOW)
+    with time_machine.travel(NOW, tick=False):
+        rows = dash.overdue_officers(report_scope(user=SYSTEM_READER), w)
+    assert rows
+    officers = {u.pk: u for u in vars(world.users).values() if hasattr(u, "pk")}
+    for row in rows:
+        seen = officer_evaluation(
+            viewer=world.users.city_leader, officer=officers[row["assignee"]], w=w
+        )
+        assert (row["steps"], row["late_steps"], row["step_rate"]) == (
+            seen["steps"],
+            seen["late"],
+            seen["on_time_rate"],
+        )
+    client = login(world.users.city_leader)
+    _numbers_, html = _numbers(client)
+    section = html.split('id="officers-h"')[1].split("</section>")[0]
+    assert "Tỷ lệ bước đúng hạn" in section and "data-step-rate" in section

@@ -12,7 +12,7 @@ from motcua.reports import indicators as ind
 from motcua.reports import summary_reads
 from motcua.reports.models import MonthSummary, SummaryEntry
 from motcua.reports.selectors import SYSTEM_READER, report_scope
-from motcua.reports.summaries import COLUMNS, summaries_roll, summary_refresh
+from motcua.reports.summaries import COLUMNS, summaries_roll
 from motcua.reports.summaries_rebuild import entries_rebuild, summaries_rebuild
 from tests.reports.conftest import APRIL, MARCH, NOW
 
@@ -38,11 +38,8 @@ def _rows() -> dict:
 
 @pytest.fixture
 def kept(march):
-    """The set as the desk leaves it at NOW: the three fields the fixture wrote directly (a result
-    file, a scanned document, a rating) refreshed as their own services do, and the due sweep's
-    roll of the months that ended (March, April)."""
+    """The set as the desk leaves it at NOW: the due sweep rolled the months that ended."""
     with time_machine.travel(NOW, tick=False):
-        summary_refresh(dossier_ids=[march.on_time.pk])
         summaries_roll()
     return march
 
@@ -182,3 +179,13 @@ def test_a_builder_count_of_whole_months_is_read_from_the_summaries(world, kept,
         }
     )
     assert not builder.summary_plan(part, user=superuser)  # part of a month: the dossiers
+
+
+def test_the_weekly_repair_restores_what_a_write_outside_the_hooks_broke(world, kept):
+    from motcua.reports.summaries_rebuild import summaries_repair
+    from tests.dossiers.conftest import at
+
+    incremental = _rows()
+    MonthSummary.objects.filter(month=date(2025, 4, 1)).update(received=99)
+    summaries_repair(now=at(2025, 5, 5, 9, 0))  # from 1 April on
+    assert _rows() == incremental

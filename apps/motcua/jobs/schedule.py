@@ -73,6 +73,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         cron="43 2 * * *",
         queue="low",
     ),
+    ScheduledJob(
+        name="reports_summaries_repair",
+        func="motcua.reports.summaries_rebuild.summaries_repair",
+        cron="40 3 * * 0",  # Sunday night: the last two months' summaries from the dossiers
+        queue="low",
+    ),
 )
 
 

@@ -585,9 +585,12 @@ def crosstab(plan: Plan, rows) -> dict:
     key = plan.aggregate_key(*plan.aggregates[0])
     table: dict = {}
     columns: dict = {}
-    for row in rows:
-        table.setdefault(row[down], {})[row[across]] = row[key]
-        columns[row[across]] = None
+    for row in rows:  # values as people read them (choice labels), as in the list layout
+        value_down, value_across = (
+            None if row[name] is None else display(plan, name, row[name]) for name in (down, across)
+        )
+        table.setdefault(value_down, {})[value_across] = row[key]
+        columns[value_across] = None
     cols = list(columns)
     body = []
     for value, cells in table.items():

@@ -139,6 +139,7 @@ def overdue_officers(scope: ReportScope, w: ind.Window, limit=10) -> list[dict]:
         scope.steps.filter(
             Q(finished_at__isnull=True) | Q(finished_at__gte=w.start),
             Q(dossier_finished_at__isnull=True) | Q(dossier_finished_at__gte=w.start),
+            watch=True,
             started_at__lt=w.end,
             due_at__lt=w.at,
         )
@@ -147,31 +148,26 @@ def overdue_officers(scope: ReportScope, w: ind.Window, limit=10) -> list[dict]:
         .order_by("-dossiers", "assignee")[:limit]
     )
     users = get_user_model().objects.in_bulk([r["assignee"] for r in rows])
-    rates = step_rates(scope.dossiers, w, [r["assignee"] for r in rows])
+    rates = step_rates(scope, w, [r["assignee"] for r in rows])
     for row in rows:
         row["name"] = person_name(users.get(row["assignee"]))
         row.update(rates.get(row["assignee"], {"steps": 0, "late_steps": 0, "step_rate": None}))
     return rows
 
 
-def step_rates(dossiers: QuerySet[Dossier], w: ind.Window, officers: list[int]) -> dict:
+def step_rates(scope: ReportScope, w: ind.Window, officers: list[int]) -> dict:
     """Per officer: steps finished in *w*, those finished after their due moment, and the
-    on-time rate per step (the rule of the officer evaluation, :mod:`motcua.reports.evaluation`).
+    on-time rate per step (the rule of the officer evaluation, :mod:`motcua.reports.evaluation`),
+    read from the step entries by the index ``(assignee, finished_at, late)``.
     """
     if not officers:
         return {}
     rows = (
-        DossierStep.objects.filter(
-            assignee_id__in=officers,
-            finished_at__gte=w.start,
-            finished_at__lt=w.end,
-            dossier__in=dossiers.filter(is_training=False).values("pk"),
+        scope.steps.filter(
+            assignee_id__in=officers, finished_at__gte=w.start, finished_at__lt=w.end
         )
         .values("assignee")
-        .annotate(
-            steps=Count("pk"),
-            late_steps=Count("pk", filter=Q(due_at__isnull=False, finished_at__gt=F("due_at"))),
-        )
+        .annotate(steps=Count("pk"), late_steps=Count("pk", filter=Q(late=True)))
         .order_by()
     )
     return {

@@ -68,14 +68,19 @@ def entries_rebuild(
         if not ids:
             return done
         after = ids[-1]
+        # every dossier of the batch's id range is in the batch unless a selection skips some:
+        # then the ids are sent as a list (a range could span many dossiers not selected)
+        whole = not (missing_only or date_from or date_to)
         with transaction.atomic():
-            new = entries_for(id_range=(ids[0], ids[-1]), now=now)
-            stored = entries_stored(ids, lock=False) if not missing_only else {}
-            if missing_only or date_from or date_to:  # only the selected dossiers of the range
-                wanted = set(ids)
-                new = {pk: entry for pk, entry in new.items() if pk in wanted}
-            entries_save(new, stored)
-            steps_refresh(id_range=(ids[0], ids[-1]))
+            if whole:
+                entries_save(
+                    entries_for(id_range=(ids[0], ids[-1]), now=now),
+                    entries_stored(ids, lock=False),
+                )
+                steps_refresh(id_range=(ids[0], ids[-1]))
+            else:
+                entries_save(entries_for(ids, now=now), entries_stored(ids, lock=False))
+                steps_refresh(ids)
         done += len(ids)
         if progress:
             progress(done)
@@ -123,3 +128,15 @@ def summaries_rebuild(*, first_month: date | None = None, chunk_size: int = 5000
             )
         written += len(rows)
     return written
+
+
+def summaries_repair(*, now: datetime | None = None) -> dict:
+    """The weekly repair job: recompute the entries of the dossiers received since the first day
+    of the previous month and the summary rows from that month on (what a write outside the
+    hooks — an import, a manual fix in the database — could have left behind). Idempotent."""
+    from motcua.reports.summaries import month_of, previous_month
+
+    now = now or timezone.now()
+    first = previous_month(month_of(now))
+    entries = entries_rebuild(date_from=first, now=now)
+    return {"entries": entries, "rows": summaries_rebuild(first_month=first)}
