@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0005_h14_step_entries"),
+        ("reports", "0007_h14_step_entries_covering"),
         ("units", "0004_merge_h12"),
     ]
 
