@@ -187,7 +187,8 @@ def test_consultation_answer_and_transfer_through_the_desk(world, received, logi
     page = login(u.stn_spec).get(f"/desk/dossiers/{d.pk}/")
     assert 'data-action="answer_consultation"' in page.content.decode()
     response = login(u.stn_spec).post(
-        _url(d, "answer_consultation"), {"version": d.version, "answer": "Phù hợp quy hoạch"}
+        _url(d, "answer_consultation"),
+        {"version": d.version, "verdict": "agree", "answer": "Phù hợp quy hoạch"},
     )
     assert response.status_code == 302
     d = Dossier.objects.get(pk=d.pk)

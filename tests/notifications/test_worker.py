@@ -227,11 +227,12 @@ def test_a_worker_killed_mid_recompute_resumes_and_moves_each_deadline_once(
     assert moved == min(run.checked, COUNT)  # each committed batch's dossiers, no more
 
     time.sleep(3.5)  # the killed run's lease expires
+    # the resuming runs hold a long lease: on a loaded machine a batch may outlast a short one
     redis_queue.enqueue(
-        "tests.notifications.worker_jobs.quick_recompute", batch_size=2, lease_seconds=3
+        "tests.notifications.worker_jobs.quick_recompute", batch_size=2, lease_seconds=120
     )
     redis_queue.enqueue(
-        "tests.notifications.worker_jobs.quick_recompute", batch_size=2, lease_seconds=3
+        "tests.notifications.worker_jobs.quick_recompute", batch_size=2, lease_seconds=120
     )
     worker = start_worker("--burst")
     out, _ = worker.communicate(timeout=180)

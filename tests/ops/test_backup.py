@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
+import re
 import sqlite3
 import subprocess
 import sys
@@ -22,9 +22,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 
+from config.settings.test import SHIPPED_PLUGINS
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.ops.backup import BackupError, site_backup, site_restore
+from motcua.plugins.discovery import installed_names
 
 ROOT = Path(settings.BASE_DIR)
 # Committed rows are what a backup reads; serialized_rollback restores the role groups after.
@@ -49,7 +51,11 @@ def _empty_site(tmp_path: Path) -> tuple[dict, callable]:
     """Return the environment of a new, empty site and a function counting rows in its database."""
     sites = tmp_path / "sites"
     (sites / "restored").mkdir(parents=True)
-    shutil.copy(ROOT / "sites" / "default" / "site_config.toml", sites / "restored")
+    config = (ROOT / "sites" / "default" / "site_config.toml").read_text(encoding="utf-8")
+    # the restored site runs the plugins this test process runs (their tables are in the backup)
+    enabled = [n for n in SHIPPED_PLUGINS if n in installed_names()]
+    config = re.sub(r"(?m)^plugins = \[.*\]$", f"plugins = {enabled!r}".replace("'", '"'), config)
+    (sites / "restored" / "site_config.toml").write_text(config, encoding="utf-8")
     env = {
         **os.environ,
         "MOTCUA_SITES_DIR": str(sites),

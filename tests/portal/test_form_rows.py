@@ -28,7 +28,7 @@ def test_labels_order_and_formats_come_from_the_frozen_form():
     rows = form_rows(SNAPSHOT, data)
 
     assert rows == [
-        ("Diện tích sàn (m²)", "126.5"),
+        ("Diện tích sàn (m²)", "126,5"),  # numbers the Vietnamese way
         ("Ngày khởi công dự kiến", "15/09/2025"),
         ("Có tầng hầm", "Không"),
         ("ghi_chu_quay", "nhận tại quầy"),  # not in the form: shown under its key

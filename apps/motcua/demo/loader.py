@@ -362,4 +362,8 @@ def _demo_dossier(row: dict) -> None:
             result_number=f"{dossier.pk}/KQ",
             result_date=timezone.localdate(),
         )
+        if dossier.fee_total and not dossier.is_paid:  # the fee is paid before the return
+            dossier = services.dossier_record_payment(
+                dossier=dossier, user=counter, receipt_number=f"BL-{dossier.pk:06d}"
+            )
         services.dossier_return_result(dossier=dossier, user=counter, delivery="counter")

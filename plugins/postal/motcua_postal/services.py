@@ -88,7 +88,12 @@ def shipment_register(*, dossier_id: int, user, client: CarrierClient | None = N
             registered_at=timezone.now(),
         )
         dossier_return_result(
-            dossier=dossier.pk, user=user, delivery=Delivery.POST, postal_tracking=tracking
+            dossier=dossier.pk,
+            user=user,
+            delivery=Delivery.POST,
+            postal_tracking=tracking,
+            postal_carrier=carrier.name,
+            postal_sent_on=timezone.localdate(),
         )
     return shipment
 

@@ -205,8 +205,10 @@ def _dossier(v: dict, refs: _Refs, batch: DossierImport, user) -> Dossier:
 
 
 def _write(chunk: list[tuple[int, dict]], refs: _Refs, batch: DossierImport, user, now) -> int:
-    """Insert one batch: dossiers, their birth events, their processing times (rule 3)."""
+    """Insert one batch: dossiers, their birth events, their processing times (rule 3), and
+    their share of the monthly summaries."""
     from motcua.reports.models import ProcessingTime
+    from motcua.reports.summaries import summary_refresh
 
     dossiers = [_dossier(v, refs, batch, user) for _n, v in chunk]
     Dossier.objects.bulk_create(dossiers, batch_size=BATCH)
@@ -255,6 +257,9 @@ def _write(chunk: list[tuple[int, dict]], refs: _Refs, batch: DossierImport, use
             )
         )
     ProcessingTime.objects.bulk_create(times, batch_size=BATCH)
+    # The statistics' monthly summaries move with the dossiers, in the same transaction, as
+    # for every other writer of dossiers (reports/summaries.py).
+    summary_refresh(dossier_ids=ids.values())
     return len(dossiers)
 
 
