@@ -120,3 +120,21 @@ def test_two_plugins_cannot_ship_the_same_form(tmp_path, monkeypatch, registry):
     second = dataclasses.replace(first, name="mau_khac")
     with pytest.raises(ImproperlyConfigured, match="print template '01' is already contributed"):
         install([first, second])
+
+
+def test_a_refused_contribution_stops_the_process_with_one_line(monkeypatch, capsys):
+    from django.apps import apps
+
+    from motcua.plugins import registry
+
+    def refuse():
+        raise ImproperlyConfigured("plugin mau_in: print template 01 (r.html): dòng 1: lỗi")
+
+    monkeypatch.setattr(registry, "install", refuse)
+    with pytest.raises(SystemExit) as caught:
+        apps.get_app_config("plugins").ready()
+    assert caught.value.code == 2
+    assert (
+        capsys.readouterr().err
+        == "motcua: plugin mau_in: print template 01 (r.html): dòng 1: lỗi\n"
+    )
