@@ -17,6 +17,7 @@ snapshot_parts              :mod:`motcua.procedures.snapshot`
 desk_menu, urls             the settings' sidebar and ``config/urls.py``
 patches, fixtures           ``manage.py run_patches`` and ``manage.py plugins enable``
 print_templates             ``motcua.printing.plugin_templates.PLUGIN_TEMPLATES``
+report_definitions          ``motcua.reports.plugin_reports.PLUGIN_REPORTS``
 ==========================  ============================================================
 
 Two plugins contributing the same name (a job, a channel kind, a topic …) stop start-up: a
@@ -59,6 +60,7 @@ def install(plugins=None) -> dict[str, dict[str, str]]:
     from motcua.portal.forms.builders import register_kind
     from motcua.printing import plugin_templates
     from motcua.procedures.snapshot import register_snapshot_part
+    from motcua.reports import plugin_reports
 
     plugins = settings.MOTCUA_PLUGINS if plugins is None else plugins
     owners: dict[str, dict[str, str]] = {}
@@ -97,6 +99,9 @@ def install(plugins=None) -> dict[str, dict[str, str]]:
             for code, relative in plugin.get("print_templates", {}).items():
                 claim("print template", code, plugin)
                 plugin_templates.register(code, _package_dir(plugin) / relative, plugin=plugin.name)
+            for key, spec in plugin.get("report_definitions", {}).items():
+                claim("report definition", key, plugin)
+                plugin_reports.register(key, spec, plugin=plugin.name, label=plugin.label)
         except (ImportError, KeyError, TypeError, ValueError, PluginError) as exc:
             raise ImproperlyConfigured(f"plugin {plugin.name}: {exc}") from exc
     return owners
@@ -116,6 +121,7 @@ _NOUNS = {
     "patches": "patch",
     "fixtures": "fixture",
     "print_templates": "print template",
+    "report_definitions": "report definition",
 }
 
 
