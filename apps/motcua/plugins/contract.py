@@ -44,6 +44,8 @@ HOOKS = {
     "urls": "dotted path of a URLconf, mounted at /plugins/<name>/",
     "patches": "list of dotted module paths with execute(), run once each, after the core's",
     "fixtures": "list of fixture files (paths relative to the plugin app) loaded when enabled",
+    "print_templates": "{legal form code '01'..'07': template file, relative to the hooks module}",
+    "report_definitions": "{key: {'name': str, 'definition': report builder definition}}",
 }
 
 #: Hooks a plugin may never declare: the lifecycle's transition table and the scoped selector

@@ -16,6 +16,8 @@ deadline_sources            :mod:`motcua.core.deadline_sources`
 snapshot_parts              :mod:`motcua.procedures.snapshot`
 desk_menu, urls             the settings' sidebar and ``config/urls.py``
 patches, fixtures           ``manage.py run_patches`` and ``manage.py plugins enable``
+print_templates             ``motcua.printing.plugin_templates.PLUGIN_TEMPLATES``
+report_definitions          ``motcua.reports.plugin_reports.PLUGIN_REPORTS``
 ==========================  ============================================================
 
 Two plugins contributing the same name (a job, a channel kind, a topic …) stop start-up: a
@@ -23,6 +25,10 @@ plugin extends, it never silently replaces the core or another plugin.
 """
 
 from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -39,6 +45,12 @@ def _claim(owners: dict, kind: str, key: str, plugin) -> None:
     owners[key] = plugin.name
 
 
+def _package_dir(plugin) -> Path:
+    """The folder of *plugin*'s hooks module, which file paths in its hooks are relative to."""
+    module = sys.modules.get(plugin.hooks_module) or importlib.import_module(plugin.hooks_module)
+    return Path(module.__file__ or "").parent
+
+
 def install(plugins=None) -> dict[str, dict[str, str]]:
     """Register every contribution of *plugins* (default: this site's); return who owns what."""
     from motcua.core import deadline_sources
@@ -46,7 +58,9 @@ def install(plugins=None) -> dict[str, dict[str, str]]:
     from motcua.integrations.payments import base as payments
     from motcua.notifications.channels import register_channel
     from motcua.portal.forms.builders import register_kind
+    from motcua.printing import plugin_templates
     from motcua.procedures.snapshot import register_snapshot_part
+    from motcua.reports import plugin_reports
 
     plugins = settings.MOTCUA_PLUGINS if plugins is None else plugins
     owners: dict[str, dict[str, str]] = {}
@@ -82,6 +96,12 @@ def install(plugins=None) -> dict[str, dict[str, str]]:
             for name, path in plugin.get("snapshot_parts", {}).items():
                 claim("snapshot part", name, plugin)
                 register_snapshot_part(name)(import_string(path))
+            for code, relative in plugin.get("print_templates", {}).items():
+                claim("print template", code, plugin)
+                plugin_templates.register(code, _package_dir(plugin) / relative, plugin=plugin.name)
+            for key, spec in plugin.get("report_definitions", {}).items():
+                claim("report definition", key, plugin)
+                plugin_reports.register(key, spec, plugin=plugin.name, label=plugin.label)
         except (ImportError, KeyError, TypeError, ValueError, PluginError) as exc:
             raise ImproperlyConfigured(f"plugin {plugin.name}: {exc}") from exc
     return owners
@@ -100,6 +120,8 @@ _NOUNS = {
     "urls": "pages",
     "patches": "patch",
     "fixtures": "fixture",
+    "print_templates": "print template",
+    "report_definitions": "report definition",
 }
 
 

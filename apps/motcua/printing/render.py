@@ -24,6 +24,7 @@ from motcua.dossiers.selectors import dossiers_visible
 from motcua.printing import sandbox
 from motcua.printing.context import FormData
 from motcua.printing.models import PrintTemplate
+from motcua.printing.plugin_templates import plugin_template_for
 from motcua.printing.registry import FormSpec, build_dossier_form, build_ledger, form_spec
 from motcua.printing.selectors import print_template_for
 from motcua.units.models import Unit
@@ -81,7 +82,8 @@ def render_default(spec: FormSpec, data: FormData) -> str:
 def render_html(
     spec: FormSpec, data: FormData, *, unit: Unit | None
 ) -> tuple[str, PrintTemplate | None, sandbox.TemplateProblem | None]:
-    """Render with the template that applies to *unit*; fall back to the default on any error."""
+    """Render with the template that applies to *unit* (desk copy, then an enabled plugin's, then
+    the shipped default); fall back to the shipped default on any error."""
     template = print_template_for(code=spec.code, unit=unit)
     if template is not None:
         try:
@@ -91,6 +93,19 @@ def render_html(
             logger.warning(
                 "print template #%s (form %s) failed, shipped default used instead: %s",
                 template.pk,
+                spec.code,
+                problem,
+            )
+            return render_default(spec, data), None, problem
+    shipped = plugin_template_for(spec.code)
+    if shipped is not None:
+        try:
+            return render_source(shipped.source, data), None, None
+        except Exception as exc:  # noqa: BLE001 - a plugin's template must never stop printing
+            problem = sandbox.template_problem(exc)
+            logger.warning(
+                "plugin %s's print template (form %s) failed, shipped default used instead: %s",
+                shipped.plugin,
                 spec.code,
                 problem,
             )

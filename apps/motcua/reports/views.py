@@ -19,7 +19,15 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.core.people import person_name
 from motcua.desk.mixins import desk_required
 from motcua.desk.shortcuts import desk_render
-from motcua.reports import builder, evaluation, exports, ledger, services, summary_reads
+from motcua.reports import (
+    builder,
+    evaluation,
+    exports,
+    ledger,
+    plugin_reports,
+    services,
+    summary_reads,
+)
 from motcua.reports import dashboard as dash
 from motcua.reports import indicators as ind
 from motcua.reports.forms import BuilderForm, DrilldownForm, PeriodForm, SaveReportForm
@@ -159,12 +167,22 @@ def _plan(request, data):
         return form, None, exc.messages
 
 
+def _saved_reports(request) -> list:
+    """The saved reports the user may open, then the enabled plugins' read-only definitions
+    (every builder user may open those: the scoped selector limits what they return)."""
+    return [*saved_reports_visible(user=request.user), *plugin_reports.plugin_reports()]
+
+
 def _saved_data(request):
-    """Return the form data of ``?report=<pk>`` (a saved report the user may open), or None."""
+    """Return the form data of ``?report=<pk>`` (a saved report the user may open) or
+    ``?report=plugin:<plugin>:<key>`` (an enabled plugin's definition), or None."""
     pk = request.GET.get("report")
-    if not pk or not pk.isdigit():
+    if pk and pk.startswith(plugin_reports.PREFIX):
+        report = plugin_reports.plugin_report(pk)
+    elif not pk or not pk.isdigit():
         return None
-    report = saved_reports_visible(user=request.user).filter(pk=pk).first()
+    else:
+        report = saved_reports_visible(user=request.user).filter(pk=pk).first()
     if report is None:
         raise Http404(_("Không có báo cáo này trong phạm vi của bạn."))
     return report, BuilderForm.initial_from(report.definition)
@@ -191,7 +209,7 @@ def builder_view(request):
         "form": form,
         "errors": errors,
         "report": report,
-        "saved_reports": saved_reports_visible(user=request.user),
+        "saved_reports": _saved_reports(request),
         "save_form": SaveReportForm(user=request.user),
     }
     if plan is not None:
@@ -280,7 +298,7 @@ def builder_save(request):
                 "form": form,
                 "errors": errors,
                 "save_form": save,
-                "saved_reports": saved_reports_visible(user=request.user),
+                "saved_reports": _saved_reports(request),
             },
             status=400,
         )
