@@ -12,7 +12,7 @@ Nothing is stored in the database: the registry is filled at start-up from the e
 so a disabled plugin's reports are simply gone. A definition is checked when registered — the
 builder's validation, plus what the builder form can carry (no ``procedure``: a procedure is a
 database id of one site, which a plugin cannot know; one aggregate, one sort, at most
-``FILTER_ROWS`` filters) — and an invalid one stops start-up with one line naming the plugin and
+``MAX_FILTERS`` filters) — and an invalid one stops start-up with one line naming the plugin and
 the definition.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from motcua.reports import builder
-from motcua.reports.forms import FILTER_ROWS
+from motcua.reports.forms import MAX_FILTERS
 
 PREFIX = "plugin:"
 KEY = re.compile(r"[a-z0-9_]+")
@@ -71,8 +71,8 @@ def _form_limits(definition: dict) -> list[str]:
         problems.append("at most one aggregate")
     if len(definition.get("sort") or []) > 1:
         problems.append("at most one sort field")
-    if len(definition.get("filters") or []) > FILTER_ROWS:
-        problems.append(f"at most {FILTER_ROWS} filters")
+    if len(definition.get("filters") or []) > MAX_FILTERS:
+        problems.append(f"at most {MAX_FILTERS} filters")
     return problems
 
 
