@@ -59,6 +59,8 @@ COLUMNS = (
     "dissatisfied_open",
 )
 INDEX = {name: i for i, name in enumerate(COLUMNS)}
+#: The columns that are a month-end stock (still being processed then), not a flow.
+STOCKS = frozenset({"pending_in_time", "pending_overdue", "dissatisfied_open"})
 #: The columns credited to the receiving unit; every other one to the processing unit.
 RECEPTION_COLUMNS = frozenset({"received", "received_with_fee", "paid_online", "digitised"})
 ENTRY_FIELDS = (

@@ -25,24 +25,16 @@ from motcua.dossiers import ontime
 from motcua.dossiers.models import Channel
 from motcua.reports import indicators as ind
 from motcua.reports.selectors import ReportScope
-from motcua.reports.summaries import entries_lagging, next_month, previous_month
-
-FLOWS = (
-    "received",
-    "received_processing",
-    "received_with_fee",
-    "paid_online",
-    "digitised",
-    "dissatisfied_received",
-    "office_seconds_n",
-    "office_seconds_sum",
-    "resolved_on_time",
-    "resolved_late",
-    "with_result",
-    "electronic_result",
-    "refused_stopped",
-    "withdrawn",
+from motcua.reports.summaries import (
+    COLUMNS,
+    STOCKS,
+    entries_lagging,
+    next_month,
+    previous_month,
 )
+
+#: The flow columns of a summary row (summed over months); the others are month-end stocks.
+FLOWS = tuple(c for c in COLUMNS if c not in STOCKS)
 
 
 def served(w: ind.Window, *, now: datetime | None = None) -> bool:
