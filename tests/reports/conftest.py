@@ -23,6 +23,7 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.db import transaction
 
 from motcua.core.roles import Role
 from motcua.dossiers import services
@@ -190,7 +191,9 @@ def march(world, applicant, documents):
     )
     # The result file, the scanned document, the rating and the fee above were written directly;
     # their own services refresh the monthly summaries in the same transaction: do as they do.
-    act(at(2025, 3, 20, 10, 0), summary_refresh, dossier_ids=[d.on_time.pk, d.online.pk])
+    # (in a transaction of its own: the browser test's database is not wrapped in one)
+    with transaction.atomic():
+        act(at(2025, 3, 20, 10, 0), summary_refresh, dossier_ids=[d.on_time.pk, d.online.pk])
     for name in vars(d):
         getattr(d, name).refresh_from_db()
     return d
