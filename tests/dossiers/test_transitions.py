@@ -27,6 +27,19 @@ COLUMNS = [
     S.WITHDRAWN,
     S.STOPPED,
 ]
+#: A state-keeping action allowed while the dossier is open or its result waits at the counter.
+KEEPS_UNTIL_THE_END = [
+    S.SUBMITTED,
+    S.RECEIVED,
+    S.IN_PROGRESS,
+    S.SUPPLEMENT_REQUESTED,
+    S.SUSPENDED,
+    S.RESULT_READY,
+    _,
+    _,
+    _,
+    _,
+]
 EXPECTED = {
     #                      submitted     received      in_progress   suppl.        suspended     result_ready  returned rejected withdrawn stopped
     A.ACCEPT: [S.RECEIVED, _, _, _, _, _, _, _, _, _],
@@ -71,30 +84,8 @@ EXPECTED = {
         _,
     ],
     # delivery choice and account link keep the state; never after the dossier ended
-    A.SET_DELIVERY: [
-        S.SUBMITTED,
-        S.RECEIVED,
-        S.IN_PROGRESS,
-        S.SUPPLEMENT_REQUESTED,
-        S.SUSPENDED,
-        S.RESULT_READY,
-        _,
-        _,
-        _,
-        _,
-    ],
-    A.LINK_ACCOUNT: [
-        S.SUBMITTED,
-        S.RECEIVED,
-        S.IN_PROGRESS,
-        S.SUPPLEMENT_REQUESTED,
-        S.SUSPENDED,
-        S.RESULT_READY,
-        _,
-        _,
-        _,
-        _,
-    ],
+    A.SET_DELIVERY: KEEPS_UNTIL_THE_END,
+    A.LINK_ACCOUNT: KEEPS_UNTIL_THE_END,
     A.RECALCULATE: [
         S.SUBMITTED,
         S.RECEIVED,
@@ -108,45 +99,12 @@ EXPECTED = {
         _,
     ],
     # a fee paid at the counter or waived keeps the state; never once the dossier has ended
-    A.RECORD_PAYMENT: [
-        S.SUBMITTED,
-        S.RECEIVED,
-        S.IN_PROGRESS,
-        S.SUPPLEMENT_REQUESTED,
-        S.SUSPENDED,
-        S.RESULT_READY,
-        _,
-        _,
-        _,
-        _,
-    ],
-    A.WAIVE_FEE: [
-        S.SUBMITTED,
-        S.RECEIVED,
-        S.IN_PROGRESS,
-        S.SUPPLEMENT_REQUESTED,
-        S.SUSPENDED,
-        S.RESULT_READY,
-        _,
-        _,
-        _,
-        _,
-    ],
+    A.RECORD_PAYMENT: KEEPS_UNTIL_THE_END,
+    A.WAIVE_FEE: KEEPS_UNTIL_THE_END,
     # a carrier's tracking update of a result sent by post keeps the state, after the return too
     A.RECORD_SHIPMENT: [_, _, _, _, _, S.RESULT_READY, S.RETURNED, _, _, _],
     # a reorganisation re-homes every open dossier, a result waiting at the counter included
-    A.REHOME: [
-        S.SUBMITTED,
-        S.RECEIVED,
-        S.IN_PROGRESS,
-        S.SUPPLEMENT_REQUESTED,
-        S.SUSPENDED,
-        S.RESULT_READY,
-        _,
-        _,
-        _,
-        _,
-    ],
+    A.REHOME: KEEPS_UNTIL_THE_END,
 }
 
 
