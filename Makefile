@@ -23,11 +23,13 @@ start: setup
 	$(MANAGE) collectstatic --noinput -v 0
 	.venv/bin/honcho start
 
-## make test: set up, start MariaDB/Redis if needed, lint, then the whole suite twice, side by side:
-## on MariaDB (the production database) and on SQLite (the embedded default). The two passes share
-## no database and use separate Redis databases; the SQLite pass's log is printed when both end.
+## make test: set up, start MariaDB/Redis if needed, lint, then the whole suite twice: on MariaDB
+## (the production database) and on SQLite (the embedded default). TEST_WORKERS=1: the passes run
+## side by side (the SQLite pass's log is printed when both end); TEST_WORKERS=N: one after the
+## other, each on N pytest-xdist workers. No two share a database or a Redis database.
+TEST_WORKERS ?= 1
 test: setup-test services lint
-	@TEST_DATABASE_URL=$(TEST_DATABASE_URL) bash scripts/test_passes.sh
+	@TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_WORKERS=$(TEST_WORKERS) bash scripts/test_passes.sh
 
 ## make test-slow: the fault tests (marker "slow"): the object store down during an upload, the
 ## loopback topology of deploy/loopback.sh (2 web, 2 workers, 1 scheduler) on their own Redis and

@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# The two passes of `make test`, run at the same time on this 2-core machine: the MariaDB pass in
-# the foreground, the SQLite pass in the background (its output kept in a log and printed after).
-# Each pass has its own Redis database so real workers of one never take the other's jobs.
+# The two passes of `make test`: the whole suite on MariaDB, then on SQLite (-m "not mariadb").
+#
+# TEST_WORKERS=1 (the default): the two passes run at the same time on this 2-core machine, the
+# MariaDB pass in the foreground, the SQLite pass in the background (its output kept in a log and
+# printed after). TEST_WORKERS=N (N >= 2): the passes run one after the other, each spread over N
+# pytest-xdist workers (-n N --dist loadfile: a test file stays on one worker, so a module's
+# shared fixtures are built once); every worker has its own test database (suffix _gw0, _gw1, ...)
+# and its own Redis database (config/settings/test.py adds the worker's index to the URL's number).
+# Redis: the MariaDB pass uses databases 0..N-1, the SQLite pass N..2N-1 (1 without workers), so
+# real workers of one never take the other's jobs.
 # Exit status: non-zero when either pass fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +16,24 @@ PY=.venv/bin/python
 export HYPOTHESIS_PROFILE=ci DJANGO_ALLOW_ASYNC_UNSAFE=true
 mariadb_url=${TEST_DATABASE_URL:-mysql://root@localhost/motcua}
 redis_host=${TEST_REDIS:-redis://127.0.0.1:6379}
-log=$(mktemp -t motcua-sqlite-pass.XXXXXX)
+workers=${TEST_WORKERS:-1}
 
+if [ "$workers" -ge 2 ]; then
+  xdist=(-n "$workers" --dist loadfile)
+  echo "== MariaDB pass ($workers workers) =="
+  MOTCUA_DATABASE_URL=$mariadb_url MOTCUA_REDIS_URL=$redis_host/0 \
+    $PY -m pytest --create-db -p no:cacheprovider "${xdist[@]}"
+  mariadb_rc=$?
+  echo "== SQLite pass ($workers workers) =="
+  MOTCUA_DATABASE_URL= MOTCUA_REDIS_URL=$redis_host/$workers \
+    $PY -m pytest -m "not mariadb" -p no:cacheprovider "${xdist[@]}"
+  sqlite_rc=$?
+  echo "motcua: MariaDB pass exit $mariadb_rc, SQLite pass exit $sqlite_rc"
+  [ "$mariadb_rc" = 0 ] && [ "$sqlite_rc" = 0 ]
+  exit
+fi
+
+log=$(mktemp -t motcua-sqlite-pass.XXXXXX)
 MOTCUA_DATABASE_URL= MOTCUA_REDIS_URL=$redis_host/1 \
   $PY -m pytest -m "not mariadb" -p no:cacheprovider >"$log" 2>&1 &
 sqlite_pid=$!

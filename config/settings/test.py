@@ -1,9 +1,27 @@
 """Test settings: MariaDB when MOTCUA_DATABASE_URL is set (make test), otherwise SQLite."""
 
 import os
+import re
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import (
+# pytest-xdist (make test runs each pass on two workers): every worker has its own test database
+# (pytest-django adds the suffix _gw0, _gw1, ...) and its own Redis database, the number of
+# MOTCUA_REDIS_URL plus the worker's index, so a worker's queue.empty() or rqworker never touches
+# another worker's jobs. Done before the base settings read MOTCUA_REDIS_URL, and once: processes
+# a test starts inherit the worker's URL (MOTCUA_REDIS_WORKER says it is shifted already).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if (
+    _worker.startswith("gw")
+    and os.environ.get("MOTCUA_REDIS_URL")
+    and os.environ.get("MOTCUA_REDIS_WORKER") != _worker
+):
+    _url = os.environ["MOTCUA_REDIS_URL"]
+    _base = re.search(r"/(\d+)$", _url)
+    _db = (int(_base.group(1)) if _base else 0) + int(_worker[2:])
+    os.environ["MOTCUA_REDIS_URL"] = f"{_url[: _base.start()] if _base else _url.rstrip('/')}/{_db}"
+    os.environ["MOTCUA_REDIS_WORKER"] = _worker
+
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import (  # noqa: E402
     CORE_UNFOLD,
     DATABASES,
     SITE,
@@ -11,7 +29,7 @@ from config.settings.base import (
     installed_apps,
     with_plugin_menu,
 )
-from motcua.plugins.discovery import installed_names
+from motcua.plugins.discovery import installed_names  # noqa: E402
 
 # The plugins shipped in plugins/ run with the suite (their own tests are collected from there)
 # when they are installed in the venv (make test installs them); tests of a site without them
