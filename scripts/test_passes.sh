@@ -4,9 +4,10 @@
 # TEST_WORKERS=1 (the default): the two passes run at the same time on this 2-core machine, the
 # MariaDB pass in the foreground, the SQLite pass in the background (its output kept in a log and
 # printed after). TEST_WORKERS=N (N >= 2): the passes run one after the other, each spread over N
-# pytest-xdist workers (-n N --dist loadfile: a test file stays on one worker, so a module's
-# shared fixtures are built once); every worker has its own test database (suffix _gw0, _gw1, ...)
-# and its own Redis database (config/settings/test.py adds the worker's index to the URL's number).
+# pytest-xdist workers; every worker has its own test database (suffix _gw0, _gw1, ...) and its
+# own Redis database (config/settings/test.py adds the worker's index to the URL's number).
+# --dist load, not loadfile: it hands each worker the tests in pytest-django's order, so on every
+# worker the transactional tests (whose teardown empties the tables) still come after the others.
 # Redis: the MariaDB pass uses databases 0..N-1, the SQLite pass N..2N-1 (1 without workers), so
 # real workers of one never take the other's jobs.
 # Exit status: non-zero when either pass fails.
@@ -19,7 +20,7 @@ redis_host=${TEST_REDIS:-redis://127.0.0.1:6379}
 workers=${TEST_WORKERS:-1}
 
 if [ "$workers" -ge 2 ]; then
-  xdist=(-n "$workers" --dist loadfile)
+  xdist=(-n "$workers" --dist load)
   echo "== MariaDB pass ($workers workers) =="
   MOTCUA_DATABASE_URL=$mariadb_url MOTCUA_REDIS_URL=$redis_host/0 \
     $PY -m pytest --create-db -p no:cacheprovider "${xdist[@]}"
