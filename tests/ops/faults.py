@@ -216,6 +216,42 @@ def csrf_token(page: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
+def submission(page: str, *, key: str, unit: int) -> tuple[dict, dict]:
+    """The POST (fields, files) of the demo citizen's online form of PROCEDURE, read from *page*."""
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    return (
+        {
+            "csrfmiddlewaretoken": csrf_token(page),
+            "idempotency_key": key,
+            "version": version,
+            "applicant_kind": "individual",
+            "applicant_name": "Nguyễn Thị Bình",
+            "applicant_id_number": "031190009999",
+            "applicant_phone": "0912000111",
+            "applicant_email": "congdan@demo.motcua.vn",
+            "unit": unit,
+            "delivery": "counter",
+            "action": "submit",
+        },
+        {"doc_0": ("to-khai.pdf", PDF, "application/pdf")},
+    )
+
+
+def desk_act(client: Client, pk: int, action: str, fields: dict | None = None, files=None):
+    """Take *action* on dossier *pk* from its desk form, with the version the page shows."""
+    path = f"/desk/dossiers/{pk}/act/{action}/"
+    page = client.get(path)
+    assert page.status_code == 200, (action, page.status_code, page.text[:500])
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+    done = client.post(
+        path,
+        {"csrfmiddlewaretoken": csrf_token(page.text), "version": version, **(fields or {})},
+        files=files,
+    )
+    assert done.status_code == 302, (action, done.status_code, done.text[:800])
+    return done
+
+
 def wait_until(condition, *, timeout: float, step: float = 0.5) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

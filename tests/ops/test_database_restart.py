@@ -42,6 +42,7 @@ from tests.ops.faults import (
     Client,
     Web,
     csrf_token,
+    submission,
     wait_until,
 )
 from tests.ops.servers import RedisServer
@@ -101,23 +102,8 @@ def _portal_load(client: Client, ids: dict, tally: Tally, stop: threading.Event)
                         return
                     time.sleep(0.3)
                     continue
-                answer = client.post(
-                    path,
-                    {
-                        "csrfmiddlewaretoken": csrf_token(page.text),
-                        "idempotency_key": key,
-                        "version": ids["version"],
-                        "applicant_kind": "individual",
-                        "applicant_name": "Nguyễn Thị Bình",
-                        "applicant_id_number": "031190009999",
-                        "applicant_phone": "0912000111",
-                        "applicant_email": "congdan@demo.motcua.vn",
-                        "unit": ids["unit"],
-                        "delivery": "counter",
-                        "action": "submit",
-                    },
-                    files={"doc_0": ("to-khai.pdf", PDF, "application/pdf")},
-                )
+                fields, files = submission(page.text, key=key, unit=ids["unit"])
+                answer = client.post(path, fields, files=files)
             except Exception as exc:  # a broken connection is not an answer  # noqa: BLE001
                 tally.add("unexpected", ("portal", 0, repr(exc)))
                 return

@@ -5,7 +5,8 @@ sends citizens' notices by SMS through a gateway played by this test (a local HT
 like a brand-name SMS provider, delivers a message on receipt and de-duplicates on the
 ``Idempotency-Key``), and by e-mail (kept as outgoing mail rows: no mail host).
 
-Counter receptions write their notices to the outbox; their commits queue delivery jobs in Redis.
+Counter receptions write their notices to the outbox, online submissions their e-mail receipts;
+their commits queue delivery jobs in Redis.
 A worker takes them; the gateway holds the first SMS, and the worker and its work-horse are killed
 with SIGKILL while the horse waits for the answer (the message went out; our row stays
 "sending"). Redis is then killed and started again: every job still queued is gone. Two workers
@@ -17,7 +18,8 @@ from the database, and the row left "sending" is taken up again once its lease
 * every outbox message delivered, each notice written once per channel (its unique key);
 * every SMS notification delivered by the gateway exactly once (the interrupted one was asked
   twice with the same key and delivered once);
-* every e-mail notification sent and kept once as outgoing mail.
+* every e-mail notification sent and kept once as outgoing mail, among them the receipt of each
+  online submission (a notification written with the dossier, not a job of its own).
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.faults import OFFICER, PROCEDURE, PY, ROOT, UNIT_CODE, wait_until
+from tests.ops.faults import CITIZEN, OFFICER, PROCEDURE, PY, ROOT, UNIT_CODE, wait_until
 from tests.ops.servers import RedisServer
 
 pytestmark = pytest.mark.slow
 
-RECEPTIONS = 12
+RECEPTIONS, SUBMISSIONS = 12, 4
 
 RECEIVE = f"""
 from django.contrib.auth import get_user_model
@@ -56,6 +58,20 @@ for i in range({RECEPTIONS}):
         applicant={{"applicant_name": f"Công dân {{i}}", "applicant_phone": f"0912{{i:06d}}",
                     "applicant_email": f"congdan{{i}}@example.vn"}},
         documents=[{{"name": document, "received": True}}],
+    )
+# online submissions: their e-mail receipts are notices too, written with the dossier
+import uuid
+from motcua.portal.services import dossier_submit
+from motcua.portal.snapshot import form_spec
+from motcua.procedures.selectors import procedure_current_version
+citizen = get_user_model().objects.get(username="{CITIZEN}")
+spec = form_spec(procedure_current_version(procedure=procedure).snapshot)
+for i in range({SUBMISSIONS}):
+    dossier_submit(
+        procedure=procedure, unit=unit, user=citizen, key=uuid.uuid4(),
+        applicant={{"applicant_name": "Nguyễn Thị Bình", "applicant_email": f"binh{{i}}@example.vn"}},
+        form_values={{}}, spec=spec, new_files={{}}, kept={{}}, delivery="counter",
+        status_url="https://dichvucong.example.vn/tra-cuu/CODE/",
     )
 """
 
@@ -141,6 +157,9 @@ def test_a_worker_killed_mid_delivery_and_redis_restarted_deliver_everything_onc
     from redis import Redis
 
     site = fault_site
+    # what an earlier test of the session sent is not this test's business
+    (notes_before,) = site.rows("SELECT COALESCE(MAX(id), 0) FROM notifications_notification")[0]
+    (mails_before,) = site.rows("SELECT COALESCE(MAX(id), 0) FROM mailbox_outgoingmail")[0]
     gateway = Gateway()
     threading.Thread(target=gateway.serve_forever, daemon=True).start()
     site.configure(gateway_url=gateway.url, lease_seconds=15)
@@ -198,7 +217,8 @@ def test_a_worker_killed_mid_delivery_and_redis_restarted_deliver_everything_onc
     outbox = site.rows("SELECT topic, attempts FROM integrations_outboxmessage")
     notes = site.rows(
         "SELECT id, channel, status, attempts, dedupe_key, provider_message_id, address, subject "
-        "FROM notifications_notification WHERE for_staff = 0"
+        "FROM notifications_notification WHERE for_staff = 0 AND id > %s",
+        notes_before,
     )
     by_status = Counter((channel, status) for _id, channel, status, *_ in notes)
     sms = {
@@ -207,7 +227,10 @@ def test_a_worker_killed_mid_delivery_and_redis_restarted_deliver_everything_onc
         if channel == "sms"
     }
     mails = Counter(
-        (to, subject) for to, subject in site.rows("SELECT `to`, subject FROM mailbox_outgoingmail")
+        (to, subject)
+        for to, subject in site.rows(
+            "SELECT `to`, subject FROM mailbox_outgoingmail WHERE id > %s", mails_before
+        )
     )
     email_notes = [
         (address, subject)
@@ -227,3 +250,14 @@ def test_a_worker_killed_mid_delivery_and_redis_restarted_deliver_everything_onc
     assert {k for k, n in gateway.requests.items() if n > 1} == {gateway.held_key}
     assert sms[gateway.held_key] == 2  # the interrupted attempt and the one after the lease
     assert all(mails[pair] == 1 for pair in email_notes)
+    # every online dossier's receipt, written with the dossier (its queued job is no more)
+    receipts = site.rows(
+        "SELECT d.code, COUNT(m.id) FROM dossiers_dossier d LEFT JOIN mailbox_outgoingmail m "
+        "ON m.subject = CONCAT('Đã nộp hồ sơ ', d.code) WHERE d.channel = 2 "
+        "AND d.applicant_email <> '' GROUP BY d.code"
+    )
+    print(
+        f"online dossiers with an e-mail: {len(receipts)}, receipts kept per dossier: "
+        f"{dict(Counter(n for _c, n in receipts))}"
+    )
+    assert receipts and {n for _c, n in receipts} == {1}

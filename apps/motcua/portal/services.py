@@ -13,6 +13,9 @@ Rules, each one sentence:
    their account first (:func:`dossier_link_account`), then acts as its applicant.
 4. Delivery changes and links write only their own columns (``delivery``/``delivery_address``,
    ``applicant_user``) with a row lock; they are not state changes and write no dossier event.
+5. The e-mail receipt of an online submission is a notification row written in the submission's
+   transaction (:func:`submission_receipt_create`), delivered like every notice: it exists if and
+   only if the dossier does, and is retried until sent.
 """
 
 from __future__ import annotations
@@ -42,7 +45,6 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.states import TERMINAL, Status
 from motcua.dossiers.transitions import TransitionNotAllowed
-from motcua.jobs.queue import job_enqueue
 from motcua.portal.models import (
     CitizenProfile,
     DossierLink,
@@ -290,10 +292,7 @@ def dossier_submit(
             submission.save(update_fields=["dossier"])
             if draft is not None and draft.pk:
                 draft_discard(draft=draft)
-            dossier_id = dossier.pk
-            transaction.on_commit(
-                lambda: job_enqueue(send_submission_receipt, dossier_id, status_url)
-            )
+            submission_receipt_create(dossier, status_url=status_url)
     except IntegrityError:
         replay = submission_replay(key, user)
         if replay is None:
@@ -306,7 +305,37 @@ def dossier_submit(
     return dossier, True
 
 
+def submission_receipt_create(dossier: Dossier, *, status_url: str = "") -> None:
+    """Write the applicant's e-mail receipt (its code and *status_url*) in the submission's
+    transaction: a notification row, sent by the delivery job with retries, so a receipt is
+    neither lost with a queue (a Redis restart) nor sent twice (rule 5)."""
+    from django.utils import translation
+
+    from motcua.notifications.services import notification_create
+
+    to = dossier.applicant_email or getattr(dossier.applicant_user, "email", "")
+    if not to:
+        return
+    notification_create(
+        key=f"receipt:{dossier.pk}",
+        event="submitted",
+        channel="email",
+        context={
+            "code": dossier.code,
+            "applicant_name": dossier.applicant_name,
+            "procedure": dossier.procedure.name,
+            "unit": dossier.unit.name,
+            "status_url": status_url.replace("CODE", dossier.code) if status_url else "-",
+        },
+        address=to,
+        language=translation.get_language() or "vi",
+        for_staff=False,
+        dossier_id=dossier.pk,
+    )
+
+
 def send_submission_receipt(dossier_id: int, status_url: str = "") -> bool:
+    """The receipt as the previous release sent it: a job (run for jobs it left queued)."""
     """E-mail the applicant the code of the dossier they submitted (run after commit, as a job)."""
     dossier = (
         Dossier.objects.select_related("procedure", "unit", "applicant_user")
