@@ -12,7 +12,9 @@ with what the clients saw:
   same idempotency key, so each key has exactly one dossier);
 * no half-written dossier: each has its ``receive`` event and its document rows, and each counter
   dossier its ``start`` event and first step (the lifecycle writes them in one transaction);
-* no orphan file: every file in the store is named by a row, and every named file exists;
+* no file lost: every file a row names exists; no orphan file: a file no row names comes only from
+  a request the outage cut (its COMMIT's outcome unknown, the file kept on purpose), and the
+  daily sweep (``files_orphans``) removes it;
 * the codes of the day at the counter are 1…N with no gap and no duplicate, N being the counter's
   ``last``. That is what code allocation guarantees (``dossiers/services/codes.py`` rule 2): the
   counter row is taken and moved in the reception's transaction, so a reception cut by the outage
@@ -116,7 +118,7 @@ def _portal_load(client: Client, ids: dict, tally: Tally, stop: threading.Event)
 
 
 def _desk_load(client: Client, ids: dict, tally: Tally, stop: threading.Event, number: int) -> None:
-    path = f"/desk/receive/?unit={ids['unit_id']}&procedure={ids['procedure_id']}"
+    path = f"/desk/receive/?unit={ids['unit']}&procedure={ids['procedure_id']}"
     for turn in range(10_000):
         if stop.is_set():
             return
@@ -132,7 +134,7 @@ def _desk_load(client: Client, ids: dict, tally: Tally, stop: threading.Event, n
                 "/desk/receive/",
                 {
                     "csrfmiddlewaretoken": csrf_token(page.text),
-                    "unit": ids["unit_id"],
+                    "unit": ids["unit"],
                     "procedure": ids["procedure_id"],
                     "applicant_kind": "individual",
                     "applicant_name": name,
@@ -170,12 +172,10 @@ def test_the_database_killed_under_load_loses_nothing_and_the_site_recovers_by_i
 ):
     site, mariadb = fault_site, fault_site.mariadb
     (unit_id,) = site.rows("SELECT id FROM units_unit WHERE agency_code=%s", UNIT_CODE)[0]
-    procedure_id, version = site.rows(
-        "SELECT p.id, MAX(v.number) FROM procedures_procedure p JOIN procedures_procedureversion v"
-        " ON v.procedure_id=p.id WHERE p.national_code=%s GROUP BY p.id",
-        PROCEDURE,
+    (procedure_id,) = site.rows(
+        "SELECT id FROM procedures_procedure WHERE national_code=%s", PROCEDURE
     )[0]
-    ids = {"unit": unit_id, "unit_id": unit_id, "procedure_id": procedure_id, "version": version}
+    ids = {"unit": unit_id, "procedure_id": procedure_id}
     (last_before,) = site.rows("SELECT COALESCE(MAX(id), 0) FROM dossiers_dossier")[0]
 
     redis = RedisServer()
@@ -313,11 +313,17 @@ def test_the_database_killed_under_load_loses_nothing_and_the_site_recovers_by_i
     }
     on_disk = site.files()
     orphans, lost = on_disk - named, named - on_disk
+    cut = sum(1 for _t, kind, *_ in tally.outages if kind in ("portal submit", "desk receive"))
+    # a file whose COMMIT was cut is kept on purpose (the row may have committed); the daily
+    # sweep removes it (core/orphan_files.py), run here at once
+    swept = site.manage("files_orphans", "--delete", "--min-age-minutes", "0")
     print(
-        f"files: {len(on_disk)} in the store, {len(named)} named by rows; orphans {len(orphans)}, "
-        f"missing {len(lost)}"
+        f"files: {len(on_disk)} in the store, {len(named)} named by rows; missing {len(lost)}; "
+        f"orphans {len(orphans)} (posts cut by the outage: {cut}); sweep: {swept.strip()}"
     )
-    assert orphans == set() and lost == set()
+    assert lost == set()
+    assert len(orphans) <= cut
+    assert site.files() == named
 
     # -- the day's codes at the counter: 1..last, no gap, no duplicate
     day = timezone.localdate()

@@ -3,7 +3,8 @@
 Rules, each one sentence:
 
 1. Nothing is half-saved: every write runs in one transaction, and files written to storage by a
-   write that then fails are deleted again (storage is not transactional).
+   write that then fails are deleted again (storage is not transactional). A file is kept when
+   the COMMIT itself fails, since the database may have committed (``core/stored_files.py``).
 2. Online submission is idempotent: the rendered form's key is inserted (unique) before anything
    else, so a repeated request rolls back and gets the first request's dossier.
 3. The portal acts on a dossier only as its applicant's account (``applicant_user``): supplement
@@ -68,7 +69,9 @@ class PortalError(Exception):
 
 @contextmanager
 def _stored_files():
-    """Collect names of files written to storage; delete them if the block fails (rule 1)."""
+    """Collect names of files written to storage; delete them if the block fails (rule 1).
+
+    Used inside the transaction's block, so a failed COMMIT keeps the files."""
     names: list[str] = []
     try:
         yield names
@@ -141,7 +144,7 @@ def draft_save(
 ) -> Draft:
     """Save the typed input and the new files as the person's draft of *procedure*."""
     owner = _owner(user, token)
-    with _stored_files() as names, transaction.atomic():
+    with transaction.atomic(), _stored_files() as names:
         draft = Draft.objects.select_for_update().filter(procedure=procedure, **owner).first()
         if draft is None:
             draft = Draft.objects.create(procedure=procedure, **owner)
@@ -229,7 +232,7 @@ def dossier_submit(
     if delivery == Delivery.POST and not (delivery_address or "").strip():
         raise PortalError(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
     try:
-        with _stored_files() as names, transaction.atomic():
+        with transaction.atomic(), _stored_files() as names:
             submission = Submission.objects.create(key=key, user=user)  # rule 2: first
             files = dict(kept)
             for slot, file in new_files.items():
@@ -490,7 +493,7 @@ def portal_supplement(*, dossier: Dossier, user, files: dict, note: str = "") ->
         uploads.check_total([already, *(f.size for f in files.values())])
     except ValidationError as exc:
         raise PortalError(" ".join(exc.messages)) from exc
-    with _stored_files() as names, transaction.atomic():
+    with transaction.atomic(), _stored_files() as names:
         stored = {}
         for item, file in files.items():
             upload = upload_store(
