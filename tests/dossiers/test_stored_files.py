@@ -23,6 +23,26 @@ def _stored() -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
 
 
+def receive_with_scan(world, applicant) -> str:
+    """Receive a dossier at the counter with the scan of its first document; return its name."""
+    dossier = services.dossier_receive(
+        user=world.users.reception,
+        procedure=world.procedure,
+        unit=world.units.d,
+        applicant=applicant,
+        documents=[
+            {"name": "Đơn đề nghị", "received": True, "file": _scan("don.pdf")},
+            {"name": "Bản vẽ", "received": True},
+        ],
+    )
+    (name,) = (
+        DossierDocument.objects.filter(dossier=dossier)
+        .exclude(file="")
+        .values_list("file", flat=True)
+    )
+    return name
+
+
 def test_a_refused_counter_reception_leaves_no_file_and_an_accepted_one_keeps_its_own(
     world, applicant
 ):
@@ -39,19 +59,6 @@ def test_a_refused_counter_reception_leaves_no_file_and_an_accepted_one_keeps_it
     assert not Dossier.objects.exists()
     assert _stored() == before
 
-    dossier = services.dossier_receive(
-        user=world.users.reception,
-        procedure=world.procedure,
-        unit=world.units.d,
-        applicant=applicant,
-        documents=[
-            {"name": "Đơn đề nghị", "received": True, "file": _scan("don.pdf")},
-            {"name": "Bản vẽ", "received": True},
-        ],
-    )
-    (name,) = (
-        DossierDocument.objects.filter(dossier=dossier)
-        .exclude(file="")
-        .values_list("file", flat=True)
-    )
+    name = receive_with_scan(world, applicant)
+
     assert _stored() == before | {name}

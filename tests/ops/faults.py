@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import requests
 from django.conf import settings
 
-from tests.ops.servers import MariaDBServer, _wait_port, free_port
+from tests.ops.servers import MariaDBServer, _Process, _wait_port, free_port
 
 ROOT = Path(settings.BASE_DIR)
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -126,7 +125,7 @@ delivery_lease_seconds = {lease_seconds}
         return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
 
 
-class Web:
+class Web(_Process):
     """One web process as docs/deploy.md starts it: gunicorn with the site's config."""
 
     def __init__(self, env: dict[str, str], *, workers: int = 2, log: Path):
@@ -134,36 +133,33 @@ class Web:
         self.env = env | {
             "MOTCUA_WEB_BIND": f"127.0.0.1:{self.port}",
             "MOTCUA_WEB_WORKERS": str(workers),
+            # a request is not killed on a busy CI machine (2 cores shared by every job)
+            "MOTCUA_WEB_TIMEOUT": "120",
         }
         self.log = log
-        self.process: subprocess.Popen | None = None
+
+    def command(self) -> list[str]:
+        return [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "config/gunicorn.conf.py"]
 
     def start(self) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "config/gunicorn.conf.py"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
+                self.command(), cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
             )
         _wait_port(self.port, timeout=60)
+
+    def live(self) -> bool:
+        """Whether a gunicorn worker answers (they boot after the master has bound the port)."""
+        try:
+            return Client(self.port).get("/health/live/", timeout=10).ok
+        except requests.RequestException:
+            return False
 
     def worker_pids(self) -> set[int]:
         """The gunicorn workers (children of the master) now running."""
         assert self.process is not None
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return {int(pid) for pid in path.read_text().split()} if path.exists() else set()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
 
 
 class Client:
@@ -174,7 +170,7 @@ class Client:
         self.origin = f"https://127.0.0.1:{port}"
         self.cookies: dict[str, str] = {"django_language": "vi"}
 
-    def request(self, method: str, path: str, *, data=None, files=None, timeout: float = 60):
+    def request(self, method: str, path: str, *, data=None, files=None, timeout: float = 150):
         response = requests.request(
             method,
             self.base + path,

@@ -8,12 +8,10 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from motcua.core import uploads
 from motcua.core.orphan_files import orphan_files_delete
-from motcua.dossiers import services
+from tests.dossiers.test_stored_files import receive_with_scan
 from tests.portal.conftest import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -26,20 +24,7 @@ def _age(name: str, hours: float) -> None:
 
 
 def test_only_old_files_that_no_row_names_are_deleted(world, applicant, capsys):
-    scan = uploads.accept(
-        SimpleUploadedFile("don.pdf", pdf_bytes(), content_type="application/pdf")
-    )
-    dossier = services.dossier_receive(
-        user=world.users.reception,
-        procedure=world.procedure,
-        unit=world.units.d,
-        applicant=applicant,
-        documents=[
-            {"name": "Đơn đề nghị", "received": True, "file": scan},
-            {"name": "Bản vẽ", "received": True},
-        ],
-    )
-    named = dossier.documents.exclude(file="").get().file.name
+    named = receive_with_scan(world, applicant)
     old_orphan = default_storage.save("dossiers/x/mo-coi-cu.pdf", ContentFile(pdf_bytes()))
     young_orphan = default_storage.save("portal/y/mo-coi-moi.pdf", ContentFile(pdf_bytes()))
     for name in (named, old_orphan):

@@ -128,7 +128,7 @@ def _manage(topology, *args, extra_env=None):
         env=topology["env"] | (extra_env or {}),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
     )
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import signal
 import subprocess
 import threading
@@ -36,6 +35,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.notifications.test_worker import kill_worker
 from tests.ops.faults import CITIZEN, OFFICER, PROCEDURE, PY, ROOT, UNIT_CODE, wait_until
 from tests.ops.servers import RedisServer
 
@@ -130,18 +130,6 @@ def _start(env: dict, log: Path, *args: str) -> subprocess.Popen:
         )
 
 
-def _kill_with_horse(worker: subprocess.Popen) -> int:
-    """SIGKILL the worker's work-horse (RQ starts it in a session of its own) and the worker."""
-    children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
-    horses = [int(pid) for pid in children.read_text().split()] if children.exists() else []
-    for pid in horses:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    worker.send_signal(signal.SIGKILL)
-    worker.wait(timeout=30)
-    return len(horses)
-
-
 def _stop(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGTERM)
     try:
@@ -175,15 +163,15 @@ def test_a_worker_killed_mid_delivery_and_redis_restarted_deliver_everything_onc
         worker = _start(env, tmp_path / "worker-1.log", "rqworker", "default", "low")
         held = gateway.held.wait(timeout=180)
         assert held, (tmp_path / "worker-1.log").read_text()[-3000:]
-        horses = _kill_with_horse(worker)
+        kill_worker(worker)  # and its work-horse
         gateway.release.set()
         lost = Redis.from_url(redis.url).llen("rq:queue:default")
         redis.stop(kill=True)
         redis.start()  # no persistence: the queues are empty
         print(
-            f"\n{RECEPTIONS} receptions queued {queued} jobs; worker killed with {horses} "
-            f"work-horse while the gateway held {gateway.held_key}; {lost} queued jobs lost "
-            "with Redis"
+            f"\n{RECEPTIONS} receptions and {SUBMISSIONS} submissions queued {queued} jobs; worker "
+            f"and work-horse killed while the gateway held {gateway.held_key}; {lost} queued jobs "
+            "lost with Redis"
         )
 
         for n in (2, 3):
