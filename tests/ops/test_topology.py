@@ -108,7 +108,7 @@ region = "us-east-1"
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1500,  # migrate from an empty database on a busy 2-core machine
     )
     try:
         assert started.returncode == 0, started.stdout + started.stderr
