@@ -31,9 +31,11 @@ TEST_WORKERS ?= 1
 test: setup-test services lint
 	@TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_WORKERS=$(TEST_WORKERS) bash scripts/test_passes.sh
 
-## make test-slow: the fault tests (marker "slow"): the object store down during an upload, the
-## loopback topology of deploy/loopback.sh (2 web, 2 workers, 1 scheduler) on their own Redis and
-## S3 server; they print the counts they compare.
+## make test-slow: the fault tests (marker "slow", docs/deploy.md §10), each on services it starts:
+## the database killed under a load of submissions and receptions (a private mariadbd), a worker
+## killed mid-delivery and Redis restarted empty, the object store down during an upload, and the
+## loopback topology of deploy/loopback.sh (2 web, 2 workers, 1 scheduler) walking the citizen →
+## officer journey; they print the counts they compare.
 test-slow: setup-test services
 	HYPOTHESIS_PROFILE=ci MOTCUA_DATABASE_URL=$(TEST_DATABASE_URL) MOTCUA_REDIS_URL=redis://127.0.0.1:6379/0 \
 	  $(PY) -m pytest -m slow -s tests/ops

@@ -216,6 +216,9 @@ RQ_QUEUES = {
     for name in ("default", "low")
 }
 MOTCUA_JOBS_INLINE = not SITE.redis_url
+#: How long an outbox message or a notification claimed by a worker is left alone before another
+#: run takes it again (a worker killed mid-delivery): site config ``delivery_lease_seconds``.
+MOTCUA_DELIVERY_LEASE_SECONDS = int(SITE.extra.get("delivery_lease_seconds", 300))
 
 # The REST API (motcua.api, docs/api.md): session or token, scoped like the desk; rates from the
 # site config's [api] table.

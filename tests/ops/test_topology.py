@@ -2,25 +2,35 @@
 brought up by ``deploy/loopback.sh`` exactly as docs/deploy.md says (services started by the test).
 
 It shows: both webs ready (database, Redis, object store); a desk session opened on one web is
-valid on the other (sessions in Redis, no local state); static files served by both; the
-scheduler's periodic job runs once per minute although two workers take jobs.
+valid on the other (sessions in Redis, no local state); static files served by both; the whole
+citizen → officer journey (online submission with a file, intake, result with its file in the
+object store, fee, return; the citizen's status page and download) with each step on either web;
+the scheduler's periodic job runs once per minute although two workers take jobs.
 """
 
 from __future__ import annotations
 
 import collections
 import datetime as dt
-import http.client
 import os
 import re
 import subprocess
 import time
+import uuid
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 
+from tests.ops.faults import (
+    CITIZEN,
+    OFFICER,
+    PDF,
+    PROCEDURE,
+    Client,
+    desk_act,
+    submission,
+)
 from tests.ops.servers import MotoS3, RedisServer, free_port
 
 ROOT = Path(settings.BASE_DIR)
@@ -50,36 +60,6 @@ def _drop(name: str) -> None:
     connection = MySQLdb.connect(user="root", unix_socket="/run/mysqld/mysqld.sock")
     connection.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
     connection.close()
-
-
-class Browser:
-    """Cookies kept by hand across hosts (the proxy's role: HTTPS said by X-Forwarded-Proto)."""
-
-    def __init__(self):
-        self.cookies: dict[str, str] = {}
-
-    def request(self, port: int, method: str, path: str, form: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        origin = f"https://127.0.0.1:{port}"
-        headers = {
-            "X-Forwarded-Proto": "https",
-            "Host": f"127.0.0.1:{port}",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            "Origin": origin,
-            "Referer": origin + path,
-        }
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        content = response.read().decode("utf-8", "replace")
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, dict(response.getheaders()), content
 
 
 @pytest.fixture(scope="module")
@@ -128,12 +108,12 @@ region = "us-east-1"
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1500,  # migrate from an empty database on a busy 2-core machine
     )
     try:
         assert started.returncode == 0, started.stdout + started.stderr
         print(started.stdout.strip().splitlines()[-1])
-        yield {"env": env, "ports": ports, "redis": redis, "tmp": tmp}
+        yield {"env": env, "ports": ports, "redis": redis, "tmp": tmp, "site": site}
     finally:
         subprocess.run(["bash", "deploy/loopback.sh", "stop"], cwd=ROOT, env=env, timeout=120)
         redis.stop()
@@ -148,18 +128,17 @@ def _manage(topology, *args, extra_env=None):
         env=topology["env"] | (extra_env or {}),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
     )
 
 
 def test_both_web_processes_are_ready_on_the_shared_services(topology):
-    browser = Browser()
     for port in topology["ports"]:
-        status, _headers, body = browser.request(port, "GET", "/health/ready/")
-        assert status == 200, body
-        assert '"storage": {"ok": true' in body and '"redis": {"ok": true' in body
-        static, headers, _ = browser.request(port, "GET", "/static/admin/css/base.css")
-        assert static == 200 and "max-age" in headers.get("Cache-Control", "")
+        ready = Client(port).get("/health/ready/")
+        assert ready.status_code == 200, ready.text
+        assert '"storage": {"ok": true' in ready.text and '"redis": {"ok": true' in ready.text
+        static = Client(port).get("/static/admin/css/base.css")
+        assert static.status_code == 200 and "max-age" in static.headers.get("Cache-Control", "")
 
 
 def test_a_desk_session_opened_on_one_web_is_valid_on_the_other(topology):
@@ -176,20 +155,68 @@ def test_a_desk_session_opened_on_one_web_is_valid_on_the_other(topology):
     )
     assert made.returncode == 0, made.stderr
     a, b = topology["ports"]
-    browser = Browser()
-    status, _, page = browser.request(a, "GET", "/admin/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    status, headers, _ = browser.request(
-        a,
-        "POST",
-        "/admin/login/?next=/admin/",
-        {"csrfmiddlewaretoken": token, "username": "quantri", "password": PASSWORD},
-    )
-    assert status == 302 and headers["Location"] == "/admin/", headers
+    on_a = Client(a)
+    on_a.login("/admin/login/?next=/admin/", "quantri", PASSWORD)
     # the other web process knows the session (kept in Redis, not in the process)
-    status, _, page = browser.request(b, "GET", "/admin/")
-    assert status == 200 and "quantri" in page
-    print(f"session opened on web :{a}, used on web :{b}: {status}")
+    on_b = Client(b)
+    on_b.cookies = on_a.cookies
+    page = on_b.get("/admin/")
+    assert page.status_code == 200 and "quantri" in page.text
+    print(f"session opened on web :{a}, used on web :{b}: {page.status_code}")
+
+
+def test_the_citizen_to_officer_journey_crosses_both_web_processes(topology):
+    """A citizen submits online with a file on one web process; an officer takes it in on the
+    other, issues the result (its file into the object store), records the fee and returns it,
+    moving between the two; the citizen sees the status and downloads the result."""
+    loaded = _manage(topology, "load_demo")  # units, procedures, one user per role
+    assert loaded.returncode == 0, loaded.stderr[-3000:]
+    logins = dict(
+        line.split("\t")[:2]
+        for line in (topology["site"] / "demo-logins.txt").read_text(encoding="utf-8").split("\n")
+        if line
+    )
+    a, b = topology["ports"]
+    citizen = Client(a)
+    citizen.login("/tai-khoan/dang-nhap/", CITIZEN, logins[CITIZEN])
+    path = f"/thu-tuc/{PROCEDURE}/nop-ho-so/"
+    form = citizen.get(path)
+    unit = re.search(r'<option value="(\d+)"[^>]*>[^<]*Hồng Bàng', form.text).group(1)
+    fields, files = submission(form.text, key=str(uuid.uuid4()), unit=int(unit))
+    sent = citizen.post(path, fields, files=files)
+    assert sent.status_code == 302, sent.text[:800]
+    code = sent.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+
+    officer_b = Client(b)
+    officer_b.login("/admin/login/?next=/desk/", OFFICER, logins[OFFICER])
+    officer_a = Client(a)
+    officer_a.cookies = officer_b.cookies  # one session, served by either web process
+    assert code in officer_a.get("/desk/intake/").text
+    found = officer_b.get(f"/desk/search/?q={code}")
+    pk = int(re.search(r'href="/desk/dossiers/(\d+)/"', found.text).group(1))
+    today = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+    desk_act(officer_b, pk, "accept")
+    desk_act(
+        officer_a,
+        pk,
+        "issue_result",
+        {"result_number": "15/GCN-UBND", "result_date": f"{today:%d/%m/%Y}"},
+        files={"result_file": ("ket-qua.pdf", PDF, "application/pdf")},
+    )
+    desk_act(officer_b, pk, "record_payment", {"receipt_number": "BL-000015"})
+    desk_act(officer_a, pk, "return_result", {"delivery": "counter"})
+
+    citizen_b = Client(b)
+    citizen_b.cookies = citizen.cookies
+    status = citizen_b.get(f"/tra-cuu/{code}/")
+    assert status.status_code == 200 and "Đã trả kết quả" in status.text
+    result = citizen.get(f"/tra-cuu/{code}/ket-qua/")
+    assert result.status_code == 200 and result.content == PDF
+    print(
+        f"journey of {code}: submitted on :{a}, accepted on :{b}, result issued on :{a}, fee on "
+        f":{b}, returned on :{a}; the citizen reads its status on :{b} and the result file from "
+        "the object store"
+    )
 
 
 def test_the_scheduler_runs_each_periodic_job_once_with_two_workers(topology):

@@ -14,3 +14,7 @@ class CoreConfig(AppConfig):
 
         install_vietnamese_names()
         install_role_labels()
+        # Files written by a failed lifecycle transaction are deleted again (stored_files.py).
+        from motcua.core.stored_files import install_file_journal
+
+        install_file_journal()

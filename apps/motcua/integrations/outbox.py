@@ -35,8 +35,18 @@ HANDLERS: dict[str, Handler] = {}
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=6)
 MAX_ATTEMPTS = 20
-#: How long a claimed message is left alone before another run may take it again.
+#: How long a claimed message is left alone before another run may take it again (the default of
+#: the site config's ``delivery_lease_seconds``, :func:`delivery_lease`).
 LEASE = timedelta(minutes=5)
+
+
+def delivery_lease() -> timedelta:
+    """The claim's lease: a run killed mid-delivery leaves its messages to the next run after it."""
+    from django.conf import settings
+
+    return timedelta(
+        seconds=getattr(settings, "MOTCUA_DELIVERY_LEASE_SECONDS", LEASE.total_seconds())
+    )
 
 
 def outbox_handler(topic: str) -> Callable[[Handler], Handler]:
@@ -107,7 +117,7 @@ def _deliver_one(pk: int) -> str | None:
     claimed_at = timezone.now()
     claimed = OutboxMessage.objects.filter(
         pk=pk, delivered_at__isnull=True, next_attempt_at__lte=claimed_at
-    ).update(next_attempt_at=claimed_at + LEASE)
+    ).update(next_attempt_at=claimed_at + delivery_lease())
     if not claimed:  # delivered meanwhile, or another run holds it
         return None
     message = OutboxMessage.objects.get(pk=pk)

@@ -74,6 +74,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         queue="low",
     ),
     ScheduledJob(
+        name="files_orphans",  # files whose row never committed (a cut COMMIT, a killed process)
+        func="motcua.core.orphan_files.orphan_files_delete",
+        cron="53 2 * * *",
+        queue="low",
+    ),
+    ScheduledJob(
         name="reports_summaries_repair",
         func="motcua.reports.summaries_rebuild.summaries_repair",
         cron="40 3 * * 0",  # Sunday night: the last two months' summaries from the dossiers

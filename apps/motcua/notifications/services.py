@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from motcua.core.selectors import site_calendar
-from motcua.integrations.outbox import outbox_backoff
+from motcua.integrations.outbox import delivery_lease, outbox_backoff
 from motcua.jobs.queue import job_enqueue
 from motcua.notifications.channels import ChannelError, channel_for, channel_is_idempotent
 from motcua.notifications.models import (
@@ -37,8 +37,8 @@ from motcua.notifications.texts import message_render
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-#: A claimed row left in "sending" longer than this (a killed worker) is tried again.
-LEASE = timedelta(minutes=5)
+# A claimed row left in "sending" longer than the delivery lease (a killed worker; site config
+# ``delivery_lease_seconds``, 5 min by default) is tried again.
 OUTCOME_UNKNOWN = (
     "Không rõ kết quả: tiến trình gửi dừng giữa chừng và kênh này không chống gửi trùng; "
     "hãy kiểm tra với người nhận rồi gửi lại nếu cần."
@@ -210,7 +210,7 @@ def notification_deliver(pk: int) -> str | None:
         .filter(attempts__lt=MAX_ATTEMPTS)
         .update(
             status=NotificationStatus.SENDING,
-            next_attempt_at=claimed_at + LEASE,
+            next_attempt_at=claimed_at + delivery_lease(),
             attempts=F("attempts") + 1,
         )
     )

@@ -32,6 +32,21 @@ DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
             "dossier {{ code }} ({{ procedure }}) moved: {{ note }}.",
         ),
     },
+    # The online submission's receipt: the code, before the office takes the dossier in.
+    "submitted": {
+        "vi": (
+            "Đã nộp hồ sơ {{ code }}",
+            "Kính gửi {{ applicant_name }},\n\nHồ sơ “{{ procedure }}” của ông/bà đã được nộp "
+            "trực tuyến đến {{ unit }}.\nMã hồ sơ: {{ code }}\n\nCán bộ một cửa sẽ kiểm tra và "
+            "tiếp nhận hồ sơ; ông/bà theo dõi tình trạng tại: {{ status_url }}\n",
+        ),
+        "en": (
+            "Dossier {{ code }} submitted",
+            "Dear {{ applicant_name }},\n\nYour dossier “{{ procedure }}” was submitted online "
+            "to {{ unit }}.\nDossier code: {{ code }}\n\nThe one-stop shop will check and take "
+            "it in; follow it at: {{ status_url }}\n",
+        ),
+    },
     "received": {
         "vi": (
             "Hồ sơ {{ code }} đã được tiếp nhận, hẹn trả {{ due_at|vn_moment }}",

@@ -3,7 +3,8 @@
 Rules, each one sentence:
 
 1. Nothing is half-saved: every write runs in one transaction, and files written to storage by a
-   write that then fails are deleted again (storage is not transactional).
+   write that then fails are deleted again (storage is not transactional). A file is kept when
+   the COMMIT itself fails, since the database may have committed (``core/stored_files.py``).
 2. Online submission is idempotent: the rendered form's key is inserted (unique) before anything
    else, so a repeated request rolls back and gets the first request's dossier.
 3. The portal acts on a dossier only as its applicant's account (``applicant_user``): supplement
@@ -13,6 +14,9 @@ Rules, each one sentence:
    their account first (:func:`dossier_link_account`), then acts as its applicant.
 4. Delivery changes and links write only their own columns (``delivery``/``delivery_address``,
    ``applicant_user``) with a row lock; they are not state changes and write no dossier event.
+5. The e-mail receipt of an online submission is a notification row written in the submission's
+   transaction (:func:`submission_receipt_create`), delivered like every notice: it exists if and
+   only if the dossier does, and is retried until sent.
 """
 
 from __future__ import annotations
@@ -42,7 +46,6 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.states import TERMINAL, Status
 from motcua.dossiers.transitions import TransitionNotAllowed
-from motcua.jobs.queue import job_enqueue
 from motcua.portal.models import (
     CitizenProfile,
     DossierLink,
@@ -66,7 +69,9 @@ class PortalError(Exception):
 
 @contextmanager
 def _stored_files():
-    """Collect names of files written to storage; delete them if the block fails (rule 1)."""
+    """Collect names of files written to storage; delete them if the block fails (rule 1).
+
+    Used inside the transaction's block, so a failed COMMIT keeps the files."""
     names: list[str] = []
     try:
         yield names
@@ -139,7 +144,7 @@ def draft_save(
 ) -> Draft:
     """Save the typed input and the new files as the person's draft of *procedure*."""
     owner = _owner(user, token)
-    with _stored_files() as names, transaction.atomic():
+    with transaction.atomic(), _stored_files() as names:
         draft = Draft.objects.select_for_update().filter(procedure=procedure, **owner).first()
         if draft is None:
             draft = Draft.objects.create(procedure=procedure, **owner)
@@ -227,7 +232,7 @@ def dossier_submit(
     if delivery == Delivery.POST and not (delivery_address or "").strip():
         raise PortalError(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
     try:
-        with _stored_files() as names, transaction.atomic():
+        with transaction.atomic(), _stored_files() as names:
             submission = Submission.objects.create(key=key, user=user)  # rule 2: first
             files = dict(kept)
             for slot, file in new_files.items():
@@ -290,10 +295,7 @@ def dossier_submit(
             submission.save(update_fields=["dossier"])
             if draft is not None and draft.pk:
                 draft_discard(draft=draft)
-            dossier_id = dossier.pk
-            transaction.on_commit(
-                lambda: job_enqueue(send_submission_receipt, dossier_id, status_url)
-            )
+            submission_receipt_create(dossier, status_url=status_url)
     except IntegrityError:
         replay = submission_replay(key, user)
         if replay is None:
@@ -306,7 +308,37 @@ def dossier_submit(
     return dossier, True
 
 
+def submission_receipt_create(dossier: Dossier, *, status_url: str = "") -> None:
+    """Write the applicant's e-mail receipt (its code and *status_url*) in the submission's
+    transaction: a notification row, sent by the delivery job with retries, so a receipt is
+    neither lost with a queue (a Redis restart) nor sent twice (rule 5)."""
+    from django.utils import translation
+
+    from motcua.notifications.services import notification_create
+
+    to = dossier.applicant_email or getattr(dossier.applicant_user, "email", "")
+    if not to:
+        return
+    notification_create(
+        key=f"receipt:{dossier.pk}",
+        event="submitted",
+        channel="email",
+        context={
+            "code": dossier.code,
+            "applicant_name": dossier.applicant_name,
+            "procedure": dossier.procedure.name,
+            "unit": dossier.unit.name,
+            "status_url": status_url.replace("CODE", dossier.code) if status_url else "-",
+        },
+        address=to,
+        language=translation.get_language() or "vi",
+        for_staff=False,
+        dossier_id=dossier.pk,
+    )
+
+
 def send_submission_receipt(dossier_id: int, status_url: str = "") -> bool:
+    """The receipt as the previous release sent it: a job (run for jobs it left queued)."""
     """E-mail the applicant the code of the dossier they submitted (run after commit, as a job)."""
     dossier = (
         Dossier.objects.select_related("procedure", "unit", "applicant_user")
@@ -461,7 +493,7 @@ def portal_supplement(*, dossier: Dossier, user, files: dict, note: str = "") ->
         uploads.check_total([already, *(f.size for f in files.values())])
     except ValidationError as exc:
         raise PortalError(" ".join(exc.messages)) from exc
-    with _stored_files() as names, transaction.atomic():
+    with transaction.atomic(), _stored_files() as names:
         stored = {}
         for item, file in files.items():
             upload = upload_store(

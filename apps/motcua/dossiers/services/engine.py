@@ -5,7 +5,9 @@ saw), then :func:`_record` checks the actor's right (``permissions.dossier_actio
 transition (``transitions.transition_target``, derived from ``core/lifecycle.py``), applies the
 action's change, appends a :class:`DossierEvent` and, in the same transaction, updates the due
 state and writes the applicant's notice to the outbox (delivered after the commit). :func:`_perform_create` does the same for a dossier being born (the
-``receive`` action). The public services say only what changes for their action.
+``receive`` action). The public services say only what changes for their action. Files the
+change writes (documents, results) are deleted again if the transaction fails
+(``core/stored_files.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.lifecycle import LIFECYCLE, Clock
 from motcua.core.people import person_name
+from motcua.core.stored_files import files_kept_on_success
 from motcua.dossiers.guards import GuardFailed, guard_check
 from motcua.dossiers.models import Channel, Dossier, DossierEvent
 from motcua.dossiers.permissions import Actor, dossier_action_check
@@ -129,7 +132,7 @@ def _perform(
 ) -> Dossier:
     """Apply *action* to an existing dossier atomically; see the module docstring for the steps."""
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
-    with transaction.atomic():
+    with transaction.atomic(), files_kept_on_success():
         # Lock only the dossier row (MariaDB has no FOR UPDATE OF; a join would lock units too),
         # then read it with its relations inside the same transaction.
         list(Dossier.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
@@ -156,7 +159,7 @@ def _perform_create(
     follow it share one moment and one transaction; the dossier is born at version 1, since
     nobody can have seen it in between.
     """
-    with transaction.atomic():
+    with transaction.atomic(), files_kept_on_success():
         moment = timezone.now()
         _record(new, action=Action.RECEIVE, user=user, moment=moment, change=change)
         for action, follow in then:
