@@ -10,7 +10,8 @@ The set (default calendar; Wed 12/3/2025 declared a day off on Fri 7/3, so every
 it moves a day across the weekend of 8–9/3): received Mon 3/3 09:00 and open; suspended and
 resumed; still suspended (paused); refused (finished: untouched); submitted online (no clock);
 one forwarded to its second step on Tue 4/3; one received Fri 7/3 16:00 (its first step spans the
-weekend); batches of two, so every batch boundary is crossed.
+weekend); batches of two, so every batch boundary is crossed. The reports' step rows must follow
+the steps' moved deadlines too.
 """
 
 from datetime import datetime
@@ -28,6 +29,7 @@ from motcua.dossiers.due_state import WRITTEN, due_state_apply
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.states import Action
 from motcua.integrations.models import OutboxMessage
+from motcua.reports.models import StepEntry
 from tests.builders import at
 from tests.dossiers.test_recompute import DAY_OFF, _act, dossiers  # noqa: F401 - the fixture
 
@@ -124,6 +126,10 @@ def test_the_batched_write_gives_the_rows_of_the_per_dossier_path(world, more):
             "old_due": before[0][event.dossier_id]["due_at"],
             "new_due": after[0][event.dossier_id]["due_at"],
         }
+    # the reports' step rows follow the steps' new deadlines (their lateness depends on them)
+    entries = dict(StepEntry.objects.values_list("step_id", "due_at"))
+    assert {pk: after[1][pk]["due_at"] for pk in entries} == entries
+    assert any(before[1][pk]["due_at"] != due for pk, due in entries.items())
     notices = OutboxMessage.objects.exclude(pk__in=outbox_before).filter(topic="citizen.notice")
     assert sorted(m.payload["dossier_id"] for m in notices) == sorted(moved)
     assert {m.payload["event_id"] for m in notices} == {e.pk for e in events}

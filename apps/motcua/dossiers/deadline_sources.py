@@ -73,16 +73,23 @@ class DossierDeadlines:
         return self._open().count()
 
     def open_items(self, *, batch_size: int, after=None) -> Iterable[Sequence[DeadlineItem]]:
-        fields = ("pk", "received_at", "due_at", "procedure_version__snapshot")
+        from motcua.procedures.models import ProcedureVersion
+
+        fields = ("pk", "received_at", "due_at", "procedure_version_id")
+        snapshots: dict[int, dict] = {}  # read once per version, not once per dossier
         for rows in _batches(self._open(), fields, batch_size, after):
             pauses = _pauses_by_dossier([r["pk"] for r in rows])
+            missing = {r["procedure_version_id"] for r in rows} - snapshots.keys()
+            snapshots.update(
+                ProcedureVersion.objects.filter(pk__in=missing).values_list("pk", "snapshot")
+            )
             yield [
                 _item(
                     r["pk"],
                     r["due_at"],
                     dossier_deadline_inputs(
                         received_at=r["received_at"],
-                        snapshot=r["procedure_version__snapshot"],
+                        snapshot=snapshots[r["procedure_version_id"]],
                         pauses=pauses[r["pk"]],
                     ),
                 )

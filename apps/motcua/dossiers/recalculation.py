@@ -76,5 +76,6 @@ def dossier_due_moves_apply(updates: Sequence[tuple[int, datetime]]) -> list[int
         [(event_id, dossier_id) for event_id, dossier_id in pairs if dossier_id in told],
         notice=CITIZEN_EVENTS[Action.RECALCULATE],
     )
-    summary_refresh(dossier_ids=list(new))  # a moved due moment can change past verdicts
+    # a moved due moment can change past verdicts; the step rows hold no dossier deadline
+    summary_refresh(dossier_ids=list(new), steps=False)
     return [event_id for event_id, dossier_id in pairs if dossier_id in told]
