@@ -5,6 +5,12 @@ Run after ``bench/bench_sweep.py`` (which builds ``motcua_bench_sweep``: 1,000,0
 
     .venv/bin/python bench/bench_recompute.py [--db motcua_bench_sweep] [--batch 500]
 
+or let it build its own with ``--generate [--total 300000 --open 100000]`` (the rows of
+``bench_sweep.generate``, then the open dossiers received over the last 20 days, so a holiday
+tomorrow moves most of their deadlines; the first run realigns every open deadline with the
+calendar, i.e. every item changes: timed as "realign"; ``--realign`` times it on an existing
+database, which only moves deadlines that are not aligned yet).
+
 1. *Save*: in one transaction, add a holiday on the next working day and call
    ``calendar_changed`` (what the desk's save does), then commit — the job is queued, not run.
 2. *Job*: ``recompute_pending()`` in this process (what the RQ worker runs), timed to the end.
@@ -32,12 +38,29 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="motcua_bench_sweep")
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--generate", action="store_true", help="build the database first")
+    parser.add_argument(
+        "--realign", action="store_true", help="time a run that moves every deadline first"
+    )
+    parser.add_argument("--total", type=int, default=300_000)
+    parser.add_argument("--open", type=int, default=100_000)
     args = parser.parse_args()
     os.environ["MOTCUA_DATABASE_URL"] = f"mysql://root@127.0.0.1/{args.db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    if args.generate:
+        import MySQLdb
+
+        server = MySQLdb.connect(host="127.0.0.1", user="root")
+        server.cursor().execute(
+            f"CREATE DATABASE IF NOT EXISTS `{args.db}` "
+            "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )
+        server.close()
     import django
 
     django.setup()
+    if args.generate:
+        generate(args.total, args.open)
     from django.db import transaction
     from django.utils import timezone
 
@@ -73,12 +96,13 @@ def main() -> None:
 
     def job(run) -> float:
         load = os.getloadavg()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         recompute_pending(batch_size=args.batch)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         run.refresh_from_db()
         print(
-            f"  job: {seconds:.1f} s — {run.status}, checked {run.checked:,} of {run.total}, "
+            f"  job: {seconds:.1f} s ({cpu:.1f} s of this process's CPU) — {run.status}, "
+            f"checked {run.checked:,} of {run.total}, "
             f"changed {run.changed:,}, failed {run.failed} "
             f"(load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})"
         )
@@ -92,11 +116,38 @@ def main() -> None:
         Holiday.objects.filter(name="Nghỉ đột xuất (bench)").delete()
 
     print(f"database {args.db}; holiday on {day:%d/%m/%Y}; batches of {args.batch}")
+    if args.generate or args.realign:
+        seconds, run = save(lambda: None)
+        print("realign (every open deadline moves):")
+        job(run)
     for label, change in (("add holiday", add), ("remove holiday", remove)):
         load = os.getloadavg()
         seconds, run = save(change)
         print(f"{label}: saved in {seconds * 1000:.0f} ms (load average {load[0]:.1f})")
         job(run)
+
+
+def generate(total: int, open_count: int) -> None:
+    """Build the rows with ``bench_sweep.generate``, then make the open dossiers recent."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench.bench_sweep import generate as rows_generate
+    from bench.bench_sweep import reset_open
+
+    call_command("migrate", verbosity=0)
+    rows_generate(connection, total, open_count, timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE dossiers_dossier SET received_at = NOW() - INTERVAL (id % 20) DAY "
+            "WHERE status = 'in_progress'"
+        )
+        cursor.execute(
+            "UPDATE dossiers_dossierstep s JOIN dossiers_dossier d ON d.id = s.dossier_id "
+            "SET s.started_at = d.received_at"
+        )
+    reset_open(connection, timezone.now())
 
 
 if __name__ == "__main__":

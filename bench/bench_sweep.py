@@ -12,7 +12,10 @@ came). Prints the timings with the load average and the EXPLAIN of the candidate
 
 ``--existing --db motcua_bench`` uses a database made by ``manage.py generate_load`` as it is
 (its open dossiers get their due columns from ``manage.py due_states_rebuild`` first if they have
-none): the figure at the generator's own open share.
+none): the figure at the generator's own open share. The sweep writes, so a shared database is timed on a
+copy: ``--copy-from motcua_bench --db motcua_h13_big`` copies it server-side first (every table,
+without its FULLTEXT indexes, which the sweep never reads and which are most of a copy's time,
+and without triggers), then times the passes on the copy.
 """
 
 from __future__ import annotations
@@ -43,7 +46,11 @@ def main() -> None:
         help="use the database as it is (e.g. motcua_bench from generate_load): fill the due "
         "columns of its open dossiers if they have none, then time the passes",
     )
+    parser.add_argument("--copy-from", default="", help="copy this database into --db first")
     args = parser.parse_args()
+    if args.copy_from:
+        copy_database(args.copy_from, args.db)
+        args.existing = True
 
     os.environ["MOTCUA_DATABASE_URL"] = f"mysql://root@127.0.0.1/{args.db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -113,6 +120,38 @@ def main() -> None:
             f"{label} pass: {seconds:.2f} s {result} "
             f"(load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})"
         )
+
+
+def copy_database(source: str, target: str) -> None:
+    """Copy the tables of *source* into a new *target* with ``CREATE TABLE … LIKE`` and
+    ``INSERT … SELECT`` (read committed: the source is read without locks)."""
+    import MySQLdb
+
+    started = time.perf_counter()
+    server = MySQLdb.connect(host="127.0.0.1", user="root")
+    cursor = server.cursor()
+    cursor.execute(f"DROP DATABASE IF EXISTS `{target}`")
+    cursor.execute(f"CREATE DATABASE `{target}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
+    cursor.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = %s AND table_type = 'BASE TABLE'",
+        [source],
+    )
+    for (table,) in cursor.fetchall():
+        cursor.execute(f"CREATE TABLE `{target}`.`{table}` LIKE `{source}`.`{table}`")
+        cursor.execute(
+            "SELECT DISTINCT index_name FROM information_schema.statistics "
+            "WHERE table_schema = %s AND table_name = %s AND index_type = 'FULLTEXT'",
+            [source, table],
+        )
+        for (index,) in cursor.fetchall():
+            cursor.execute(f"ALTER TABLE `{target}`.`{table}` DROP INDEX `{index}`")
+        cursor.execute(f"INSERT INTO `{target}`.`{table}` SELECT * FROM `{source}`.`{table}`")
+        server.commit()
+    server.close()
+    print(f"copied {source} to {target} in {time.perf_counter() - started:.1f} s")
 
 
 def generate(connection, total: int, open_count: int, now) -> None:

@@ -101,6 +101,28 @@ def test_zalo_error_then_success_records_the_message_id(gateway, monkeypatch):
     assert body["recipient"] == {"user_id": "2512523625412515"}
 
 
+def test_zalo_500s_back_off_then_the_message_is_failed(gateway, monkeypatch):
+    """Every attempt answered 500: waits of 30 s doubling, then failed after the last one."""
+    from motcua.notifications.services import MAX_ATTEMPTS
+
+    monkeypatch.setitem(settings.SITE.extra, "zalo_access_token", "tok-123")
+    zalo = gateway("zalo_api_url", [(500, {})] * MAX_ATTEMPTS)
+    row = _message("zalo", "2512523625412515")
+    moments = [OPEN_HOUR]
+    outcomes = []
+    while len(outcomes) < MAX_ATTEMPTS:
+        with time_machine.travel(moments[-1], tick=False):
+            outcomes.append(notification_deliver(row.pk))
+        row.refresh_from_db()
+        if row.next_attempt_at is not None:
+            moments.append(row.next_attempt_at)
+    waits = [(b - a).total_seconds() for a, b in zip(moments, moments[1:], strict=False)]
+    assert outcomes == ["retry"] * (MAX_ATTEMPTS - 1) + ["failed"]
+    assert waits == [30 * 2**k for k in range(MAX_ATTEMPTS - 1)]
+    assert (row.status, row.attempts, row.provider_message_id) == ("failed", MAX_ATTEMPTS, "")
+    assert len(zalo.requests) == MAX_ATTEMPTS
+
+
 def test_zalo_api_error_code_in_a_200_is_a_failure(gateway):
     gateway("zalo_api_url", [(200, {"error": -216, "message": "Access token is invalid"})])
     row = _message("zalo", "2512523625412515")

@@ -172,3 +172,31 @@ def test_a_calendar_change_that_moves_the_deadline_back_clears_the_level(world, 
     assert row.watch_due_at == at(2025, 5, 7, 17, 0)
     assert row.due_state == "in_time"
     assert not EscalationFiring.objects.filter(cleared_at=None).exists()
+
+
+def test_the_open_step_crosses_due_soon_and_overdue_across_the_holiday(received):
+    """The step's own row (what the step lists and the officer's worklist read) moves with the
+    sweep: due soon Mon 28/4 17:00, overdue Tue 29/4 17:00, and its overdue office hours skip
+    the holiday 30/4–1/5 and the weekend."""
+    from motcua.dossiers.models import DossierStep
+
+    def step():
+        return DossierStep.objects.get(pk=received.current_step_id)
+
+    assert (step().due_state, step().due_at) == ("in_time", at(2025, 4, 29, 17, 0))
+    sweep(at(2025, 4, 28, 16, 55))
+    assert step().due_state == "in_time"
+    sweep(at(2025, 4, 28, 17, 5))
+    assert (step().due_state, step().due_state_since) == ("due_soon", at(2025, 4, 28, 17, 0))
+    sweep(at(2025, 4, 29, 17, 5))
+    row = step()
+    assert (row.due_state, row.overdue_since, row.overdue_office_hours) == (
+        "overdue",
+        at(2025, 4, 29, 17, 0),
+        0,
+    )
+    # Fri 2/5 is the first working day after: 8 office hours by its close, 16 by Mon 5/5 17:00
+    sweep(at(2025, 5, 2, 17, 5))
+    assert step().overdue_office_hours == 8
+    sweep(at(2025, 5, 5, 17, 5))
+    assert step().overdue_office_hours == 16

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db.models import Case, DateTimeField, Q, Value, When
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.deadline_sources import DeadlineItem
@@ -21,6 +21,7 @@ from motcua.dossiers.deadline_inputs import dossier_deadline_inputs, step_deadli
 from motcua.dossiers.due_state import due_states_refresh
 from motcua.dossiers.models import Dossier, DossierPause, DossierStep, StepState
 from motcua.dossiers.states import OPEN, Status
+from motcua.reports.summaries import steps_refresh
 
 #: States whose due_at is live; paused dossiers are recomputed on resume anyway, but their stored
 #: due moment must follow the calendar too, and finished ones keep theirs for the KPIs.
@@ -72,16 +73,23 @@ class DossierDeadlines:
         return self._open().count()
 
     def open_items(self, *, batch_size: int, after=None) -> Iterable[Sequence[DeadlineItem]]:
-        fields = ("pk", "received_at", "due_at", "procedure_version__snapshot")
+        from motcua.procedures.models import ProcedureVersion
+
+        fields = ("pk", "received_at", "due_at", "procedure_version_id")
+        snapshots: dict[int, dict] = {}  # read once per version, not once per dossier
         for rows in _batches(self._open(), fields, batch_size, after):
             pauses = _pauses_by_dossier([r["pk"] for r in rows])
+            missing = {r["procedure_version_id"] for r in rows} - snapshots.keys()
+            snapshots.update(
+                ProcedureVersion.objects.filter(pk__in=missing).values_list("pk", "snapshot")
+            )
             yield [
                 _item(
                     r["pk"],
                     r["due_at"],
                     dossier_deadline_inputs(
                         received_at=r["received_at"],
-                        snapshot=r["procedure_version__snapshot"],
+                        snapshot=snapshots[r["procedure_version_id"]],
                         pauses=pauses[r["pk"]],
                     ),
                 )
@@ -97,7 +105,6 @@ class DossierDeadlines:
         from motcua.dossiers.recalculation import dossier_due_moves_apply
 
         dossier_due_moves_apply(updates)
-        due_states_refresh(dossier_ids=[pk for pk, _due in updates])
 
 
 class StepDeadlines:
@@ -140,19 +147,14 @@ class StepDeadlines:
         return {str(pk): f"{code} — {index + 1}. {name}" for pk, code, index, name in rows}
 
     def apply(self, updates: Sequence[tuple[int, datetime]]) -> None:
-        """One UPDATE for the batch, then the due states of the dossiers concerned."""
-        if updates:
-            DossierStep.objects.filter(pk__in=[pk for pk, _due in updates]).update(
-                due_at=Case(
-                    *[
-                        When(pk=pk, then=Value(due, output_field=DateTimeField()))
-                        for pk, due in updates
-                    ],
-                    output_field=DateTimeField(),
-                )
-            )
-            due_states_refresh(
-                dossier_ids=DossierStep.objects.filter(
-                    pk__in=[pk for pk, _ in updates]
-                ).values_list("dossier_id", flat=True)
-            )
+        """One statement writes the batch's new due moments with the due columns of the steps
+        and of their dossiers (:func:`~motcua.dossiers.due_state.due_states_refresh`); the
+        reports' step rows follow (their ``due_at`` and lateness)."""
+        if not updates:
+            return
+        new = dict(updates)
+        dossier_ids = sorted(
+            set(DossierStep.objects.filter(pk__in=list(new)).values_list("dossier_id", flat=True))
+        )
+        due_states_refresh(dossier_ids=dossier_ids, step_due=new)
+        steps_refresh(dossier_ids)

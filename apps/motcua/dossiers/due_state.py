@@ -323,20 +323,33 @@ def _thresholds(procedure_ids) -> dict[int | None, timedelta]:
     return {pk: due_soon_threshold(pk) for pk in set(procedure_ids)}
 
 
-def due_states_refresh(*, dossier_ids, now: datetime | None = None) -> int:
+def due_states_refresh(
+    *,
+    dossier_ids,
+    now: datetime | None = None,
+    dossier_due: dict[int, datetime] | None = None,
+    step_due: dict[int, datetime] | None = None,
+) -> int:
     """Recompute the due columns of the given dossiers and their steps (after their deadlines
     were rewritten outside a transition, e.g. by the recompute that follows a calendar change,
     or to fill them for dossiers that have none, see ``manage.py due_states_rebuild``).
 
-    Same rules as :func:`due_state_apply`, for a batch at once: one read, the changed rows
-    written with one UPDATE per table, closed steps cleared with one UPDATE, and the escalation
-    firings no longer crossed cleared per level. Returns the number of dossiers read.
+    *dossier_due* and *step_due* give new ``due_at`` moments (by dossier and by step id) that are
+    written with the due columns they lead to, in the same statement (the calendar recompute).
+
+    Same rules as :func:`due_state_apply`, for a batch at once: one read, then only the rows
+    whose values change written with one statement per table
+    (:func:`motcua.core.rows_update.rows_update`), closed steps cleared with one UPDATE, and the
+    escalation firings no longer crossed cleared per level. Returns the number of dossiers read.
     """
     from django.utils import timezone
 
+    from motcua.core.rows_update import rows_update
     from motcua.notifications.escalation import firings_clear_uncrossed_many
 
     now = now or timezone.now()
+    dossier_due = dossier_due or {}
+    step_due = dict(step_due or {})
     dossiers = list(
         Dossier.objects.filter(pk__in=list(dossier_ids))
         .select_related("current_step")
@@ -354,23 +367,40 @@ def due_states_refresh(*, dossier_ids, now: datetime | None = None) -> int:
         return 0
     thresholds = _thresholds(d.procedure_id for d in dossiers)
     calendar = site_calendar()
-    changed_dossiers, changed_steps, open_steps = [], [], []
+    dossier_rows, step_rows, open_steps = [], [], []
     for dossier in dossiers:
+        moved = dossier.pk in dossier_due and dossier.due_at != dossier_due[dossier.pk]
+        if moved:
+            dossier.due_at = dossier_due[dossier.pk]
+        step = dossier.current_step
+        step_moved = step is not None and step.pk in step_due
+        if step_moved:
+            new_due = step_due.pop(step.pk)
+            step_moved = step.due_at != new_due
+            step.due_at = new_due
         changed, step, step_changed = _assign_dossier_and_step(
             dossier, thresholds[dossier.procedure_id], now, calendar
         )
-        if changed:
-            changed_dossiers.append(dossier)
+        if changed or moved:
+            dossier_rows.append(_row(dossier))
         if step is not None:
             open_steps.append(step.pk)
-            if step_changed:
-                changed_steps.append(step)
-    if changed_dossiers:
-        Dossier.objects.bulk_update(changed_dossiers, FIELDS, batch_size=CASE_CHUNK)
-    if changed_steps:
-        DossierStep.objects.bulk_update(changed_steps, FIELDS, batch_size=CASE_CHUNK)
+        if step_changed or step_moved:
+            step_rows.append(_row(dossier.current_step))
+    rows_update(Dossier, WRITTEN, dossier_rows)
+    rows_update(DossierStep, WRITTEN, step_rows)
+    # steps given that are not their dossier's current step: the moment alone
+    rows_update(DossierStep, ["due_at"], list(step_due.items()))
     DossierStep.objects.filter(dossier_id__in=[d.pk for d in dossiers]).exclude(
         due_state=DueState.NONE
     ).exclude(pk__in=open_steps).update(**CLEARED)
     firings_clear_uncrossed_many(dossier_ids=[d.pk for d in dossiers], now=now)
     return len(dossiers)
+
+
+#: The columns :func:`due_states_refresh` writes: the deadline and the due columns it leads to.
+WRITTEN = ("due_at", *FIELDS)
+
+
+def _row(instance) -> tuple:
+    return (instance.pk, *[getattr(instance, name) for name in WRITTEN])

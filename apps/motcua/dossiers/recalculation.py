@@ -2,10 +2,13 @@
 told of the appointment date, the dossier's log shows why it changed).
 
 Called by the dossier deadline source once per batch of the recomputation, inside that batch's
-transaction: one ``UPDATE`` for the batch, one multi-row ``INSERT`` of
-:attr:`~motcua.dossiers.states.Action.RECALCULATE` events (status unchanged, old and new due
-moment in the event), and one citizen notice per dossier in the outbox (delivered after the commit). It changes no state, so it does not go through the lifecycle's transition function;
-the event is its audit record.
+transaction, set-based: one statement writes the new due moments of the batch with the due
+columns they lead to (:func:`~motcua.dossiers.due_state.due_states_refresh`), one multi-row
+``INSERT`` the :attr:`~motcua.dossiers.states.Action.RECALCULATE` events (status unchanged, old and
+new due moment in the event), one the citizen notices in the outbox (one per dossier, delivered
+after the commit), and the monthly summaries of the dossiers follow (their pending verdicts
+depend on ``due_at``). It changes no state, so it does not go through the lifecycle's transition
+function; the event is its audit record.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
+from motcua.dossiers.due_state import due_states_refresh
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import Action
 from motcua.integrations.handlers import CITIZEN_EVENTS, citizen_notices_emit
@@ -27,7 +30,8 @@ def _local(moment: datetime | None) -> str:
 
 
 def dossier_due_moves_apply(updates: Sequence[tuple[int, datetime]]) -> list[int]:
-    """Set the new due moments of one batch, log them, notify; return the event ids."""
+    """Set the new due moments of one batch (and the due states they lead to), log them,
+    notify; return the event ids."""
     if not updates:
         return []
     new = dict(updates)
@@ -36,14 +40,9 @@ def dossier_due_moves_apply(updates: Sequence[tuple[int, datetime]]) -> list[int
             "pk", "due_at", "status", "current_unit_id", "is_training"
         )
     )
-    Dossier.objects.filter(pk__in=list(new)).update(
-        due_at=Case(
-            *[When(pk=pk, then=Value(due, output_field=DateTimeField())) for pk, due in updates],
-            output_field=DateTimeField(),
-        )
-    )
     now = timezone.now()
-    DossierEvent.objects.bulk_create(
+    due_states_refresh(dossier_ids=list(new), now=now, dossier_due=new)
+    events = DossierEvent.objects.bulk_create(
         [
             DossierEvent(
                 dossier_id=pk,
@@ -64,15 +63,19 @@ def dossier_due_moves_apply(updates: Sequence[tuple[int, datetime]]) -> list[int
     # The applicant's notice of the new appointment goes through the outbox, in this batch's
     # transaction, like every other notice (one outbox row per dossier, written in one INSERT).
     # (training dossiers tell nobody, as for every other notice)
-    told = [pk for pk, *_rest, training in rows if not training]
-    events = list(
-        DossierEvent.objects.filter(
-            action=Action.RECALCULATE, created_at=now, dossier_id__in=told
-        ).values_list("pk", "dossier_id")
-    )
+    told = {pk for pk, *_rest, training in rows if not training}
+    if any(event.pk is None for event in events):  # a database that returns no inserted ids
+        pairs = list(
+            DossierEvent.objects.filter(
+                action=Action.RECALCULATE, created_at=now, dossier_id__in=list(new)
+            ).values_list("pk", "dossier_id")
+        )
+    else:
+        pairs = [(event.pk, event.dossier_id) for event in events]
     citizen_notices_emit(
-        [(event_id, dossier_id) for event_id, dossier_id in events],
+        [(event_id, dossier_id) for event_id, dossier_id in pairs if dossier_id in told],
         notice=CITIZEN_EVENTS[Action.RECALCULATE],
     )
-    summary_refresh(dossier_ids=list(new))  # a moved due moment can change past verdicts
-    return [event_id for event_id, _dossier_id in events]
+    # a moved due moment can change past verdicts; the step rows hold no dossier deadline
+    summary_refresh(dossier_ids=list(new), steps=False)
+    return [event_id for event_id, dossier_id in pairs if dossier_id in told]

@@ -398,11 +398,15 @@ def steps_refresh(ids: list[int] | None = None, *, id_range: tuple[int, int] | N
         return cursor.rowcount
 
 
-def summary_refresh(*, dossier_ids: Iterable[int], now: datetime | None = None) -> int:
+def summary_refresh(
+    *, dossier_ids: Iterable[int], now: datetime | None = None, steps: bool = True
+) -> int:
     """Recompute the entries of *dossier_ids* and add the difference to the summaries.
 
     Runs in the caller's transaction (the lifecycle's, a batch's): the summaries change with the
-    dossier or not at all. Returns the number of summary rows changed.
+    dossier or not at all. *steps* False leaves the step rows (:func:`steps_refresh`) alone, for
+    a caller that changed nothing they hold (a dossier's own ``due_at``). Returns the number of
+    summary rows changed.
     """
     ids = sorted(set(dossier_ids))
     if not ids:
@@ -423,7 +427,8 @@ def summary_refresh(*, dossier_ids: Iterable[int], now: datetime | None = None) 
     delta = {key: vector for key, vector in delta.items() if any(vector)}
     summary_rows_add(delta)
     entries_save(new, stored)
-    steps_refresh(ids)
+    if steps:
+        steps_refresh(ids)
     return len(delta)
 
 
