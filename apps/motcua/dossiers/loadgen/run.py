@@ -95,7 +95,7 @@ def batches_missing(total: int) -> list[int]:
 #: Dossiers per batch (and per transaction); part of what makes a set reproducible.
 BATCH = 5000
 #: On MariaDB, plain secondary indexes are set aside when at least this many dossiers remain.
-DEFER_INDEXES_FROM = 100_000
+DEFER_INDEXES_FROM = 50_000
 DEFERRED_KEY = "deferred_indexes"
 READY_KEY = "ready"
 
@@ -241,6 +241,9 @@ def load_finish(*, log=None) -> bool:
     log = log or (lambda line: None)
     meta = stored_meta()
     if meta is None or meta.get(READY_KEY):
+        return False
+    if meta.get("format", 1) != FORMAT:  # a set made before: its owner rebuilt what it needed
+        log("set made by an older generator: run due_states_rebuild / reports_rebuild if needed")
         return False
     for command in ("due_states_rebuild", "reports_rebuild"):
         started = clock.perf_counter()
