@@ -10,9 +10,10 @@ from django.db.models import Count
 
 from motcua.core.roles import Role
 from motcua.core.selectors import site_calendar
-from motcua.dossiers.loadgen import run
+from motcua.core.text import fold
+from motcua.dossiers.loadgen import indexes, run
 from motcua.dossiers.loadgen.rows import ID_BASE
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.models import Dossier, DossierEvent, DossierPause, DossierStep
 from motcua.dossiers.states import OPEN, TERMINAL
 
 CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,}$")
@@ -51,6 +52,29 @@ def test_a_set_is_plausible_and_the_same_seed_gives_the_same_rows(small_batches)
     assert 0.02 < late / done.count() < 0.15
     online = rows.filter(channel=2).count()
     assert 0.25 < online / 1000 < 0.55
+    paused = DossierPause.objects.filter(dossier__pk__gte=ID_BASE)
+    assert 0.04 < paused.filter(kind="supplement").count() / 1000 < 0.13
+    assert rows.filter(supplement_count=1).count() == paused.filter(kind="supplement").count()
+    # The search column is what saving the dossier would fill in.
+    for row in rows.values(
+        "code",
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "applicant_tax_code",
+        "search_text",
+    ):
+        assert row["search_text"] == fold(
+            " ".join(
+                [
+                    row["code"],
+                    row["applicant_name"],
+                    row["applicant_id_number"],
+                    row["applicant_phone"],
+                    row["applicant_tax_code"],
+                ]
+            )
+        )
     # Every step and event belongs to a generated dossier; the current step is one of its steps.
     assert DossierStep.objects.filter(dossier__pk__gte=ID_BASE).count() >= 1000
     assert DossierEvent.objects.filter(dossier__pk__gte=ID_BASE).count() >= 3000
@@ -113,3 +137,55 @@ def test_worker_processes_write_the_same_rows(small_batches):
     _forget(ID_BASE, ID_BASE + 600)
     run.load_generate(dossiers=600, seed=3, until=UNTIL, jobs=2)
     assert _snapshot(600) == serial
+
+
+class _Killed(Exception):
+    pass
+
+
+@pytest.mark.mariadb  # indexes are set aside on MariaDB only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_run_killed_without_its_indexes_gets_them_back_on_the_rerun(small_batches, monkeypatch):
+    before = indexes.present()
+    run.load_generate(dossiers=1000, seed=5, until=UNTIL, defer_indexes=False)
+    kept = _snapshot(1000)
+    _forget(ID_BASE, ID_BASE + 1000)
+
+    def kill_after_three_batches(done, total):
+        if done >= 600:
+            raise _Killed
+
+    with pytest.raises(_Killed):
+        run.load_generate(
+            dossiers=1000,
+            seed=5,
+            until=UNTIL,
+            defer_indexes=True,
+            progress=kill_after_three_batches,
+        )
+    pending = run.stored_meta()[run.DEFERRED_KEY]
+    assert "dossier_received_idx" in pending["dossiers_dossier"]
+    assert "dossier_received_idx" not in indexes.present()["dossiers_dossier"]
+    assert "code" in indexes.present()["dossiers_dossier"]  # unique ones stay
+
+    assert run.load_generate(dossiers=1000, seed=5) == 400
+    assert indexes.present() == before
+    assert run.DEFERRED_KEY not in run.stored_meta()
+    assert _snapshot(1000) == kept  # the same rows with or without the indexes
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_finished_set_gets_its_due_states_and_summaries_once(small_batches):
+    from motcua.dossiers.due_fields import DueState
+    from motcua.dossiers.states import OPEN
+    from motcua.reports.models import MonthSummary
+
+    run.load_generate(dossiers=400, seed=9, until=UNTIL)
+    generated = Dossier.objects.filter(pk__gte=ID_BASE, pk__lt=ID_BASE + 400)
+    assert run.load_finish() is True
+    tracked = generated.filter(status__in=list(OPEN)).exclude(due_at=None)
+    assert tracked.exists()
+    assert not tracked.filter(due_state=DueState.NONE).exists()
+    assert MonthSummary.objects.exists()
+    assert run.load_finish() is False  # ready: nothing to do until rows are added
+    assert run.stored_meta()[run.READY_KEY] is True

@@ -18,5 +18,17 @@ Rules of the generated data (what the benchmark relies on):
   included; 5–10 % of resolved dossiers finish late; the open ones are recent, a few percent of
   the total, mostly in time, some waiting for a supplement or suspended.
 * Rows are written with multi-row ``INSERT`` statements, one transaction per batch; the ORM is
-  used only for the few hundred officers and the demo catalogue.
+  used only for the few hundred officers and the demo catalogue. On MariaDB the statements are
+  rendered as SQL text by the generator (:mod:`~motcua.dossiers.loadgen.writer`) and the plain
+  secondary indexes are set aside while a large set is written, then rebuilt
+  (:mod:`~motcua.dossiers.loadgen.indexes`).
+* At the end the due states of the open dossiers and the monthly report summaries are rebuilt
+  (``due_states_rebuild``, ``reports_rebuild``), once per set, so the database is ready for every
+  bench.
+
+Since 2026-12-08 (faster generation: positions turned into moments by a table per working day,
+deadlines memoised where the rule allows it, names folded once) the same seed gives a different
+set than the generator before that date (format 1 and 2 in the set's record): an unfinished set
+of the old format is refused (finishing it would mix two kinds of rows); regenerate it in an empty
+database.
 """

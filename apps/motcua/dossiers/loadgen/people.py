@@ -1,6 +1,13 @@
-"""Plausible Vietnamese applicants (people and firms) for generated dossiers; no real person."""
+"""Plausible Vietnamese applicants (people and firms) for generated dossiers; no real person.
+
+Every name part is folded (:func:`motcua.core.text.fold`) once at import, so the search column of
+a generated dossier is joined from folded parts instead of folding each name character by
+character (fold works word by word, so the join of folded parts equals the fold of the join).
+"""
 
 from __future__ import annotations
+
+from motcua.core.text import fold
 
 FAMILY = (
     ("Nguyễn", 38),
@@ -33,29 +40,38 @@ FIRM_NAME = (
 )  # fmt: skip
 STREETS = ("Lạch Tray", "Trần Phú", "Lê Lợi", "Hoàng Văn Thụ", "Điện Biên Phủ", "Tô Hiệu")
 
-_FAMILY_NAMES = tuple(name for name, _weight in FAMILY)
-_FAMILY_WEIGHTS = tuple(weight for _name, weight in FAMILY)
+
+def _folded(names) -> tuple[tuple[str, str], ...]:
+    return tuple((name, fold(name)) for name in names)
 
 
-def applicant(rng, *, organisation: bool) -> dict:
-    """Return the applicant fields of one dossier (name, numbers, address)."""
+_FAMILY = _folded(name for name, _weight in FAMILY)
+_FAMILY_CUM = tuple(sum(weight for _name, weight in FAMILY[: k + 1]) for k in range(len(FAMILY)))
+_MIDDLE, _GIVEN = _folded(MIDDLE), _folded(GIVEN)
+_FIRM_KIND, _FIRM_NAME = _folded(FIRM_KIND), _folded(FIRM_NAME)
+
+
+def applicant(rng, *, organisation: bool) -> tuple[dict, str]:
+    """Return the applicant fields of one dossier (name, numbers, address) and the folded name."""
     street = f"{rng.randrange(1, 400)} {rng.choice(STREETS)}"
     phone = f"09{rng.randrange(10**8):08d}"
     if organisation:
+        kind, firm, number = rng.choice(_FIRM_KIND), rng.choice(_FIRM_NAME), rng.randrange(1, 999)
         return {
             "applicant_kind": "organisation",
-            "applicant_name": f"{rng.choice(FIRM_KIND)} {rng.choice(FIRM_NAME)} {rng.randrange(1, 999)}",
+            "applicant_name": f"{kind[0]} {firm[0]} {number}",
             "applicant_id_number": "",
             "applicant_tax_code": f"02{rng.randrange(10**8):08d}",
             "applicant_phone": phone,
             "applicant_address": street,
-        }
-    family = rng.choices(_FAMILY_NAMES, _FAMILY_WEIGHTS)[0]
+        }, f"{kind[1]} {firm[1]} {number}"
+    family = rng.choices(_FAMILY, cum_weights=_FAMILY_CUM)[0]
+    middle, given = rng.choice(_MIDDLE), rng.choice(_GIVEN)
     return {
         "applicant_kind": "individual",
-        "applicant_name": f"{family} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+        "applicant_name": f"{family[0]} {middle[0]} {given[0]}",
         "applicant_id_number": f"031{rng.randrange(10**9):09d}",
         "applicant_tax_code": "",
         "applicant_phone": phone,
         "applicant_address": street,
-    }
+    }, f"{family[1]} {middle[1]} {given[1]}"

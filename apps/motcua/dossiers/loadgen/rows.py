@@ -5,7 +5,8 @@ the same rows and a killed run resumes at the first batch not written.
 
 Time is handled as *office positions* of the site calendar (µs of office time since year 1, see
 :meth:`motcua.core.workcalendar.WorkCalendar.position`), so receipts, steps and pauses fall in
-office hours on working days without extra checks. Deadlines come from
+office hours on working days without extra checks; positions become UTC datetimes through
+:class:`~motcua.dossiers.loadgen.clock.Clock` (a lookup per working day). Deadlines come from
 :func:`motcua.core.deadlines.due_at` with the site's rule; see :class:`Deadlines`.
 """
 
@@ -16,13 +17,13 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 from motcua.core.deadlines import DayRule, Pause, due_at
+from motcua.core.text import fold
 from motcua.core.timeunits import TimeUnit
+from motcua.dossiers.loadgen.clock import Clock
 from motcua.dossiers.loadgen.people import applicant
 from motcua.dossiers.loadgen.world import ProcedurePlan, World
-from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import Action, Status
 from motcua.dossiers.workflow import condition_matches
 
@@ -38,44 +39,67 @@ SUSPEND_SHARE = 0.015
 #: Dossiers received in the last RECENT_DAYS whose deadline passed stay open with this probability.
 RECENT_DAYS = 30
 RECENT_OPEN = 0.25
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
+HOUR_US = 3_600_000_000
 
 
 class Deadlines:
     """The site's due moments, memoised where the rule makes them depend on the day only.
 
-    Under the Civil Code rule (Art. 147) a working-day deadline without pauses is the end of the
-    N-th working day after the day of receipt whatever the hour, so it is computed once per day,
-    amount and unit; everything else calls :func:`due_at` each time.
+    The rule is :func:`~motcua.core.deadlines.due_at`'s (the one reception uses); this only avoids
+    calling it per row where its answer is known to depend on less than the start moment:
+
+    * a working-day deadline without pauses under the Civil Code rule (Art. 147) is the end of the
+      N-th working day after the day of receipt whatever the hour: once per day and amount;
+    * a same-day deadline without pauses is the end of the day of receipt, or of the next
+      working day when received after the cut-off: once per day and side of the cut-off;
+    * a deadline in working hours without pauses is the start's office position plus the hours
+      (what ``due_at`` computes), so it is that position's moment.
+
+    Everything else (pauses, the calendar-day rule) calls ``due_at`` each time; the tests check
+    the shortcuts against it. Starts and pauses are office positions; the answer is the due moment
+    as a naive UTC datetime and its office position.
     """
 
-    def __init__(self, calendar, day_rule):
-        self.calendar, self.day_rule = calendar, day_rule
+    def __init__(self, calendar, day_rule, clock: Clock):
+        self.calendar, self.day_rule, self.clock = calendar, day_rule, clock
+        self.civil = day_rule == DayRule.CIVIL_CODE
+        self.cutoff = calendar._cutoff_us
         self.memo: dict = {}
+        self.amounts: dict = {}
 
-    def __call__(self, start: datetime, amount: str, unit: str, pauses=()) -> datetime | None:
-        amount = Decimal(amount)
-        if not amount and unit != TimeUnit.SAME_DAY:
+    def __call__(self, start: int, amount, unit: str, pauses=()) -> tuple[datetime, int] | None:
+        number = self.amounts.get(amount)
+        if number is None:
+            number = self.amounts[amount] = Decimal(amount)
+        if not number and unit != TimeUnit.SAME_DAY:
             return None
-        if not pauses and unit == TimeUnit.WORKING_DAYS and self.day_rule == DayRule.CIVIL_CODE:
-            key = (start.date(), amount)
-            hit = self.memo.get(key)
-            if hit is None:
-                hit = self.memo[key] = due_at(
-                    self.calendar, start=start, amount=amount, unit=unit, day_rule=self.day_rule
-                )
-            return hit
-        return due_at(
+        if pauses:
+            return self._due(start, number, unit, pauses)
+        if unit == TimeUnit.WORKING_HOURS:
+            due = start + int(number * HOUR_US)
+            return self.clock.utc(due), due
+        if unit == TimeUnit.SAME_DAY:
+            key = (self.clock.day_count(start), self.clock.time_of_day(start) < self.cutoff, unit)
+        elif self.civil and unit == TimeUnit.WORKING_DAYS:
+            key = (self.clock.day_count(start), number, unit)
+        else:
+            return self._due(start, number, unit, ())
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self.memo[key] = self._due(start, number, unit, ())
+        return hit
+
+    def _due(self, start: int, amount: Decimal, unit: str, pauses) -> tuple[datetime, int]:
+        aware = self.clock.aware
+        due = due_at(
             self.calendar,
-            start=start,
+            start=aware(start),
             amount=amount,
             unit=unit,
-            pauses=list(pauses),
+            pauses=[Pause(aware(a), aware(b)) for a, b in pauses],
             day_rule=self.day_rule,
         )
+        return due.astimezone(UTC).replace(tzinfo=None), self.calendar.position(due)
 
 
 @dataclass
@@ -119,10 +143,12 @@ class Span:
 class Generator:
     def __init__(self, *, world: World, calendar, day_rule, seed: int, span: Span, now: datetime):
         self.world, self.cal, self.seed, self.span = world, calendar, seed, span
-        self.deadlines = Deadlines(calendar, day_rule)
-        self.now = now
+        self.clock = Clock(calendar)
+        self.deadlines = Deadlines(calendar, day_rule, self.clock)
         self.now_pos = span.end
+        self.now_ordinal = now.date().toordinal()
         self.json_memo: dict = {}
+        self.unit_codes = {pk: (code, fold(code)) for pk, code in world.unit_codes.items()}
         self.spacing = max(1, (span.end - span.start) // span.total)
         weights = [self._weight(p) for p in world.procedures]
         self.procedures, self.cum = world.procedures, []
@@ -139,9 +165,6 @@ class Generator:
         if plan.time_unit in (TimeUnit.SAME_DAY, TimeUnit.WORKING_HOURS):
             return 4.0
         return 1.0 + 10.0 / (1.0 + float(plan.amount))
-
-    def _moment(self, pos: int) -> datetime:
-        return self.cal.moment_at(pos)
 
     def _after(self, pos: int, rng, low_days: float, high_days: float) -> int:
         return pos + int(rng.uniform(low_days, high_days) * self.span.day_us)
@@ -161,19 +184,30 @@ class Generator:
             hit = self.json_memo[key] = json.dumps(list(key))
         return hit
 
+    def _json_dict(self, data: dict) -> str:
+        key = tuple(data.items())
+        hit = self.json_memo.get(key)
+        if hit is None:
+            hit = self.json_memo[key] = json.dumps(data) if data else "{}"
+        return hit
+
     def dossier(self, i: int, batch: Batch, rng) -> None:
         span, world = self.span, self.world
         base = span.base(i)
         day = base // span.day_us
         room = (day + 1) * span.day_us - base - 1
         pos = base + 1 + (rng.randrange(min(self.spacing, room)) if room > 0 else 0)
-        received = self._moment(pos)
+        utc = self.clock.utc
+        received = utc(pos)
+        received_day = self.clock.local_date(pos)
         plan = self.procedures[_pick(self.cum, rng.random() * self.cum[-1])]
         unit_id = plan.unit_ids[rng.randrange(len(plan.unit_ids))]
         online = plan.online and rng.random() < self.online_p
         seq = i - span.first_of_day(day) + 1
-        code = f"{world.unit_codes[unit_id]}-{received:%y%m%d}-{seq:04d}"
-        person = applicant(rng, organisation=rng.random() < 0.15)
+        agency, agency_folded = self.unit_codes[unit_id]
+        number = f"-{received_day:%y%m%d}-{seq:04d}"
+        code = agency + number
+        person, folded_name = applicant(rng, organisation=rng.random() < 0.15)
         form_data = self._form_data(plan, rng)
         route = [s for s in plan.steps if condition_matches(s.condition, form_data)] or list(
             plan.steps[:1]
@@ -186,9 +220,7 @@ class Generator:
             else world.officer(rng, unit_id, ("reception_officer", "specialist", "unit_leader"))
         )
         submitted = (
-            self._moment(max(span.start, pos - rng.randrange(1, 2 * span.day_us)))
-            if online
-            else received
+            utc(max(span.start, pos - rng.randrange(1, 2 * span.day_us))) if online else received
         )
 
         # Pauses: a supplement (or a suspension) in the first step, 1–6 working days long.
@@ -199,12 +231,11 @@ class Generator:
             p_end = self._after(p_start, rng, 1, 6)
             kind = "supplement" if roll < SUPPLEMENT_SHARE else "suspend"
             pause = [kind, p_start, p_end]
-        pauses = [Pause(self._moment(pause[1]), self._moment(pause[2]))] if pause else []
-        due = self.deadlines(received, plan.amount, plan.time_unit, pauses)
-        due_pos = self.cal.position(due) if due else pos + span.day_us
+        due = self.deadlines(pos, plan.amount, plan.time_unit, [pause[1:]] if pause else ())
+        due_pos = due[1] if due else pos + span.day_us
 
         # Open or closed, and when it finished.
-        age_days = (self.now - received).days
+        age_days = self.now_ordinal - received_day.toordinal()
         if due_pos > self.now_pos:
             is_open = rng.random() < 0.97
         else:
@@ -231,9 +262,9 @@ class Generator:
             )
             bounds = _split(pos, max(end_pos, pos + n_steps), n_steps, rng)
             for k, spec in enumerate(route[:n_steps]):
-                start_m = self._moment(bounds[k])
                 is_current_open = is_open and k == current_index and status != Status.RESULT_READY
                 step_unit_id = plan.step_units[unit_id][spec.index]
+                step_due = self.deadlines(bounds[k], spec.amount, spec.time_unit)
                 step = {
                     "id": child + k,
                     "dossier_id": dossier_id,
@@ -244,9 +275,9 @@ class Generator:
                     "actions": self._json_list(spec.actions),
                     "assignee_id": world.officer(rng, step_unit_id, spec.roles),
                     "state": "open" if is_current_open else "done",
-                    "started_at": _utc(start_m),
-                    "due_at": _opt(self.deadlines(start_m, str(spec.amount), spec.time_unit)),
-                    "finished_at": None if is_current_open else _utc(self._moment(bounds[k + 1])),
+                    "started_at": utc(bounds[k]),
+                    "due_at": step_due[0] if step_due else None,
+                    "finished_at": None if is_current_open else utc(bounds[k + 1]),
                     "duration_amount": spec.amount,
                     "duration_unit": spec.time_unit,
                     "required_answers": spec.required_answers,
@@ -268,9 +299,9 @@ class Generator:
             batch.steps.extend(steps_out)
 
         current_step = steps_out[-1] if steps_out else None
-        finished_m = self._moment(finish) if finished else None
+        finished_m = utc(finish) if finished else None
         returned_m = (
-            self._moment(min(self.now_pos - 1, finish + rng.randrange(span.day_us)))
+            utc(min(self.now_pos - 1, finish + rng.randrange(span.day_us)))
             if status == Status.RETURNED
             else None
         )
@@ -294,25 +325,37 @@ class Generator:
                 if online and world.citizens and rng.random() < 0.5
                 else None
             ),
-            "form_data": json.dumps(form_data) if form_data else "{}",
+            "form_data": self._json_dict(form_data),
             "fee_total": plan.fee,
             "is_paid": plan.fee > 0 and status != Status.SUBMITTED,
             "paid_online": online and plan.fee > 0,
-            "submitted_at": _utc(submitted),
-            "received_at": None if status == Status.SUBMITTED else _utc(received),
+            "submitted_at": submitted,
+            "received_at": None if status == Status.SUBMITTED else received,
             "received_by_id": receptionist,
-            "due_at": None if status == Status.SUBMITTED else _opt(due),
-            "finished_at": _opt(finished_m),
-            "returned_at": _opt(returned_m),
+            "due_at": None if status == Status.SUBMITTED or not due else due[0],
+            "finished_at": finished_m,
+            "returned_at": returned_m,
             "current_step_id": current_step["id"] if current_step else None,
             "supplement_count": 1 if pause and pause[0] == "supplement" else 0,
             "delivery": "online" if online and rng.random() < 0.3 else "counter",
-            "updated_at": _utc(returned_m or finished_m or received),
+            "updated_at": returned_m or finished_m or received,
             "updated_by_id": receptionist,
             "result_number": f"{rng.randrange(1, 9999)}/QĐ" if finished else "",
             **person,
         }
-        row["search_text"] = _search_text(row)
+        # fold(code name id phone tax), from parts folded once (fold works word by word)
+        row["search_text"] = " ".join(
+            filter(
+                None,
+                (
+                    agency_folded + number,
+                    folded_name,
+                    person["applicant_id_number"],
+                    person["applicant_phone"],
+                    person["applicant_tax_code"],
+                ),
+            )
+        )[:500]
         batch.dossiers.append(row)
         if pause:
             batch.pauses.append(
@@ -320,8 +363,8 @@ class Generator:
                     "id": ID_BASE + i,
                     "dossier_id": dossier_id,
                     "kind": pause[0],
-                    "started_at": _utc(self._moment(pause[1])),
-                    "ended_at": _utc(self._moment(pause[2])) if pause[2] else None,
+                    "started_at": utc(pause[1]),
+                    "ended_at": utc(pause[2]) if pause[2] else None,
                     "reason": "Thiếu bản sao giấy tờ" if pause[0] == "supplement" else "",
                 }
             )
@@ -417,13 +460,13 @@ class Generator:
             first = steps[0]["id"] if steps else None
             paused = Status.SUPPLEMENT_REQUESTED if pause[0] == "supplement" else Status.SUSPENDED
             action = Action.REQUEST_SUPPLEMENT if pause[0] == "supplement" else Action.SUSPEND
-            add(action, Status.IN_PROGRESS, paused, _utc(self._moment(started)), step=first)
+            add(action, Status.IN_PROGRESS, paused, self.clock.utc(started), step=first)
             if ended is not None:
                 back = Action.SUPPLEMENT if pause[0] == "supplement" else Action.RESUME
-                add(back, paused, Status.IN_PROGRESS, _utc(self._moment(ended)), step=first)
+                add(back, paused, Status.IN_PROGRESS, self.clock.utc(ended), step=first)
         last = steps[-1]["id"] if steps else None
         if finished_m is not None:
-            end = _utc(finished_m)
+            end = finished_m
             if status == Status.REJECTED:
                 add(Action.REFUSE, Status.IN_PROGRESS, Status.REJECTED, end, step=last)
             elif status == Status.WITHDRAWN:
@@ -431,7 +474,7 @@ class Generator:
             else:
                 add(Action.ISSUE_RESULT, Status.IN_PROGRESS, Status.RESULT_READY, end, step=last)
         if returned_m is not None:
-            add(Action.RETURN_RESULT, Status.RESULT_READY, Status.RETURNED, _utc(returned_m))
+            add(Action.RETURN_RESULT, Status.RESULT_READY, Status.RETURNED, returned_m)
         batch.events.extend(events)
 
 
@@ -458,19 +501,3 @@ def _split(start: int, end: int, parts: int, rng) -> list[int]:
         if cuts or parts == 1
         else [start + k for k in range(parts + 1)]
     )
-
-
-def _opt(moment: datetime | None):
-    return _utc(moment) if moment is not None else None
-
-
-def _search_text(row: dict) -> str:
-    holder = SimpleNamespace(
-        code=row["code"],
-        applicant_name=row["applicant_name"],
-        applicant_id_number=row["applicant_id_number"],
-        applicant_phone=row["applicant_phone"],
-        applicant_tax_code=row["applicant_tax_code"],
-    )
-    Dossier.refresh_search_text(holder)
-    return holder.search_text
