@@ -295,6 +295,7 @@ def public_pages(world, base: str, floor_url: str, seconds: int) -> list[tuple]:
             script = extra if isinstance(extra, Path) else None
             if isinstance(extra, str):
                 script = scenarios.cookie_script(results_dir, extra)
+            wrk(url, conns, 2, script)  # warm-up, not measured: templates compiled in each worker
             m = wrk(url, conns, seconds, script)
             if name.startswith("floor"):
                 floor_rps[conns] = m["rps"] or 1

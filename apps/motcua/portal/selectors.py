@@ -114,7 +114,8 @@ def dossier_lookup(*, code: str, proof: str) -> tuple[Dossier | None, str]:
 
 def dossier_for_visitor(*, user, code: str, granted_ids) -> tuple[Dossier | None, str]:
     """Return ``(dossier, access)`` for the status page; access is owner, officer or lookup."""
-    related = ("procedure", "unit", "current_unit", "procedure_version", "applicant_user")
+    # What the status page shows of the related rows (the version only for the owner's forms).
+    related = ("procedure", "unit", "current_unit")
     if getattr(user, "is_authenticated", False):
         dossier = dossiers_visible(user=user).select_related(*related).filter(code=code).first()
         if dossier is not None:
@@ -168,15 +169,18 @@ def _public_labels() -> dict:
 _PUBLIC_NOTES = frozenset(a for a, r in LIFECYCLE.items() if r.public_note)
 
 
-def public_timeline(*, dossier: Dossier) -> list[dict]:
+def public_timeline(*, dossier: Dossier, events=None) -> list[dict]:
     """The public part of the dossier's history: what happened and when, no officer's notes.
 
     Internal workflow moves (forwarding between steps, consultations, approvals) are left out;
-    supplement requests show the items to supply, refusals and stops their reason.
+    supplement requests show the items to supply, refusals and stops their reason. *events*: the
+    dossier's events in order (``created_at``, ``id``), if the caller has read them already.
     """
     labels = _public_labels()
     entries = []
-    for event in dossier.events.order_by("created_at", "id"):
+    if events is None:
+        events = dossier.events.order_by("created_at", "id")
+    for event in events:
         rule = LIFECYCLE.get(event.action)
         if rule is not None and rule.online_public_label and event.to_status == Status.SUBMITTED:
             label = str(rule.online_public_label)
