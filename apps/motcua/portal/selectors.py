@@ -87,12 +87,16 @@ def my_drafts(*, user) -> QuerySet[Draft]:
 # ----------------------------------------------------------------------------- lookup
 
 
+#: The applicant's identifiers that prove a lookup, in the order they are tried.
+PROOF_KINDS = ("phone", "id_number", "tax_code")
+
+
 def proof_kind(*, dossier: Dossier, proof: str) -> str:
     """Return which of the applicant's identifiers *proof* is ("phone", "id_number", "tax_code").
 
     Both sides are compared in the normal form of :mod:`motcua.core.identity`.
     """
-    for kind in ("phone", "id_number", "tax_code"):
+    for kind in PROOF_KINDS:
         if identifier_matches(kind, proof, getattr(dossier, f"applicant_{kind}")):
             return kind
     return ""
@@ -105,7 +109,12 @@ def dossier_lookup(*, code: str, proof: str) -> tuple[Dossier | None, str]:
     """
     # as typed, or upper-cased (our codes are; an imported system's code is kept as it was)
     typed = code.strip()
-    dossier = Dossier.objects.filter(code__in={typed, typed.upper()}).order_by("pk").first()
+    dossier = (
+        Dossier.objects.filter(code__in={typed, typed.upper()})
+        .only("pk", "code", *(f"applicant_{kind}" for kind in PROOF_KINDS))
+        .order_by("pk")
+        .first()
+    )
     if dossier is None:
         return None, ""
     kind = proof_kind(dossier=dossier, proof=proof)
