@@ -12,6 +12,7 @@ the service layer; record every hot query's EXPLAIN. Writes ``bench/results/<dat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -275,6 +276,16 @@ def main() -> None:
     print(table)
 
 
+def _drain(url: str) -> None:
+    """Wait until the server has answered what wrk left queued (gunicorn's backlog outlives wrk's
+    connections): one request at the back of the queue, so the next line starts on an idle server."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(f"{parts.scheme}://{parts.netloc}/favicon.ico", timeout=120).read()
+
+
 def public_pages(world, base: str, floor_url: str, seconds: int) -> list[tuple]:
     """The public pages with wrk at 2 and 64 connections, each beside the floor's rate."""
     import bench.scenarios as scenarios
@@ -296,7 +307,9 @@ def public_pages(world, base: str, floor_url: str, seconds: int) -> list[tuple]:
             if isinstance(extra, str):
                 script = scenarios.cookie_script(results_dir, extra)
             wrk(url, conns, 2, script)  # warm-up, not measured: templates compiled in each worker
+            _drain(url)
             m = wrk(url, conns, seconds, script)
+            _drain(url)
             if name.startswith("floor"):
                 floor_rps[conns] = m["rps"] or 1
             ratio = m["rps"] / floor_rps.get(conns, 1)

@@ -82,10 +82,9 @@ sqlite_only = pytest.mark.skipif(
 
 def _fts_consistent():
     """FTS5 compares its index with the dossier rows; raises when they differ."""
-    from motcua.dossiers.search_index import TABLE
+    from motcua.dossiers.search_index import search_index_check
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('integrity-check', 1)")
+    search_index_check()
 
 
 @sqlite_only

@@ -69,6 +69,15 @@ def search_index_drop(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
+def search_index_check(*, using: str = "default") -> None:
+    """SQLite: compare the FTS index with the dossier rows; raises ``DatabaseError`` when they
+    differ (then ``INSERT INTO dossiers_dossier_fts(dossiers_dossier_fts) VALUES ('rebuild')``)."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('integrity-check', 1)")
+
+
 def _existing(cursor, kind: str, names) -> set[str]:
     placeholders = ", ".join(["%s"] * len(names))
     cursor.execute(

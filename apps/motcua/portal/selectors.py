@@ -121,17 +121,28 @@ def dossier_lookup(*, code: str, proof: str) -> tuple[Dossier | None, str]:
     return (dossier, kind) if kind else (None, "")
 
 
+#: Dossier columns the status page never shows: left unread (a view needing one reads it then).
+_UNSHOWN = frozenset({"form_data", "search_text"})
+
+
+def _for_status_page(rows):
+    """The dossier with the names of its procedure and units, without the columns never shown:
+    building and decoding ~60 columns of four tables costs more than the query itself."""
+    fields = [f.name for f in Dossier._meta.concrete_fields if f.name not in _UNSHOWN]
+    return rows.select_related("procedure", "unit", "current_unit").only(
+        *fields, "procedure__name", "unit__name", "current_unit__name"
+    )
+
+
 def dossier_for_visitor(*, user, code: str, granted_ids) -> tuple[Dossier | None, str]:
     """Return ``(dossier, access)`` for the status page; access is owner, officer or lookup."""
-    # What the status page shows of the related rows (the version only for the owner's forms).
-    related = ("procedure", "unit", "current_unit")
     if getattr(user, "is_authenticated", False):
-        dossier = dossiers_visible(user=user).select_related(*related).filter(code=code).first()
+        dossier = _for_status_page(dossiers_visible(user=user)).filter(code=code).first()
         if dossier is not None:
             return dossier, "owner" if dossier.applicant_user_id == user.pk else "officer"
     ids = [int(i) for i in granted_ids or () if str(i).isdigit()]
     if ids:
-        dossier = Dossier.objects.select_related(*related).filter(code=code, pk__in=ids).first()
+        dossier = _for_status_page(Dossier.objects).filter(code=code, pk__in=ids).first()
         if dossier is not None:
             return dossier, "lookup"
     return None, ""

@@ -96,9 +96,7 @@ def _status_context(request, dossier, access, **forms) -> dict:
     owner = _can_act(request, dossier, access)
     status = dossier.status
     events = list(dossier.events.order_by("created_at", "id"))
-    rating = (
-        Rating.objects.filter(dossier=dossier).first() if status in services.RATABLE else None
-    )
+    rating = Rating.objects.filter(dossier=dossier).first() if status in services.RATABLE else None
     text = selectors.status_text(dossier)
     context = {
         "dossier": dossier,
