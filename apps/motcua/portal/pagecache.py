@@ -37,7 +37,7 @@ from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, get_urlconf, resolve
@@ -50,6 +50,7 @@ TIMEOUT = 60 * 60
 REVISION_KEY = "portal:pages:revision"
 _QUERY = re.compile(r"^(trang=\d{1,5})?$")
 _LOCAL_BACKENDS = ("LocMemCache", "DummyCache")
+_READ_REVISION = "SELECT token FROM portal_publicpagerevision ORDER BY id LIMIT 1"
 
 
 # --------------------------------------------------------------------------- the revision
@@ -63,7 +64,11 @@ def _shared_cache() -> bool:
 def _stored_revision() -> str:
     from motcua.portal.models import PublicPageRevision
 
-    token = PublicPageRevision.objects.order_by("pk").values_list("token", flat=True).first()
+    # Read on every cached page with a process-local cache: one plain statement, no ORM compile.
+    with connection.cursor() as cursor:
+        cursor.execute(_READ_REVISION)
+        row = cursor.fetchone()
+    token = row[0] if row else None
     if token is None:
         token = PublicPageRevision.objects.create(token=uuid.uuid4().hex).token
     return token
