@@ -12,6 +12,7 @@ the service layer; record every hot query's EXPLAIN. Writes ``bench/results/<dat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -30,7 +31,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ.setdefault("MOTCUA_SITE", "bench")
 os.environ.setdefault("MOTCUA_DATABASE_URL", "mysql://root@localhost/motcua_bench")
 
-SITE_PORT, FLOOR_PORT = 8471, 8472
+#: Loopback ports of the site and of the floor (``--port``: the site's; the floor takes the next).
+SITE_PORT = 8471
 PY = sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
 
@@ -44,7 +46,17 @@ def _args():
     parser.add_argument("--requests", type=int, default=30, help="sequential requests per page")
     parser.add_argument("--receptions", type=int, default=200)
     parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        action="append",
+        help="measure only this part (repeatable): public pages, desk pages, service timings",
+    )
+    parser.add_argument("--port", type=int, default=SITE_PORT, help="site port; floor = port + 1")
     return parser.parse_args()
+
+
+PARTS = ("public", "desk", "service")
 
 
 # --------------------------------------------------------------------------- servers
@@ -217,51 +229,28 @@ def main() -> None:
 
     world = scenarios.bench_world()
     env = {**os.environ, "MOTCUA_SITE": "bench", "BENCH_FLOOR_CODE": world.code}
+    parts = set(args.only or PARTS)
     rows: list[tuple] = []
-    site = _serve("config.wsgi", SITE_PORT, env)
-    floor = _serve("bench.floor_wsgi:application", FLOOR_PORT, env)
+    loads = [os.getloadavg()[0]]
+    site = _serve("config.wsgi", args.port, env)
+    floor = _serve("bench.floor_wsgi:application", args.port + 1, env)
     try:
-        base = f"http://127.0.0.1:{SITE_PORT}"
-        status_cookie = _session_cookie(None, scenarios.status_grant(world.dossier))
-        lookup_lua = scenarios.lookup_script(results_dir, world.dossier)
-        public = [
-            ("floor: 1 indexed SELECT by code", f"http://127.0.0.1:{FLOOR_PORT}/", None),
-            ("status page", f"{base}/tra-cuu/{world.code}/", status_cookie),
-            ("lookup POST", f"{base}/tra-cuu/", lookup_lua),
-            ("catalogue", f"{base}/thu-tuc/", None),
-            ("procedure page", f"{base}/thu-tuc/{world.procedure_code}/", None),
-        ]
-        floor_rps = {}
-        for name, url, extra in public:
-            for conns in (2, 64):
-                script = extra if isinstance(extra, Path) else None
-                if isinstance(extra, str):
-                    script = scenarios.cookie_script(results_dir, extra)
-                m = wrk(url, conns, args.seconds, script)
-                if name.startswith("floor"):
-                    floor_rps[conns] = m["rps"] or 1
-                ratio = m["rps"] / floor_rps.get(conns, 1)
-                rows.append(
-                    (
-                        "public",
-                        f"{name} @{conns}",
-                        m["rps"],
-                        m["p50"],
-                        m["p99"],
-                        f"{ratio:.2f}×",
-                        m["errors"],
-                    )
-                )
-        for name, path, user in scenarios.desk_pages(world):
-            m = sequential(base + path, _session_cookie(user), args.requests)
-            rows.append(("desk", name, None, m["p50"], m["p99"], "", m["status"]))
+        base = f"http://127.0.0.1:{args.port}"
+        if "public" in parts:
+            rows += public_pages(world, base, f"http://127.0.0.1:{args.port + 1}/", args.seconds)
+        if "desk" in parts:
+            for name, path, user in scenarios.desk_pages(world):
+                m = sequential(base + path, _session_cookie(user), args.requests)
+                rows.append(("desk", name, None, m["p50"], m["p99"], "", m["status"]))
         rss = _worker_rss_mb(site)
+        loads.append(os.getloadavg()[0])
     finally:
         for proc in (site, floor):
             proc.terminate()
             proc.wait(timeout=30)
-    for name, value, unit in scenarios.service_timings(world, receptions=args.receptions):
-        rows.append(("service", name, value, None, None, unit, ""))
+    if "service" in parts:
+        for name, value, unit in scenarios.service_timings(world, receptions=args.receptions):
+            rows.append(("service", name, value, None, None, unit, ""))
     if generate_s is not None:
         rows.append(
             (
@@ -277,12 +266,66 @@ def main() -> None:
     rows.append(
         ("service", "RSS of a site worker after the run", max(rss or [0]), None, None, "MB", "")
     )
-    explain = scenarios.explain_hot_queries(world)
     stamp = _today().isoformat()
-    table = _table(rows, args, world)
-    (results_dir / f"{stamp}.md").write_text(table, encoding="utf-8")
-    (results_dir / f"{stamp}-explain.md").write_text(explain, encoding="utf-8")
+    suffix = "" if parts == set(PARTS) else "-" + "-".join(sorted(parts))
+    table = _table(rows, args, world, loads)
+    (results_dir / f"{stamp}{suffix}.md").write_text(table, encoding="utf-8")
+    if "desk" in parts:
+        explain = scenarios.explain_hot_queries(world)
+        (results_dir / f"{stamp}-explain.md").write_text(explain, encoding="utf-8")
     print(table)
+
+
+def _drain(url: str) -> None:
+    """Wait until the server has answered what wrk left queued (gunicorn's backlog outlives wrk's
+    connections): one request at the back of the queue, so the next line starts on an idle server."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(f"{parts.scheme}://{parts.netloc}/favicon.ico", timeout=120).read()
+
+
+def public_pages(world, base: str, floor_url: str, seconds: int) -> list[tuple]:
+    """The public pages with wrk at 2 and 64 connections, each beside the floor's rate."""
+    import bench.scenarios as scenarios
+
+    results_dir = ROOT / "bench/results"
+    status_cookie = _session_cookie(None, scenarios.status_grant(world.dossier))
+    lookup_lua = scenarios.lookup_script(results_dir, world.dossier, base)
+    public = [
+        ("floor: 1 indexed SELECT by code", floor_url, None),
+        ("status page", f"{base}/tra-cuu/{world.code}/", status_cookie),
+        ("lookup POST", f"{base}/tra-cuu/", lookup_lua),
+        ("catalogue", f"{base}/thu-tuc/", None),
+        ("procedure page", f"{base}/thu-tuc/{world.procedure_code}/", None),
+    ]
+    rows = []
+    for name, url, extra in public:
+        for conns in (2, 64):
+            script = extra if isinstance(extra, Path) else None
+            if isinstance(extra, str):
+                script = scenarios.cookie_script(results_dir, extra)
+            wrk(url, conns, 2, script)  # warm-up, not measured: templates compiled in each worker
+            _drain(url)
+            m = wrk(url, conns, seconds, script)
+            _drain(url)
+            # The floor again right after, at the same concurrency: on a shared machine the load
+            # moves within a minute, so each page is compared with the floor measured beside it.
+            floor = m if name.startswith("floor") else wrk(floor_url, conns, seconds)
+            ratio = m["rps"] / (floor["rps"] or 1)
+            rows.append(
+                (
+                    "public",
+                    f"{name} @{conns}",
+                    m["rps"],
+                    m["p50"],
+                    m["p99"],
+                    f"{ratio:.2f}× (floor {floor['rps']:,.0f})",
+                    m["errors"],
+                )
+            )
+    return rows
 
 
 def _today() -> date:
@@ -299,13 +342,14 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def _table(rows, args, world) -> str:
+def _table(rows, args, world, loads) -> str:
     lines = [
         f"# make bench — {_today():%Y-%m-%d}",
         "",
         f"{world.total:,} dossiers ({world.open:,} open), seed {args.seed}; gunicorn 2 workers; "
         f"wrk {args.seconds}s per line; desk pages {args.requests} sequential requests each. "
-        f"Machine: {os.cpu_count()} cores (shared), MariaDB {world.server}.",
+        f"Machine: {os.cpu_count()} cores (shared), MariaDB {world.server}; load average "
+        f"(1 min) {' → '.join(f'{x:.1f}' for x in loads)} (start → end of the web part).",
         "",
         "| part | measurement | req/s or value | p50 ms | p99 ms | ratio / unit | errors / status |",
         "|---|---|---:|---:|---:|---|---|",

@@ -72,13 +72,11 @@ def bench_world() -> BenchWorld:
 
 def status_grant(dossier: Dossier) -> dict:
     """Session data of a visitor who looked the dossier up (what the lookup POST stores)."""
-    from motcua.portal.session import GRANT_SECONDS, GRANTED_IDS, GRANTS
+    from motcua.core import lookup_grants
 
-    now = time.time()
-    return {
-        GRANTS: {str(dossier.pk): [now, "phone"]},
-        GRANTED_IDS: {str(dossier.pk): now + GRANT_SECONDS},
-    }
+    grants: dict = {}
+    lookup_grants.grant(grants, dossier.pk, "phone")
+    return grants
 
 
 def cookie_script(directory: Path, cookie: str) -> Path:
@@ -87,15 +85,13 @@ def cookie_script(directory: Path, cookie: str) -> Path:
     return path
 
 
-def lookup_script(directory: Path, dossier: Dossier) -> Path:
-    """A wrk script posting the lookup form (CSRF token and cookie fetched once)."""
+def lookup_script(directory: Path, dossier: Dossier, base: str) -> Path:
+    """A wrk script posting the lookup form to *base* (CSRF token and cookie fetched once)."""
     import re
     import urllib.request
 
-    from bench.bench_web import SITE_PORT
-
     path = directory / ".wrk-lookup.lua"
-    with urllib.request.urlopen(f"http://127.0.0.1:{SITE_PORT}/tra-cuu/") as response:
+    with urllib.request.urlopen(f"{base}/tra-cuu/") as response:
         html = response.read().decode()
         cookie = response.headers.get("Set-Cookie", "").split(";")[0]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
@@ -105,7 +101,7 @@ def lookup_script(directory: Path, dossier: Dossier) -> Path:
         f'wrk.body = "{body}"\n'
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         f'wrk.headers["Cookie"] = "{cookie}"\n'
-        f'wrk.headers["Referer"] = "http://127.0.0.1:{SITE_PORT}/tra-cuu/"\n',
+        f'wrk.headers["Referer"] = "{base}/tra-cuu/"\n',
         encoding="utf-8",
     )
     return path

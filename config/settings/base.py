@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "motcua.core.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Anonymous visitors' catalogue pages from the cache, before the rest (motcua.portal.pagecache).
+    "motcua.portal.pagecache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "motcua.security.request_context.RequestContextMiddleware",
     "motcua.security.middleware.StaffIdleTimeoutMiddleware",

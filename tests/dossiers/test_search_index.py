@@ -71,3 +71,79 @@ def test_the_admin_paginator_counts_no_further_than_its_cap(world, three, monkey
     paginator = CappedCountPaginator(rows, 1)
     assert paginator.count == 2 and paginator.capped and paginator.num_pages == 2
     assert CappedCountPaginator(Dossier.objects.filter(pk=three[0].pk), 1).count == 1
+
+
+# --------------------------------------------------------------------------- SQLite: FTS5
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the FTS5 index is the embedded default's (SQLite)"
+)
+
+
+def _fts_consistent():
+    """FTS5 compares its index with the dossier rows; raises when they differ."""
+    from motcua.dossiers.search_index import search_index_check
+
+    search_index_check()
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_words_go_through_the_fts_index_within_the_scope(world, three):
+    b, a, c = three
+    reception = world.users.reception
+    found = dossier_search(user=reception, query="van du")  # partial words
+    assert "MATCH" in str(found.query) and "LIKE" not in str(found.query).upper()
+    assert set(found) == {b}  # C ("Lê Văn Đức") is at Lê Chân, outside the scope
+    assert set(dossier_search(user=world.users.city_leader, query="Văn Đức")) == {b, c}
+    assert set(dossier_search(user=reception, query="09123")) == {b}  # a phone prefix
+    assert set(dossier_search(user=reception, query="nguyen an")) == {a}  # short words too
+    assert set(dossier_search(user=reception, query="345678")) == set()  # prefixes, not infixes
+    assert set(dossier_search(user=world.users.other_spec, query="duc")) == {c}
+    _fts_consistent()
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_fts_follows_updates_and_deletes(world, three):
+    b, a, _c = three
+    reception = world.users.reception
+    b.applicant_name = "Phạm Minh Khoa"
+    b.applicant_phone = "0355000111"
+    b.refresh_search_text()
+    b.save()
+    assert set(dossier_search(user=reception, query="khoa")) == {b}
+    assert set(dossier_search(user=reception, query="tran duc")) == set()
+    assert set(dossier_search(user=reception, query="03550")) == {b}
+    assert set(dossier_search(user=reception, query="0912")) == set()
+    # a raw UPDATE (as a patch or the import would write) is indexed too
+    Dossier.objects.filter(pk=a.pk).update(search_text="hoang thi lan 0977000222")
+    assert set(dossier_search(user=reception, query="hoang lan")) == {a}
+    _fts_consistent()
+    # Steps and events protect a real dossier from deletion: delete a copy without them.
+    copy = Dossier.objects.get(pk=b.pk)
+    copy.pk, copy.code, copy.current_step = None, f"{b.code}-X", None
+    copy.applicant_name = "Đinh Thu Hà"
+    copy.refresh_search_text()
+    copy.save()
+    assert set(dossier_search(user=reception, query="dinh ha")) == {copy}
+    copy.delete()
+    assert set(dossier_search(user=reception, query="dinh ha")) == set()
+    _fts_consistent()
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_a_table_rebuild_loses_no_search(world, three):
+    """A migration rebuilding the dossier table drops the triggers: migrate puts them back."""
+    from motcua.dossiers.search_index import TRIGGERS, search_index_ensure
+
+    b = three[0]
+    with connection.cursor() as cursor:
+        for name in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    Dossier.objects.filter(pk=b.pk).update(search_text="vu quang huy 0900000000")
+    assert search_index_ensure() is True
+    assert search_index_ensure() is False  # nothing more to repair
+    assert set(dossier_search(user=world.users.reception, query="quang huy")) == {b}
+    _fts_consistent()

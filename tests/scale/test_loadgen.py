@@ -14,6 +14,7 @@ from motcua.core.text import fold
 from motcua.dossiers.loadgen import indexes, run
 from motcua.dossiers.loadgen.rows import ID_BASE
 from motcua.dossiers.models import Dossier, DossierEvent, DossierPause, DossierStep
+from motcua.dossiers.search_index import search_index_check
 from motcua.dossiers.states import OPEN, TERMINAL
 
 CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,}$")
@@ -80,6 +81,7 @@ def test_a_set_is_plausible_and_the_same_seed_gives_the_same_rows(small_batches)
     assert DossierEvent.objects.filter(dossier__pk__gte=ID_BASE).count() >= 3000
     broken = rows.exclude(current_step=None).exclude(current_step__dossier_id=models_f("pk"))
     assert not broken.exists()
+    search_index_check()  # SQLite: the raw INSERTs reached the desk search's index (triggers)
     # Receipts in office hours of working days (make-up Saturdays included).
     calendar = site_calendar()
     for received in rows.exclude(received_at=None).values_list("received_at", flat=True):

@@ -14,3 +14,10 @@ class DossiersConfig(AppConfig):
         from motcua.dossiers.checks import check_lifecycle
 
         checks.register(check_lifecycle)
+
+        # SQLite: a table rebuild by a later migration drops the search index's triggers.
+        from django.db.models.signals import post_migrate
+
+        from motcua.dossiers.search_index import search_index_ensure
+
+        post_migrate.connect(search_index_ensure, sender=self, dispatch_uid="dossiers_fts")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from motcua.core.roles import STAFF_ROLES, Role
 from motcua.core.text import fold
+from motcua.dossiers import search_index
 from motcua.dossiers.due_fields import DueState
 from motcua.dossiers.models import Consultation, Dossier, DossierStep
 from motcua.dossiers.states import OPEN, Status
@@ -104,10 +105,13 @@ def dossier_search(*, user, query: str) -> QuerySet[Dossier]:
     """Search by code, applicant name, ID number, tax code or phone, within the user's scope.
 
     An exact code is looked up through the unique index. Otherwise every word must occur in the
-    folded search column: on MariaDB through its FULLTEXT index (words as prefixes, so a partial
-    phone or ID number matches), words shorter than the server's indexed token size being checked
-    on the rows the index found; elsewhere (the SQLite embedded default, or inside a transaction
-    whose own writes the FULLTEXT index does not see yet) with ``LIKE``.
+    folded search column, through its full-text index: every ``[0-9a-z]`` run of the query is a
+    *prefix* of a word of the row (so a partial phone or ID number matches), a typed term holding
+    other characters ("0912-345") is also checked as a substring. MariaDB: the FULLTEXT index,
+    words shorter than the server's indexed token size being checked with ``LIKE`` on the rows
+    the index found, and ``LIKE`` alone inside a transaction whose own writes InnoDB's index does
+    not see yet. SQLite (the embedded default): the FTS5 table of
+    :mod:`motcua.dossiers.search_index`, which holds every word and sees uncommitted rows.
     """
     return dossier_search_filter(dossiers_visible(user=user), query)
 
@@ -120,24 +124,34 @@ def dossier_search_filter(visible: QuerySet[Dossier], query: str) -> QuerySet[Do
     if CODE_RE.match(folded):
         return visible.filter(code=query.strip().upper())
     terms = folded.split()
-    # InnoDB applies FULLTEXT changes at commit: inside a transaction that may have written
-    # dossiers the index can miss them, so the words are then matched with LIKE.
-    if connection.vendor == "mysql" and not connection.in_atomic_block:
-        words = re.findall(r"[0-9a-z]+", folded)
-        long_words = [w for w in words if len(w) >= _fulltext_min_token()]
-        if long_words:
-            against = " ".join(f"+{w}*" for w in long_words)
-            visible = visible.filter(
-                pk__in=RawSQL(
-                    "SELECT id FROM dossiers_dossier "
-                    "WHERE MATCH(search_text) AGAINST (%s IN BOOLEAN MODE)",
-                    [against],
-                )
-            )
-            terms = [t for t in terms if t not in long_words]
+    index = _word_index()
+    if index is not None:
+        sql, expression, min_length = index
+        words = [w for w in re.findall(r"[0-9a-z]+", folded) if len(w) >= min_length]
+        if words:
+            visible = visible.filter(pk__in=RawSQL(sql, [expression(words)]))
+            terms = [t for t in terms if t not in words]
     for term in terms:
         visible = visible.filter(search_text__contains=term)
     return visible
+
+
+def _mariadb_against(words: list[str]) -> str:
+    return " ".join(f"+{w}*" for w in words)
+
+
+def _word_index():
+    """(SQL of the matching ids, query builder, shortest indexed word) or None (use ``LIKE``)."""
+    if connection.vendor == "sqlite":
+        return search_index.MATCH_SQL, search_index.match_expression, 1
+    # InnoDB applies FULLTEXT changes at commit: inside a transaction that may have written
+    # dossiers the index can miss them, so the words are then matched with LIKE.
+    if connection.vendor == "mysql" and not connection.in_atomic_block:
+        sql = (
+            "SELECT id FROM dossiers_dossier WHERE MATCH(search_text) AGAINST (%s IN BOOLEAN MODE)"
+        )
+        return sql, _mariadb_against, _fulltext_min_token()
+    return None
 
 
 _FT_MIN: dict[str, int] = {}

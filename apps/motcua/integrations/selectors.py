@@ -70,8 +70,13 @@ def payment_state(*, dossier: Dossier, user=None, session: Mapping | None = None
     ``can_pay`` also needs *user* (the owner) or *session* (a portal lookup) to be allowed to pay:
     an officer looking at the same page sees the facts without the button.
     """
-    latest = Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id").first()
     amount = dossier.fee_total or Decimal(0)
+    # Nothing to pay, nothing to show of payments (the block says so): no query.
+    latest = (
+        Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id").first()
+        if amount > 0
+        else None
+    )
     may_pay = payer_may_pay(dossier=dossier, user_or_session=user) if user is not None else False
     may_pay = may_pay or (
         session is not None and payer_may_pay(dossier=dossier, user_or_session=session)

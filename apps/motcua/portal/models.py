@@ -469,3 +469,21 @@ class DossierLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.user_id}"
+
+
+class PublicPageRevision(models.Model):
+    """The revision of the public catalogue pages: one row, a random token replaced on every change.
+
+    The cached catalogue and procedure pages (:mod:`motcua.portal.pagecache`) are keyed by this
+    token, so a change to a procedure, its version, documents, fees or form, a sector or a unit
+    (saved by any process) makes every cached page stale at once.
+    """
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("phiên bản trang công khai")
+        verbose_name_plural = _("phiên bản trang công khai")
+
+    def __str__(self) -> str:
+        return self.token

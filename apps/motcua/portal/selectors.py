@@ -87,12 +87,16 @@ def my_drafts(*, user) -> QuerySet[Draft]:
 # ----------------------------------------------------------------------------- lookup
 
 
+#: The applicant's identifiers that prove a lookup, in the order they are tried.
+PROOF_KINDS = ("phone", "id_number", "tax_code")
+
+
 def proof_kind(*, dossier: Dossier, proof: str) -> str:
     """Return which of the applicant's identifiers *proof* is ("phone", "id_number", "tax_code").
 
     Both sides are compared in the normal form of :mod:`motcua.core.identity`.
     """
-    for kind in ("phone", "id_number", "tax_code"):
+    for kind in PROOF_KINDS:
         if identifier_matches(kind, proof, getattr(dossier, f"applicant_{kind}")):
             return kind
     return ""
@@ -105,23 +109,40 @@ def dossier_lookup(*, code: str, proof: str) -> tuple[Dossier | None, str]:
     """
     # as typed, or upper-cased (our codes are; an imported system's code is kept as it was)
     typed = code.strip()
-    dossier = Dossier.objects.filter(code__in={typed, typed.upper()}).order_by("pk").first()
+    dossier = (
+        Dossier.objects.filter(code__in={typed, typed.upper()})
+        .only("pk", "code", *(f"applicant_{kind}" for kind in PROOF_KINDS))
+        .order_by("pk")
+        .first()
+    )
     if dossier is None:
         return None, ""
     kind = proof_kind(dossier=dossier, proof=proof)
     return (dossier, kind) if kind else (None, "")
 
 
+#: Dossier columns the status page never shows: left unread (a view needing one reads it then).
+_UNSHOWN = frozenset({"form_data", "search_text"})
+
+
+def _for_status_page(rows):
+    """The dossier with the names of its procedure and units, without the columns never shown:
+    building and decoding ~60 columns of four tables costs more than the query itself."""
+    fields = [f.name for f in Dossier._meta.concrete_fields if f.name not in _UNSHOWN]
+    return rows.select_related("procedure", "unit", "current_unit").only(
+        *fields, "procedure__name", "unit__name", "current_unit__name"
+    )
+
+
 def dossier_for_visitor(*, user, code: str, granted_ids) -> tuple[Dossier | None, str]:
     """Return ``(dossier, access)`` for the status page; access is owner, officer or lookup."""
-    related = ("procedure", "unit", "current_unit", "procedure_version", "applicant_user")
     if getattr(user, "is_authenticated", False):
-        dossier = dossiers_visible(user=user).select_related(*related).filter(code=code).first()
+        dossier = _for_status_page(dossiers_visible(user=user)).filter(code=code).first()
         if dossier is not None:
             return dossier, "owner" if dossier.applicant_user_id == user.pk else "officer"
     ids = [int(i) for i in granted_ids or () if str(i).isdigit()]
     if ids:
-        dossier = Dossier.objects.select_related(*related).filter(code=code, pk__in=ids).first()
+        dossier = _for_status_page(Dossier.objects).filter(code=code, pk__in=ids).first()
         if dossier is not None:
             return dossier, "lookup"
     return None, ""
@@ -168,15 +189,18 @@ def _public_labels() -> dict:
 _PUBLIC_NOTES = frozenset(a for a, r in LIFECYCLE.items() if r.public_note)
 
 
-def public_timeline(*, dossier: Dossier) -> list[dict]:
+def public_timeline(*, dossier: Dossier, events=None) -> list[dict]:
     """The public part of the dossier's history: what happened and when, no officer's notes.
 
     Internal workflow moves (forwarding between steps, consultations, approvals) are left out;
-    supplement requests show the items to supply, refusals and stops their reason.
+    supplement requests show the items to supply, refusals and stops their reason. *events*: the
+    dossier's events in order (``created_at``, ``id``), if the caller has read them already.
     """
     labels = _public_labels()
     entries = []
-    for event in dossier.events.order_by("created_at", "id"):
+    if events is None:
+        events = dossier.events.order_by("created_at", "id")
+    for event in events:
         rule = LIFECYCLE.get(event.action)
         if rule is not None and rule.online_public_label and event.to_status == Status.SUBMITTED:
             label = str(rule.online_public_label)

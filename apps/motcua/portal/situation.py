@@ -50,10 +50,15 @@ def _when(moment) -> str:
     return date_format(timezone.localtime(moment), "d/m/Y H:i") if moment else ""
 
 
-def _entry(dossier: Dossier):
+def _entry(dossier: Dossier, events=None):
+    """The latest event that put the dossier in its state; from *events* (its events in order,
+    as the status page already read them) when given."""
     actions = _ENTERED_BY.get(Status(dossier.status))
     if not actions:
         return None
+    if events is not None:
+        entered = [e for e in events if e.action in actions and e.to_status == dossier.status]
+        return max(entered, key=lambda e: (e.created_at, e.id), default=None)
     return (
         dossier.events.filter(action__in=list(actions), to_status=dossier.status)
         .order_by("-created_at", "-id")
@@ -62,10 +67,13 @@ def _entry(dossier: Dossier):
     )
 
 
-def situation(dossier: Dossier, status_text: str) -> Situation:
-    """Return what the status page says about *dossier* now (see the module docstring)."""
+def situation(dossier: Dossier, status_text: str, *, events=None) -> Situation:
+    """Return what the status page says about *dossier* now (see the module docstring).
+
+    *events*: the dossier's events, if the caller has read them already (saves a query).
+    """
     status = Status(dossier.status)
-    event = _entry(dossier)
+    event = _entry(dossier, events)
     since = _when(event.created_at) if event else ""
     reason = (event.note or "").strip() if event else ""
     facts: list[str] = []

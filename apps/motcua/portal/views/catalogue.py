@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET
 
 from motcua.core.serving import file_response
 from motcua.portal import selectors
+from motcua.portal.pagecache import public_page
 from motcua.procedures.models import OnlineLevel, Procedure
+from motcua.procedures.selectors import procedure_pending_version
 
 
 class CatalogueFilter(forms.Form):
@@ -41,6 +43,7 @@ def home_view(request):
 
 
 @require_GET
+@public_page
 def catalogue_view(request):
     form = CatalogueFilter(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -68,9 +71,10 @@ def _published(code: str):
 
 
 @require_GET
+@public_page
 def procedure_view(request, code: str):
     procedure, version = _published(code)
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "portal/procedure.html",
         {
@@ -81,6 +85,10 @@ def procedure_view(request, code: str):
             "online": procedure.online_level != OnlineLevel.NONE,
         },
     )
+    # A version published for later takes effect with no write: the cached page ends then.
+    pending = procedure_pending_version(procedure=procedure)
+    response.public_page_until = pending.effective_at if pending is not None else None
+    return response
 
 
 @require_GET

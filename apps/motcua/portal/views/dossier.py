@@ -90,18 +90,22 @@ def _can_act(request, dossier, access) -> bool:
 
 
 def _status_context(request, dossier, access, **forms) -> dict:
+    """What the status page shows, read with the fewest queries: the events once (timeline,
+    situation, supplement note), the rating only where one may exist, the frozen procedure
+    version only for the owner's delivery form."""
     owner = _can_act(request, dossier, access)
-    online = dossier.procedure_version.snapshot.get("procedure", {}).get("online_level") == "full"
     status = dossier.status
-    rating = Rating.objects.filter(dossier=dossier).first()
+    events = list(dossier.events.order_by("created_at", "id"))
+    rating = Rating.objects.filter(dossier=dossier).first() if status in services.RATABLE else None
+    text = selectors.status_text(dossier)
     context = {
         "dossier": dossier,
         "access": access,
         "owner": owner,
-        "status_text": selectors.status_text(dossier),
-        "situation": situation(dossier, selectors.status_text(dossier)),
-        "timeline": selectors.public_timeline(dossier=dossier),
-        "documents": [d for d in dossier.documents.all() if d.file],
+        "status_text": text,
+        "situation": situation(dossier, text, events=events),
+        "timeline": selectors.public_timeline(dossier=dossier, events=events),
+        "documents": list(dossier.documents.exclude(file="")),
         "result_available": bool(dossier.result_file) and status in services.RATABLE,
         "rating": rating,
         "can_link": (
@@ -118,12 +122,8 @@ def _status_context(request, dossier, access, **forms) -> dict:
         and dossier.received_at is not None,
     }
     if status == Status.SUPPLEMENT_REQUESTED:
-        context["supplement_note"] = (
-            dossier.events.filter(action=Action.REQUEST_SUPPLEMENT)
-            .order_by("-created_at", "-id")
-            .values_list("note", flat=True)
-            .first()
-        )
+        requests = [e for e in events if e.action == Action.REQUEST_SUPPLEMENT]
+        context["supplement_note"] = requests[-1].note if requests else None
     if owner and status == Status.SUPPLEMENT_REQUESTED:
         context["supplement_form"] = forms.get("supplement_form") or SupplementForm(
             items=list(dossier.supplement_items or [])
@@ -131,8 +131,9 @@ def _status_context(request, dossier, access, **forms) -> dict:
     if owner and status in TRANSITIONS[Action.WITHDRAW].sources:
         context["withdraw_form"] = forms.get("withdraw_form") or WithdrawForm()
     if owner and status in TRANSITIONS[Action.SET_DELIVERY].sources:
+        snapshot = dossier.procedure_version.snapshot
         context["delivery_form"] = forms.get("delivery_form") or DeliveryForm(
-            online=online,
+            online=snapshot.get("procedure", {}).get("online_level") == "full",
             initial={"delivery": dossier.delivery, "delivery_address": dossier.delivery_address},
         )
     if access in ("owner", "lookup") and status in services.RATABLE and rating is None:
