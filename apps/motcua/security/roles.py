@@ -72,7 +72,7 @@ def role_scope_update(*, group: Group, scope: str, actor, request=None) -> dict:
         RoleScope.objects.update_or_create(group=group, defaults={"scope": scope})
         followed = Membership.objects.filter(role=group, scope=old).update(scope=scope)
         change = {"role": group.name, "scope": {"from": old, "to": scope}, "memberships": followed}
-        _record(group, change, actor, request)
+        role_change_record(group, change, actor, request)
     return change
 
 
@@ -120,16 +120,17 @@ def role_permissions_update(*, group: Group, chosen_ids: set[int], actor, reques
             ),
         }
         if added or removed:
-            _record(group, change, actor, request)
+            role_change_record(group, change, actor, request)
     return change
 
 
-def _record(group: Group, change: dict, actor, request) -> None:
-    """One role change in the security log (the role's code as the "account")."""
+def role_change_record(group: Group, change: dict, actor, request) -> None:
+    """One role change in the security log, by every page that changes a role (this page, the
+    desk's group page). The role is in ``data["role"]`` (its stable code, shown by its label:
+    :mod:`motcua.security.log_display`); the account columns stay empty, a role is no account."""
     security_event_record(
         kind=SecurityEventKind.ROLE_PERMISSION_CHANGE,
         actor=actor,
-        username=group.name,
         request=request,
-        data=change,
+        data={"role": group.name, **change},
     )
