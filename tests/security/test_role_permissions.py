@@ -1,5 +1,7 @@
 """The role permission page: roles × objects × rights, the scope each role reads at, audited."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 
@@ -29,6 +31,17 @@ def test_the_matrix_shows_rights_including_export(site_client):
     page = site_client.get(URL, {"role": group.pk}).content.decode()
     export_unit = Permission.objects.get(codename="export_unit")
     assert f'value="{export_unit.pk}"' in page and "Xuất tệp" in page
+
+
+def test_the_matrix_names_objects_and_their_apps_in_words(site_client):
+    """Issue 12, item 9: the matrix showed app codes ("(dossiers)") and English model names."""
+    group = Group.objects.get(name="clerk")
+    page = site_client.get(URL, {"role": group.pk}).content.decode()
+    shown = re.sub(r"<[^>]+>", "", page)
+    assert "lần tạm dừng của hồ sơ (Hồ sơ)" in shown
+    assert "đơn vị (Đơn vị và phân quyền)" in shown
+    for code in ("(dossiers)", "(units)", "(core)", "dossier pause", "dossier code counter"):
+        assert code not in page
 
 
 def test_saving_the_matrix_changes_the_role_and_is_audited(site_client):

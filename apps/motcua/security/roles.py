@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -40,6 +41,7 @@ APPS = ("units", "procedures", "dossiers", "printing", "integrations", "portal",
 class ObjectRow:
     content_type: ContentType
     label: str
+    app: str  # the app's name in words ("Hồ sơ"), not its code ("dossiers")
     permissions: dict[str, Permission | None]  # right → permission (None: the right does not exist)
 
 
@@ -95,7 +97,8 @@ def object_rows() -> list[ObjectRow]:
         model = ct.model_class()
         label = str(model._meta.verbose_name) if model else ct.model
         perms = by_type.get(ct.pk, {})
-        rows.append(ObjectRow(ct, label, {right: perms.get(right) for right in RIGHTS}))
+        app = str(apps.get_app_config(ct.app_label).verbose_name)
+        rows.append(ObjectRow(ct, label, app, {right: perms.get(right) for right in RIGHTS}))
     return rows
 
 
