@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
+# Where make run serves (another port: make run RUN_ADDR=127.0.0.1:8001).
+RUN_ADDR ?= 127.0.0.1:8000
 # The production database for tests: MariaDB through its unix socket as root (make test runs as root).
 TEST_DATABASE_URL ?= mysql://root@localhost/motcua
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
@@ -13,7 +15,7 @@ run: setup
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) run_patches
 	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver $(RUN_ADDR)
 
 ## make start: the production-style start of docs/deploy.md on this machine (site config decides
 ## the settings, bind and workers): migrate, patches, static files, then web + worker + scheduler.

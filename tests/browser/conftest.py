@@ -96,6 +96,9 @@ def page(browser, live_server):
     cache.clear()  # the lookup's rate limit counts in the cache, per IP
     context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
     context.set_default_timeout(5_000)
+    # Loading a page may take long on a shared machine (the first request of a process imports
+    # every URLconf); what a page shows is still awaited for 5 s, so a missing element fails.
+    context.set_default_navigation_timeout(60_000)
     page = context.new_page()
     yield page
     context.close()

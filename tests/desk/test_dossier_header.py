@@ -2,10 +2,15 @@
 supplement arrived, no "Bước hiện tại" once the workflow is over, the unit of the current step;
 the online submission is logged as the citizen's, not as a reception."""
 
+import re
+
 import pytest
 
 from motcua.dossiers import services
 from motcua.dossiers.models import Delivery
+from motcua.procedures.services import procedure_publish
+from tests.builders import at
+from tests.desk.conftest import receive
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +61,27 @@ def test_the_desk_header_shows_the_officers_name_in_vietnamese_order(world, rece
     page = login(world.users.reception).get(f"/desk/dossiers/{received.pk}/").content.decode()
     assert "Trần Thị Hoa" in page
     assert "Hoa Trần Thị" not in page
+
+
+def _processing_unit(html: str) -> str:
+    """The header's "Đơn vị đang xử lý" value."""
+    match = re.search(r"Đơn vị đang xử lý:</dt>\s*<dd[^>]*>([^<]*)</dd>", html)
+    assert match, "no processing unit in the header"
+    return match.group(1).strip()
+
+
+def test_the_processing_unit_follows_a_fixed_unit_step(world, applicant, documents, login):
+    """Issue 12, item 11: the header kept the receiving district while a step fixed at the
+    department (Sở Xây dựng) held the dossier."""
+    u = world.users
+    review = world.procedure.steps.get(order=2)
+    review.unit_mode, review.unit, review.required_answers = "fixed", world.units.sxd, 0
+    review.save()
+    review.consult_units.clear()
+    procedure_publish(procedure=world.procedure)
+    d = receive(world, applicant, documents, at(2025, 3, 3, 9, 0))
+    watcher = login(u.city_leader)  # reads the whole province: both units
+    assert _processing_unit(_page(watcher, d)) == "Ủy ban nhân dân quận Hồng Bàng"
+    d = services.dossier_forward(dossier=d, user=u.spec1, assignee=u.sxd_spec)
+    assert d.current_step.unit == world.units.sxd
+    assert _processing_unit(_page(watcher, d)) == "Sở Xây dựng"

@@ -80,6 +80,23 @@ def test_a_counter_scan_is_stored_under_a_random_name_and_served_with_its_own(wo
     )
 
 
+def test_a_photo_scanned_at_the_counter_is_shown_inline_as_an_image(world, login):
+    """Issue 12, item 3: an image is previewed in the browser, under its own name and type."""
+    import time_machine
+
+    from tests.portal.conftest import png_bytes
+
+    client = login(world.users.reception)
+    with time_machine.travel(MONDAY, tick=False):
+        client.post(
+            "/desk/receive/", {**_form(world), "file_0": _file("Ảnh hiện trạng", png_bytes())}
+        )
+    document = DossierDocument.objects.exclude(file="").get()
+    served = client.get(f"/desk/dossiers/{document.dossier_id}/documents/{document.pk}/")
+    assert served["Content-Type"] == "image/png"
+    assert served["Content-Disposition"].startswith('inline; filename="Anh hien trang.png"')
+
+
 def test_a_supplement_renamed_pdf_is_refused_and_nothing_changes(world, received, login):
     d = services.dossier_request_supplement(
         dossier=received, user=world.users.spec1, items=["Bản vẽ mặt cắt"]

@@ -143,6 +143,30 @@ def test_the_signup_page_says_the_mail_was_not_sent_when_delivery_failed(setting
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("deliver", [False, True], ids=["kept", "delivered"])
+def test_a_login_before_verifying_says_where_the_link_is(settings, client, deliver):
+    """Issue 12, item 1 (found on make run): the refusal said the link was in the mail "sent to
+    you" on a site whose mail never leaves it."""
+    settings.EMAIL_BACKEND = BACKEND
+    settings.MOTCUA_MAIL_DELIVER = deliver
+    from motcua.portal.services import account_signup
+
+    account_signup(
+        kind="individual",
+        full_name="Lê Thị Mai",
+        email="mai@example.vn",
+        phone="",
+        password="Mai-2026-x",
+    )
+    refused = client.post(
+        "/tai-khoan/dang-nhap/", {"username": "mai@example.vn", "password": "Mai-2026-x"}
+    ).content.decode()
+    assert "Tài khoản chưa được kích hoạt" in refused
+    assert ("thư điện tử đã gửi cho ông/bà" in refused) is deliver
+    assert ("thư xác minh được lưu ở trang “Thư đã gửi”" in refused) is not deliver
+
+
+@pytest.mark.django_db
 def test_only_superusers_read_the_outgoing_mail(
     settings, client, admin_client_vi, django_user_model
 ):

@@ -171,3 +171,27 @@ def test_unticking_mandatory_makes_the_upload_optional_online(world, admin_clien
     version = procedure_current_version(procedure=world.procedure)
     assert version.snapshot["form"]["documents"][1] == {"name": "Bản vẽ", "upload_required": False}
     assert version.snapshot["documents"][1]["is_mandatory"] is False
+
+
+def test_a_document_ticked_mandatory_must_be_uploaded_online(world, admin_client_vi):
+    """Issue 12, item 5: a document ticked "bắt buộc" was still optional online unless a second
+    inline (the online form's document rules) said so; the tick alone now decides."""
+    from motcua.portal.forms import DossierForm
+    from motcua.portal.snapshot import form_spec
+
+    data = _change_post(world.procedure, name="Cấp giấy phép xây dựng (bản sửa)")
+    assert data["documents-0-is_mandatory"] == data["documents-1-is_mandatory"] == "on"
+    response = admin_client_vi.post(_url(world.procedure), data)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    spec = form_spec(procedure_current_version(procedure=world.procedure).snapshot)
+    assert [d["upload_required"] for d in spec["documents"]] == [True, True]
+    form = DossierForm(
+        {"unit": str(world.units.d.pk)},
+        spec=spec,
+        units=world.procedure.units.all(),
+        online_level="partial",
+        existing={},
+    )
+    form.is_valid()
+    assert form.errors["doc_0"] == ["Vui lòng tải lên “Đơn đề nghị”."]
+    assert form.errors["doc_1"] == ["Vui lòng tải lên “Bản vẽ”."]

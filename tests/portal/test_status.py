@@ -231,6 +231,27 @@ def test_attachments_are_served_to_the_owner_and_officers_in_scope_only(portal, 
     assert served["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_desk_and_the_portal_serve_a_document_by_one_policy(portal, online, login):
+    """Issue 12, item 3: the desk served octet-stream under the random stored name while the
+    portal served the same file correctly; both now answer with the same headers."""
+    document = online.documents.get(name="Đơn đề nghị")
+    from_portal = login(portal.citizen).get(f"/tra-cuu/{online.code}/giay-to/{document.pk}/")
+    from_desk = login(portal.users.reception).get(
+        f"/desk/dossiers/{online.pk}/documents/{document.pk}/"
+    )
+    assert from_desk.status_code == from_portal.status_code == 200
+    for header in (
+        "Content-Type",
+        "Content-Disposition",
+        "X-Content-Type-Options",
+        "Content-Security-Policy",
+    ):
+        assert from_desk[header] == from_portal[header], header
+    assert from_desk["Content-Type"] == "application/pdf"
+    assert from_desk["Content-Disposition"].startswith('inline; filename="don-de-nghi.pdf"')
+    assert b"".join(from_desk.streaming_content) == b"".join(from_portal.streaming_content)
+
+
 def test_an_officer_sees_the_page_but_gets_no_citizen_actions(portal, online, login):
     page = _page(login(portal.users.reception), online)
     assert online.code in page

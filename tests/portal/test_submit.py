@@ -71,6 +71,36 @@ def test_a_valid_submission_creates_one_submitted_online_dossier(
     assert list(intake_queue(user=portal.users.reception)) == [dossier]
 
 
+MAIL_KEPT = {
+    "EMAIL_BACKEND": "motcua.mailbox.backends.MailboxBackend",
+    "MOTCUA_MAIL_DELIVER": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("mail_settings", "promised"),
+    [({}, True), (MAIL_KEPT, False)],
+    ids=["mail-leaves", "embedded-default-keeps-mail"],
+)
+def test_the_submission_message_promises_a_mail_only_where_mail_leaves_the_site(
+    portal, login, settings, mail_settings, promised
+):
+    """Issue 12, item 1: "mã này cũng đã được gửi vào thư điện tử" was shown on the embedded
+    default, whose mail never leaves the machine (it is kept for the desk's "Thư đã gửi")."""
+    for key, value in mail_settings.items():
+        setattr(settings, key, value)
+    client = login(portal.citizen)
+    page = client.get(submit(client, portal)["Location"]).content.decode()
+    code = Dossier.objects.get().code
+    assert f"Mã hồ sơ của ông/bà là {code}" in page
+    assert ("sẽ được gửi đến binh@example.vn" in page) is promised
+    assert ("xin ghi lại mã này" in page) is not promised
+    assert "đã được gửi vào thư điện tử" not in page
+    # the status page below the message promises the same
+    assert ("kết quả kiểm tra sẽ được báo qua thư điện tử" in page) is promised
+    assert ("kết quả kiểm tra sẽ hiện trên trang này" in page) is not promised
+
+
 def test_pressing_submit_twice_with_the_same_key_gives_one_dossier(
     portal, login, django_capture_on_commit_callbacks
 ):

@@ -37,6 +37,40 @@ def test_registry_has_the_seven_forms_of_design_section_6():
     assert FORMS["07"].legal_basis.startswith("Mẫu số 07, Phụ lục I Thông tư 03/2025/TT-VPCP")
 
 
+#: Phụ lục I TT 03/2025/TT-VPCP as the texts that quote it number the forms (see the registry's
+#: docstring: 01–03 Nghệ An 3857/QĐ-UBND, 06–07 Hà Nội 1594/QĐ-TTPVHCC, 05 named by TT 03 Điều 7,
+#: 04–05 numbered by the secondary list only). Under TT 01/2018 the control sheet was 05.
+ANNEX_I = {
+    "01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "03": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    "04": "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+    "05": "Thông báo dừng giải quyết hồ sơ",
+    "06": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    "07": "Sổ theo dõi hồ sơ",
+}
+
+
+def test_each_form_has_the_number_and_name_of_annex_i():
+    assert {code: spec.name for code, spec in FORMS.items()} == ANNEX_I
+
+
+def test_no_module_cites_a_form_by_the_former_numbering():
+    """Issue 12, item 10: the code cited "mẫu số 05 TT 01/2018" for the control sheet (06 now)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "apps"
+    former = re.compile(r"[Mm]ẫu( số)? 0\d[^\n]{0,60}01/2018")
+    cited = [
+        f"{path.relative_to(root)}:{number}"
+        for path in [*root.rglob("*.py"), *root.rglob("*.html")]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if former.search(line)
+    ]
+    assert cited == []
+
+
 def test_the_desk_menu_and_the_pdf_give_each_form_the_same_number(demo, world, frozen_print):
     """One numbering (TT 03/2025 Phụ lục I): "(mẫu 06)" in the menu is "Mẫu số 06" on paper."""
     links = {

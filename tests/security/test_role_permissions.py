@@ -1,5 +1,7 @@
 """The role permission page: roles × objects × rights, the scope each role reads at, audited."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 
@@ -12,7 +14,7 @@ URL = "/admin/security/securityevent/role-permissions/"
 
 @pytest.fixture
 def site_client(client, tree):
-    site_admin = make_user("qt_tinh")
+    site_admin = make_user("qt_tinh", last_name="Trần Thị", first_name="Hoa")
     make_membership(site_admin, tree.p, "administrator")
     client.force_login(site_admin)
     return client
@@ -31,6 +33,17 @@ def test_the_matrix_shows_rights_including_export(site_client):
     assert f'value="{export_unit.pk}"' in page and "Xuất tệp" in page
 
 
+def test_the_matrix_names_objects_and_their_apps_in_words(site_client):
+    """Issue 12, item 9: the matrix showed app codes ("(dossiers)") and English model names."""
+    group = Group.objects.get(name="clerk")
+    page = site_client.get(URL, {"role": group.pk}).content.decode()
+    shown = re.sub(r"<[^>]+>", "", page)
+    assert "lần tạm dừng của hồ sơ (Hồ sơ)" in shown
+    assert "đơn vị (Đơn vị và phân quyền)" in shown
+    for code in ("(dossiers)", "(units)", "(core)", "dossier pause", "dossier code counter"):
+        assert code not in page
+
+
 def test_saving_the_matrix_changes_the_role_and_is_audited(site_client):
     group = Group.objects.get(name="clerk")
     before = set(group.permissions.values_list("pk", flat=True))
@@ -43,6 +56,60 @@ def test_saving_the_matrix_changes_the_role_and_is_audited(site_client):
     # unticking takes it away again
     site_client.post(URL, {"role": group.pk, "permission": list(before)})
     assert not group.permissions.filter(pk=add_unit.pk).exists()
+
+
+LOG = "/admin/security/securityevent/"
+
+
+def _log_rows(site_client) -> str:
+    """The security log's result table (the filters above it list every role by label too)."""
+    page = site_client.get(LOG).content.decode()
+    return page[page.index('id="result_list"') :]
+
+
+def test_the_security_log_names_the_role_and_the_person_who_changed_it(site_client):
+    """Issue 12: the log showed the role's code ("clerk") in the account column and no name."""
+    group = Group.objects.get(name="clerk")
+    before = set(group.permissions.values_list("pk", flat=True))
+    add_unit = Permission.objects.get(codename="add_unit")
+    site_client.post(URL, {"role": group.pk, "permission": [*before, add_unit.pk]})
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.ROLE_PERMISSION_CHANGE)
+    assert event.username == ""  # a role is no account
+    rows = _log_rows(site_client)
+    assert "Vai trò: Văn thư" in rows
+    assert "Trần Thị Hoa (qt_tinh)" in rows
+    assert "Thêm quyền: Thêm đơn vị" in rows
+    assert ">clerk<" not in rows and "add_unit" not in rows
+    detail = site_client.get(f"{LOG}{event.pk}/change/").content.decode()
+    assert "Vai trò: Văn thư" in detail and "Trần Thị Hoa (qt_tinh)" in detail
+
+
+def test_a_scope_change_reads_in_words_in_the_security_log(site_client):
+    leader_role = Group.objects.get(name="unit_leader")
+    site_client.post(URL, {"save": "scopes", f"scope_{leader_role.pk}": "all"})
+    rows = _log_rows(site_client)
+    assert "Vai trò: Lãnh đạo đơn vị" in rows
+    assert "Phạm vi xem: Đơn vị và các đơn vị trực thuộc → Toàn hệ thống" in rows
+    assert "unit_leader" not in rows
+
+
+def test_a_role_changed_on_the_group_page_reads_the_same_in_the_log(site_client):
+    group = Group.objects.get(name="supervisor")
+    add_unit = Permission.objects.get(codename="add_unit")
+    assert not group.permissions.filter(pk=add_unit.pk).exists()
+    chosen = [*group.permissions.values_list("pk", flat=True), add_unit.pk]
+    response = site_client.post(
+        f"/admin/auth/group/{group.pk}/change/",
+        {"name": "supervisor", "permissions": chosen},
+        follow=True,
+    )
+    assert response.redirect_chain  # saved
+    # issue 12, item 9: the desk's own message names the role by its label too
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "Giám sát" in message and "supervisor" not in message
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.ROLE_PERMISSION_CHANGE)
+    assert event.data["role"] == "supervisor" and event.username == ""
+    assert "Vai trò: Giám sát" in _log_rows(site_client)
 
 
 def test_exporting_needs_the_export_right(client, admins, tree):

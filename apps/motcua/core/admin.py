@@ -424,9 +424,22 @@ class DeadlineRecomputationAdmin(ReadOnlyAdminMixin, ModelAdmin):
         return results.distinct(), False
 
 
+class DeadlineSourceFilter(admin.SimpleListFilter):
+    """The kind of deadline by the words of its source ("Hạn xử lý của bước"), not its code."""
+
+    title = _("loại hạn")
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return [(s.name, s.label) for s in deadline_sources.registered()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(source=self.value()) if self.value() else queryset
+
+
 @admin.register(DeadlineChange)
 class DeadlineChangeAdmin(DeadlineChangeDisplay, ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["run", "item", "old_local", "new_local", "error"]
-    list_filter = ["source", "run__created_at"]
+    list_filter = [DeadlineSourceFilter, "run__created_at"]
     search_fields = ["item_id", "source", "error"]
     list_select_related = ["run"]

@@ -5,7 +5,7 @@ Each :class:`ActionRule` in :data:`LIFECYCLE` says, for one action: the states i
 clock, who may take it, whether a workflow step may offer it, which public service performs it,
 whether the desk shows it as a button on the dossier page, what the citizen sees of it (the public
 timeline label, whether the note is written for them, the notice they get) and how form 06 (Phiếu
-kiểm soát quá trình giải quyết hồ sơ, mẫu số 05 TT 01/2018/TT-VPCP) prints it.
+kiểm soát quá trình giải quyết hồ sơ, mẫu số 06 Phụ lục I TT 03/2025/TT-VPCP) prints it.
 
 Everything else is derived from this table: the transition table (``dossiers/transitions.py``),
 the step actions of the workflow editor (``procedures/workflow.py``), the desk's action dispatch

@@ -383,6 +383,8 @@ class DossierPause(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("lần tạm dừng của hồ sơ")
+        verbose_name_plural = _("lần tạm dừng của hồ sơ")
         ordering = ["started_at", "id"]
 
     def __str__(self) -> str:
@@ -442,6 +444,8 @@ class DossierCodeCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("bộ đếm số hồ sơ trong ngày")
+        verbose_name_plural = _("bộ đếm số hồ sơ trong ngày")
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="uniq_code_counter")]
 
     def __str__(self) -> str:

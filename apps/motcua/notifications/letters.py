@@ -1,4 +1,5 @@
-"""Draft form 04 for every dossier that became overdue (Mẫu số 04, Thông tư 01/2018/TT-VPCP).
+"""Draft form 04 for every dossier that became overdue (mẫu số 04, the apology and request for an
+extension, numbered as ``motcua.printing.registry`` says: Phụ lục I Thông tư 03/2025/TT-VPCP).
 
 Nghị định 61/2018/NĐ-CP Điều 19 khoản 7 (as amended by Nghị định 107/2021): a dossier settled late
 gets a written apology with the new date. The sweep prepares the draft in the batch where the

@@ -248,8 +248,8 @@ class EscalationFiring(models.Model):
 class ApologyDraft(models.Model):
     """A form 04 (apology and new date) prepared when a dossier became overdue, to complete.
 
-    Mẫu số 04, Thông tư 01/2018/TT-VPCP: the agency that is late apologises in writing and sets a
-    new date. The draft proposes a date; the officer records the apology (with the date they
+    Mẫu số 04 of Phụ lục I Thông tư 03/2025/TT-VPCP (the numbering of ``motcua.printing.registry``):
+    the agency that is late apologises in writing and sets a new date. The draft proposes a date; the officer records the apology (with the date they
     decide) through the lifecycle, which marks the draft completed, and then prints form 04.
     """
 

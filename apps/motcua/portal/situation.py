@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from motcua.core.lifecycle import PAUSED, TERMINAL
 from motcua.dossiers.models import Delivery, Dossier
 from motcua.dossiers.states import Action, Status
+from motcua.mailbox.backends import mail_leaves_the_site
 
 #: States in which the appointment date is a firm promise to the citizen.
 APPOINTMENT_STATES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.RESULT_READY})
@@ -67,6 +68,13 @@ def _entry(dossier: Dossier, events=None):
     )
 
 
+def mail_reaches_applicant(dossier: Dossier) -> bool:
+    """Whether a mail to the applicant reaches them: an address, and a site whose mail leaves it
+    (the embedded default keeps every message for the desk's "Thư đã gửi" page)."""
+    email = dossier.applicant_email or getattr(dossier.applicant_user, "email", "")
+    return bool(email) and mail_leaves_the_site()
+
+
 def situation(dossier: Dossier, status_text: str, *, events=None) -> Situation:
     """Return what the status page says about *dossier* now (see the module docstring).
 
@@ -80,7 +88,11 @@ def situation(dossier: Dossier, status_text: str, *, events=None) -> Situation:
     todo = ""
     if status == Status.SUBMITTED:
         facts.append(_("Thời hạn giải quyết được tính từ khi hồ sơ được tiếp nhận."))
-        todo = _("Ông/bà chưa cần làm gì; kết quả kiểm tra sẽ được báo qua thư điện tử.")
+        todo = (
+            _("Ông/bà chưa cần làm gì; kết quả kiểm tra sẽ được báo qua thư điện tử.")
+            if mail_reaches_applicant(dossier)
+            else _("Ông/bà chưa cần làm gì; kết quả kiểm tra sẽ hiện trên trang này.")
+        )
     elif status in (Status.RECEIVED, Status.IN_PROGRESS):
         facts.append(_("Cơ quan đang giải quyết: %(unit)s.") % {"unit": dossier.current_unit.name})
         todo = _("Ông/bà chưa cần làm gì; cơ quan sẽ báo khi có kết quả hoặc cần bổ sung.")

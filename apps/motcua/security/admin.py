@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django_rq.admin import QueueAdmin
 from django_rq.models import Dashboard
 from unfold.admin import ModelAdmin
+from unfold.decorators import display
 
 from motcua.core.roles import Role
+from motcua.security import log_display
 from motcua.security import roles as role_rules
 from motcua.security.decorators import site_administrator_required
 from motcua.security.models import SecurityEvent
@@ -24,13 +26,29 @@ from motcua.units.models import MembershipScope
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(SiteAdministratorOnlyMixin, ModelAdmin):
-    list_display = ["at", "kind", "username", "actor", "ip", "path"]
+    """The log in words: the account or role an event is about, who acted, what changed
+    (:mod:`motcua.security.log_display`); the stored codes stay readable in "chi tiết"."""
+
+    list_display = ["at", "kind", "subject", "actor_name", "summary", "ip", "path"]
     list_filter = ["kind", ("at", admin.DateFieldListFilter)]
     list_filter_submit = True
-    search_fields = ["username", "ip"]
+    search_fields = ["username", "actor__username", "ip"]
     list_select_related = ["actor", "user"]
-    readonly_fields = ["at", "kind", "user", "username", "actor", "ip", "path", "data"]
+    fields = ["at", "kind", "subject", "actor_name", "summary", "ip", "path", "data"]
+    readonly_fields = fields
     date_hierarchy = "at"
+
+    @display(description=_("tài khoản hoặc vai trò"))
+    def subject(self, obj: SecurityEvent) -> str:
+        return log_display.event_subject(obj)
+
+    @display(description=_("người thực hiện"))
+    def actor_name(self, obj: SecurityEvent) -> str:
+        return log_display.event_actor(obj) or "—"
+
+    @display(description=_("nội dung thay đổi"))
+    def summary(self, obj: SecurityEvent) -> str:
+        return log_display.event_summary(obj) or "—"
 
     def has_add_permission(self, request):
         return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -40,6 +41,7 @@ APPS = ("units", "procedures", "dossiers", "printing", "integrations", "portal",
 class ObjectRow:
     content_type: ContentType
     label: str
+    app: str  # the app's name in words ("Hồ sơ"), not its code ("dossiers")
     permissions: dict[str, Permission | None]  # right → permission (None: the right does not exist)
 
 
@@ -72,7 +74,7 @@ def role_scope_update(*, group: Group, scope: str, actor, request=None) -> dict:
         RoleScope.objects.update_or_create(group=group, defaults={"scope": scope})
         followed = Membership.objects.filter(role=group, scope=old).update(scope=scope)
         change = {"role": group.name, "scope": {"from": old, "to": scope}, "memberships": followed}
-        _record(group, change, actor, request)
+        role_change_record(group, change, actor, request)
     return change
 
 
@@ -95,7 +97,8 @@ def object_rows() -> list[ObjectRow]:
         model = ct.model_class()
         label = str(model._meta.verbose_name) if model else ct.model
         perms = by_type.get(ct.pk, {})
-        rows.append(ObjectRow(ct, label, {right: perms.get(right) for right in RIGHTS}))
+        app = str(apps.get_app_config(ct.app_label).verbose_name)
+        rows.append(ObjectRow(ct, label, app, {right: perms.get(right) for right in RIGHTS}))
     return rows
 
 
@@ -120,16 +123,17 @@ def role_permissions_update(*, group: Group, chosen_ids: set[int], actor, reques
             ),
         }
         if added or removed:
-            _record(group, change, actor, request)
+            role_change_record(group, change, actor, request)
     return change
 
 
-def _record(group: Group, change: dict, actor, request) -> None:
-    """One role change in the security log (the role's code as the "account")."""
+def role_change_record(group: Group, change: dict, actor, request) -> None:
+    """One role change in the security log, by every page that changes a role (this page, the
+    desk's group page). The role is in ``data["role"]`` (its stable code, shown by its label:
+    :mod:`motcua.security.log_display`); the account columns stay empty, a role is no account."""
     security_event_record(
         kind=SecurityEventKind.ROLE_PERMISSION_CHANGE,
         actor=actor,
-        username=group.name,
         request=request,
-        data=change,
+        data={"role": group.name, **change},
     )

@@ -20,6 +20,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 
 from motcua.core.roles import STAFF_ROLES, Role
 from motcua.security.models import SecurityEventKind
+from motcua.security.roles import role_change_record
 from motcua.security.services import security_event_record
 from motcua.units import admin_scope
 from motcua.units.admin_mixins import (
@@ -393,16 +394,11 @@ class GroupAdmin(SiteAdministratorOnlyMixin, BaseGroupAdmin, ModelAdmin):
         super().save_related(request, form, formsets, change)
         after = set(form.instance.permissions.values_list("codename", flat=True))
         if before != after:
-            security_event_record(
-                kind=SecurityEventKind.ROLE_PERMISSION_CHANGE,
-                actor=request.user,
-                username=form.instance.name,
-                request=request,
-                data={
-                    "role": form.instance.name,
-                    "added": sorted(after - before),
-                    "removed": sorted(before - after),
-                },
+            role_change_record(
+                form.instance,
+                {"added": sorted(after - before), "removed": sorted(before - after)},
+                request.user,
+                request,
             )
 
     @display(description=_("tên vai trò"))

@@ -16,6 +16,7 @@ from motcua.core.identity import (
     phone_is_valid,
 )
 from motcua.dossiers.models import ApplicantKind
+from motcua.mailbox.backends import mail_leaves_the_site
 from motcua.portal.forms.base import PortalFormMixin
 
 
@@ -142,6 +143,18 @@ class LoginForm(PortalFormMixin, AuthenticationForm):
         ),
     }
 
+    @classmethod
+    def _inactive_message(cls) -> str:
+        """Where the verification link is: the citizen's mailbox only if mail leaves the site
+        (the embedded default keeps it for the desk's "Thư đã gửi" page, issue 12 item 1)."""
+        if mail_leaves_the_site():
+            return cls.error_messages["inactive"]
+        return _(
+            "Tài khoản chưa được kích hoạt: cổng này chưa gửi thư ra ngoài, thư xác minh được lưu "
+            "ở trang “Thư đã gửi” của bàn làm việc; quản trị viên chuyển liên kết kích hoạt cho "
+            "ông/bà."
+        )
+
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Thư điện tử hoặc số điện thoại")
@@ -157,7 +170,7 @@ class LoginForm(PortalFormMixin, AuthenticationForm):
             user = get_user_model().objects.filter(username=username).first()
             password = self.cleaned_data.get("password") or ""
             if user is not None and not user.is_active and user.check_password(password):
-                raise ValidationError(self.error_messages["inactive"], code="inactive")
+                raise ValidationError(self._inactive_message(), code="inactive")
             self.cleaned_data["username"] = username
         return super().clean()
 

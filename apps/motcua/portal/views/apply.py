@@ -25,6 +25,7 @@ from motcua.dossiers.models import ApplicantKind, Delivery
 from motcua.portal import selectors, services
 from motcua.portal.forms import DossierForm, TableWidget, new_idempotency_key
 from motcua.portal.session import draft_token
+from motcua.portal.situation import mail_reaches_applicant
 from motcua.portal.snapshot import form_spec
 from motcua.procedures.models import OnlineLevel, Procedure
 
@@ -190,14 +191,15 @@ def _submit(request, procedure, version, form, draft):
         return _render(request, procedure, version, form, status=400)
     if created:
         # The receipt is mailed by a job after commit: say what was asked for, never that it
-        # arrived (the job's outcome is on the desk's "Thư đã gửi" page).
+        # arrived (the job's outcome is on the desk's "Thư đã gửi" page), and nothing about mail
+        # on a site whose mail never leaves it (the embedded default keeps it for the desk).
         email = dossier.applicant_email or getattr(dossier.applicant_user, "email", "")
         text = (
             _(
                 "Nộp hồ sơ thành công. Mã hồ sơ của ông/bà là %(code)s; "
                 "thư báo mã hồ sơ sẽ được gửi đến %(email)s."
             )
-            if email
+            if mail_reaches_applicant(dossier)
             else _("Nộp hồ sơ thành công. Mã hồ sơ của ông/bà là %(code)s; xin ghi lại mã này.")
         )
         messages.success(request, text % {"code": dossier.code, "email": email})
