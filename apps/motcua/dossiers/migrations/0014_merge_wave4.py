@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0013_h10_search_fts'),
-        ('dossiers', '0013_h12_vietnamese_names'),
+        ("dossiers", "0013_h10_search_fts"),
+        ("dossiers", "0013_h12_vietnamese_names"),
     ]
 
-    operations = [
-    ]
+    operations = []
