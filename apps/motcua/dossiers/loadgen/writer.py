@@ -22,6 +22,7 @@ from motcua.dossiers.models import (
     DossierPause,
     DossierStep,
 )
+from motcua.dossiers.visits import visits_rebuild
 
 #: Tables in the order a batch writes them, with the Batch attribute holding their rows.
 TABLES = (
@@ -68,6 +69,9 @@ class BatchWriter:
                 rows = getattr(batch, attr)
                 if rows:
                     cursor.executemany(writer.sql, writer.tuples(rows))
+            if batch.dossiers:  # the units visited besides the receiving one, for the selector
+                ids = [row["id"] for row in batch.dossiers]
+                visits_rebuild(first=min(ids), last=max(ids))
 
 
 @contextmanager
