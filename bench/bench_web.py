@@ -30,7 +30,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ.setdefault("MOTCUA_SITE", "bench")
 os.environ.setdefault("MOTCUA_DATABASE_URL", "mysql://root@localhost/motcua_bench")
 
-SITE_PORT, FLOOR_PORT = 8471, 8472
+#: Loopback ports of the site and the floor (``BENCH_SITE_PORT``; the floor takes the next one),
+#: so that two benches on one machine do not meet.
+SITE_PORT = int(os.environ.get("BENCH_SITE_PORT", "8471"))
+FLOOR_PORT = SITE_PORT + 1
 PY = sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
 

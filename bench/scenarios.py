@@ -29,7 +29,7 @@ class BenchWorld:
     leader: object
     supervisor: object
     small_unit_id: int
-    small_officer: object  # a specialist of the unit receiving the fewest dossiers
+    small_officer: object  # a specialist of the staffed unit receiving the fewest dossiers
     total: int
     open: int
     server: str
@@ -44,12 +44,12 @@ def bench_world() -> BenchWorld:
         .order_by("-n")
     )
     busiest = by_unit[0]["unit_id"]
-    small_unit = (
-        Dossier.objects.filter(pk__gte=ID_BASE)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .order_by("n")
-        .first()["unit_id"]
+    # The staffed unit receiving the fewest dossiers (none, for a department only consulted).
+    received = dict(Dossier.objects.values_list("unit_id").annotate(n=Count("pk")))
+    staffed = User.objects.filter(username__regex=r"^tai\.[0-9]+\.specialist\.0$")
+    small_unit = min(
+        (int(name.split(".")[1]) for name in staffed.values_list("username", flat=True)),
+        key=lambda pk: (received.get(pk, 0), pk),
     )
     dossier = (
         Dossier.objects.filter(status=Status.IN_PROGRESS, unit_id=busiest, pk__gte=ID_BASE)

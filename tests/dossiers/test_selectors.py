@@ -358,3 +358,18 @@ def test_rehoming_moves_the_visit_to_the_new_unit(world, four, monkeypatch):
 
 def test_the_rule_holds_in_both_shapes_for_the_four_dossiers(world, four, monkeypatch):
     _assert_rule_unchanged(world, monkeypatch)
+
+
+def test_the_migration_fills_the_visits_of_existing_dossiers(world, four, monkeypatch):
+    import importlib
+
+    from django.apps import apps
+
+    from motcua.dossiers.models import DossierVisit
+
+    migration = importlib.import_module("motcua.dossiers.migrations.0013_h10_dossier_visits")
+    monkeypatch.setattr(migration, "BATCH", 2)  # several batches over the four dossiers
+    kept = stored_visits()
+    DossierVisit.objects.all().delete()
+    migration.fill(apps, None)
+    assert stored_visits() == kept == expected_visits()

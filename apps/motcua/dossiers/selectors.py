@@ -76,7 +76,7 @@ def _visited(scope: list[int]) -> Q:
     visits = DossierVisit.objects.filter(unit__in=scope).values_list("dossier_id", flat=True)
     ids = set(visits[: VISITS_INLINE + 1])
     small = len(ids) <= VISITS_INLINE and all(
-        rows.values("pk")[:SMALL_SCOPE].count() < SMALL_SCOPE
+        rows.order_by().values("pk")[:SMALL_SCOPE].count() < SMALL_SCOPE
         for rows in (
             Dossier.objects.filter(unit__in=scope),
             Dossier.objects.filter(current_unit__in=scope),

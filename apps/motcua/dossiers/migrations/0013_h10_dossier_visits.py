@@ -13,13 +13,12 @@ def fill(apps, schema_editor):
     from motcua.dossiers.visits import visits_rebuild
 
     Dossier = apps.get_model("dossiers", "Dossier")
-    bounds = Dossier.objects.aggregate(lo=models.Min("id"), hi=models.Max("id"))
-    if bounds["lo"] is None:
-        return
-    first = bounds["lo"]
-    while first <= bounds["hi"]:
-        visits_rebuild(first=first, last=first + BATCH - 1)
-        first += BATCH
+    ids = Dossier.objects.order_by("pk").values_list("pk", flat=True)
+    first = ids.first()
+    while first is not None:  # keyset over the ids that exist (they need not be dense)
+        last = next(iter(ids.filter(pk__gte=first)[BATCH - 1 : BATCH]), None) or ids.last()
+        visits_rebuild(first=first, last=last)
+        first = ids.filter(pk__gt=last).first()
 
 
 class Migration(migrations.Migration):
