@@ -83,13 +83,11 @@ def bench_world() -> BenchWorld:
 
 def status_grant(dossier: Dossier) -> dict:
     """Session data of a visitor who looked the dossier up (what the lookup POST stores)."""
-    from motcua.portal.session import GRANT_SECONDS, GRANTED_IDS, GRANTS
+    from motcua.core import lookup_grants
 
-    now = time.time()
-    return {
-        GRANTS: {str(dossier.pk): [now, "phone"]},
-        GRANTED_IDS: {str(dossier.pk): now + GRANT_SECONDS},
-    }
+    session: dict = {}
+    lookup_grants.grant(session, dossier.pk, "phone")
+    return session
 
 
 def cookie_script(directory: Path, cookie: str) -> Path:
