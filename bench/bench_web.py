@@ -31,8 +31,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ.setdefault("MOTCUA_SITE", "bench")
 os.environ.setdefault("MOTCUA_DATABASE_URL", "mysql://root@localhost/motcua_bench")
 
-#: Loopback ports of the site and of the floor (``--port``: the site's; the floor takes the next).
-SITE_PORT = 8471
+#: Loopback port of the site (``--port``, default ``BENCH_SITE_PORT`` or 8471); the floor takes the
+#: next one, so that two benches on one machine do not meet.
+SITE_PORT = int(os.environ.get("BENCH_SITE_PORT", "8471"))
 PY = sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
 

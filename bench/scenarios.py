@@ -28,6 +28,8 @@ class BenchWorld:
     specialist: object
     leader: object
     supervisor: object
+    small_unit_id: int
+    small_officer: object  # a specialist of the staffed unit receiving the fewest dossiers
     total: int
     open: int
     server: str
@@ -42,6 +44,13 @@ def bench_world() -> BenchWorld:
         .order_by("-n")
     )
     busiest = by_unit[0]["unit_id"]
+    # The staffed unit receiving the fewest dossiers (none, for a department only consulted).
+    received = dict(Dossier.objects.values_list("unit_id").annotate(n=Count("pk")))
+    staffed = User.objects.filter(username__regex=r"^tai\.[0-9]+\.specialist\.0$")
+    small_unit = min(
+        (int(name.split(".")[1]) for name in staffed.values_list("username", flat=True)),
+        key=lambda pk: (received.get(pk, 0), pk),
+    )
     dossier = (
         Dossier.objects.filter(status=Status.IN_PROGRESS, unit_id=busiest, pk__gte=ID_BASE)
         .exclude(applicant_phone="")
@@ -64,6 +73,8 @@ def bench_world() -> BenchWorld:
         specialist=User.objects.get(username=f"tai.{busiest}.specialist.0"),
         leader=User.objects.get(username=f"tai.{busiest}.unit_leader.0"),
         supervisor=User.objects.get(username="giamsat"),
+        small_unit_id=small_unit,
+        small_officer=User.objects.get(username=f"tai.{small_unit}.specialist.0"),
         total=total,
         open=Dossier.objects.filter(status__in=list(OPEN)).count(),
         server=server,
@@ -125,6 +136,11 @@ def desk_pages(world: BenchWorld):
             "admin dossier list, filtered",
             f"/admin/dossiers/dossier/?status__exact=in_progress&unit__id__exact={world.unit_id}",
             world.leader,
+        ),
+        (
+            "API dossier list, specialist of the smallest unit",
+            "/api/v1/dossiers/",
+            world.small_officer,
         ),
         (
             "ledger (form 07, one day, PDF)",
@@ -204,8 +220,15 @@ def explain_hot_queries(world: BenchWorld) -> str:
     """EXPLAIN of the query behind each desk list, as the selectors build it."""
     from motcua.desk import selectors as desk
     from motcua.dossiers.selectors import _actionable, dossier_search, dossiers_visible
+    from motcua.printing.registry import ledger_dossiers
+    from motcua.reports.selectors import report_dossiers
+    from motcua.units.models import Unit
 
     open_states = list(OPEN - {Status.SUBMITTED})
+    now = timezone.now()
+    month_ago = now - timedelta(days=30)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    unit = Unit.objects.get(pk=world.unit_id)
     queries = {
         "worklist, specialist (visible ∩ own work, open, by due)": _actionable(
             user=world.specialist,
@@ -228,6 +251,17 @@ def explain_hot_queries(world: BenchWorld) -> str:
         "admin list filtered (status, unit)": dossiers_visible(user=world.leader)
         .filter(status=Status.IN_PROGRESS, unit_id=world.unit_id)
         .order_by("-received_at", "-id")[:100],
+        "API list, specialist of the smallest unit (newest first, one cursor page)": (
+            dossiers_visible(user=world.small_officer).order_by("-id")[:51]
+        ),
+        "report drill-down of a unit leader (received in the last 30 days)": report_dossiers(
+            user=world.leader
+        )
+        .filter(received_at__gte=month_ago, received_at__lt=now)
+        .order_by("received_at", "pk")[:50],
+        "ledger (form 07, one day)": ledger_dossiers(
+            user=world.reception, unit=unit, date_from=yesterday, date_to=yesterday
+        ),
     }
     parts = ["# EXPLAIN of the hot queries", ""]
     for name, queryset in queries.items():

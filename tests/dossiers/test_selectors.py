@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Q
 
 from motcua.core.roles import Role
 from motcua.dossiers import services
@@ -253,3 +254,122 @@ def test_worklist_is_the_officers_own_work_and_the_leaders_whole_unit(world, fou
     assert listed(u.leader) == {"A", "B"}
     assert listed(u.leader, officer=u.spec2) == {"A", "B"}
     assert listed(u.leader, officer=u.spec1) == set()
+
+
+# --------------------------------------------------------------------------- cross-unit visits
+
+
+def _rule_from_steps(user) -> set[int]:
+    """The rule read from the steps and consultations themselves (what the visits must equal)."""
+    from motcua.dossiers.models import Consultation, DossierStep
+    from motcua.dossiers.selectors import scope_unit_ids
+
+    scope = scope_unit_ids(user=user)
+    condition = Q(applicant_user=user)
+    if scope:
+        condition |= (
+            Q(unit__in=scope)
+            | Q(current_unit__in=scope)
+            | Q(pk__in=DossierStep.objects.filter(unit__in=scope).values("dossier_id"))
+            | Q(pk__in=Consultation.objects.filter(unit__in=scope).values("step__dossier_id"))
+        )
+    return set(Dossier.objects.filter(condition).values_list("pk", flat=True))
+
+
+def expected_visits() -> set[tuple[int, int]]:
+    """(unit, dossier) for every step and consultation unit other than the receiving unit."""
+    from motcua.dossiers.models import Consultation, DossierStep
+
+    steps = DossierStep.objects.exclude(unit_id=F("dossier__unit_id"))
+    consulted = Consultation.objects.exclude(unit_id=F("step__dossier__unit_id"))
+    return set(steps.values_list("unit_id", "dossier_id")) | set(
+        consulted.values_list("unit_id", "step__dossier_id")
+    )
+
+
+def stored_visits() -> set[tuple[int, int]]:
+    from motcua.dossiers.models import DossierVisit
+
+    return set(DossierVisit.objects.values_list("unit_id", "dossier_id"))
+
+
+def _assert_rule_unchanged(world, monkeypatch):
+    """Both shapes of the visited part (ids written out for a small scope, a subquery for a
+    large one) give the rule's set for every person of the world."""
+    from motcua.dossiers import selectors
+
+    for small_scope in (selectors.SMALL_SCOPE, 0):
+        monkeypatch.setattr(selectors, "SMALL_SCOPE", small_scope)
+        for name, user in vars(world.users).items():
+            seen = set(dossiers_visible(user=user).values_list("pk", flat=True))
+            assert seen == _rule_from_steps(user), (name, small_scope)
+
+
+def test_the_lifecycle_records_each_unit_visited_besides_the_receiving_one(
+    world, four, monkeypatch
+):
+    u = world.users
+    # A went to the consultation of both departments; B, C, D stayed at their receiving unit
+    assert stored_visits() == {(world.units.sxd.pk, four.a.pk), (world.units.stn.pk, four.a.pk)}
+    assert stored_visits() == expected_visits()
+    with time_machine.travel(at(2025, 3, 4, 9, 0), tick=False):
+        services.dossier_transfer(
+            dossier=four.b, user=four.b.current_step.assignee, to_unit=world.units.d2
+        )
+        b = Dossier.objects.get(pk=four.b.pk)
+        services.dossier_consult(
+            dossier=b, user=b.current_step.assignee or u.other_spec, units=[world.units.stn]
+        )
+    assert (world.units.d2.pk, four.b.pk) in stored_visits()
+    assert (world.units.stn.pk, four.b.pk) in stored_visits()
+    assert stored_visits() == expected_visits()
+    _assert_rule_unchanged(world, monkeypatch)
+
+
+def test_a_rebuild_gives_the_rows_the_lifecycle_kept(world, four):
+    from motcua.dossiers.models import DossierVisit
+    from motcua.dossiers.visits import visits_rebuild
+
+    kept = stored_visits()
+    DossierVisit.objects.all().delete()
+    ids = sorted(Dossier.objects.values_list("pk", flat=True))
+    visits_rebuild(first=ids[0], last=ids[-1])
+    assert stored_visits() == kept == expected_visits()
+    visits_rebuild(dossier_ids=[four.a.pk])  # idempotent, one dossier at a time too
+    assert stored_visits() == kept
+
+
+def test_rehoming_moves_the_visit_to_the_new_unit(world, four, monkeypatch):
+    from motcua.dossiers.rehoming import dossiers_rehome
+
+    u = world.users
+    with time_machine.travel(at(2025, 3, 4, 9, 0), tick=False):
+        services.dossier_transfer(
+            dossier=four.b, user=four.b.current_step.assignee, to_unit=world.units.d2
+        )
+    assert four.b.pk in set(dossiers_visible(user=u.other_spec).values_list("pk", flat=True))
+    # Lê Chân ends into the Sở Tài nguyên (a test-sized reorganisation): B's open step moves
+    dossiers_rehome([four.b.pk], from_unit_ids=[world.units.d2.pk], to_unit_id=world.units.stn.pk)
+    assert (world.units.d2.pk, four.b.pk) not in stored_visits()
+    assert (world.units.stn.pk, four.b.pk) in stored_visits()
+    assert stored_visits() == expected_visits()
+    _assert_rule_unchanged(world, monkeypatch)
+
+
+def test_the_rule_holds_in_both_shapes_for_the_four_dossiers(world, four, monkeypatch):
+    _assert_rule_unchanged(world, monkeypatch)
+
+
+def test_the_migration_fills_the_visits_of_existing_dossiers(world, four, monkeypatch):
+    import importlib
+
+    from django.apps import apps
+
+    from motcua.dossiers.models import DossierVisit
+
+    migration = importlib.import_module("motcua.dossiers.migrations.0013_h10_dossier_visits")
+    monkeypatch.setattr(migration, "BATCH", 2)  # several batches over the four dossiers
+    kept = stored_visits()
+    DossierVisit.objects.all().delete()
+    migration.fill(apps, None)
+    assert stored_visits() == kept == expected_visits()

@@ -16,6 +16,7 @@ from motcua.dossiers.loadgen.rows import ID_BASE
 from motcua.dossiers.models import Dossier, DossierEvent, DossierPause, DossierStep
 from motcua.dossiers.search_index import search_index_check
 from motcua.dossiers.states import OPEN, TERMINAL
+from tests.dossiers.test_selectors import expected_visits, stored_visits
 
 CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,}$")
 UNTIL = date(2026, 12, 1)
@@ -86,6 +87,9 @@ def test_a_set_is_plausible_and_the_same_seed_gives_the_same_rows(small_batches)
     calendar = site_calendar()
     for received in rows.exclude(received_at=None).values_list("received_at", flat=True):
         assert calendar.is_office_moment(received)
+    # The units visited besides the receiving one are kept for the scoped selector.
+    assert stored_visits() == expected_visits()
+    assert stored_visits()  # the set has consultations with departments
 
     first = _snapshot(1000)
     assert run.load_generate(dossiers=1000, seed=7, until=UNTIL) == 0  # idempotent

@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from motcua.core.roles import Role
 from motcua.dossiers.models import Consultation, Dossier
+from motcua.dossiers.visits import visits_record
 from motcua.integrations.models import OutboxMessage, Payment
 from motcua.portal.models import Rating
 from tests.units.factories import make_membership, make_user
@@ -48,6 +49,10 @@ ACTORS = {
     "officer_this_unit": {"desk", "portal"},
     "unit_admin_other_subtree": set(),
     "leader_of_parent": {"desk", "portal"},
+    # the scope's cross-unit part, read from the visits (motcua.dossiers.visits): the department
+    # consulted on the dossier sees it; the one consulted on another dossier of the same unit not
+    "officer_consulted_unit": {"desk", "portal"},
+    "officer_consulted_elsewhere": set(),
     "superuser": {"desk", "portal", "admin"},
 }
 
@@ -187,6 +192,18 @@ ROWS: dict[str, Row] = {
         lambda c: _get(f"/desk/dossiers/{c.dossier.pk}/consultations/{c.consultation.pk}/"),
         control="officer_this_unit",
     ),
+    # the same paths seen from the consulted department (its scope through the visits)
+    "desk:dossier, consulted unit": Row(
+        "desk", lambda c: _get(f"/desk/dossiers/{c.dossier.pk}/"), control="officer_consulted_unit"
+    ),
+    "desk:search, consulted unit": Row(
+        "desk",
+        lambda c: _get("/desk/search/", q="031190001234"),
+        control="officer_consulted_unit",
+    ),
+    "desk:worklist, consulted unit": Row(
+        "desk", lambda c: _get("/desk/"), control="officer_consulted_unit"
+    ),
     # -- print forms and ledger
     "printing:dossier_form": Row(
         "desk",
@@ -299,6 +316,9 @@ ROWS: dict[str, Row] = {
     ),
     "api:dossier": Row(
         "portal", lambda c: _get(f"/api/v1/dossiers/{c.dossier.code}/"), control="officer_this_unit"
+    ),
+    "api:dossiers, consulted unit": Row(
+        "portal", lambda c: _get("/api/v1/dossiers/"), control="officer_consulted_unit"
     ),
     # -- the viewer's own notifications (each row is addressed to one person) and job monitor
     "notifications:inbox": Row("admin", lambda c: _get("/desk/notifications/")),
@@ -465,6 +485,8 @@ def matrix(world, received):
         step=dossier.current_step, unit=world.units.sxd, answer="Đồng ý", verdict="agree"
     )
     consultation.reply_file.save("y-kien.pdf", ContentFile(REPLY_SECRET))
+    visits_record(dossier, [world.units.sxd.pk])
+    elsewhere = _other_dossier_consulted(world, world.units.stn)
     payment = Payment.objects.create(
         dossier=dossier, provider="sandbox", order_ref=ORDER_REF, amount=50000
     )
@@ -483,8 +505,11 @@ def matrix(world, received):
         "officer_this_unit": users.spec1,
         "unit_admin_other_subtree": unit_admin,
         "leader_of_parent": users.city_leader,
+        "officer_consulted_unit": users.sxd_spec,
+        "officer_consulted_elsewhere": users.stn_spec,
         "superuser": superuser,
     }
+    assert elsewhere.unit_id == dossier.unit_id
     secrets = [
         dossier.code.encode(),
         dossier.applicant_name.encode(),
@@ -509,6 +534,30 @@ def matrix(world, received):
             "portal_rating": rating.pk,
         },
     )
+
+
+def _other_dossier_consulted(world, unit):
+    """Another dossier of the same receiving unit (another applicant), consulted with *unit*."""
+    import time_machine
+
+    from motcua.dossiers import services
+    from tests.builders import at, received_documents
+
+    with time_machine.travel(at(2025, 3, 3, 10, 0), tick=False):
+        other = services.dossier_receive(
+            user=world.users.reception,
+            procedure=world.procedure,
+            unit=world.units.d,
+            applicant={
+                "applicant_name": "Đỗ Văn Khác",
+                "applicant_id_number": "031190009999",
+                "applicant_phone": "0987000111",
+            },
+            documents=received_documents(),
+        )
+    Consultation.objects.create(step=other.current_step, unit=unit)
+    visits_record(other, [unit.pk])
+    return other
 
 
 def _body(response) -> bytes:

@@ -51,7 +51,10 @@ class DossierList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Dossier]:
         rows = dossiers_visible(user=self.request.user)
-        return dossier_query_apply(rows, self.request.query_params).select_related(*_RELATED)
+        # The page's query reads the dossier table alone, so MariaDB walks the primary key and
+        # stops at the page (joined, it started from the procedures and sorted the whole scope:
+        # 26 s at 505,000 dossiers); the page's procedures and units are read by id afterwards.
+        return dossier_query_apply(rows, self.request.query_params).prefetch_related(*_RELATED)
 
 
 class DossierDetail(generics.RetrieveAPIView):

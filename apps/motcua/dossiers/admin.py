@@ -263,7 +263,10 @@ class DossierAdmin(ModelAdmin):
         "is_training",
     ]
     list_display_links = ["code"]
-    list_select_related = ["procedure", "unit"]
+    # No join in the page's query: with one, MariaDB starts from the procedures and sorts every
+    # visible dossier (31 s at 505,000); alone, it walks the list's order and stops at the page.
+    # The page's procedures and units are read by id afterwards (get_queryset's prefetch).
+    list_select_related = ()
     search_fields = [
         "code",
         "applicant_name",
@@ -368,7 +371,7 @@ class DossierAdmin(ModelAdmin):
     # -- reads: always through the scoped selector ---------------------------------------------
 
     def get_queryset(self, request):
-        queryset = dossiers_visible(user=request.user).select_related(
+        queryset = dossiers_visible(user=request.user).prefetch_related(
             "procedure", "unit", "current_unit", "competent_unit"
         )
         return queryset.order_by(*(self.get_ordering(request) or ["-id"]))

@@ -368,6 +368,27 @@ class Consultation(models.Model):
         return f"{self.unit} ({'đã trả lời' if self.answered_at else 'chờ trả lời'})"
 
 
+class DossierVisit(models.Model):
+    """A unit other than the receiving one at which a dossier had a step or a consultation.
+
+    Kept by :mod:`motcua.dossiers.visits` so that the scoped selector reads the cross-unit part of
+    a dossier's scope from one short index (``(unit, dossier)``) instead of every step.
+    """
+
+    unit = models.ForeignKey("units.Unit", models.PROTECT, related_name="+")
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("đơn vị hồ sơ đã đi qua")
+        verbose_name_plural = _("đơn vị hồ sơ đã đi qua")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "dossier"], name="dossier_visit_unit_dossier")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.dossier_id}"
+
+
 class PauseKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Chờ bổ sung")
     SUSPEND = "suspend", _("Tạm dừng")

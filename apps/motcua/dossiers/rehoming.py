@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from motcua.dossiers.models import Consultation, Dossier, DossierEvent, DossierStep, StepState
 from motcua.dossiers.states import OPEN, Action
+from motcua.dossiers.visits import visits_rebuild
 from motcua.units.models import Membership
 
 #: Boundary-free reception (NĐ 118/2025) gives a dossier a competent unit distinct from the
@@ -89,6 +90,7 @@ def dossiers_rehome(
             competent_unit_id=to_unit_id
         )
     Dossier.objects.filter(pk__in=moved).update(version=F("version") + 1, updated_by=actor)
+    visits_rebuild(dossier_ids=moved)  # the steps and consultations now name the new unit
     step_of = {dossier_id: (pk, unit, assignee) for pk, dossier_id, unit, assignee in steps}
     now = timezone.now()
     DossierEvent.objects.bulk_create(

@@ -22,7 +22,7 @@ from motcua.core.roles import STAFF_ROLES, Role
 from motcua.core.text import fold
 from motcua.dossiers import search_index
 from motcua.dossiers.due_fields import DueState
-from motcua.dossiers.models import Consultation, Dossier, DossierStep
+from motcua.dossiers.models import Consultation, Dossier, DossierStep, DossierVisit
 from motcua.dossiers.states import OPEN, Status
 from motcua.units.history import Structure, units_of
 from motcua.units.models import Unit
@@ -32,12 +32,16 @@ from motcua.units.selectors import units_in_scope
 def dossiers_visible(*, user) -> QuerySet[Dossier]:
     """Return the dossiers *user* may see; the base of every list, page, search and export.
 
-    Built for a million dossiers: the visible set is a disjunction of index-driven id sets, each
-    answered by one index without a join (receiving unit, current unit, a step's unit through
-    ``(unit, dossier)`` on steps, a consultation's unit through ``(unit, step)`` on consultations,
-    the applicant's account), over the scope's unit ids read once. No join multiplies rows, so no
-    DISTINCT is needed and the caller's filters and ordering (status, due, received) drive the
-    plan. A scope holding every unit (a provincial supervisor) sees every dossier without a test.
+    Built for a million dossiers: the visible set is a disjunction of index-driven tests, each
+    answered by one index without a join (receiving unit, current unit, the applicant's account,
+    and the units the dossier visited besides its receiving one through ``(unit, dossier)`` on
+    ``DossierVisit``), over the scope's unit ids read once. A step or consultation at the receiving
+    unit is already in scope by that unit, so the visits hold only the other units' steps and
+    consultations (``motcua.dossiers.visits``): a short set, where the steps of a large unit were
+    hundreds of thousands of ids to materialise before a list could be walked in order. No join
+    multiplies rows, so no DISTINCT is needed and the caller's filters and ordering (status, due,
+    received) drive the plan. A scope holding every unit (a provincial supervisor) sees every
+    dossier without a test.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Dossier.objects.none()
@@ -50,13 +54,38 @@ def dossiers_visible(*, user) -> QuerySet[Dossier]:
     if scope:
         # A step's assignee always holds a role in the step's unit, so the step-unit set covers
         # "assigned to them" (a fixed-unit step elsewhere) while their membership lasts.
-        condition |= (
-            Q(unit__in=scope)
-            | Q(current_unit__in=scope)
-            | Q(pk__in=DossierStep.objects.filter(unit__in=scope).values("dossier_id"))
-            | Q(pk__in=Consultation.objects.filter(unit__in=scope).values("step__dossier_id"))
-        )
+        condition |= Q(unit__in=scope) | Q(current_unit__in=scope) | _visited(scope)
     return Dossier.objects.filter(condition)
+
+
+#: A scope reaching fewer dossiers than this by its receiving and current units, and fewer
+#: visited ones than :data:`VISITS_INLINE`, is "small": see :func:`_visited`.
+SMALL_SCOPE = 5000
+VISITS_INLINE = 1000
+
+
+def _visited(scope: list[int]) -> Q:
+    """The visited dossiers of *scope*: a subquery, or their ids written out for a small scope.
+
+    A list in some order (received, newest id) of a large scope walks that order's index and
+    stops at the page's end, the short visit set being materialised once. For a small scope (a
+    department that receives nothing, a new ward) the same walk reads the whole table to find a
+    page; with the ids written out every test of the disjunction is an index range, and MariaDB
+    merges them (``index_merge`` sort_union) and sorts the few rows. Two capped index counts and
+    one capped read of the visits decide (a few thousand index entries at most).
+    """
+    visits = DossierVisit.objects.filter(unit__in=scope).values_list("dossier_id", flat=True)
+    ids = set(visits[: VISITS_INLINE + 1])
+    small = len(ids) <= VISITS_INLINE and all(
+        rows.order_by().values("pk")[:SMALL_SCOPE].count() < SMALL_SCOPE
+        for rows in (
+            Dossier.objects.filter(unit__in=scope),
+            Dossier.objects.filter(current_unit__in=scope),
+        )
+    )
+    if not small:
+        return Q(pk__in=DossierVisit.objects.filter(unit__in=scope).values("dossier_id"))
+    return Q(pk__in=sorted(ids)) if ids else Q()
 
 
 def scope_unit_ids(*, user) -> list[int]:

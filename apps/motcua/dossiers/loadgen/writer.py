@@ -28,6 +28,7 @@ from motcua.dossiers.models import (
     DossierPause,
     DossierStep,
 )
+from motcua.dossiers.visits import visits_rebuild
 
 #: Tables in the order a batch writes them, with the Batch attribute holding their rows.
 TABLES = (
@@ -147,6 +148,9 @@ class BatchWriter:
                         cursor.execute(statement)
                 else:
                     cursor.executemany(writer.params_sql, writer.tuples(rows))
+            if batch.dossiers:  # the units visited besides the receiving one, for the selector
+                ids = [row["id"] for row in batch.dossiers]
+                visits_rebuild(first=min(ids), last=max(ids))
 
 
 @contextmanager

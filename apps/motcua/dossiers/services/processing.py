@@ -19,6 +19,7 @@ from motcua.dossiers.permissions import ActionForbidden, consultation_for
 from motcua.dossiers.services.engine import DossierError, _perform, _require
 from motcua.dossiers.services.steps import _close_step, _start_step, _steps
 from motcua.dossiers.states import Action
+from motcua.dossiers.visits import visits_record
 from motcua.dossiers.workflow import (
     StepSpec,
     WorkflowError,
@@ -129,6 +130,7 @@ def dossier_consult(
     def change(d, actor, moment):
         for unit in units:
             Consultation.objects.create(step=d.current_step, unit=unit)
+        visits_record(d, [unit.pk for unit in units])
         d.current_step.required_answers = required or len(units)
         d.current_step.save(update_fields=["required_answers"])
         return {"units": [u.agency_code for u in units], "required": required or len(units)}

@@ -17,6 +17,7 @@ from motcua.dossiers.deadline_inputs import step_deadline_inputs
 from motcua.dossiers.models import Consultation, Dossier, DossierStep, StepState
 from motcua.dossiers.services.deadlines import _due
 from motcua.dossiers.services.engine import DossierError
+from motcua.dossiers.visits import visits_record
 from motcua.dossiers.workflow import StepSpec, step_unit, workflow_steps
 from motcua.procedures.workflow import Assignment
 from motcua.units.history import unit_for_code
@@ -78,11 +79,14 @@ def _start_step(dossier: Dossier, spec: StepSpec, moment: datetime, assignee=Non
         ),
         required_answers=spec.required_answers,
     )
+    visited = [step.unit_id]
     for code in spec.consult_units:
         unit = unit_for_code(code)  # a code of the version's day: follows reorganisations
         if unit is None:
             raise Unit.DoesNotExist(code)
         Consultation.objects.create(step=step, unit=unit)
+        visited.append(unit.pk)
+    visits_record(dossier, visited)
     dossier.current_step = step
     return step
 
