@@ -5,6 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("dossiers", "0013_h10_dossier_visits"),
         ("dossiers", "0013_h10_search_fts"),
         ("dossiers", "0013_h12_vietnamese_names"),
     ]
