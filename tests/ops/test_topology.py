@@ -102,15 +102,15 @@ region = "us-east-1"
         "WEB_WORKERS": "1",
         "RUN_DIR": str(tmp / "run"),
     }
-    started = subprocess.run(
-        ["bash", "deploy/loopback.sh", "start"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1500,  # migrate from an empty database on a busy 2-core machine
-    )
-    try:
+    try:  # the services started above are stopped even when the start fails or times out
+        started = subprocess.run(
+            ["bash", "deploy/loopback.sh", "start"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1500,  # migrate from an empty database on a busy 2-core machine
+        )
         assert started.returncode == 0, started.stdout + started.stderr
         print(started.stdout.strip().splitlines()[-1])
         yield {"env": env, "ports": ports, "redis": redis, "tmp": tmp, "site": site}
