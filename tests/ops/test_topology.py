@@ -102,15 +102,15 @@ region = "us-east-1"
         "WEB_WORKERS": "1",
         "RUN_DIR": str(tmp / "run"),
     }
-    started = subprocess.run(
-        ["bash", "deploy/loopback.sh", "start"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1500,  # migrate from an empty database on a busy 2-core machine
-    )
-    try:
+    try:  # the services started above are stopped even when the start fails or times out
+        started = subprocess.run(
+            ["bash", "deploy/loopback.sh", "start"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1500,  # migrate from an empty database on a busy 2-core machine
+        )
         assert started.returncode == 0, started.stdout + started.stderr
         print(started.stdout.strip().splitlines()[-1])
         yield {"env": env, "ports": ports, "redis": redis, "tmp": tmp, "site": site}
@@ -165,8 +165,35 @@ def test_a_desk_session_opened_on_one_web_is_valid_on_the_other(topology):
     print(f"session opened on web :{a}, used on web :{b}: {page.status_code}")
 
 
+def test_the_scheduler_runs_each_periodic_job_once_with_two_workers(topology):
+    from redis import Redis
+    from rq import Queue
+    from rq.job import Job
+
+    connection = Redis.from_url(topology["redis"].url)
+    # wait for one minute boundary and for its job to finish
+    now = dt.datetime.now(dt.UTC)
+    deadline = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1, seconds=25)
+    time.sleep(max(0.0, (deadline - now).total_seconds()))
+    queue = Queue("default", connection=connection)
+    ids = set(queue.finished_job_registry.get_job_ids()) | set(
+        queue.failed_job_registry.get_job_ids()
+    )
+    jobs = [j for j in Job.fetch_many(list(ids), connection=connection) if j is not None]
+    deliveries = [j for j in jobs if j.func_name.endswith("outbox_deliver_due")]
+    per_minute = collections.Counter(
+        j.enqueued_at.replace(second=0, microsecond=0) for j in deliveries
+    )
+    workers = {j.worker_name for j in jobs}
+    print(f"outbox_deliver runs per minute: {dict(per_minute)}; workers seen: {len(workers)}")
+    assert per_minute and set(per_minute.values()) == {1}
+    assert all(j.get_status() == "finished" for j in deliveries)
+
+
 def test_the_citizen_to_officer_journey_crosses_both_web_processes(topology):
-    """A citizen submits online with a file on one web process; an officer takes it in on the
+    """After the scheduler test: its receptions kick the outbox, which that test counts.
+
+    A citizen submits online with a file on one web process; an officer takes it in on the
     other, issues the result (its file into the object store), records the fee and returns it,
     moving between the two; the citizen sees the status and downloads the result."""
     loaded = _manage(topology, "load_demo")  # units, procedures, one user per role
@@ -217,28 +244,3 @@ def test_the_citizen_to_officer_journey_crosses_both_web_processes(topology):
         f":{b}, returned on :{a}; the citizen reads its status on :{b} and the result file from "
         "the object store"
     )
-
-
-def test_the_scheduler_runs_each_periodic_job_once_with_two_workers(topology):
-    from redis import Redis
-    from rq import Queue
-    from rq.job import Job
-
-    connection = Redis.from_url(topology["redis"].url)
-    # wait for one minute boundary and for its job to finish
-    now = dt.datetime.now(dt.UTC)
-    deadline = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1, seconds=25)
-    time.sleep(max(0.0, (deadline - now).total_seconds()))
-    queue = Queue("default", connection=connection)
-    ids = set(queue.finished_job_registry.get_job_ids()) | set(
-        queue.failed_job_registry.get_job_ids()
-    )
-    jobs = [j for j in Job.fetch_many(list(ids), connection=connection) if j is not None]
-    deliveries = [j for j in jobs if j.func_name.endswith("outbox_deliver_due")]
-    per_minute = collections.Counter(
-        j.enqueued_at.replace(second=0, microsecond=0) for j in deliveries
-    )
-    workers = {j.worker_name for j in jobs}
-    print(f"outbox_deliver runs per minute: {dict(per_minute)}; workers seen: {len(workers)}")
-    assert per_minute and set(per_minute.values()) == {1}
-    assert all(j.get_status() == "finished" for j in deliveries)
