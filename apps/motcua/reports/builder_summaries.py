@@ -6,8 +6,9 @@ over the months) instead of the dossiers when all of these hold, so the numbers 
 - the person sees every dossier (a superuser, or a scope holding every unit): the summaries are
   per receiving unit while the builder's rows are ``dossiers_visible``, which for a partial scope
   also holds dossiers of other units that passed through theirs;
-- every aggregate is the count of dossiers, and the groups are among unit, procedure, sector and
-  channel (the summary's own keys);
+- every aggregate is the count of dossiers or the sum of their fees (``fee_total``, summed in the
+  month of reception), and the groups are among unit, procedure, sector and channel (the
+  summary's own keys);
 - there is a filter on the reception moment covering whole months (the last one may run to
   today), and any other filter is on the channel: the summaries count received, non-training
   dossiers by the month of reception, exactly what the builder counts under such a filter.
@@ -18,12 +19,21 @@ Anything else runs on the dossiers (:func:`motcua.reports.builder.run`).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from motcua.reports.periods import relative_period
 from motcua.reports.summaries import next_month
+
+#: The summary column answering each aggregate (function, field key) a summary row holds.
+SUMMED = {("count", None): "received", ("sum", "fee_total"): "fee_total"}
+
+
+def _column(fn: str, f) -> str | None:
+    return SUMMED.get((fn, f.key if f is not None else None))
+
 
 #: Builder fields a summary row can be grouped by.
 GROUPABLE = {
@@ -54,7 +64,7 @@ def summary_source(plan, *, user) -> QuerySet | None:
     from motcua.reports.models import MonthSummary
     from motcua.reports.selectors import report_unit_ids
 
-    if not plan.grouped or any(fn != "count" for fn, _f in plan.aggregates):
+    if not plan.grouped or any(_column(fn, f) is None for fn, f in plan.aggregates):
         return None
     if any(g.key not in GROUPABLE for g in plan.group_by):
         return None
@@ -83,17 +93,28 @@ def summary_source(plan, *, user) -> QuerySet | None:
     return rows
 
 
+def _sums(plan) -> dict:
+    columns = {_column(fn, f) for fn, f in plan.aggregates} | {"received"}
+    return {f"x_{c}": Sum(c) for c in columns}
+
+
+def _values(plan, found: dict) -> dict:
+    """The aggregates of one group; a sum of fees is a Decimal, as the dossiers' own sum is."""
+    out = {}
+    for fn, f in plan.aggregates:
+        value = found[f"x_{_column(fn, f)}"] or 0
+        out[plan.aggregate_key(fn, f)] = Decimal(value) if fn == "sum" else value
+    return out
+
+
 def summary_groups(plan, rows: QuerySet, keys: list[str]) -> list[dict]:
-    """Return the groups of *plan* read from summary *rows*, keyed like the dossier groups."""
-    names = {plan.aggregate_key(fn, f) for fn, f in plan.aggregates}
-    found = rows.values(*dict.fromkeys(keys)).annotate(x_received=Sum("received"))
+    """Return the groups of *plan* read from summary *rows*, keyed like the dossier groups (a
+    group exists when a dossier was received in it)."""
+    found = rows.filter(received__gt=0).values(*dict.fromkeys(keys)).annotate(**_sums(plan))
     return [
-        {**{k: g[k] for k in keys}, **dict.fromkeys(names, g["x_received"] or 0)}
-        for g in found.filter(received__gt=0).order_by()
-        if g["x_received"]
+        {**{k: g[k] for k in keys}, **_values(plan, g)} for g in found.order_by() if g["x_received"]
     ]
 
 
 def summary_totals(plan, rows: QuerySet) -> dict:
-    total = rows.aggregate(x_received=Sum("received"))["x_received"] or 0
-    return {plan.aggregate_key(fn, f): total for fn, f in plan.aggregates}
+    return _values(plan, rows.aggregate(**_sums(plan)))
