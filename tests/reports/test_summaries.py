@@ -222,6 +222,14 @@ def test_a_period_starting_mid_month_reads_whole_months_and_the_days_around(worl
     v = summary_reads.counts(scope, ind.window(*PARTIAL[0], now=NOW), now=NOW)
     assert (v["handled"], v["received"], v["resolved"]) == (8, 7, 4)
     assert (v["pending_in_time"], v["pending_overdue"]) == (1, 3)  # judged at 20/4: paused waits
+    from motcua.reports.dashboard import monthly_trend
+
+    trend = monthly_trend(scope, *PARTIAL[0], now=NOW)  # February and April in part
+    assert [(m["received"], m["on_time"], m["late"]) for m in trend] == [
+        (0, 0, 0),  # 10–28/2: the February dossier came on 3/2
+        (7, 2, 1),  # March (whole): on_time and withdrawn in time, twice late by rule
+        (0, 1, 0),  # 1–20/4: next ended on 2/4
+    ]
 
 
 def test_a_report_summing_fees_over_whole_months_reads_the_summaries(

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.people import person_name
+from motcua.dossiers import ontime
 from motcua.dossiers.models import Dossier
 from motcua.procedures.models import Procedure
 from motcua.reports import indicators as ind
@@ -20,7 +22,8 @@ from motcua.reports import summary_reads
 from motcua.reports.officer_summaries import credited_steps
 from motcua.reports.periods import months_between, previous_period
 from motcua.reports.selectors import ReportScope
-from motcua.reports.summary_reads import monthly_flows, served
+from motcua.reports.summaries import next_month
+from motcua.reports.summary_reads import monthly_flows
 from motcua.units.models import Unit
 
 OFFICER_LATE = "officer_late"
@@ -45,48 +48,43 @@ def drilldown(dossiers: QuerySet[Dossier], w: ind.Window, key: str, *, officer=N
     return ind.drilldown(dossiers, w, key)
 
 
-def monthly_trend(scope: ReportScope, first: date, last: date) -> list[dict]:
-    """Return per month: received, ended on time and ended late (one aggregate query).
+def monthly_trend(scope: ReportScope, first: date, last: date, *, now=None) -> list[dict]:
+    """Return per month: received, ended on time and ended late.
 
     A month's ended dossiers are those whose end moment falls in it, judged by the on-time rule.
-    Read from the monthly summaries when the period is made of whole months (or runs to today).
+    Whole months (or a month running to today) are read from the monthly summaries; a part month
+    at either end of the period from the dossiers received or ended in its days (index ranges).
     """
+    now = now or timezone.now()
     months = months_between(first, last)
-    w_all = scope.credited(ind.window(first, last))
-    if served(w_all):
-        flows = monthly_flows(scope, first, last)
-        empty = {"received": 0, "on_time": 0, "late": 0}
-        return [
-            {
-                "first": a,
-                "last": b,
-                **{k: (flows.get(a.replace(day=1)) or empty)[k] or 0 for k in empty},
-            }
-            for a, b in months
-        ]
-    dossiers = scope.dossiers
-    # An ended dossier's end is its finished_at, so its verdict needs no pause lookup: cheap
-    # comparisons only, one scan for every month.
+    flows = monthly_flows(scope, first, last)
+    empty = {"received": 0, "on_time": 0, "late": 0}
+    # An ended dossier's end is its finished_at, so its verdict needs no pause lookup.
     late = Q(late_by_rule=True) | Q(finished_at__gt=F("due_at"))
-    aggregates = {}
-    for i, (a, b) in enumerate(months):
-        w = scope.credited(ind.window(a, b))
-        ended = Q(finished_at__gte=w.start, finished_at__lt=w.at)
-        ended &= ind.credit_condition(ind.PROCESSING, w)
-        aggregates[f"r{i}"] = Count("pk", filter=ind.COUNT_KEYS["received"].where(w))
-        aggregates[f"ok{i}"] = Count("pk", filter=ended & ~late)
-        aggregates[f"late{i}"] = Count("pk", filter=ended & late)
-    values = ind.base(dossiers, w_all).aggregate(**aggregates)
-    return [
-        {
-            "first": a,
-            "last": b,
-            "received": values[f"r{i}"],
-            "on_time": values[f"ok{i}"],
-            "late": values[f"late{i}"],
-        }
-        for i, (a, b) in enumerate(months)
-    ]
+    out = []
+    for a, b in months:
+        w = scope.credited(ind.window(a, b, now=now))
+        whole = a.day == 1 and (b == next_month(a) - timedelta(days=1) or w.end > now)
+        if whole:
+            found = flows.get(a) or empty
+            values = {k: found[k] or 0 for k in empty}
+        else:
+            ended = Q(finished_at__gte=w.start, finished_at__lt=w.at)
+            ended &= ind.credit_condition(ind.PROCESSING, w)
+            values = (
+                ontime.counted(scope.dossiers)
+                .filter(
+                    Q(received_at__gte=w.start, received_at__lt=w.end)
+                    | Q(finished_at__gte=w.start, finished_at__lt=w.at)
+                )
+                .aggregate(
+                    received=Count("pk", filter=ind.COUNT_KEYS["received"].where(w)),
+                    on_time=Count("pk", filter=ended & ~late),
+                    late=Count("pk", filter=ended & late),
+                )
+            )
+        out.append({"first": a, "last": b, **values})
+    return out
 
 
 def trend_chart(trend: list[dict]) -> str:

@@ -261,16 +261,9 @@ class MonthSummary(models.Model):
         return f"{self.month:%m/%Y} {self.unit_id}/{self.procedure_id}/{self.channel}"
 
 
-class OfficerEntry(models.Model):
-    """What one counted dossier adds to the per-officer monthly summary, as last computed: one row
-    per (month, officer) with its steps finished in that month (late: after the step's due
-    moment), their office time, and the supplements the officer requested then. Kept beside
-    :class:`OfficerMonth` so a change is applied as a difference; see
-    :mod:`motcua.reports.officer_summaries`."""
+class OfficerFigures(models.Model):
+    """The keys and sums an officer row holds (:mod:`motcua.reports.officer_summaries`)."""
 
-    dossier = models.ForeignKey(
-        "dossiers.Dossier", models.CASCADE, db_constraint=False, related_name="+"
-    )
     month = models.DateField()
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.DO_NOTHING, db_constraint=False, related_name="+"
@@ -286,6 +279,21 @@ class OfficerEntry(models.Model):
     supplements = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class OfficerEntry(OfficerFigures):
+    """What one counted dossier adds to the per-officer monthly summary, as last computed: one row
+    per (month, officer) with its steps finished in that month (late: after the step's due
+    moment), their office time, and the supplements the officer requested then. Kept beside
+    :class:`OfficerMonth` so a change is applied as a difference; see
+    :mod:`motcua.reports.officer_summaries`."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", models.CASCADE, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
         verbose_name = _("đóng góp của hồ sơ vào số liệu theo cán bộ")
         verbose_name_plural = _("đóng góp của hồ sơ vào số liệu theo cán bộ")
         indexes = [models.Index(fields=["dossier"], name="reports_officerentry_dossier")]
@@ -294,7 +302,7 @@ class OfficerEntry(models.Model):
         return f"{self.dossier_id}: {self.assignee_id} {self.month:%m/%Y}"
 
 
-class OfficerMonth(models.Model):
+class OfficerMonth(OfficerFigures):
     """Per month and officer (and the dossiers' credited unit, procedure, channel): steps finished,
     those finished after their due moment, their office time, supplements requested — the officer
     evaluation's figures and the dashboard's officer ranking, summed over whole months.
@@ -304,19 +312,6 @@ class OfficerMonth(models.Model):
     """
 
     pk = models.CompositePrimaryKey("month", "assignee_id", "unit_id", "procedure_id", "channel")
-    month = models.DateField()
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    unit = models.ForeignKey("units.Unit", models.DO_NOTHING, db_constraint=False, related_name="+")
-    procedure = models.ForeignKey(
-        "procedures.Procedure", models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    channel = models.PositiveSmallIntegerField()
-    steps = models.IntegerField(default=0)
-    late_steps = models.IntegerField(default=0)
-    office_seconds = models.BigIntegerField(default=0)
-    supplements = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu theo cán bộ và tháng")
