@@ -235,19 +235,30 @@ def test_a_period_starting_mid_month_reads_whole_months_and_the_days_around(worl
 def test_a_report_summing_fees_over_whole_months_reads_the_summaries(
     world, kept, superuser, monkeypatch
 ):
+    """Whole months from the summaries; the days of part months at either end (10/2–28/2,
+    1/4–20/4) from their dossiers: the same groups and totals as the dossiers alone."""
     from motcua.reports import builder, builder_summaries
 
-    definition = {
-        "group_by": ["unit.name", "procedure.name"],
-        "aggregates": [{"fn": "count"}, {"fn": "sum", "field": "fee_total"}],
-        "filters": [{"field": "received_at", "op": "range", "value": ["2025-01-01", "2025-04-30"]}],
-    }
-    plan = builder.validate(definition)
-    assert builder.summary_plan(plan, user=superuser)
-    fast = builder.run(plan, user=superuser)
-    totals = builder.totals(plan, user=superuser)
-    # the same plan on the dossiers
+    plans = [
+        builder.validate(
+            {
+                "group_by": ["unit.name", "procedure.name"],
+                "aggregates": [{"fn": "count"}, {"fn": "sum", "field": "fee_total"}],
+                "filters": [{"field": "received_at", "op": "range", "value": [low, high]}],
+            }
+        )
+        for low, high in (("2025-01-01", "2025-04-30"), ("2025-02-10", "2025-04-20"))
+    ]
+    served = []
+    for plan in plans:
+        assert builder.summary_plan(plan, user=superuser)
+        served.append((builder.run(plan, user=superuser), builder.totals(plan, user=superuser)))
+    assert builder_summaries.summary_source(plans[1], user=superuser).edges
+    # the same plans on the dossiers
     monkeypatch.setattr(builder_summaries, "summary_source", lambda *a, **k: None)
-    assert builder.run(plan, user=superuser) == fast
-    assert builder.totals(plan, user=superuser) == totals
-    assert totals == {"count": 8, "sum__fee_total": 200000}  # the online dossier's fee only
+    for plan, (rows, totals) in zip(plans, served, strict=True):
+        assert rows == builder.run(plan, user=superuser)
+        assert totals == builder.totals(plan, user=superuser)
+    # the online dossier's fee only; 10/2–20/4 holds the seven March dossiers
+    assert served[0][1] == {"count": 8, "sum__fee_total": 200000}
+    assert served[1][1] == {"count": 7, "sum__fee_total": 200000}

@@ -9,15 +9,18 @@ over the months) instead of the dossiers when all of these hold, so the numbers 
 - every aggregate is the count of dossiers or the sum of their fees (``fee_total``, summed in the
   month of reception), and the groups are among unit, procedure, sector and channel (the
   summary's own keys);
-- there is a filter on the reception moment covering whole months (the last one may run to
-  today), and any other filter is on the channel: the summaries count received, non-training
-  dossiers by the month of reception, exactly what the builder counts under such a filter.
+- there is a filter on the reception moment holding at least one whole month (the last one may
+  run to today), and any other filter is on the channel: the summaries count received,
+  non-training dossiers by the month of reception, exactly what the builder counts under such a
+  filter. The days of part months at either end of the range (15 January – 14 December) are read
+  from the dossiers received in them (an index range on ``received_at``) and added.
 
 Anything else runs on the dossiers (:func:`motcua.reports.builder.run`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,7 +28,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from motcua.reports.periods import relative_period
-from motcua.reports.summaries import next_month
+from motcua.reports.summaries import next_month, previous_month
 
 #: The summary column answering each aggregate (function, field key) a summary row holds.
 SUMMED = {("count", None): "received", ("sum", "fee_total"): "fee_total"}
@@ -46,21 +49,38 @@ GROUPABLE = {
 }
 
 
-def _month_range(op: str, value) -> tuple[date | None, date | None] | None:
-    """Return the (first, last) months of a reception filter covering whole months, or None."""
+@dataclass(frozen=True)
+class SummarySource:
+    """Where a served plan's groups come from: the summary rows of its whole months, and the days
+    at either end of its reception range (part months) read from the dossiers."""
+
+    rows: QuerySet
+    edges: tuple[tuple[date, date], ...] = ()
+
+
+def _month_range(op: str, value):
+    """Return (first month, last month, edge days) of a reception filter holding at least one
+    whole month (the last one may run to today), or None. A None month is an open end."""
     today = timezone.localdate()
     low, high = relative_period(value, today=today) if op == "period" else value
-    if low is not None and low.day != 1:
-        return None
+    edges = []
+    first = last = None
+    if low is not None:
+        first = low if low.day == 1 else next_month(low.replace(day=1))
+        if first != low:
+            edges.append((low, first - timedelta(days=1)))
     if high is not None:
-        month_last = next_month(high.replace(day=1)) - timedelta(days=1)
-        if high != month_last and high < today:
-            return None
-    return low, (high.replace(day=1) if high is not None else None)
+        last = high.replace(day=1)
+        if high != next_month(last) - timedelta(days=1) and high < today:
+            last = previous_month(last)
+            edges.append((high.replace(day=1), high))
+    if first is not None and last is not None and first > last:
+        return None
+    return first, last, tuple(edges)
 
 
-def summary_source(plan, *, user) -> QuerySet | None:
-    """Return the summary rows that answer *plan* (see the module docstring), or None."""
+def summary_source(plan, *, user) -> SummarySource | None:
+    """Return where *plan* is answered from (see the module docstring), or None: the dossiers."""
     from motcua.reports.models import MonthSummary
     from motcua.reports.selectors import report_unit_ids
 
@@ -83,14 +103,26 @@ def summary_source(plan, *, user) -> QuerySet | None:
         return None
     if report_unit_ids(user=user) is not None:
         return None
-    first, last = months
+    first, last, edges = months
     if first is not None:
         rows = rows.filter(month__gte=first)
     if last is not None:
         rows = rows.filter(month__lte=last)
     if plan.procedure_id:
         rows = rows.filter(procedure_id=plan.procedure_id)
-    return rows
+    return SummarySource(rows, edges)
+
+
+def merged(groups: list[dict], more: list[dict], keys: list[str], names: list[str]) -> list[dict]:
+    """Add the groups *more* (read from the dossiers of the edge days) to *groups*."""
+    index = {tuple(g[k] for k in keys): g for g in groups}
+    for g in more:
+        target = index.get(tuple(g[k] for k in keys))
+        if target is None:
+            index[tuple(g[k] for k in keys)] = target = {**g, **dict.fromkeys(names, 0)}
+        for name in names:
+            target[name] = (target[name] or 0) + (g[name] or 0)
+    return list(index.values())
 
 
 def _sums(plan) -> dict:
