@@ -18,10 +18,12 @@ Measured, each the median of ``--runs`` runs after one warm-up:
   indicators of the year and of the previous one, the monthly trend, the unit ranking, the most
   overdue procedures and officers), once for a superuser and once for the province's leader
   (whose scope goes through ``dossiers_visible``); the counts come from the monthly summaries
-  (run ``manage.py reports_rebuild`` once on a database generated without them);
-- report: the builder grouping the year's dossiers by unit and procedure with the count (served
-  by the summaries), and the same with the sum of fees (read from the dossiers), every group
-  fetched.
+  and the officer ranking from the per-officer monthly summaries (run ``manage.py
+  reports_rebuild`` once on a database generated without them); the officer ranking alone; the
+  dashboard of a period of part months (15 January – 14 December: whole months from the
+  summaries, the days at either end from the dossiers);
+- report: the builder grouping the year's dossiers by unit and procedure with the count, and the
+  same with the sum of fees (both served by the summaries), every group fetched.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from motcua.dossiers.models import Dossier, DossierDocument, DossierStep  # noqa
 from motcua.procedures.models import Procedure, ProcedureVersion, Sector  # noqa: E402
 from motcua.reports import builder  # noqa: E402
 from motcua.reports import dashboard as dash  # noqa: E402
+from motcua.reports.indicators import window  # noqa: E402
 from motcua.reports.models import ProcessingTime  # noqa: E402
 from motcua.reports.selectors import report_scope  # noqa: E402
 from motcua.units.models import Membership, Unit, UnitLevel  # noqa: E402
@@ -310,6 +313,17 @@ def main() -> None:
         seconds, result = timed(board(leader), args.runs, not args.no_warmup)
         figures["dashboard_province_leader_s"] = round(seconds, 3)
         figures["dashboard_leader_handled"] = result.current["handled"]
+    scope, w = report_scope(user=superuser), window(first, last)
+    seconds, _rows = timed(lambda: dash.overdue_officers(scope, w), args.runs, not args.no_warmup)
+    figures["officer_ranking_s"] = round(seconds, 3)
+    partial = (date(args.year, 1, 15), date(args.year, 12, 14))
+    seconds, result = timed(
+        lambda: dash.dashboard(report_scope(user=superuser), *partial),
+        args.runs,
+        not args.no_warmup,
+    )
+    figures["dashboard_part_months_s"] = round(seconds, 3)
+    figures["dashboard_part_months_period"] = [str(d) for d in partial]
     seconds, rows = timed(report, args.runs, not args.no_warmup)
     figures["report_2_level_count_s"] = round(seconds, 3)
     figures["report_2_level_count_from_summaries"] = builder.summary_plan(plan, user=superuser)
@@ -317,6 +331,9 @@ def main() -> None:
     seconds, rows = timed(report_sum, args.runs, not args.no_warmup)
     figures["report_2_level_count_and_fee_sum_s"] = round(seconds, 3)
     figures["report_sum_groups"] = len(rows)
+    figures["report_2_level_fee_sum_from_summaries"] = builder.summary_plan(
+        plan_sum, user=superuser
+    )
     figures["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

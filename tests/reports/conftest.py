@@ -206,3 +206,23 @@ APRIL = (date(2025, 4, 1), date(2025, 4, 30))
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("tonghop", "tonghop@example.vn", "x")
+
+
+@pytest.fixture
+def late_step(world, march):
+    """The set, and the February dossier's first step (due Thu 13/2 17:00) finished on Wed 12/3
+    09:00 by spec1 (forwarded to spec2): a late step of spec1 in March. The dossier stays open
+    and overdue, so no dossier count changes. The due sweep then rolls the ended months."""
+    from motcua.reports.summaries import summaries_roll
+
+    u = world.users
+    march.overdue = act(
+        at(2025, 3, 12, 9, 0),
+        services.dossier_forward,
+        dossier=march.overdue,
+        user=u.spec1,
+        assignee=u.spec2,
+    )
+    with time_machine.travel(NOW, tick=False):
+        summaries_roll()
+    return march

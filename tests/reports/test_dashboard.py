@@ -85,15 +85,21 @@ def test_the_previous_period_is_beside_the_current_one(world, march, login):
     assert "40,00%" in html and "75,00%" in html
 
 
-def test_officers_with_late_steps_link_to_their_dossiers(world, march, login):
+def test_officers_with_late_steps_link_to_their_dossiers(world, late_step, login):
     client = login(world.users.city_leader)
     with time_machine.travel(NOW, tick=False):
         html = client.get(f"/desk/reports/?{MARCH_QS}").content.decode()
-    section = html.split('id="officers-h"')[1]
+    section = html.split('id="officers-h"')[1].split("</section>")[0]
     links = re.findall(r'href="([^"]+)">(\d+)<', section)
-    assert links, "an officer with a late step is listed"
+    assert [n for _url, n in links] == ["1"], "spec1's one late step is listed"
     for url, n in links:
-        assert _list_total(client, url.replace("&amp;", "&")) == int(n)
+        listed = url.replace("&amp;", "&")
+        assert _list_total(client, listed) == int(n)
+        with time_machine.travel(NOW, tick=False):
+            assert late_step.overdue.code in client.get(listed).content.decode()
+    with time_machine.travel(NOW, tick=False):  # April: no step finished late
+        html = client.get("/desk/reports/?date_from=2025-04-01&date_to=2025-04-30").content.decode()
+    assert "Không có bước xử lý quá hạn." in html
 
 
 def test_indicators_by_sector_procedure_and_channel_and_their_lists(world, march, login):
@@ -129,7 +135,7 @@ def test_a_scope_of_scattered_units_counts_only_those_units(world, march, login)
 
 
 def test_the_officer_ranking_shows_per_step_rates_as_the_evaluation_counts_them(
-    world, march, login
+    world, late_step, login
 ):
     from motcua.reports import dashboard as dash
     from motcua.reports.evaluation import officer_evaluation
@@ -144,11 +150,13 @@ def test_the_officer_ranking_shows_per_step_rates_as_the_evaluation_counts_them(
         seen = officer_evaluation(
             viewer=world.users.city_leader, officer=officers[row["assignee"]], w=w
         )
-        assert (row["steps"], row["late_steps"], row["step_rate"]) == (
+        assert (row["steps"], row["late_steps"], row["step_rate"], row["supplements"]) == (
             seen["steps"],
             seen["late"],
             seen["on_time_rate"],
+            seen["supplements"],
         )
+        assert row["office_seconds"] == sum(r["seconds"] for r in seen["rows"])
     client = login(world.users.city_leader)
     _numbers_, html = _numbers(client)
     section = html.split('id="officers-h"')[1].split("</section>")[0]

@@ -153,10 +153,10 @@ def test_a_builder_count_of_whole_months_is_read_from_the_summaries(world, kept,
     )
     assert builder.summary_plan(plan, user=superuser)
     assert not builder.summary_plan(plan, user=world.users.leader)  # a partial scope: dossiers
-    raw = builder.validate(  # a sum is not in the summaries: read from the dossiers
+    raw = builder.validate(  # an average is not in the summaries: read from the dossiers
         {
             "group_by": group_by,
-            "aggregates": [{"fn": "count"}, {"fn": "sum", "field": "fee_total"}],
+            "aggregates": [{"fn": "count"}, {"fn": "avg", "field": "fee_total"}],
             "filters": [received],
         }
     )
@@ -189,3 +189,76 @@ def test_the_weekly_repair_restores_what_a_write_outside_the_hooks_broke(world, 
     MonthSummary.objects.filter(month=date(2025, 4, 1)).update(received=99)
     summaries_repair(now=at(2025, 5, 5, 9, 0))  # from 1 April on
     assert _rows() == incremental
+
+
+PARTIAL = [
+    (date(2025, 2, 10), date(2025, 4, 20)),  # part months at both ends, March whole
+    (date(2025, 2, 10), date(2025, 3, 31)),  # from mid-February: its open dossier at the start
+    (date(2025, 3, 21), date(2025, 4, 30)),  # after the Lê Chân and online receptions
+    (date(2025, 3, 15), date(2025, 5, 31)),  # mid-month to a month not over: pending now
+    (date(2025, 1, 20), date(2025, 3, 11)),  # ends on the day twice got its result
+]
+
+
+def test_a_period_starting_mid_month_reads_whole_months_and_the_days_around(world, kept):
+    """Whole months from the summaries and the days at either end from the dossiers received or
+    ended in them: the same numbers as the direct formula, in total and per unit."""
+    scope = report_scope(user=SYSTEM_READER)
+    for period in PARTIAL:
+        w = ind.window(*period, now=NOW)
+        head, months, tail = summary_reads.month_split(w, now=NOW)
+        assert months is not None and (head or tail), period  # the split path, not the dossiers
+        fast = summary_reads.counts(scope, w, now=NOW)
+        direct = ind.indicator_counts(Dossier.objects.all(), w)
+        for key in ind.SUMMED:
+            assert fast[key] == (direct[key] or 0), (period, key)
+        by_unit = ind.combine(summary_reads.grouped_counts(scope, w, "unit", now=NOW), "unit")
+        slow = ind.combine(ind.grouped_counts(Dossier.objects.all(), w, "unit"), "unit")
+        assert {r["unit"]: r["handled"] for r in by_unit if r["handled"]} == {
+            r["unit"]: r["handled"] for r in slow if r["handled"]
+        }, period
+    # by hand, 10/2–20/4: open at the start the February dossier (received 3/2); received the
+    # seven others but training; ended on_time, twice, withdrawn and next (2/4)
+    v = summary_reads.counts(scope, ind.window(*PARTIAL[0], now=NOW), now=NOW)
+    assert (v["handled"], v["received"], v["resolved"]) == (8, 7, 4)
+    assert (v["pending_in_time"], v["pending_overdue"]) == (1, 3)  # judged at 20/4: paused waits
+    from motcua.reports.dashboard import monthly_trend
+
+    trend = monthly_trend(scope, *PARTIAL[0], now=NOW)  # February and April in part
+    assert [(m["received"], m["on_time"], m["late"]) for m in trend] == [
+        (0, 0, 0),  # 10–28/2: the February dossier came on 3/2
+        (7, 2, 1),  # March (whole): on_time and withdrawn in time, twice late by rule
+        (0, 1, 0),  # 1–20/4: next ended on 2/4
+    ]
+
+
+def test_a_report_summing_fees_over_whole_months_reads_the_summaries(
+    world, kept, superuser, monkeypatch
+):
+    """Whole months from the summaries; the days of part months at either end (10/2–28/2,
+    1/4–20/4) from their dossiers: the same groups and totals as the dossiers alone."""
+    from motcua.reports import builder, builder_summaries
+
+    plans = [
+        builder.validate(
+            {
+                "group_by": ["unit.name", "procedure.name"],
+                "aggregates": [{"fn": "count"}, {"fn": "sum", "field": "fee_total"}],
+                "filters": [{"field": "received_at", "op": "range", "value": [low, high]}],
+            }
+        )
+        for low, high in (("2025-01-01", "2025-04-30"), ("2025-02-10", "2025-04-20"))
+    ]
+    served = []
+    for plan in plans:
+        assert builder.summary_plan(plan, user=superuser)
+        served.append((builder.run(plan, user=superuser), builder.totals(plan, user=superuser)))
+    assert builder_summaries.summary_source(plans[1], user=superuser).edges
+    # the same plans on the dossiers
+    monkeypatch.setattr(builder_summaries, "summary_source", lambda *a, **k: None)
+    for plan, (rows, totals) in zip(plans, served, strict=True):
+        assert rows == builder.run(plan, user=superuser)
+        assert totals == builder.totals(plan, user=superuser)
+    # the online dossier's fee only; 10/2–20/4 holds the seven March dossiers
+    assert served[0][1] == {"count": 8, "sum__fee_total": 200000}
+    assert served[1][1] == {"count": 7, "sum__fee_total": 200000}

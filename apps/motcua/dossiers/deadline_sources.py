@@ -21,7 +21,7 @@ from motcua.dossiers.deadline_inputs import dossier_deadline_inputs, step_deadli
 from motcua.dossiers.due_state import due_states_refresh
 from motcua.dossiers.models import Dossier, DossierPause, DossierStep, StepState
 from motcua.dossiers.states import OPEN, Status
-from motcua.reports.summaries import steps_refresh
+from motcua.reports.officer_summaries import officer_refresh
 
 #: States whose due_at is live; paused dossiers are recomputed on resume anyway, but their stored
 #: due moment must follow the calendar too, and finished ones keep theirs for the KPIs.
@@ -149,7 +149,7 @@ class StepDeadlines:
     def apply(self, updates: Sequence[tuple[int, datetime]]) -> None:
         """One statement writes the batch's new due moments with the due columns of the steps
         and of their dossiers (:func:`~motcua.dossiers.due_state.due_states_refresh`); the
-        reports' step rows follow (their ``due_at`` and lateness)."""
+        per-officer report rows follow (a step's lateness depends on its due moment)."""
         if not updates:
             return
         new = dict(updates)
@@ -157,4 +157,4 @@ class StepDeadlines:
             set(DossierStep.objects.filter(pk__in=list(new)).values_list("dossier_id", flat=True))
         )
         due_states_refresh(dossier_ids=dossier_ids, step_due=new)
-        steps_refresh(dossier_ids)
+        officer_refresh(dossier_ids)

@@ -366,6 +366,13 @@ def _day_start(d: date) -> datetime:
     return datetime.combine(d, time.min, tzinfo=site_time_zone())
 
 
+def _days_q(first: date, last: date) -> Q:
+    """Received on the local days *first* … *last* (an index range)."""
+    return Q(
+        received_at__gte=_day_start(first), received_at__lt=_day_start(last + timedelta(days=1))
+    )
+
+
 def _filter_q(f: Field, op: str, value) -> Q:
     path = f.path
     if op == "empty":
@@ -479,11 +486,16 @@ def run(plan: Plan, *, user):
         plan.aggregate_key(fn, f): AGGREGATES[fn](f.path if f else "pk")
         for fn, f in plan.aggregates
     }
+    names = list(dict.fromkeys(k for k, _a in keys))
     source = builder_summaries.summary_source(plan, user=user)
-    if source is not None:  # counts of whole months: the monthly summaries answer
-        groups = builder_summaries.summary_groups(plan, source, [k for k, _a in keys])
+    if source is not None:  # counts and fee sums of whole months: the monthly summaries answer
+        groups = builder_summaries.summary_groups(plan, source.rows, names)
+        for first, last in source.edges:  # the days of part months: their dossiers
+            days = _days_q(first, last)
+            more = list(rows.filter(days).values(*names).annotate(**aggs).order_by())
+            groups = builder_summaries.merged(groups, more, names, list(aggs))
     else:
-        groups = list(rows.values(*dict.fromkeys(k for k, _a in keys)).annotate(**aggs).order_by())
+        groups = list(rows.values(*names).annotate(**aggs).order_by())
     labels = {}
     for key, attr in keys:
         if attr is not None:
@@ -507,15 +519,19 @@ def run(plan: Plan, *, user):
 
 def totals(plan: Plan, *, user) -> dict:
     """Return the aggregates of *plan* over all its rows (the totals line)."""
-    source = builder_summaries.summary_source(plan, user=user)
-    if source is not None:
-        return builder_summaries.summary_totals(plan, source)
     rows = base_rows(plan, user=user)
     aggs = {
         plan.aggregate_key(fn, f): AGGREGATES[fn](f.path if f else "pk")
         for fn, f in plan.aggregates
     }
-    return rows.aggregate(**aggs)
+    source = builder_summaries.summary_source(plan, user=user)
+    if source is None:
+        return rows.aggregate(**aggs)
+    total = builder_summaries.summary_totals(plan, source.rows)
+    for first, last in source.edges:
+        more = rows.filter(_days_q(first, last)).aggregate(**aggs)
+        total = {name: (total[name] or 0) + (more[name] or 0) for name in aggs}
+    return total
 
 
 def describe(definition: dict) -> list[str]:

@@ -6,89 +6,85 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.people import person_name
-from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers import ontime
+from motcua.dossiers.models import Dossier
 from motcua.procedures.models import Procedure
 from motcua.reports import indicators as ind
 from motcua.reports import summary_reads
+from motcua.reports.officer_summaries import credited_steps
 from motcua.reports.periods import months_between, previous_period
 from motcua.reports.selectors import ReportScope
-from motcua.reports.summary_reads import monthly_flows, served
+from motcua.reports.summaries import next_month
+from motcua.reports.summary_reads import monthly_flows
 from motcua.units.models import Unit
 
 OFFICER_LATE = "officer_late"
 
 
-def late_steps(w: ind.Window) -> QuerySet[DossierStep]:
-    """Steps late in window *w*: open in it, and past their due moment when finished or judged.
-
-    A step's due moment already excludes paused time (the lifecycle moves it on resume).
-    """
-    return DossierStep.objects.filter(
-        Q(started_at__lt=w.end, due_at__lt=w.at)
-        & (Q(finished_at__isnull=True) | Q(finished_at__gte=w.start, finished_at__gt=F("due_at")))
-    )
-
-
-def officer_late_q(w: ind.Window, officer_id: int) -> Q:
-    """Return the condition "has a step assigned to *officer_id* that was late in *w*"."""
-    return Q(Exists(late_steps(w).filter(dossier=OuterRef("pk"), assignee_id=officer_id)))
-
-
 def drilldown(dossiers: QuerySet[Dossier], w: ind.Window, key: str, *, officer=None):
-    """Return the dossiers behind a dashboard number (a count, or an officer's late steps)."""
+    """Return the dossiers behind a dashboard number.
+
+    For an officer's late steps (:data:`OFFICER_LATE`) the list holds one row per late step: the
+    dossier of each step of *officer* finished in *w* after its due moment (a dossier with two
+    such steps is listed twice), so its length is the number shown
+    (:mod:`motcua.reports.officer_summaries`, the rule).
+    """
     if key == OFFICER_LATE:
-        return ind.base(dossiers, w).filter(officer_late_q(w, officer))
+        late = credited_steps(dossiers, w, officer=officer).filter(
+            due_at__isnull=False, finished_at__gt=F("due_at")
+        )
+        # one row per step: the join on the steps is the list (no DISTINCT)
+        return Dossier.objects.filter(steps__in=late.values("pk")).annotate(
+            late_step=F("steps__name")
+        )
     return ind.drilldown(dossiers, w, key)
 
 
-def monthly_trend(scope: ReportScope, first: date, last: date) -> list[dict]:
-    """Return per month: received, ended on time and ended late (one aggregate query).
+def monthly_trend(scope: ReportScope, first: date, last: date, *, now=None) -> list[dict]:
+    """Return per month: received, ended on time and ended late.
 
     A month's ended dossiers are those whose end moment falls in it, judged by the on-time rule.
-    Read from the monthly summaries when the period is made of whole months (or runs to today).
+    Whole months (or a month running to today) are read from the monthly summaries; a part month
+    at either end of the period from the dossiers received or ended in its days (index ranges).
     """
+    now = now or timezone.now()
     months = months_between(first, last)
-    w_all = scope.credited(ind.window(first, last))
-    if served(w_all):
-        flows = monthly_flows(scope, first, last)
-        empty = {"received": 0, "on_time": 0, "late": 0}
-        return [
-            {
-                "first": a,
-                "last": b,
-                **{k: (flows.get(a.replace(day=1)) or empty)[k] or 0 for k in empty},
-            }
-            for a, b in months
-        ]
-    dossiers = scope.dossiers
-    # An ended dossier's end is its finished_at, so its verdict needs no pause lookup: cheap
-    # comparisons only, one scan for every month.
+    flows = monthly_flows(scope, first, last)
+    empty = {"received": 0, "on_time": 0, "late": 0}
+    # An ended dossier's end is its finished_at, so its verdict needs no pause lookup.
     late = Q(late_by_rule=True) | Q(finished_at__gt=F("due_at"))
-    aggregates = {}
-    for i, (a, b) in enumerate(months):
-        w = scope.credited(ind.window(a, b))
-        ended = Q(finished_at__gte=w.start, finished_at__lt=w.at)
-        ended &= ind.credit_condition(ind.PROCESSING, w)
-        aggregates[f"r{i}"] = Count("pk", filter=ind.COUNT_KEYS["received"].where(w))
-        aggregates[f"ok{i}"] = Count("pk", filter=ended & ~late)
-        aggregates[f"late{i}"] = Count("pk", filter=ended & late)
-    values = ind.base(dossiers, w_all).aggregate(**aggregates)
-    return [
-        {
-            "first": a,
-            "last": b,
-            "received": values[f"r{i}"],
-            "on_time": values[f"ok{i}"],
-            "late": values[f"late{i}"],
-        }
-        for i, (a, b) in enumerate(months)
-    ]
+    out = []
+    for a, b in months:
+        w = scope.credited(ind.window(a, b, now=now))
+        whole = a.day == 1 and (b == next_month(a) - timedelta(days=1) or w.end > now)
+        if whole:
+            found = flows.get(a) or empty
+            values = {k: found[k] or 0 for k in empty}
+        else:
+            ended = Q(finished_at__gte=w.start, finished_at__lt=w.at)
+            ended &= ind.credit_condition(ind.PROCESSING, w)
+            values = (
+                ontime.counted(scope.dossiers)
+                .filter(
+                    Q(received_at__gte=w.start, received_at__lt=w.end)
+                    | Q(finished_at__gte=w.start, finished_at__lt=w.at)
+                )
+                .aggregate(
+                    received=Count("pk", filter=ind.COUNT_KEYS["received"].where(w)),
+                    on_time=Count("pk", filter=ended & ~late),
+                    late=Count("pk", filter=ended & late),
+                )
+            )
+        out.append({"first": a, "last": b, **values})
+    return out
 
 
 def trend_chart(trend: list[dict]) -> str:
@@ -127,57 +123,38 @@ def overdue_procedures(grouped: list[dict], limit=10) -> list[dict]:
 
 
 def overdue_officers(scope: ReportScope, w: ind.Window, limit=10) -> list[dict]:
-    """Officers with the most dossiers in which a step assigned to them was late in *w*.
-
-    Read from the step entries (open steps with a due moment and steps finished after it, with
-    their dossier's keys) under exactly the conditions of :func:`late_steps` and
-    :func:`motcua.reports.indicators.base`, so each number equals its list (:func:`drilldown`).
-    """
+    """Officers with the most late steps in *w* (finished after their due moment, counted per
+    step as the officer evaluation does), with their steps, on-time rate per step, average office
+    time per step and supplements requested; whole months read from the officer summaries
+    (:func:`motcua.reports.summary_reads.officer_counts`). Each late-step number links to the
+    list of those steps' dossiers, of the same length (:func:`drilldown`)."""
     from django.contrib.auth import get_user_model
 
-    rows = list(
-        scope.steps.filter(
-            Q(finished_at__isnull=True) | Q(finished_at__gte=w.start),
-            Q(dossier_finished_at__isnull=True) | Q(dossier_finished_at__gte=w.start),
-            watch=True,
-            started_at__lt=w.end,
-            due_at__lt=w.at,
+    counts = summary_reads.officer_counts(scope, w)
+    ranked = sorted(
+        ((o, c) for o, c in counts.items() if c["late_steps"]),
+        key=lambda item: (-item[1]["late_steps"], item[0]),
+    )[:limit]
+    users = get_user_model().objects.in_bulk([o for o, _c in ranked])
+    rows = []
+    for officer, c in ranked:
+        rows.append(
+            {
+                "assignee": officer,
+                "name": person_name(users.get(officer)),
+                **c,
+                "step_rate": ind.rate(c["steps"] - c["late_steps"], c["steps"]),
+                "avg_hours": average_hours(c["office_seconds"], c["steps"]),
+            }
         )
-        .values("assignee")
-        .annotate(dossiers=Count("dossier", distinct=True))
-        .order_by("-dossiers", "assignee")[:limit]
-    )
-    users = get_user_model().objects.in_bulk([r["assignee"] for r in rows])
-    rates = step_rates(scope, w, [r["assignee"] for r in rows])
-    for row in rows:
-        row["name"] = person_name(users.get(row["assignee"]))
-        row.update(rates.get(row["assignee"], {"steps": 0, "late_steps": 0, "step_rate": None}))
     return rows
 
 
-def step_rates(scope: ReportScope, w: ind.Window, officers: list[int]) -> dict:
-    """Per officer: steps finished in *w*, those finished after their due moment, and the
-    on-time rate per step (the rule of the officer evaluation, :mod:`motcua.reports.evaluation`),
-    read from the step entries by the index ``(assignee, finished_at, late)``.
-    """
-    if not officers:
-        return {}
-    rows = (
-        scope.steps.filter(
-            assignee_id__in=officers, finished_at__gte=w.start, finished_at__lt=w.end
-        )
-        .values("assignee")
-        .annotate(steps=Count("pk"), late_steps=Count("pk", filter=Q(late=True)))
-        .order_by()
-    )
-    return {
-        r["assignee"]: {
-            "steps": r["steps"],
-            "late_steps": r["late_steps"],
-            "step_rate": ind.rate(r["steps"] - r["late_steps"], r["steps"]),
-        }
-        for r in rows
-    }
+def average_hours(seconds: int, steps: int) -> Decimal | None:
+    """Return the average office time per step in hours, 1 decimal (None without steps)."""
+    if not steps:
+        return None
+    return (Decimal(seconds) / steps / 3600).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 @dataclass

@@ -2,8 +2,10 @@
 
 Per step name: steps finished, on time / late (finished after the step's due moment, which
 already excludes paused time), average office time per step; plus the supplements they asked
-for. Only the officer, their unit leaders and supervisors (whose scope covers a unit where the
-officer has an active membership) and superusers may see it: :func:`may_view`.
+for. The same rule, summed per month, is the officer summary the dashboard ranks officers by
+(:mod:`motcua.reports.officer_summaries`). Only the officer, their unit leaders and supervisors
+(whose scope covers a unit where the officer has an active membership) and superusers may see
+it: :func:`may_view`.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from motcua.core import deadlines
 from motcua.core.roles import Role
 from motcua.core.selectors import site_calendar
 from motcua.dossiers.models import DossierEvent, DossierStep
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.dossiers.states import Action
 from motcua.reports.indicators import Window
+from motcua.reports.officer_summaries import step_office_seconds
 from motcua.units.models import Membership
 from motcua.units.selectors import user_roles_in_unit
 
@@ -53,7 +55,7 @@ def officer_evaluation(*, viewer, officer, w: Window) -> dict:
         g["steps"] += 1
         late = bool(due and finished > due)
         g["late" if late else "on_time"] += 1
-        g["seconds"] += deadlines.office_time_between(calendar, started, finished).total_seconds()
+        g["seconds"] += step_office_seconds(calendar, started, finished)
     hour = Decimal(3600)
     rows = []
     for name, g in sorted(groups.items()):

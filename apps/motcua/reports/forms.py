@@ -101,7 +101,7 @@ class DrilldownForm(PeriodForm):
 
     key = forms.ChoiceField(
         choices=[(k, m.label) for k, m in COUNT_KEYS.items()]
-        + [("officer_late", _("Có bước xử lý quá hạn của cán bộ"))]
+        + [("officer_late", _("Bước xử lý quá hạn của cán bộ (mỗi bước một dòng)"))]
     )
     officer = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

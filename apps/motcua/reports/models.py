@@ -181,6 +181,9 @@ class SummaryEntry(models.Model):
     received_month = models.DateField()
     with_fee = models.BooleanField(default=False)
     paid_online = models.BooleanField(default=False)
+    #: The fees of the dossier (VND) and the part paid online (all of it when paid online).
+    fee_total = models.BigIntegerField(default=0)
+    fee_paid_online = models.BigIntegerField(default=0)
     digitised = models.BooleanField(default=False)
     dissatisfied = models.BooleanField(default=False)
     office_seconds = models.BigIntegerField(null=True)
@@ -233,6 +236,9 @@ class MonthSummary(models.Model):
     received_processing = models.IntegerField(default=0)
     received_with_fee = models.IntegerField(default=0)
     paid_online = models.IntegerField(default=0)
+    #: Sums of the fees of the dossiers received in the month (VND), all and paid online.
+    fee_total = models.BigIntegerField(default=0)
+    fee_paid_online = models.BigIntegerField(default=0)
     digitised = models.IntegerField(default=0)
     dissatisfied_received = models.IntegerField(default=0)
     office_seconds_n = models.IntegerField(default=0)
@@ -255,19 +261,10 @@ class MonthSummary(models.Model):
         return f"{self.month:%m/%Y} {self.unit_id}/{self.procedure_id}/{self.channel}"
 
 
-class StepEntry(models.Model):
-    """An assigned step of a counted dossier, copied with the dossier's keys, so the dashboard's
-    officer ranking and its per-step rates read this table (two narrow indexes) instead of every
-    step joined to its dossier. ``watch``: open with a due moment, or finished after it (the
-    candidates of a late step); ``late``: finished after its due moment. Kept by
-    :func:`motcua.reports.summaries.summary_refresh`."""
+class OfficerFigures(models.Model):
+    """The keys and sums an officer row holds (:mod:`motcua.reports.officer_summaries`)."""
 
-    step = models.OneToOneField(
-        "dossiers.DossierStep", models.CASCADE, primary_key=True, related_name="+"
-    )
-    dossier = models.ForeignKey(
-        "dossiers.Dossier", models.CASCADE, db_constraint=False, related_name="+"
-    )
+    month = models.DateField()
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.DO_NOTHING, db_constraint=False, related_name="+"
     )
@@ -276,35 +273,49 @@ class StepEntry(models.Model):
         "procedures.Procedure", models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     channel = models.PositiveSmallIntegerField()
-    started_at = models.DateTimeField()
-    due_at = models.DateTimeField(null=True)
-    finished_at = models.DateTimeField(null=True)
-    dossier_finished_at = models.DateTimeField(null=True)
-    watch = models.BooleanField(default=True)
-    late = models.BooleanField(default=False)
+    steps = models.IntegerField(default=0)
+    late_steps = models.IntegerField(default=0)
+    office_seconds = models.BigIntegerField(default=0)
+    supplements = models.IntegerField(default=0)
 
     class Meta:
-        verbose_name = _("bước xử lý theo dõi quá hạn")
-        verbose_name_plural = _("bước xử lý theo dõi quá hạn")
-        indexes = [
-            # covering: the ranking reads the index only (no row per late step)
-            models.Index(
-                fields=[
-                    "watch",
-                    "finished_at",
-                    "due_at",
-                    "started_at",
-                    "dossier_finished_at",
-                    "assignee",
-                    "dossier",
-                    "unit",
-                ],
-                name="reports_stepentry_watch_cover",
-            ),
-            models.Index(
-                fields=["assignee", "finished_at", "late"], name="reports_stepentry_assignee"
-            ),
-        ]
+        abstract = True
+
+
+class OfficerEntry(OfficerFigures):
+    """What one counted dossier adds to the per-officer monthly summary, as last computed: one row
+    per (month, officer) with its steps finished in that month (late: after the step's due
+    moment), their office time, and the supplements the officer requested then. Kept beside
+    :class:`OfficerMonth` so a change is applied as a difference; see
+    :mod:`motcua.reports.officer_summaries`."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", models.CASCADE, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("đóng góp của hồ sơ vào số liệu theo cán bộ")
+        verbose_name_plural = _("đóng góp của hồ sơ vào số liệu theo cán bộ")
+        indexes = [models.Index(fields=["dossier"], name="reports_officerentry_dossier")]
 
     def __str__(self) -> str:
-        return f"{self.step_id} ({self.assignee_id})"
+        return f"{self.dossier_id}: {self.assignee_id} {self.month:%m/%Y}"
+
+
+class OfficerMonth(OfficerFigures):
+    """Per month and officer (and the dossiers' credited unit, procedure, channel): steps finished,
+    those finished after their due moment, their office time, supplements requested — the officer
+    evaluation's figures and the dashboard's officer ranking, summed over whole months.
+
+    The unit is the one that processes the dossiers (the competent unit, else the receiving one;
+    ``reports/indicators.py``, Units). Maintained by :mod:`motcua.reports.officer_summaries`.
+    """
+
+    pk = models.CompositePrimaryKey("month", "assignee_id", "unit_id", "procedure_id", "channel")
+
+    class Meta:
+        verbose_name = _("số liệu theo cán bộ và tháng")
+        verbose_name_plural = _("số liệu theo cán bộ và tháng")
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.assignee_id}"

@@ -99,17 +99,18 @@ class ReportScope:
     dossiers: QuerySet[Dossier]
     summaries: QuerySet
     procedures: QuerySet[Procedure]
-    steps: QuerySet  # StepEntry rows of the same units (the officers' late steps)
+    #: OfficerMonth rows of the same units (the officer ranking and evaluation figures).
+    officers: QuerySet
     #: The units whose credit the counts keep to (:func:`report_unit_ids`); None: every unit.
     unit_ids: tuple[int, ...] | None = None
 
     def narrowed(self, **lookups) -> ReportScope:
-        """Return the scope filtered by *lookups* valid on dossiers, summaries and steps."""
+        """Return the scope filtered by *lookups* valid on dossiers and both summaries."""
         return replace(
             self,
             dossiers=self.dossiers.filter(**lookups),
             summaries=self.summaries.filter(**lookups),
-            steps=self.steps.filter(**lookups),
+            officers=self.officers.filter(**lookups),
         )
 
     def with_procedures(self, procedures: QuerySet[Procedure]) -> ReportScope:
@@ -126,7 +127,7 @@ def report_scope(
 ) -> ReportScope:
     """Return the :class:`ReportScope` of *user* (optionally *unit* and its subtree), read by the
     current structure or the historical one (:func:`scope_units`)."""
-    from motcua.reports.models import StepEntry
+    from motcua.reports.models import OfficerMonth
 
     kw = {"user": user, "unit": unit, "subtree": subtree, "structure": structure}
     ids = report_unit_ids(**kw)
@@ -134,7 +135,7 @@ def report_scope(
         report_dossiers(**kw),
         report_summaries(**kw),
         report_procedures(**kw),
-        report_summaries(**kw, model=StepEntry),
+        report_summaries(**kw, model=OfficerMonth),
         None if ids is None else tuple(ids),
     )
 

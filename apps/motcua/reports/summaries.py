@@ -6,8 +6,8 @@ ended, and the flags the indicators count, all computed by :func:`entry_of` with
 :mod:`motcua.reports.indicators` and :mod:`motcua.dossiers.ontime` (the direct per-dossier
 formula). :func:`contribution` expands an entry into the :class:`MonthSummary` rows it adds to:
 
-- the month of reception: received, with a fee, paid online, digitised, rated dissatisfied,
-  processing time (§2.2, when it reached a result);
+- the month of reception: received, with a fee, paid online, the fees (all, paid online),
+  digitised, rated dissatisfied, processing time (§2.2, when it reached a result);
 - the month of the end: ended on time / late (§2.1), with a result, electronic result (§4.1),
   refused or stopped, withdrawn;
 - every month that has ended (up to :func:`horizon`) at whose end the dossier was still being
@@ -34,9 +34,9 @@ from django.utils import timezone
 
 from motcua.core.selectors import site_time_zone
 from motcua.dossiers import ontime
-from motcua.dossiers.models import Dossier, DossierDocument, DossierPause, DossierStep
+from motcua.dossiers.models import Dossier, DossierDocument, DossierPause
 from motcua.portal.models import Rating
-from motcua.reports.models import MonthSummary, ProcessingTime, StepEntry, SummaryEntry
+from motcua.reports.models import MonthSummary, ProcessingTime, SummaryEntry
 
 #: The counting columns of a summary row, in a fixed order (the vector :func:`contribution` adds).
 COLUMNS = (
@@ -44,6 +44,8 @@ COLUMNS = (
     "received_processing",
     "received_with_fee",
     "paid_online",
+    "fee_total",
+    "fee_paid_online",
     "digitised",
     "dissatisfied_received",
     "office_seconds_n",
@@ -62,7 +64,9 @@ INDEX = {name: i for i, name in enumerate(COLUMNS)}
 #: The columns that are a month-end stock (still being processed then), not a flow.
 STOCKS = frozenset({"pending_in_time", "pending_overdue", "dissatisfied_open"})
 #: The columns credited to the receiving unit; every other one to the processing unit.
-RECEPTION_COLUMNS = frozenset({"received", "received_with_fee", "paid_online", "digitised"})
+RECEPTION_COLUMNS = frozenset(
+    {"received", "received_with_fee", "paid_online", "fee_total", "fee_paid_online", "digitised"}
+)
 ENTRY_FIELDS = (
     "unit_id",
     "processing_unit_id",
@@ -71,6 +75,8 @@ ENTRY_FIELDS = (
     "received_month",
     "with_fee",
     "paid_online",
+    "fee_total",
+    "fee_paid_online",
     "digitised",
     "dissatisfied",
     "office_seconds",
@@ -158,6 +164,8 @@ def entry_of(
         "received_month": received,
         "with_fee": bool(row["fee_total"] and row["fee_total"] > 0),
         "paid_online": bool(row["fee_total"] and row["fee_total"] > 0 and row["paid_online"]),
+        "fee_total": int(row["fee_total"] or 0),
+        "fee_paid_online": int(row["fee_total"] or 0) if row["paid_online"] else 0,
         "digitised": digitised,
         "dissatisfied": dissatisfied,
         "office_seconds": office_seconds if status in ontime.RESULT_STATUSES else None,
@@ -278,6 +286,10 @@ def contribution(entry: dict | None) -> dict[tuple, list[int]]:
     ):
         if entry[flag]:
             add(received, column)
+    if entry["fee_total"]:
+        add(received, "fee_total", entry["fee_total"])
+    if entry["fee_paid_online"]:
+        add(received, "fee_paid_online", entry["fee_paid_online"])
     if entry["office_seconds"] is not None:
         add(received, "office_seconds_n")
         add(received, "office_seconds_sum", entry["office_seconds"])
@@ -306,30 +318,35 @@ def _difference(old: dict | None, new: dict | None) -> dict[tuple, list[int]]:
     return {key: vector for key, vector in delta.items() if any(vector)}
 
 
-def summary_rows_add(delta: dict[tuple, list[int]]) -> None:
-    """Add *delta* to the summary rows in one statement per 500 rows (rows created as needed).
+def rows_add(model, keys: tuple[str, ...], columns: tuple[str, ...], delta: dict) -> None:
+    """Add *delta* (``{key tuple: vector of columns}``) to the rows of *model* in one statement
+    per 500 rows (rows created as needed).
 
     Keys are written in sorted order so two transactions touching the same rows lock them in the
     same order.
     """
     if not delta:
         return
-    table = MonthSummary._meta.db_table
-    keys = ("month", "unit_id", "procedure_id", "channel")
-    names = ", ".join(keys + COLUMNS)
+    table = model._meta.db_table
+    names = ", ".join(keys + columns)
     if connection.vendor == "mysql":
-        update = ", ".join(f"{c} = {c} + VALUES({c})" for c in COLUMNS)
+        update = ", ".join(f"{c} = {c} + VALUES({c})" for c in columns)
         tail = f"ON DUPLICATE KEY UPDATE {update}"
     else:
-        update = ", ".join(f"{c} = {c} + excluded.{c}" for c in COLUMNS)
+        update = ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
         tail = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {update}"
-    placeholder = "(" + ", ".join(["%s"] * (len(keys) + len(COLUMNS))) + ")"
+    placeholder = "(" + ", ".join(["%s"] * (len(keys) + len(columns))) + ")"
     items = iter(sorted(delta.items()))
     with connection.cursor() as cursor:
         while chunk := list(islice(items, 500)):
             sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(chunk))} {tail}"
             params = [value for key, vector in chunk for value in (*key, *vector)]
             cursor.execute(sql, params)
+
+
+def summary_rows_add(delta: dict[tuple, list[int]]) -> None:
+    """Add *delta* to the monthly summary rows (:func:`rows_add`)."""
+    rows_add(MonthSummary, ("month", "unit_id", "procedure_id", "channel"), COLUMNS, delta)
 
 
 def entries_stored(ids: list[int], *, lock: bool = True) -> dict[int, dict]:
@@ -361,53 +378,19 @@ def entries_save(new: dict[int, dict | None], stored: dict[int, dict]) -> None:
         )
 
 
-def _step_lookups(ids: list[int] | None, id_range: tuple[int, int] | None) -> dict:
-    if id_range is not None:
-        return {"dossier_id__gte": id_range[0], "dossier_id__lte": id_range[1]}
-    return {"dossier_id__in": ids}
-
-
-def steps_refresh(ids: list[int] | None = None, *, id_range: tuple[int, int] | None = None) -> int:
-    """Replace the :class:`~motcua.reports.models.StepEntry` rows of the dossiers *ids* (or of
-    the inclusive *id_range*): their assigned steps, for counted dossiers only; ``late`` when
-    finished after the due moment, ``watch`` when late or open with a due moment. One
-    ``INSERT … SELECT`` in the database (the rebuild copies millions of steps). Returns the rows
-    written."""
-    StepEntry.objects.filter(**_step_lookups(ids, id_range)).delete()
-    if id_range is not None:
-        where, params = "s.dossier_id BETWEEN %s AND %s", list(id_range)
-    else:
-        where, params = f"s.dossier_id IN ({', '.join(['%s'] * len(ids))})", list(ids)
-    insert = "INSERT IGNORE" if connection.vendor == "mysql" else "INSERT OR IGNORE"
-    sql = f"""
-        {insert} INTO {StepEntry._meta.db_table} (step_id, dossier_id, assignee_id, unit_id,
-            procedure_id, channel, started_at, due_at, finished_at, dossier_finished_at, watch,
-            late)
-        SELECT s.id, s.dossier_id, s.assignee_id, d.unit_id, d.procedure_id, d.channel,
-            s.started_at, s.due_at, s.finished_at, d.finished_at,
-            CASE WHEN s.finished_at > s.due_at OR (s.finished_at IS NULL AND s.due_at IS NOT NULL)
-                THEN 1 ELSE 0 END,
-            CASE WHEN s.finished_at > s.due_at THEN 1 ELSE 0 END
-        FROM {DossierStep._meta.db_table} s
-        JOIN {Dossier._meta.db_table} d ON d.id = s.dossier_id
-        WHERE {where} AND s.assignee_id IS NOT NULL AND d.received_at IS NOT NULL
-            AND d.is_training = %s
-    """  # noqa: S608 - table names from the models, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, False])
-        return cursor.rowcount
-
-
 def summary_refresh(
     *, dossier_ids: Iterable[int], now: datetime | None = None, steps: bool = True
 ) -> int:
     """Recompute the entries of *dossier_ids* and add the difference to the summaries.
 
     Runs in the caller's transaction (the lifecycle's, a batch's): the summaries change with the
-    dossier or not at all. *steps* False leaves the step rows (:func:`steps_refresh`) alone, for
-    a caller that changed nothing they hold (a dossier's own ``due_at``). Returns the number of
-    summary rows changed.
+    dossier or not at all. The per-officer rows follow
+    (:mod:`motcua.reports.officer_summaries`); *steps* False leaves them alone, for a caller that
+    changed nothing they hold (a dossier's own ``due_at``). Returns the number of summary rows
+    changed.
     """
+    from motcua.reports.officer_summaries import officer_refresh
+
     ids = sorted(set(dossier_ids))
     if not ids:
         return 0
@@ -428,7 +411,7 @@ def summary_refresh(
     summary_rows_add(delta)
     entries_save(new, stored)
     if steps:
-        steps_refresh(ids)
+        officer_refresh(ids)
     return len(delta)
 
 

@@ -9,7 +9,9 @@ Two passes, both restartable:
    that batch's own transaction, so a killed run keeps its finished batches;
 2. summaries: the rows of the months from a given month on are recomputed from every entry with
    :func:`motcua.reports.summaries.contribution` (again the incremental path's function) and
-   replaced in one transaction per month.
+   replaced in one transaction per month; the per-officer rows
+   (:mod:`motcua.reports.officer_summaries`, whose entries pass 1 recomputes with the incremental
+   path's function too) are the sums of their entries, in one statement.
 
 The rebuild reads the entries as they are when it runs: a dossier changed by the lifecycle during
 pass 2 is counted either before or after its change; run it again (or at a quiet hour) when that
@@ -28,6 +30,7 @@ from django.utils import timezone
 from motcua.dossiers.models import Dossier
 from motcua.printing.context import day_bounds
 from motcua.reports.models import MonthSummary, SummaryEntry
+from motcua.reports.officer_summaries import officer_entries_rebuild, officer_months_rebuild
 from motcua.reports.summaries import (
     COLUMNS,
     ENTRY_FIELDS,
@@ -35,7 +38,6 @@ from motcua.reports.summaries import (
     entries_for,
     entries_save,
     entries_stored,
-    steps_refresh,
 )
 
 
@@ -77,10 +79,10 @@ def entries_rebuild(
                     entries_for(id_range=(ids[0], ids[-1]), now=now),
                     entries_stored(ids, lock=False),
                 )
-                steps_refresh(id_range=(ids[0], ids[-1]))
+                officer_entries_rebuild(id_range=(ids[0], ids[-1]))
             else:
                 entries_save(entries_for(ids, now=now), entries_stored(ids, lock=False))
-                steps_refresh(ids)
+                officer_entries_rebuild(ids)
         done += len(ids)
         if progress:
             progress(done)
@@ -139,4 +141,9 @@ def summaries_repair(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     first = previous_month(month_of(now))
     entries = entries_rebuild(date_from=first, now=now)
-    return {"entries": entries, "rows": summaries_rebuild(first_month=first)}
+    rows = summaries_rebuild(first_month=first)
+    return {
+        "entries": entries,
+        "rows": rows,
+        "officer_rows": officer_months_rebuild(first_month=first),
+    }

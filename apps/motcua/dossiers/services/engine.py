@@ -100,7 +100,6 @@ def _record(
         d.save()
     if target == Status.RESULT_READY:
         processing_time_record(dossier=d)  # QĐ 766 §2.2 average, kept by the lifecycle
-    summary_refresh(dossier_ids=[d.pk], now=moment)  # the monthly indicators, same transaction
     event = DossierEvent.objects.create(
         dossier=d,
         action=action,
@@ -115,6 +114,8 @@ def _record(
         data=data,
         created_at=moment,
     )
+    # the monthly indicators and officer figures (which count this event), same transaction
+    summary_refresh(dossier_ids=[d.pk], now=moment)
     # Due state and the citizen's notice, in this transaction (overdue tracking, outbox): what
     # runs after the commit is the outbox's delivery, never a callback of the change.
     dossier_transition_recorded(dossier=d, event=event)

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from motcua.reports.officer_summaries import officer_months_rebuild
 from motcua.reports.summaries import month_of_date
 from motcua.reports.summaries_rebuild import entries_rebuild, summaries_rebuild
 
@@ -27,8 +28,9 @@ def _date(value: str | None, option: str) -> date | None:
 
 class Command(BaseCommand):
     help = (
-        "Recompute the summary entries of the dossiers received from --from to --to (all when "
-        "omitted), then the monthly summary rows from the month of --from on."
+        "Recompute the summary entries (indicators and officers) of the dossiers received from "
+        "--from to --to (all when omitted), then the monthly summary rows and the per-officer "
+        "monthly rows from the month of --from on."
     )
 
     def add_arguments(self, parser):
@@ -56,5 +58,7 @@ class Command(BaseCommand):
             batch_size=batch,
             progress=progress,
         )
-        rows = summaries_rebuild(first_month=month_of_date(first) if first else None)
-        self.stdout.write(f"entries {entries}, summary rows {rows}")
+        first_month = month_of_date(first) if first else None
+        rows = summaries_rebuild(first_month=first_month)
+        officers = officer_months_rebuild(first_month=first_month)
+        self.stdout.write(f"entries {entries}, summary rows {rows}, officer rows {officers}")
