@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from motcua.core.selectors import site_calendar, site_day_rule
 from motcua.dossiers.loadgen import indexes
-from motcua.dossiers.loadgen.rows import ID_BASE, MAX_DOSSIERS, Generator, Span
+from motcua.dossiers.loadgen.rows import ID_BASE, MAX_DOSSIERS, SLOTS, Generator, Span
 from motcua.dossiers.loadgen.world import world_build
-from motcua.dossiers.loadgen.writer import BatchWriter, bulk_session
+from motcua.dossiers.loadgen.writer import BatchWriter, bulk_session, ids_reserve
 from motcua.dossiers.models import Dossier
 
 YEARS = 3
@@ -144,6 +144,7 @@ def load_generate(
         params = stored
     else:
         params = Params(dossiers, seed, until or timezone.localdate())
+    ids_reserve(ID_BASE + params.dossiers * SLOTS)
     world = world_build()
     calendar = site_calendar()
     tz = calendar.tz

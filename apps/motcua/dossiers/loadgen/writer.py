@@ -153,6 +153,30 @@ class BatchWriter:
                 visits_rebuild(first=min(ids), last=max(ids))
 
 
+def ids_reserve(top: int) -> None:
+    """Move the id counter of every generated table past *top*, the end of the generated range.
+
+    Generated rows carry explicit ids (``ID_BASE + i`` and ``ID_BASE + i * SLOTS + k``); the
+    database's counter only follows the ids it has seen, and keeps a value from rows since deleted
+    (InnoDB's ``AUTO_INCREMENT``, SQLite's ``sqlite_sequence``). Without this, a row the
+    application creates meanwhile (the world's own dossiers, a reception during a resumed run) can
+    take an id inside the range and make a later batch fail on a duplicate key.
+    """
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model, _attr in TABLES:
+            table = model._meta.db_table
+            cursor.execute(f"SELECT MAX(id) FROM {qn(table)}")  # noqa: S608 - a model's table
+            start = max(top, (cursor.fetchone()[0] or 0)) + 1
+            if connection.vendor == "mysql":
+                cursor.execute(f"ALTER TABLE {qn(table)} AUTO_INCREMENT = {int(start)}")
+            elif connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, start - 1]
+                )
+
+
 @contextmanager
 def bulk_session():
     """Relax per-row checks on MariaDB for the duration of the load; restore them after."""
