@@ -33,7 +33,7 @@ from motcua.dossiers import ontime
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.states import Action
 from motcua.reports.models import OfficerEntry, OfficerMonth
-from motcua.reports.summaries import month_of, rows_add
+from motcua.reports.summaries import month_of, rows_add, rows_insert
 
 #: The summed columns of an officer row, in a fixed order.
 COLUMNS = ("steps", "late_steps", "office_seconds", "supplements")
@@ -107,16 +107,17 @@ def _stored(ids: list[int]) -> dict[int, dict[tuple, list[int]]]:
     return out
 
 
-def _entries(contributions: dict[int, dict[tuple, list[int]]]) -> list[OfficerEntry]:
-    return [
-        OfficerEntry(
-            dossier_id=pk,
-            **dict(zip(KEYS, key, strict=True)),
-            **dict(zip(COLUMNS, v, strict=True)),
-        )
-        for pk, rows in contributions.items()
-        for key, v in rows.items()
-    ]
+def _entries_insert(contributions: dict[int, dict[tuple, list[int]]]) -> None:
+    """Insert the officer entries of *contributions* (:func:`motcua.reports.summaries.rows_insert`)."""
+    rows_insert(
+        OfficerEntry,
+        ("dossier", *KEYS, *COLUMNS),
+        [
+            (pk, *key, *vector)
+            for pk, rows in sorted(contributions.items())
+            for key, vector in rows.items()
+        ],
+    )
 
 
 def officer_refresh(ids: list[int]) -> int:
@@ -137,7 +138,7 @@ def officer_refresh(ids: list[int]) -> int:
     rows_add(OfficerMonth, KEYS, COLUMNS, delta)
     if changed:
         OfficerEntry.objects.filter(dossier_id__in=changed).delete()
-        OfficerEntry.objects.bulk_create(_entries({pk: new.get(pk, {}) for pk in changed}))
+        _entries_insert({pk: new.get(pk, {}) for pk in changed})
     return len(delta)
 
 
@@ -152,9 +153,7 @@ def officer_entries_rebuild(
     else:
         stale = stale.filter(dossier_id__in=ids)
     stale.delete()
-    OfficerEntry.objects.bulk_create(
-        _entries(officer_contributions(ids, id_range=id_range)), batch_size=2000
-    )
+    _entries_insert(officer_contributions(ids, id_range=id_range))
 
 
 def officer_months_rebuild(*, first_month=None) -> int:

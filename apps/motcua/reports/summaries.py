@@ -344,6 +344,23 @@ def rows_add(model, keys: tuple[str, ...], columns: tuple[str, ...], delta: dict
             cursor.execute(sql, params)
 
 
+def rows_insert(model, columns: tuple[str, ...], rows: list[tuple], *, chunk: int = 1000) -> None:
+    """Insert *rows* (tuples of *columns*, in that order) into *model*'s table with one plain
+    multi-row ``INSERT`` per *chunk* rows: no model instances, no upsert clause (the batch jobs
+    write thousands of rows; the ORM's ``bulk_create`` with ``update_conflicts`` cost about three
+    times as much at 200,000 dossiers). Values go as parameters, as the driver adapts them."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for k in range(0, len(rows), chunk):
+            part = rows[k : k + chunk]
+            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(part))}"
+            cursor.execute(sql, [value for row in part for value in row])
+
+
 def summary_rows_add(delta: dict[tuple, list[int]]) -> None:
     """Add *delta* to the monthly summary rows (:func:`rows_add`)."""
     rows_add(MonthSummary, ("month", "unit_id", "procedure_id", "channel"), COLUMNS, delta)
@@ -358,24 +375,23 @@ def entries_stored(ids: list[int], *, lock: bool = True) -> dict[int, dict]:
 
 
 def entries_save(new: dict[int, dict | None], stored: dict[int, dict]) -> None:
-    """Write the entries *new* (delete those that no longer count), given what was *stored*."""
-    gone = [pk for pk, entry in new.items() if entry is None and pk in stored]
-    if gone:
-        SummaryEntry.objects.filter(dossier_id__in=gone).delete()
-    changed = [
-        SummaryEntry(dossier_id=pk, **entry)
+    """Write the entries *new* (delete those that no longer count), given what was *stored*: the
+    changed ones are deleted and inserted again (:func:`rows_insert`), in the caller's
+    transaction."""
+    changed = {
+        pk: entry
         for pk, entry in new.items()
         if entry is not None
         and (pk not in stored or any(stored[pk][f] != entry[f] for f in ENTRY_FIELDS))
-    ]
-    if changed:
-        SummaryEntry.objects.bulk_create(
-            changed,
-            update_conflicts=True,
-            # MariaDB upserts on any unique key and refuses to be told which
-            unique_fields=None if connection.vendor == "mysql" else ["dossier"],
-            update_fields=[f.removesuffix("_id") if f.endswith("_id") else f for f in ENTRY_FIELDS],
-        )
+    }
+    stale = [pk for pk in new if pk in stored and (new[pk] is None or pk in changed)]
+    if stale:
+        SummaryEntry.objects.filter(dossier_id__in=stale).delete()
+    rows_insert(
+        SummaryEntry,
+        ("dossier", *ENTRY_FIELDS),
+        [(pk, *(entry[f] for f in ENTRY_FIELDS)) for pk, entry in sorted(changed.items())],
+    )
 
 
 def summary_refresh(
