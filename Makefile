@@ -74,7 +74,8 @@ messages:
 	done
 
 ## make bench: the deadline and printing benches, then the site at provincial scale on MariaDB
-## (bench/README.md): BENCH_DOSSIERS generated dossiers (reused for the same BENCH_SEED).
+## (public and desk pages, service timings, the due sweep; bench/README.md): BENCH_DOSSIERS
+## generated dossiers (reused for the same BENCH_SEED).
 BENCH_DOSSIERS ?= 1000000
 BENCH_SEED ?= 1
 BENCH_DATABASE_URL ?= mysql://root@localhost/motcua_bench

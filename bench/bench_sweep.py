@@ -10,12 +10,15 @@ and computes every row's next sweep position — the catch-up after an outage or
 the passes right after it are the steady state every five minutes (only the rows whose moment
 came). Prints the timings with the load average and the EXPLAIN of the candidate query.
 
-``--existing --db motcua_bench`` uses a database made by ``manage.py generate_load`` as it is
-(its open dossiers get their due columns from ``manage.py due_states_rebuild`` first if they have
-none): the figure at the generator's own open share. The sweep writes, so a shared database is timed on a
-copy: ``--copy-from motcua_bench --db motcua_h13_big`` copies it server-side first (every table,
-without its FULLTEXT indexes, which the sweep never reads and which are most of a copy's time,
-and without triggers), then times the passes on the copy.
+``--existing --db motcua_bench`` uses a database made by ``manage.py generate_load`` as it is,
+never migrating it (it stops when migrations are missing; its open dossiers get their due columns
+from ``manage.py due_states_rebuild`` first if they have none): the figure at the generator's own
+open share (about 1–2 %; nothing here opens more dossiers in an existing set). The sweep writes
+the due states, as the scheduler would; to time a shared database without touching it,
+``--copy-from motcua_bench --db <own copy>`` copies it server-side first (every table, without
+its FULLTEXT indexes, which the sweep never reads and which are most of a copy's time, and
+without triggers), then times the passes on the copy. ``make bench`` runs the same passes
+(``bench/bench_web.py``, part ``sweep``).
 """
 
 from __future__ import annotations
@@ -67,12 +70,14 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    if args.existing:
+        pending_refuse()  # a shared database is never migrated by this script
+    else:
+        call_command("migrate", verbosity=0)
     from django.db import connection
     from django.utils import timezone
 
     from motcua.dossiers.models import Dossier
-    from motcua.jobs.sweep import due_sweep
 
     now = timezone.now()
     if args.existing:
@@ -87,39 +92,103 @@ def main() -> None:
         if not args.steady:
             reset_open(connection, now)
 
-    from django.db.models import Count
-
-    from motcua.dossiers.due_state import office_seconds
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE TABLE dossiers_dossier, dossiers_dossierstep")
-        cursor.fetchall()
-    query = (
-        Dossier.objects.filter(due_state="in_time", due_next_position__lte=office_seconds(now))
-        .order_by("due_next_position", "pk")
-        .values_list("due_next_position", "pk")[:5000]
-    )
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
-        print("EXPLAIN candidate batch:", cursor.fetchall())
-
-    timings = []
-    for label in ("catch-up", "steady", "steady", "steady"):
-        load = os.getloadavg()
-        started = time.perf_counter()
-        result = due_sweep()
-        timings.append((label, time.perf_counter() - started, result, load))
-    counts = dict(Dossier.objects.order_by().values_list("due_state").annotate(n=Count("pk")))
-    total = Dossier.objects.count()
-    live = sum(n for state, n in counts.items() if state)
+    if not args.existing:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE TABLE dossiers_dossier, dossiers_dossierstep")
+            cursor.fetchall()
+    print(sweep_explain(now))
+    timings = sweep_passes(["catch-up", "steady", "steady", "steady"])
+    counts = sweep_counts()
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, {platform.python_version()}")
-    print(f"database {args.db}: {total:,} dossiers, {live:,} tracked; states after: {counts}")
+    print(
+        f"database {args.db}: {counts['dossiers']:,} dossiers, {counts['open']:,} open, "
+        f"{counts['tracked']:,} tracked; states after: {counts['states']}"
+    )
     for label, seconds, result, load in timings:
         print(
             f"{label} pass: {seconds:.2f} s {result} "
             f"(load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})"
         )
+
+
+def pending_refuse() -> None:
+    """Stop when the database lacks migrations: an existing (shared) database is measured as it
+    is, never migrated here."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _backwards in plan[:5])
+        raise SystemExit(f"bench_sweep: the database lacks migrations ({names}…); not migrating it")
+
+
+def sweep_queries(now) -> dict:
+    """The sweep's batch queries as :mod:`motcua.jobs.sweep` builds them, for EXPLAIN: the
+    candidate batch of each live state (index ``(due_state, due_next_position)``), the rows
+    without a next position, and the guard of the due-soon rows."""
+    from motcua.dossiers.due_state import office_seconds
+    from motcua.dossiers.models import Dossier, DossierStep
+    from motcua.jobs.sweep import BATCH_SIZE, _moved_later
+
+    position_now = office_seconds(now)
+    out = {}
+    for model in (Dossier, DossierStep):
+        name = model._meta.model_name
+        for state in ("overdue", "due_soon", "in_time"):
+            out[f"{name}: reached, {state}"] = (
+                model.objects.filter(due_state=state, due_next_position__lte=position_now)
+                .order_by("due_next_position", "pk")
+                .values_list("due_next_position", "pk")[:BATCH_SIZE]
+            )
+        out[f"{name}: no next position yet, in_time"] = (
+            model.objects.filter(due_state="in_time", due_next_position__isnull=True, pk__gt=0)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH_SIZE]
+        )
+        out[f"{name}: guard, due_soon"] = (
+            model.objects.filter(_moved_later("due_soon", now), pk__gt=0)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH_SIZE]
+        )
+    return out
+
+
+def sweep_explain(now) -> str:
+    """EXPLAIN of :func:`sweep_queries` as a Markdown section."""
+    from bench.scenarios import explain_markdown
+
+    return explain_markdown("## EXPLAIN of the sweep's batch queries", sweep_queries(now), "###")
+
+
+def sweep_passes(labels: list[str]) -> list[tuple]:
+    """Run one sweep pass per label; return ``(label, seconds, result, load average)`` each."""
+    from motcua.jobs.sweep import due_sweep
+
+    timings = []
+    for label in labels:
+        load = os.getloadavg()
+        started = time.perf_counter()
+        result = due_sweep()
+        timings.append((label, time.perf_counter() - started, result, load))
+    return timings
+
+
+def sweep_counts() -> dict:
+    """Dossiers, open dossiers, tracked dossiers and the count per due state."""
+    from django.db.models import Count
+
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.states import OPEN
+
+    states = dict(Dossier.objects.order_by().values_list("due_state").annotate(n=Count("pk")))
+    return {
+        "dossiers": Dossier.objects.count(),
+        "open": Dossier.objects.filter(status__in=list(OPEN)).count(),
+        "tracked": sum(n for state, n in states.items() if state),
+        "states": states,
+    }
 
 
 def copy_database(source: str, target: str) -> None:

@@ -263,14 +263,19 @@ def explain_hot_queries(world: BenchWorld) -> str:
             user=world.reception, unit=unit, date_from=yesterday, date_to=yesterday
         ),
     }
-    parts = ["# EXPLAIN of the hot queries", ""]
+    return explain_markdown("# EXPLAIN of the hot queries", queries)
+
+
+def explain_markdown(title: str, queries: dict, level: str = "##") -> str:
+    """Markdown of the EXPLAIN of each queryset of *queries* (name → queryset) under *title*."""
+    parts = [title, ""]
     for name, queryset in queries.items():
         sql, params = queryset.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN " + sql, params)
             header = [c[0] for c in cursor.description]
             rows = cursor.fetchall()
-        parts += [f"## {name}", "", "```sql", sql % tuple(repr(p) for p in params), "```", ""]
+        parts += [f"{level} {name}", "", "```sql", sql % tuple(repr(p) for p in params), "```", ""]
         parts.append("| " + " | ".join(header) + " |")
         parts.append("|" + "---|" * len(header))
         parts += [
