@@ -73,12 +73,14 @@ def _record(
     note: str = "",
     change: Change | None = None,
     settle: bool = True,
+    born: bool = False,
 ) -> DossierEvent:
     """Check, apply and audit one action on *d* (locked, or new and unsaved); save it.
 
     Must run inside a transaction: a refused check or a failing change leaves nothing behind.
     *settle* False leaves the summaries and the due state, computed from the dossier as it is,
-    to the action that follows in the same transaction (:func:`_perform_create`).
+    to the action that follows in the same transaction (:func:`_perform_create`); *born* says
+    the dossier was created in this transaction (its summaries have nothing stored to read).
     """
     actor = dossier_action_check(user=user, dossier=d, action=action)
     try:
@@ -121,7 +123,7 @@ def _record(
     )
     # the monthly indicators and officer figures (which count this event), same transaction
     if settle:
-        summary_refresh(dossier_ids=[d.pk], now=moment)
+        summary_refresh(dossier_ids=[d.pk], now=moment, born=born)
     # Due state and the citizen's notice, in this transaction (overdue tracking, outbox): what
     # runs after the commit is the outbox's delivery, never a callback of the change.
     dossier_transition_recorded(dossier=d, event=event, due=settle)
@@ -184,5 +186,6 @@ def _perform_create(
                 moment=moment,
                 change=follow,
                 settle=k == len(actions),
+                born=True,
             )
     return new
