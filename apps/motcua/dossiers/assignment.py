@@ -135,15 +135,21 @@ def assignment_pick(*, rule: str, unit, name: str, roles: Iterable[str]):
     if rule not in (Assignment.ROUND_ROBIN, Assignment.LEAST_LOADED):
         return None
     _upsert(AssignmentQueue, ("unit_id", "name"), [(unit.pk, name, 1)], "picks", "add")
+    return assignment_order(rule=rule, unit=unit, name=name, roles=roles).first()
+
+
+def assignment_order(*, rule: str, unit, name: str, roles: Iterable[str]) -> QuerySet:
+    """The eligible officers in the order the rule *rule* (round robin or least loaded) takes
+    them for the step *name* of *unit*: one query on the roster and the maintained state."""
+    from motcua.procedures.workflow import Assignment
+
     officers = step_assignable_officers(unit=unit, roles=roles)
     if rule == Assignment.LEAST_LOADED:
         load = OfficerLoad.objects.filter(officer=OuterRef("pk")).values("open_steps")[:1]
-        return officers.annotate(load=Coalesce(Subquery(load), 0)).order_by("load", "pk").first()
+        return officers.annotate(load=Coalesce(Subquery(load), 0)).order_by("load", "pk")
     turn = AssignmentTurn.objects.filter(unit=unit, name=name, officer=OuterRef("pk"))
-    return (
-        officers.annotate(last=Subquery(turn.values("last_assigned_at")[:1]))
-        .order_by(F("last").asc(nulls_first=True), "pk")
-        .first()
+    return officers.annotate(last=Subquery(turn.values("last_assigned_at")[:1])).order_by(
+        F("last").asc(nulls_first=True), "pk"
     )
 
 
@@ -192,9 +198,9 @@ def assignment_state_rebuild(*, batch_size: int = 200_000) -> tuple[int, int]:
         else "ON CONFLICT (unit_id, name, officer_id) DO UPDATE SET "
         "last_assigned_at = MAX(last_assigned_at, excluded.last_assigned_at)"
     )
-    first = DossierStep.objects.order_by("pk").values_list("pk", flat=True).first()
-    top = DossierStep.objects.order_by("-pk").values_list("pk", flat=True).first()
-    while first is not None and top is not None and first <= top:
+    ids = DossierStep.objects.order_by("pk").values_list("pk", flat=True)
+    first = ids.first()
+    while first is not None:  # keyset over the ids that exist (generated ids leave gaps)
         last = first + batch_size - 1
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
@@ -204,7 +210,7 @@ def assignment_state_rebuild(*, batch_size: int = 200_000) -> tuple[int, int]:
                 f"GROUP BY unit_id, name, assignee_id {tail}",
                 [first, last],
             )
-        first = last + 1
+        first = ids.filter(pk__gt=last).first()
     return len(counted), AssignmentTurn.objects.count()
 
 
