@@ -23,35 +23,19 @@ os.environ.setdefault("MOTCUA_SITE", "bench")
 
 
 def _explain_pick(world) -> str:
-    from django.db import connection
-    from django.db.models import F, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from motcua.dossiers.assignment import step_assignable_officers
-    from motcua.dossiers.models import AssignmentTurn, OfficerLoad
+    from bench.scenarios import explain_rows
+    from motcua.dossiers.assignment import assignment_order
     from motcua.dossiers.workflow import step_unit, workflow_steps
+    from motcua.procedures.selectors import procedure_current_version
+    from motcua.procedures.workflow import Assignment
 
-    spec = workflow_steps(world.dossier.procedure_version.snapshot)[0]
+    spec = workflow_steps(procedure_current_version(procedure=world.dossier.procedure).snapshot)[0]
     unit = step_unit(spec, world.dossier.current_unit)
-    officers = step_assignable_officers(unit=unit, roles=spec.roles)
-    turn = AssignmentTurn.objects.filter(unit=unit, name=spec.name, officer=OuterRef("pk"))
-    load = OfficerLoad.objects.filter(officer=OuterRef("pk")).values("open_steps")[:1]
-    queries = {
-        f"round robin ({spec.assignment} step “{spec.name}”, unit {unit.pk})": officers.annotate(
-            last=Subquery(turn.values("last_assigned_at")[:1])
-        ).order_by(F("last").asc(nulls_first=True), "pk")[:1],
-        "least loaded": officers.annotate(load=Coalesce(Subquery(load), 0)).order_by("load", "pk")[
-            :1
-        ],
-    }
     out = []
-    for name, qs in queries.items():
-        sql, params = qs.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN " + sql, params)
-            cols = [c[0] for c in cursor.description]
-            rows = cursor.fetchall()
-        out.append(f"{name}:\n  " + " | ".join(cols))
+    for rule in (Assignment.ROUND_ROBIN, Assignment.LEAST_LOADED):
+        order = assignment_order(rule=rule, unit=unit, name=spec.name, roles=spec.roles)
+        cols, rows = explain_rows(order[:1])
+        out.append(f"{rule} (step “{spec.name}”, unit {unit.pk}):\n  " + " | ".join(cols))
         out += ["  " + " | ".join(str(v) for v in row) for row in rows]
     return "\n".join(out)
 
@@ -60,16 +44,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--receptions", type=int, default=200)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--procedure",
+        help="national code of the procedure to receive (default: the bench world's dossier's); "
+        "one whose first step is round robin measures the automatic assignment",
+    )
     args = parser.parse_args()
+    import dataclasses
+
     import django
 
     django.setup()
     from bench import scenarios
+    from motcua.dossiers.models import Dossier
 
     world = scenarios.bench_world()
+    if args.procedure:
+        model = (
+            Dossier.objects.filter(
+                unit_id=world.unit_id,
+                procedure__national_code=args.procedure,
+                received_at__isnull=False,
+            )
+            .select_related("procedure", "procedure_version", "unit", "current_unit")
+            .order_by("-pk")
+            .first()
+        )
+        world = dataclasses.replace(world, dossier=model)
     m = scenarios.reception_timing(world, receptions=args.receptions)
     print(
-        f"{world.total:,} dossiers; {args.receptions} receptions at unit {world.unit_id}: "
+        f"{world.total:,} dossiers; {args.receptions} receptions of "
+        f"{world.dossier.procedure.national_code} at unit {world.unit_id}: "
         f"{m['rate']:.1f} dossiers/s, CPU {m['cpu_ms']:.1f} ms/dossier, "
         f"{m['queries']} queries/reception, load {m['load'][0]:.2f} -> {m['load'][1]:.2f}"
     )

@@ -246,6 +246,14 @@ def _calendar_change():
     ]
 
 
+def explain_rows(queryset) -> tuple[list[str], list[tuple]]:
+    """The EXPLAIN of *queryset* as the database plans it: (column names, rows)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return [c[0] for c in cursor.description], list(cursor.fetchall())
+
+
 def explain_hot_queries(world: BenchWorld) -> str:
     """EXPLAIN of the query behind each desk list, as the selectors build it."""
     from motcua.desk import selectors as desk
@@ -296,10 +304,7 @@ def explain_hot_queries(world: BenchWorld) -> str:
     parts = ["# EXPLAIN of the hot queries", ""]
     for name, queryset in queries.items():
         sql, params = queryset.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN " + sql, params)
-            header = [c[0] for c in cursor.description]
-            rows = cursor.fetchall()
+        header, rows = explain_rows(queryset)
         parts += [f"## {name}", "", "```sql", sql % tuple(repr(p) for p in params), "```", ""]
         parts.append("| " + " | ".join(header) + " |")
         parts.append("|" + "---|" * len(header))
