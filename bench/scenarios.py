@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -157,10 +158,16 @@ def _q(text: str) -> str:
     return quote(text)
 
 
-def service_timings(world: BenchWorld, *, receptions: int):
-    """Reception throughput, form 01 and a calendar change, through the service layer."""
+def reception_timing(world: BenchWorld, *, receptions: int) -> dict:
+    """Receive *receptions* dossiers at the busiest unit's counter through ``dossier_receive``.
+
+    Returns the rate (wall and CPU), the queries of one reception (the first, captured), the
+    load average around the run and the last dossier. Each reception is its own transaction, as
+    at the counter.
+    """
+    from django.test.utils import CaptureQueriesContext
+
     from motcua.dossiers.services import dossier_receive
-    from motcua.printing.render import render_form
 
     procedure = world.dossier.procedure
     unit = world.dossier.unit
@@ -168,11 +175,9 @@ def service_timings(world: BenchWorld, *, receptions: int):
         {"name": d["name"], "received": True}
         for d in world.dossier.procedure_version.snapshot.get("documents", [])
     ]
-    out = []
-    started = time.perf_counter()
-    last = None
-    for k in range(receptions):
-        last = dossier_receive(
+
+    def receive(k):
+        return dossier_receive(
             user=world.reception,
             procedure=procedure,
             unit=unit,
@@ -180,10 +185,35 @@ def service_timings(world: BenchWorld, *, receptions: int):
             documents=documents,
             form_data=dict(world.dossier.form_data),
         )
-    elapsed = time.perf_counter() - started
-    out.append(("reception through the service layer", receptions / elapsed, "dossiers/s"))
+
+    with CaptureQueriesContext(connection) as captured:
+        last = receive(0)
+    load_before = os.getloadavg()[0]
+    started, cpu = time.perf_counter(), time.process_time()
+    for k in range(1, receptions + 1):
+        last = receive(k)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {
+        "rate": receptions / elapsed,
+        "cpu_ms": cpu / receptions * 1000,
+        "queries": len(captured.captured_queries),
+        "load": (load_before, os.getloadavg()[0]),
+        "last": last,
+    }
+
+
+def service_timings(world: BenchWorld, *, receptions: int):
+    """Reception throughput, form 01 and a calendar change, through the service layer."""
+    from motcua.printing.render import render_form
+
+    measured = reception_timing(world, receptions=receptions)
+    out = [
+        ("reception through the service layer", measured["rate"], "dossiers/s"),
+        ("reception: CPU of this process per dossier", measured["cpu_ms"], "ms"),
+        ("reception: queries per dossier", measured["queries"], ""),
+    ]
     started = time.perf_counter()
-    render_form(code="01", user=world.reception, dossier=last)
+    render_form(code="01", user=world.reception, dossier=measured["last"])
     out.append(("form 01 (receipt) PDF", (time.perf_counter() - started) * 1000, "ms"))
     out.extend(_calendar_change())
     return out
@@ -214,6 +244,14 @@ def _calendar_change():
         ("calendar change: holiday saved + recompute (inline)", add_s, f"s ({changed} changed)"),
         ("calendar change: revert + recompute", revert_s, "s"),
     ]
+
+
+def explain_rows(queryset) -> tuple[list[str], list[tuple]]:
+    """The EXPLAIN of *queryset* as the database plans it: (column names, rows)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return [c[0] for c in cursor.description], list(cursor.fetchall())
 
 
 def explain_hot_queries(world: BenchWorld) -> str:
@@ -271,10 +309,7 @@ def explain_markdown(title: str, queries: dict, level: str = "##") -> str:
     parts = [title, ""]
     for name, queryset in queries.items():
         sql, params = queryset.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN " + sql, params)
-            header = [c[0] for c in cursor.description]
-            rows = cursor.fetchall()
+        header, rows = explain_rows(queryset)
         parts += [f"{level} {name}", "", "```sql", sql % tuple(repr(p) for p in params), "```", ""]
         parts.append("| " + " | ".join(header) + " |")
         parts.append("|" + "---|" * len(header))

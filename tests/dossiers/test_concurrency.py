@@ -7,16 +7,21 @@ threads at once so the calls really overlap; each thread closes its own connecti
 """
 
 import threading
+import time
+from collections import Counter
 from datetime import date
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 
 from motcua.dossiers import services
-from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
+from motcua.dossiers.assignment import assignment_pick, assignment_turns_record
+from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent, OfficerLoad
 from motcua.dossiers.services import DossierConflict
 from motcua.dossiers.states import Action
+from motcua.dossiers.workflow import workflow_steps
+from motcua.procedures.selectors import procedure_current_version
 from tests.builders import at
 
 pytestmark = [
@@ -71,6 +76,43 @@ def test_twenty_concurrent_receptions_get_twenty_consecutive_codes(world, applic
     assert Dossier.objects.count() == 20
     counter = DossierCodeCounter.objects.get(unit=world.units.d, day=date(2025, 3, 3))
     assert counter.last == 20
+    # the maintained counts equal the steps (on one frozen moment the round robin's ties go by
+    # id, so after one each the first specialist takes the rest)
+    u = world.users
+    by_officer = Counter(d.current_step.assignee_id for d in Dossier.objects.all())
+    assert by_officer == {u.spec1.pk: 19, u.spec2.pk: 1}
+    assert dict(OfficerLoad.objects.values_list("officer_id", "open_steps")) == by_officer
+
+
+def test_a_second_pick_for_the_same_step_waits_and_reads_the_first_ones_turn(world):
+    """Two transactions pick an officer for the same (unit, step): the second waits on the queue
+    row until the first commits, then sees its turn (without the lock both pick the same)."""
+    spec = workflow_steps(procedure_current_version(procedure=world.procedure).snapshot)[0]
+    unit, name, roles = world.units.d, spec.name, spec.roles
+    picked, b_started = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def pick(i):
+        if i == 1:
+            assert picked.wait(30)
+            b_started.set()
+        with transaction.atomic():
+            officer = assignment_pick(rule="round_robin", unit=unit, name=name, roles=roles)
+            assignment_turns_record([(unit.pk, name, officer.pk, at(2025, 3, 3, 9, i))])
+            if i == 0:
+                picked.set()
+                assert b_started.wait(30)
+                time.sleep(0.5)  # the second is inside its pick, waiting on the row
+                order.append("first commits")
+        if i == 1:
+            order.append("second commits")
+        return officer
+
+    results, errors = run_together(2, pick)
+
+    assert errors == [None, None]
+    assert results[0] == world.users.spec1 and results[1] == world.users.spec2
+    assert order == ["first commits", "second commits"]
 
 
 def test_two_concurrent_forwards_of_one_dossier_exactly_one_succeeds(world, applicant, documents):

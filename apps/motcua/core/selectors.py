@@ -11,7 +11,9 @@ restart, which is why every calendar write goes through :mod:`motcua.core.servic
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -95,12 +97,36 @@ def _build(row: WorkingCalendar | None) -> tuple[WorkCalendar, DayRule]:
     return calendar, DayRule(row.day_rule)
 
 
-def _cached() -> tuple[WorkCalendar, DayRule]:
+_revision_held: ContextVar[list | None] = ContextVar("motcua_calendar_revision", default=None)
+
+
+@contextmanager
+def calendar_revision_held() -> Iterator[None]:
+    """Within the block, the calendar's revision is read once (one transaction's due moments
+    are computed on one calendar; the lifecycle holds it for a reception and its start)."""
+    token = _revision_held.set([])
+    try:
+        yield
+    finally:
+        _revision_held.reset(token)
+
+
+def _revision():
+    held = _revision_held.get()
+    if held:
+        return held[0]
     revision = (
         WorkingCalendar.objects.filter(key=SITE_CALENDAR_KEY)
         .values_list("revision", flat=True)
         .first()
     )
+    if held is not None:
+        held.append(revision)
+    return revision
+
+
+def _cached() -> tuple[WorkCalendar, DayRule]:
+    revision = _revision()
     key = _MISSING if revision is None else f"r:{revision}"
     with _lock:
         if _cache.get("key") == key:

@@ -17,12 +17,14 @@ so an officer who loaded the page before the move gets the usual conflict messag
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from motcua.dossiers.assignment import assignment_turns_record, officer_loads_add
 from motcua.dossiers.models import Consultation, Dossier, DossierEvent, DossierStep, StepState
 from motcua.dossiers.states import OPEN, Action
 from motcua.dossiers.visits import visits_rebuild
@@ -76,9 +78,21 @@ def dossiers_rehome(
     assignees = {assignee for *_rest, assignee in steps if assignee}
     staying = _members_of(to_unit_id, assignees)
     dropped = [pk for pk, _d, _u, assignee in steps if assignee and assignee not in staying]
+    dropped_set = set(dropped)
     DossierStep.objects.filter(pk__in=[pk for pk, *_ in steps]).update(unit_id=to_unit_id)
     if dropped:
         DossierStep.objects.filter(pk__in=dropped).update(assignee=None)
+    # the maintained assignment state (dossiers/assignment.py): a dropped step leaves its
+    # officer's load; a kept one counts as given to them at the new unit when it was started
+    gone = Counter(assignee for pk, _d, _u, assignee in steps if pk in dropped_set)
+    officer_loads_add({officer: -n for officer, n in gone.items()})
+    kept = [pk for pk, _d, _u, assignee in steps if assignee and assignee in staying]
+    assignment_turns_record(
+        (to_unit_id, name, assignee, started)
+        for name, assignee, started in DossierStep.objects.filter(pk__in=kept).values_list(
+            "name", "assignee_id", "started_at"
+        )
+    )
     Consultation.objects.filter(
         step__dossier_id__in=moved, step__state=StepState.OPEN, unit_id__in=old
     ).filter(answered_at__isnull=True).update(unit_id=to_unit_id)

@@ -85,6 +85,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         cron="40 3 * * 0",  # Sunday night: the last two months' summaries from the dossiers
         queue="low",
     ),
+    ScheduledJob(
+        name="assignment_state_repair",  # open steps per officer and turns, from the steps
+        func="motcua.dossiers.assignment.assignment_state_repair",
+        cron="50 3 * * 0",
+        queue="low",
+    ),
 )
 
 

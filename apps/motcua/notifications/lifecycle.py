@@ -15,13 +15,15 @@ from motcua.notifications.letters import apology_drafts_complete
 from motcua.notifications.staff_flags import delegator_tell, unstaffed_step_flag
 
 
-def dossier_transition_recorded(*, dossier, event) -> None:
+def dossier_transition_recorded(*, dossier, event, due: bool = True) -> None:
     """Update the due columns of *dossier* and queue the applicant's notice of *event*.
 
     Staff are told too: the delegator when a delegate acted for them, the unit's administrators
-    when the step the event opened has nobody who can work it.
+    when the step the event opened has nobody who can work it. *due* False leaves the due columns
+    to the next transition of the same transaction (a reception and its start: one update).
     """
-    due_state_apply(dossier=dossier, now=event.created_at)
+    if due:
+        due_state_apply(dossier=dossier, now=event.created_at)
     citizen_notice_emit(dossier=dossier, event=event)
     if event.action == Action.APOLOGIZE:
         apology_drafts_complete(dossier=dossier, now=event.created_at)

@@ -67,7 +67,9 @@ def unit_administrators(unit):
 
 def unstaffed_step_flag(*, dossier, step, now) -> None:
     """Flag *step* to its unit's administrators when no active officer can be assigned it."""
-    if step is None or step_assignable_officers(unit=step.unit, roles=step.roles).exists():
+    if step is None or step.assignee_id is not None:
+        return  # an assignee was checked assignable when the step opened (services/steps.py)
+    if step_assignable_officers(unit=step.unit, roles=step.roles).exists():
         return
     context = {
         **_dossier_context(dossier),

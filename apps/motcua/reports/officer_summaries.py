@@ -120,11 +120,11 @@ def _entries_insert(contributions: dict[int, dict[tuple, list[int]]]) -> None:
     )
 
 
-def officer_refresh(ids: list[int]) -> int:
+def officer_refresh(ids: list[int], *, born: bool = False) -> int:
     """Recompute the officer rows of the dossiers *ids* and add the difference to
     :class:`~motcua.reports.models.OfficerMonth`, in the caller's transaction; return the number
-    of month rows changed."""
-    stored = _stored(ids)
+    of month rows changed. *born*: the dossiers were created in this transaction (no rows yet)."""
+    stored = {} if born else _stored(ids)
     new = officer_contributions(ids)
     delta: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COLUMNS))
     changed = [pk for pk in ids if stored.get(pk, {}) != new.get(pk, {})]
@@ -137,7 +137,8 @@ def officer_refresh(ids: list[int]) -> int:
     delta = {key: vector for key, vector in delta.items() if any(vector)}
     rows_add(OfficerMonth, KEYS, COLUMNS, delta)
     if changed:
-        OfficerEntry.objects.filter(dossier_id__in=changed).delete()
+        if not born:
+            OfficerEntry.objects.filter(dossier_id__in=changed).delete()
         _entries_insert({pk: new.get(pk, {}) for pk in changed})
     return len(delta)
 

@@ -219,10 +219,13 @@ def entries_for(
     *,
     id_range: tuple[int, int] | None = None,
     now: datetime | None = None,
+    born: bool = False,
 ) -> dict[int, dict | None]:
     """Return the entries of the dossiers *ids*, or of every dossier whose id is in the inclusive
     *id_range* (the rebuild's keyset batches: a range is cheaper to send than a list), None for
-    those that do not count; a handful of queries whatever the number of dossiers."""
+    those that do not count; a handful of queries whatever the number of dossiers. *born*: the
+    dossiers were created in this transaction, so they have no pause, rating or processing time
+    yet (those are not read)."""
     now = now or timezone.now()
     if id_range is not None:
         own = {"pk__gte": id_range[0], "pk__lte": id_range[1]}
@@ -230,10 +233,14 @@ def entries_for(
     else:
         own, related = {"pk__in": ids}, {"dossier_id__in": ids}
     rows = list(Dossier.objects.filter(**own).values(*DOSSIER_FIELDS))
-    pauses = dict(
-        DossierPause.objects.filter(ended_at=None, **related)
-        .order_by("dossier_id", "started_at")
-        .values_list("dossier_id", "started_at")
+    pauses = (
+        {}
+        if born
+        else dict(
+            DossierPause.objects.filter(ended_at=None, **related)
+            .order_by("dossier_id", "started_at")
+            .values_list("dossier_id", "started_at")
+        )
     )  # the latest open pause wins (ordered by start)
     digitised = set(
         DossierDocument.objects.filter(**related)
@@ -241,11 +248,19 @@ def entries_for(
         .values_list("dossier_id", flat=True)
         .distinct()
     )
-    dissatisfied = set(
-        Rating.objects.filter(score__lte=2, **related).values_list("dossier_id", flat=True)
+    dissatisfied = (
+        set()
+        if born
+        else set(
+            Rating.objects.filter(score__lte=2, **related).values_list("dossier_id", flat=True)
+        )
     )
-    seconds = dict(
-        ProcessingTime.objects.filter(**related).values_list("dossier_id", "office_seconds")
+    seconds = (
+        {}
+        if born
+        else dict(
+            ProcessingTime.objects.filter(**related).values_list("dossier_id", "office_seconds")
+        )
     )
     return {
         row["pk"]: entry_of(
@@ -395,23 +410,28 @@ def entries_save(new: dict[int, dict | None], stored: dict[int, dict]) -> None:
 
 
 def summary_refresh(
-    *, dossier_ids: Iterable[int], now: datetime | None = None, steps: bool = True
+    *,
+    dossier_ids: Iterable[int],
+    now: datetime | None = None,
+    steps: bool = True,
+    born: bool = False,
 ) -> int:
     """Recompute the entries of *dossier_ids* and add the difference to the summaries.
 
     Runs in the caller's transaction (the lifecycle's, a batch's): the summaries change with the
     dossier or not at all. The per-officer rows follow
     (:mod:`motcua.reports.officer_summaries`); *steps* False leaves them alone, for a caller that
-    changed nothing they hold (a dossier's own ``due_at``). Returns the number of summary rows
-    changed.
+    changed nothing they hold (a dossier's own ``due_at``). *born*: the dossiers were created in
+    this transaction (a reception), so nothing is stored for them yet. Returns the number of
+    summary rows changed.
     """
     from motcua.reports.officer_summaries import officer_refresh
 
     ids = sorted(set(dossier_ids))
     if not ids:
         return 0
-    stored = entries_stored(ids)
-    new = entries_for(ids, now=now)
+    stored = {} if born else entries_stored(ids)
+    new = entries_for(ids, now=now, born=born)
     for pk in stored.keys() - new.keys():  # the dossier itself was deleted
         new[pk] = None
     delta: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COLUMNS))
@@ -427,7 +447,7 @@ def summary_refresh(
     summary_rows_add(delta)
     entries_save(new, stored)
     if steps:
-        officer_refresh(ids)
+        officer_refresh(ids, born=born)
     return len(delta)
 
 

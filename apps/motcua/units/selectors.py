@@ -7,7 +7,9 @@ membership's scope is ``subtree``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Q, QuerySet
 
@@ -70,6 +72,23 @@ def units_in_scope(*, user, roles: Iterable[str] | None = None) -> QuerySet[Unit
     return Unit.objects.filter(condition)
 
 
+_remembered: ContextVar[dict | None] = ContextVar("motcua_roles_remembered", default=None)
+
+
+@contextmanager
+def roles_remembered() -> Iterator[None]:
+    """Within the block, :func:`user_roles_in_unit` reads each (user, unit) once.
+
+    For one transaction that checks the same person's right several times (a reception and its
+    start): memberships do not change under it.
+    """
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def user_roles_in_unit(*, user, unit: Unit) -> set[str]:
     """Return the role (group) names the user holds in *unit*.
 
@@ -78,6 +97,16 @@ def user_roles_in_unit(*, user, unit: Unit) -> set[str]:
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
+    memo = _remembered.get()
+    if memo is None:
+        return _roles_in_unit(user, unit)
+    key = (user.pk, unit.pk)
+    if key not in memo:
+        memo[key] = frozenset(_roles_in_unit(user, unit))
+    return set(memo[key])
+
+
+def _roles_in_unit(user, unit: Unit) -> set[str]:
     current = Unit(pk=unit.pk, path=_fresh_path(unit))
     memberships = _active_memberships(user, None).filter(
         Q(unit_id=unit.pk)

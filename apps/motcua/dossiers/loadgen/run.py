@@ -237,7 +237,8 @@ def load_generate(
 def load_finish(*, log=None) -> bool:
     """Make a generated set ready for every bench, once: the persisted due state of its open
     dossiers and steps (``manage.py due_states_rebuild``) and the monthly report summaries
-    (``manage.py reports_rebuild``), which the rows are written without. Returns whether it ran;
+    (``manage.py reports_rebuild``) and the assignment state (``assignment_state_rebuild``), which
+    the rows are written without. Returns whether it ran;
     a set gets them again after a run that added rows."""
     log = log or (lambda line: None)
     meta = stored_meta()
@@ -246,7 +247,7 @@ def load_finish(*, log=None) -> bool:
     if meta.get("format", 1) != FORMAT:  # a set made before: its owner rebuilt what it needed
         log("set made by an older generator: run due_states_rebuild / reports_rebuild if needed")
         return False
-    for command in ("due_states_rebuild", "reports_rebuild"):
+    for command in ("due_states_rebuild", "reports_rebuild", "assignment_state_rebuild"):
         started = clock.perf_counter()
         call_command(command, stdout=io.StringIO())
         log(f"{command}: {clock.perf_counter() - started:.1f} s")

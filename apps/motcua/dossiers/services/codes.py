@@ -26,6 +26,7 @@ import string
 from datetime import date, datetime
 
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,8 +100,13 @@ def code_render(pattern: CodePattern, *, agency_code: str, day: date, seq: int) 
 
 
 def _counter_next(unit: Unit, day: date) -> int:
-    """Take the next number of *unit*'s counter for *day*; the row stays locked (rule 2)."""
-    if not DossierCodeCounter.objects.filter(unit=unit, day=day).exists():
+    """Take the next number of *unit*'s counter for *day*; the row stays locked (rule 2).
+
+    The ``UPDATE … SET last = last + 1`` takes the row's exclusive lock and the read after it
+    sees the number it wrote (two statements; the day's first reception inserts the row first).
+    """
+    rows = DossierCodeCounter.objects.filter(unit=unit, day=day)
+    if not rows.update(last=F("last") + 1):
         # An upsert, not INSERT + catch IntegrityError: on InnoDB a duplicate-key error leaves a
         # shared lock on the row, and two receptions holding it both wait for the exclusive lock
         # below (deadlock, seen with 20 concurrent first receptions of a day). The upsert takes
@@ -114,10 +120,8 @@ def _counter_next(unit: Unit, day: date) -> int:
             unique_fields=target,
             update_fields=["day"],
         )
-    counter = DossierCodeCounter.objects.select_for_update().get(unit=unit, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+        rows.update(last=F("last") + 1)
+    return rows.values_list("last", flat=True).get()
 
 
 def _next_code(unit: Unit, moment: datetime, *, competent: Unit | None = None) -> str:

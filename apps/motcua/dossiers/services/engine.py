@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.lifecycle import LIFECYCLE, Clock
 from motcua.core.people import person_name
+from motcua.core.selectors import calendar_revision_held
 from motcua.core.stored_files import files_kept_on_success
 from motcua.dossiers.guards import GuardFailed, guard_check
 from motcua.dossiers.models import Channel, Dossier, DossierEvent
@@ -31,6 +32,7 @@ from motcua.dossiers.transitions import transition_target
 from motcua.notifications.lifecycle import dossier_transition_recorded
 from motcua.reports.summaries import summary_refresh
 from motcua.reports.timing import processing_time_record
+from motcua.units.selectors import roles_remembered
 
 #: An action's change: (locked dossier, actor, moment) -> the event's data (or None).
 Change = Callable[[Dossier, Actor, datetime], "dict | None"]
@@ -70,10 +72,15 @@ def _record(
     moment: datetime,
     note: str = "",
     change: Change | None = None,
+    settle: bool = True,
+    born: bool = False,
 ) -> DossierEvent:
     """Check, apply and audit one action on *d* (locked, or new and unsaved); save it.
 
     Must run inside a transaction: a refused check or a failing change leaves nothing behind.
+    *settle* False leaves the summaries and the due state, computed from the dossier as it is,
+    to the action that follows in the same transaction (:func:`_perform_create`); *born* says
+    the dossier was created in this transaction (its summaries have nothing stored to read).
     """
     actor = dossier_action_check(user=user, dossier=d, action=action)
     try:
@@ -115,10 +122,11 @@ def _record(
         created_at=moment,
     )
     # the monthly indicators and officer figures (which count this event), same transaction
-    summary_refresh(dossier_ids=[d.pk], now=moment)
+    if settle:
+        summary_refresh(dossier_ids=[d.pk], now=moment, born=born)
     # Due state and the citizen's notice, in this transaction (overdue tracking, outbox): what
     # runs after the commit is the outbox's delivery, never a callback of the change.
-    dossier_transition_recorded(dossier=d, event=event)
+    dossier_transition_recorded(dossier=d, event=event, due=settle)
     return event
 
 
@@ -133,7 +141,7 @@ def _perform(
 ) -> Dossier:
     """Apply *action* to an existing dossier atomically; see the module docstring for the steps."""
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
-    with transaction.atomic(), files_kept_on_success():
+    with transaction.atomic(), files_kept_on_success(), calendar_revision_held():
         # Lock only the dossier row (MariaDB has no FOR UPDATE OF; a join would lock units too),
         # then read it with its relations inside the same transaction.
         list(Dossier.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
@@ -158,11 +166,26 @@ def _perform_create(
 
     *change* fills and saves the dossier (code, documents). The creation and the actions that
     follow it share one moment and one transaction; the dossier is born at version 1, since
-    nobody can have seen it in between.
+    nobody can have seen it in between. The actor's roles are read once per unit for all of
+    them (``units.selectors.roles_remembered``), and the calendar's revision once.
     """
-    with transaction.atomic(), files_kept_on_success():
+    actions = ((Action.RECEIVE, change), *then)
+    with (
+        transaction.atomic(),
+        files_kept_on_success(),
+        roles_remembered(),
+        calendar_revision_held(),
+    ):
         moment = timezone.now()
-        _record(new, action=Action.RECEIVE, user=user, moment=moment, change=change)
-        for action, follow in then:
-            _record(new, action=action, user=user, moment=moment, change=follow)
+        for k, (action, follow) in enumerate(actions, 1):
+            # summaries and due state once, after the last action (they read the final rows)
+            _record(
+                new,
+                action=action,
+                user=user,
+                moment=moment,
+                change=follow,
+                settle=k == len(actions),
+                born=True,
+            )
     return new

@@ -64,8 +64,11 @@ def _fill(
     applicant: dict,
     form_data: dict | None,
     documents: list[dict] | None,
+    mandatory: bool = False,
 ) -> dict | None:
     """Fill and save a dossier being received (its code, fees, documents); raise if it cannot be.
+
+    With *mandatory* (a dossier handed in person), every mandatory document must be received.
 
     The procedure must be offered by the competent unit, published and accepting dossiers; a
     receiving unit other than the competent one needs the boundary-free rule
@@ -99,17 +102,23 @@ def _fill(
     dossier.refresh_search_text()
     dossier.save()
     wanted = {d.get("name"): d for d in documents or []}
+    rows = []
     for doc in version.snapshot.get("documents", []):
         given = wanted.pop(doc["name"], {})
-        DossierDocument.objects.create(
-            dossier=dossier,
-            name=doc["name"],
-            originals=doc.get("originals", 0),
-            copies=doc.get("copies", 0),
-            is_mandatory=doc.get("is_mandatory", True),
-            received=bool(given.get("received") or given.get("file")),
-            **uploads.stored_fields(given),
+        rows.append(
+            DossierDocument(
+                dossier=dossier,
+                name=doc["name"],
+                originals=doc.get("originals", 0),
+                copies=doc.get("copies", 0),
+                is_mandatory=doc.get("is_mandatory", True),
+                received=bool(given.get("received") or given.get("file")),
+                **uploads.stored_fields(given),
+            )
         )
+    _documents_create(rows)
+    if mandatory:
+        _missing_mandatory(rows)
     if competent.pk == unit.pk:
         return None
     return {
@@ -133,9 +142,20 @@ def _begin_processing(dossier: Dossier, moment: datetime, user, assignee=None) -
         raise DossierError(str(exc)) from exc
 
 
-def _missing_mandatory(dossier: Dossier) -> None:
+def _documents_create(rows: list[DossierDocument]) -> None:
+    """Insert the checklist rows in one statement; one by one when a row brings a new file, so
+    the file journal (``core/stored_files.py``, a ``pre_save`` hook) notes what to delete if the
+    reception fails."""
+    if any(row.file and not getattr(row.file, "_committed", True) for row in rows):
+        for row in rows:
+            row.save()
+    else:
+        DossierDocument.objects.bulk_create(rows)
+
+
+def _missing_mandatory(rows: list[DossierDocument]) -> None:
     """Refuse a counter reception while a mandatory document is not handed in."""
-    missing = [d.name for d in dossier.documents.all() if d.is_mandatory and not d.received]
+    missing = [d.name for d in rows if d.is_mandatory and not d.received]
     if missing:
         raise DossierError(
             _("Còn thiếu giấy tờ bắt buộc: %(names)s.") % {"names": "; ".join(missing)}
@@ -176,12 +196,14 @@ def dossier_receive(
     )
 
     def receive(d, actor, moment):
-        data = _fill(
-            d, moment=moment, applicant=applicant, form_data=form_data, documents=documents
+        return _fill(
+            d,
+            moment=moment,
+            applicant=applicant,
+            form_data=form_data,
+            documents=documents,
+            mandatory=channel == Channel.IN_PERSON,
         )
-        if channel == Channel.IN_PERSON:
-            _missing_mandatory(d)
-        return data
 
     def start(d, actor, moment):
         _begin_processing(d, moment, user, assignee)

@@ -9,51 +9,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, F, Max, Q
 from django.utils.translation import gettext as _
 
-from motcua.dossiers.assignment import officer_assignable, step_assignable_officers
+from motcua.dossiers.assignment import (
+    assignment_pick,
+    officer_assignable,
+    step_assigned,
+    step_released,
+)
 from motcua.dossiers.deadline_inputs import step_deadline_inputs
 from motcua.dossiers.models import Consultation, Dossier, DossierStep, StepState
 from motcua.dossiers.services.deadlines import _due
 from motcua.dossiers.services.engine import DossierError
 from motcua.dossiers.visits import visits_record
 from motcua.dossiers.workflow import StepSpec, step_unit, workflow_steps
-from motcua.procedures.workflow import Assignment
 from motcua.units.history import unit_for_code
 from motcua.units.models import Unit
 
 
 def _auto_assignee(spec: StepSpec, unit: Unit):
     """Pick an officer by the step's rule: round robin or least loaded; manual picks nobody."""
-    officers = step_assignable_officers(unit=unit, roles=spec.roles).order_by("pk")
-    if spec.assignment == Assignment.LEAST_LOADED:
-        # Open steps per eligible officer, counted on the (assignee, state) index: only open
-        # steps are read, never an officer's whole history.
-        ids = list(officers.values_list("pk", flat=True))
-        load = dict(
-            DossierStep.objects.filter(assignee__in=ids, state=StepState.OPEN)
-            .values_list("assignee")
-            .annotate(n=Count("pk"))
-        )
-        return (
-            officers.filter(pk=min(ids, key=lambda pk: (load.get(pk, 0), pk))).first()
-            if ids
-            else None
-        )
-    if spec.assignment == Assignment.ROUND_ROBIN:
-        # The officer assigned longest ago (never assigned first) at this unit and step name.
-        return (
-            officers.annotate(
-                last=Max(
-                    "dossier_steps__started_at",
-                    filter=Q(dossier_steps__unit=unit, dossier_steps__name=spec.name),
-                )
-            )
-            .order_by(F("last").asc(nulls_first=True), "pk")
-            .first()
-        )
-    return None
+    return assignment_pick(rule=spec.assignment, unit=unit, name=spec.name, roles=spec.roles)
 
 
 def _start_step(dossier: Dossier, spec: StepSpec, moment: datetime, assignee=None) -> DossierStep:
@@ -79,6 +55,7 @@ def _start_step(dossier: Dossier, spec: StepSpec, moment: datetime, assignee=Non
         ),
         required_answers=spec.required_answers,
     )
+    step_assigned(step)
     visited = [step.unit_id]
     for code in spec.consult_units:
         unit = unit_for_code(code)  # a code of the version's day: follows reorganisations
@@ -96,6 +73,7 @@ def _close_step(dossier: Dossier, moment: datetime, state: StepState = StepState
     if step is not None and step.state == StepState.OPEN:
         step.state, step.finished_at = state, moment
         step.save(update_fields=["state", "finished_at"])
+        step_released(step)
     return step
 
 
