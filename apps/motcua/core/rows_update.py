@@ -44,9 +44,27 @@ def _converter(field):
     return lambda value: field.get_db_prep_save(value, connection)
 
 
+def _once(convert):
+    """*convert* remembered per value (for the datetimes a batch repeats)."""
+    seen: dict = {}
+
+    def converted(value):
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = result = convert(value)
+            return result
+
+    return converted
+
+
 def _prepared(model, columns: Sequence[str], rows: Sequence[Sequence]) -> list[list]:
     fields = [model._meta.pk] + [model._meta.get_field(name) for name in columns]
     converters = [_converter(field) for field in fields]
+    converters = [
+        _once(convert) if isinstance(field, models.DateTimeField) else convert
+        for convert, field in zip(converters, fields, strict=True)
+    ]
     return [
         [
             value if convert is None or value is None else convert(value)
@@ -172,6 +190,11 @@ def rows_insert(
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     tail = f" RETURNING {_quote(model._meta.pk.column)}" if returning else ""
     ids: list[int] = []
+    # a batch repeats its moments (one "now" per row): each distinct datetime converted once
+    converters = [
+        _once(convert) if isinstance(f, models.DateTimeField) else convert
+        for convert, f in zip(converters, fields, strict=True)
+    ]
     with connection.cursor() as cursor:
         for k in range(0, len(rows), CHUNK):
             chunk = rows[k : k + CHUNK]

@@ -9,7 +9,8 @@ A run that carries the first changed day (``changed_from``) reads only the items
 reach it: a due moment is counted forward from the start through the working time of the days up
 to the due moment itself, and a closed pause's office time through the days it lasted, so an
 item due before that day and with no pause lasting into it keeps its due moment (the result is
-the full recomputation's). Selected through indexes: open dossiers by ``(status, due_at)``, open
+the full recomputation's). Selected through indexes: open dossiers by ``(status, due_at)``
+(``0003_h10_scale_indexes``), open
 steps by ``(state, due_at)``, and the dossiers with a pause open or ended on or after that day by
 ``ended_at`` (the paused ones, whose resume is not fixed yet, are always read).
 """
@@ -73,13 +74,17 @@ def _paused_since(moment: datetime):
 
 
 def _selected_ids(queryset, changed_from: date | None, dossier_field: str) -> list[int]:
-    """The ids a run reads, ascending: every open one, or those that can reach *changed_from*."""
+    """The ids a run reads, ascending: every open one, or those that can reach *changed_from*.
+
+    *queryset* may be wider than the open set (only what the index holds, so that the index
+    alone answers); the batches read the rows through the exact open set."""
     if changed_from is None:
         return list(queryset.order_by("pk").values_list("pk", flat=True))
+    queryset = queryset.order_by()  # no sort: the ids are sorted here
     moment = _day_start(changed_from)
     reach = Q(due_at__gte=moment) | Q(due_at__isnull=True)
     ids = set(queryset.filter(reach).values_list("pk", flat=True))
-    paused = set(_paused_since(moment))
+    paused = set(_paused_since(moment).order_by())
     if paused:
         ids.update(
             queryset.filter(**{f"{dossier_field}__in": sorted(paused)}).values_list("pk", flat=True)
@@ -87,13 +92,15 @@ def _selected_ids(queryset, changed_from: date | None, dossier_field: str) -> li
     return sorted(ids)
 
 
-def _batches(queryset, fields, batch_size, after=None, changed_from=None, dossier_field="pk"):
+def _batches(
+    queryset, select, fields, batch_size, after=None, changed_from=None, dossier_field="pk"
+):
     """The selected rows as dicts, in batches of ascending ids after *after* (the resume point).
 
     The ids are chosen once (an index range), then each batch is read by primary key: a row
     that left the open set meanwhile is skipped, one that entered it was computed by the lifecycle
     with the new calendar already."""
-    ids = _selected_ids(queryset, changed_from, dossier_field)
+    ids = _selected_ids(select, changed_from, dossier_field)
     if after is not None:
         ids = ids[bisect_right(ids, after) :]
     for i in range(0, len(ids), batch_size):
@@ -111,6 +118,11 @@ class DossierDeadlines:
     def _open():
         return Dossier.objects.filter(status__in=_LIVE, received_at__isnull=False)
 
+    @staticmethod
+    def _select():
+        """The open set as the index ``(status, due_at)`` holds it (the live states)."""
+        return Dossier.objects.filter(status__in=_LIVE)
+
     def count(self, changed_from: date | None = None) -> int:
         """How many open dossiers a run will check (index on ``status``, ``due_at``)."""
         if changed_from is None:
@@ -124,7 +136,8 @@ class DossierDeadlines:
 
         fields = ("pk", "received_at", "due_at", "procedure_version_id")
         snapshots: dict[int, dict] = {}  # read once per version, not once per dossier
-        for rows in _batches(self._open(), fields, batch_size, after, changed_from):
+        batches = _batches(self._open(), self._select(), fields, batch_size, after, changed_from)
+        for rows in batches:
             pauses = _pauses_by_dossier([r["pk"] for r in rows])
             missing = {r["procedure_version_id"] for r in rows} - snapshots.keys()
             snapshots.update(
@@ -164,6 +177,11 @@ class StepDeadlines:
             Q(duration_amount__gt=0) | Q(duration_unit=TimeUnit.SAME_DAY)
         )
 
+    @staticmethod
+    def _select():
+        """The open steps as the index ``(state, due_at)`` holds them."""
+        return DossierStep.objects.filter(state=StepState.OPEN)
+
     def count(self, changed_from: date | None = None) -> int:
         """How many open steps a run will check (index on ``state``, ``due_at``)."""
         if changed_from is None:
@@ -174,7 +192,9 @@ class StepDeadlines:
         self, *, batch_size: int, after=None, changed_from: date | None = None
     ) -> Iterable[Sequence[DeadlineItem]]:
         fields = ("pk", "dossier_id", "started_at", "due_at", "duration_amount", "duration_unit")
-        batches = _batches(self._open(), fields, batch_size, after, changed_from, "dossier_id")
+        batches = _batches(
+            self._open(), self._select(), fields, batch_size, after, changed_from, "dossier_id"
+        )
         for rows in batches:
             pauses = _pauses_by_dossier(list({r["dossier_id"] for r in rows}))
             yield [

@@ -205,8 +205,6 @@ class Dossier(DueTracked, models.Model):
             ),
             # Drives the sweep: only the rows whose next transition moment is reached.
             models.Index(fields=["due_state", "due_next_position"], name="dossier_due_next"),
-            # The open dossiers whose deadline can reach a changed calendar day (recomputation).
-            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
         ]
 
     def __str__(self) -> str:
