@@ -50,28 +50,25 @@ def received(world, applicant, documents, moment):
     )
 
 
+def suspended(world, dossier):
+    """*dossier* suspended by spec1 on Tue 4/3 15:00 (waiting for the tax office)."""
+    return act(
+        at(2025, 3, 4, 15, 0),
+        services.dossier_suspend,
+        dossier=dossier,
+        user=world.users.spec1,
+        reason="Chờ thuế.",
+    )
+
+
 def recompute_set(world, applicant, documents, *, more: bool = False) -> SimpleNamespace:
     """Build the set of the module docstring; return its dossiers by name."""
     u = world.users
     monday = at(2025, 3, 3, 9, 0)
     open_ = received(world, applicant, documents, monday)
-    resumed = received(world, applicant, documents, monday)
-    resumed = act(
-        at(2025, 3, 4, 15, 0),
-        services.dossier_suspend,
-        dossier=resumed,
-        user=u.spec1,
-        reason="Chờ thuế.",
-    )
+    resumed = suspended(world, received(world, applicant, documents, monday))
     resumed = act(at(2025, 3, 6, 10, 0), services.dossier_resume, dossier=resumed, user=u.spec1)
-    paused = received(world, applicant, documents, monday)
-    paused = act(
-        at(2025, 3, 4, 15, 0),
-        services.dossier_suspend,
-        dossier=paused,
-        user=u.spec1,
-        reason="Chờ thuế.",
-    )
+    paused = suspended(world, received(world, applicant, documents, monday))
     finished = received(world, applicant, documents, monday)
     finished = act(
         at(2025, 3, 4, 10, 0),

@@ -55,6 +55,15 @@ def _rows():
     )
 
 
+def _recompute(**kwargs):
+    """Both dossier sources in batches of two (so every batch boundary is crossed), its
+    on-commit work (outbox delivery) not run."""
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        return deadlines_recompute(
+            sources=[DossierDeadlines(), StepDeadlines()], batch_size=2, **kwargs
+        )
+
+
 def _per_dossier(now):
     """The lifecycle's path, one dossier at a time."""
     for dossier in DossierDeadlines._open().order_by("pk"):
@@ -85,10 +94,7 @@ def test_the_batched_write_gives_the_rows_of_the_per_dossier_path(world, more):
         assert _rows() == before  # the savepoint left nothing behind
         events_before = set(DossierEvent.objects.values_list("pk", flat=True))
         outbox_before = set(OutboxMessage.objects.values_list("pk", flat=True))
-        with TestCase.captureOnCommitCallbacks(execute=False):
-            run = deadlines_recompute(
-                sources=[DossierDeadlines(), StepDeadlines()], batch_size=2, reason="test"
-            )
+        run = _recompute(reason="test")
         after = _rows()
 
     assert run.status == DeadlineRecomputation.Status.DONE
@@ -124,12 +130,10 @@ def test_the_batched_write_gives_the_rows_of_the_per_dossier_path(world, more):
 def test_a_second_run_writes_nothing(world, more):
     with time_machine.travel(NOW, tick=False):
         calendar_year_import(data=DAY_OFF, actor=world.users.admin, recompute=False)
-        with TestCase.captureOnCommitCallbacks(execute=False):
-            deadlines_recompute(sources=[DossierDeadlines(), StepDeadlines()], batch_size=2)
+        _recompute()
         before = _rows()
         events = DossierEvent.objects.count()
-        with TestCase.captureOnCommitCallbacks(execute=False):
-            again = deadlines_recompute(sources=[DossierDeadlines(), StepDeadlines()], batch_size=2)
+        again = _recompute()
     assert (again.changed, _rows(), DossierEvent.objects.count()) == (0, before, events)
 
 
@@ -166,10 +170,7 @@ def _outcome(kind, day, changed_from):
             )
             events = DossierEvent.objects.count()
             notices = OutboxMessage.objects.count()
-            with TestCase.captureOnCommitCallbacks(execute=False):
-                deadlines_recompute(
-                    sources=[DossierDeadlines(), StepDeadlines()], batch_size=2, run=run
-                )
+            _recompute(run=run)
             found["rows"] = _rows()
             found["moves"] = sorted(
                 (e.dossier_id, e.data["old_due"], e.data["new_due"])
@@ -187,8 +188,7 @@ def _outcome(kind, day, changed_from):
 def test_a_run_narrowed_to_the_changed_day_gives_the_rows_of_the_full_run(world, more):
     with time_machine.travel(NOW, tick=False):
         calendar_year_import(data=DAY_OFF, actor=world.users.admin, recompute=False)
-        with TestCase.captureOnCommitCallbacks(execute=False):
-            deadlines_recompute(sources=[DossierDeadlines(), StepDeadlines()], batch_size=2)
+        _recompute()
         before = _rows()
         checked = {}
         for kind, day in CHANGES:

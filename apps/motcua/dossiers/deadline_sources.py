@@ -92,6 +92,13 @@ def _selected_ids(queryset, changed_from: date | None, dossier_field: str) -> li
     return sorted(ids)
 
 
+def _count(queryset, changed_from: date | None, dossier_field: str) -> int:
+    """How many items of the open set *queryset* a run reads (the progress bar's total)."""
+    if changed_from is None:
+        return queryset.count()
+    return len(_selected_ids(queryset, changed_from, dossier_field))
+
+
 def _batches(
     queryset, select, fields, batch_size, after=None, changed_from=None, dossier_field="pk"
 ):
@@ -125,9 +132,7 @@ class DossierDeadlines:
 
     def count(self, changed_from: date | None = None) -> int:
         """How many open dossiers a run will check (index on ``status``, ``due_at``)."""
-        if changed_from is None:
-            return self._open().count()
-        return len(_selected_ids(self._open(), changed_from, "pk"))
+        return _count(self._open(), changed_from, "pk")
 
     def open_items(
         self, *, batch_size: int, after=None, changed_from: date | None = None
@@ -184,9 +189,7 @@ class StepDeadlines:
 
     def count(self, changed_from: date | None = None) -> int:
         """How many open steps a run will check (index on ``state``, ``due_at``)."""
-        if changed_from is None:
-            return self._open().count()
-        return len(_selected_ids(self._open(), changed_from, "dossier_id"))
+        return _count(self._open(), changed_from, "dossier_id")
 
     def open_items(
         self, *, batch_size: int, after=None, changed_from: date | None = None
