@@ -23,7 +23,9 @@ the deadlines whose count can reach it (due on or after it, or paused). A deadli
 start to its due moment never looks at a later day, so those left out would not move: the result
 is the full recomputation's. A change to office hours, weekly days or the day rule carries no day
 and rechecks every open deadline. A run superseded while it works hands its day to the queued run,
-so what it did not reach is read again.
+so what it did not reach is read again. The narrowing trusts the stored due moments: one left
+wrong by a failed batch (recorded in the run's audit) is read again by the next run whose day is
+before it, or by a run without a day.
 
 The calendar page shows :func:`recompute_progress` (done / total, rate, estimated end).
 """
