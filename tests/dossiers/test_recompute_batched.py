@@ -36,6 +36,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.states import Action
 from motcua.integrations.models import OutboxMessage
 from motcua.reports.officer_summaries import _stored, officer_contributions
+from motcua.reports.summaries import entries_for, entries_stored
 from tests.builders import at
 from tests.dossiers.recompute_set import recompute_set
 from tests.dossiers.test_recompute import DAY_OFF
@@ -209,3 +210,25 @@ def test_a_run_narrowed_to_the_changed_day_gives_the_rows_of_the_full_run(world,
     assert checked[date(2025, 3, 5)] == checked[date(2025, 3, 7)] == 10
     assert checked[date(2025, 3, 20)] < 10
     assert checked[date(2025, 3, 26)] == 4
+
+
+def test_the_summary_entry_follows_a_deadline_moved_across_the_end_of_a_month(world, more):
+    """On Wed 2/4 (March has ended), with 12/3 off the Friday receipt is due Mon 31/3 17:00:
+    late at the end of March (overdue from March). A day off on Thu 27/3 moves it to Tue 1/4
+    17:00: no longer late then, so its summary entry loses the month (QĐ 766 §2.1)."""
+    friday = more.late_friday.pk
+    with time_machine.travel(at(2025, 4, 2, 10, 0), tick=False):
+        calendar_year_import(data=DAY_OFF, actor=world.users.admin, recompute=False)
+        _recompute()
+        assert Dossier.objects.get(pk=friday).due_at == at(2025, 3, 31, 17, 0)
+        assert entries_stored([friday], lock=False)[friday]["overdue_from"] == date(2025, 3, 1)
+        Holiday.objects.create(
+            calendar=calendar_ensure(), year=2025, start_date=date(2025, 3, 27), name="Nghỉ"
+        )
+        calendar_touch()
+        _recompute()
+        assert Dossier.objects.get(pk=friday).due_at == at(2025, 4, 1, 17, 0)
+        stored = entries_stored([friday], lock=False)
+        assert stored[friday]["overdue_from"] is None
+        stored[friday].pop("dossier_id")
+        assert stored == entries_for([friday])  # what a fresh computation gives

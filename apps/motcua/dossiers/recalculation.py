@@ -4,11 +4,12 @@ told of the appointment date, the dossier's log shows why it changed).
 Called by the dossier deadline source once per batch of the recomputation, inside that batch's
 transaction, set-based: one statement writes the new due moments of the batch with the due
 columns they lead to (:func:`~motcua.dossiers.due_state.due_states_refresh`), one multi-row
-``INSERT`` (no model instances) the :attr:`~motcua.dossiers.states.Action.RECALCULATE` events (status unchanged, old and
-new due moment in the event), one the citizen notices in the outbox (one per dossier, delivered
-after the commit), and the monthly summaries of the dossiers follow (their pending verdicts
-depend on ``due_at``). It changes no state, so it does not go through the lifecycle's transition
-function; the event is its audit record.
+``INSERT`` (no model instances) the :attr:`~motcua.dossiers.states.Action.RECALCULATE` events
+(status unchanged, old and new due moment in the event), one the citizen notices in the outbox
+(one per dossier, delivered after the commit), and the monthly summaries follow for the dossiers
+whose verdict of an ended month can change (their pending verdicts depend on ``due_at``). It
+changes no state, so it does not go through the lifecycle's transition function; the event is its
+audit record.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from motcua.dossiers.due_state import due_states_refresh
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import Action
 from motcua.integrations.handlers import CITIZEN_EVENTS, citizen_notices_emit
-from motcua.reports.summaries import summary_refresh
+from motcua.reports.summaries import horizon, month_end, summary_refresh
 
 
 def _local(moment: datetime | None) -> str:
@@ -71,6 +72,13 @@ def dossier_due_moves_apply(updates: Sequence[tuple[int, datetime]]) -> list[int
         [(event_id, dossier_id) for event_id, dossier_id in pairs if dossier_id in told],
         notice=CITIZEN_EVENTS[Action.RECALCULATE],
     )
-    # a moved due moment can change past verdicts; the step rows hold no dossier deadline
-    summary_refresh(dossier_ids=list(new), steps=False)
+    # A moved due moment can change the verdicts of the months already ended (the entry's
+    # overdue_from), never when both moments lie after the last of them: judged at a month end
+    # before both, the dossier is late under either deadline or under neither (QĐ 766 §2.1). The
+    # step rows hold no dossier deadline.
+    ended = month_end(horizon(now))
+    summary_refresh(
+        dossier_ids=[pk for pk, old, *_rest in rows if old is None or min(old, new[pk]) < ended],
+        steps=False,
+    )
     return [event_id for event_id, dossier_id in pairs if dossier_id in told]
