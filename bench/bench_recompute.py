@@ -11,8 +11,9 @@ tomorrow moves most of their deadlines; the first run realigns every open deadli
 calendar, i.e. every item changes: timed as "realign"; ``--realign`` times it on an existing
 database, which only moves deadlines that are not aligned yet).
 
-1. *Save*: in one transaction, add a holiday on the next working day and call
-   ``calendar_changed`` (what the desk's save does), then commit — the job is queued, not run.
+1. *Save*: in one transaction, add a holiday on the next working day (``--ahead N``: the N-th
+   working day from today) and call ``calendar_changed`` with that day, as the desk's save does,
+   then commit — the job is queued, not run; it reads only the open items that can reach the day.
 2. *Job*: ``recompute_pending()`` in this process (what the RQ worker runs), timed to the end.
 3. The holiday is removed again (its own save and job, also timed), so the database is left as
    it was and the script can be run again.
@@ -42,6 +43,13 @@ def main() -> None:
     parser.add_argument(
         "--realign", action="store_true", help="time a run that moves every deadline first"
     )
+    parser.add_argument(
+        "--ahead",
+        type=int,
+        default=1,
+        help="the holiday's day: this many working days from today (1: the next working day)",
+    )
+    parser.add_argument("--profile", help="write a pyinstrument profile of the add job here")
     parser.add_argument("--total", type=int, default=300_000)
     parser.add_argument("--open", type=int, default=100_000)
     args = parser.parse_args()
@@ -78,32 +86,44 @@ def main() -> None:
     notification_services.notifications_kick = lambda: None
 
     calendar = site_calendar()
-    day = timezone.localtime().date() + timedelta(days=1)
-    while not calendar.is_working_day(day):
+    day = timezone.localtime().date()
+    for _ in range(args.ahead):
         day += timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day += timedelta(days=1)
 
-    def save(change) -> tuple[float, object]:
+    def save(change, changed_from=None) -> tuple[float, object]:
         kick = recompute_jobs.recompute_kick
         recompute_jobs.recompute_kick = lambda: None  # the worker's part is timed separately
         try:
             started = time.perf_counter()
             with transaction.atomic():
                 change()
-                run = services.calendar_changed(reason="bench")
+                run = services.calendar_changed(reason="bench", changed_from=changed_from)
             return time.perf_counter() - started, run
         finally:
             recompute_jobs.recompute_kick = kick
 
-    def job(run) -> float:
+    def job(run, profile=None) -> float:
         load = os.getloadavg()
+        profiler = None
+        if profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.005)
+            profiler.start()
         started, cpu = time.perf_counter(), time.process_time()
         recompute_pending(batch_size=args.batch)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        if profiler is not None:
+            profiler.stop()
+            Path(profile).write_text(profiler.output_text(unicode=True, show_all=False))
         run.refresh_from_db()
         print(
             f"  job: {seconds:.1f} s ({cpu:.1f} s of this process's CPU) — {run.status}, "
             f"checked {run.checked:,} of {run.total}, "
-            f"changed {run.changed:,}, failed {run.failed} "
+            f"changed {run.changed:,}, failed {run.failed}; "
+            f"{run.checked / seconds:,.0f} checked/s, {run.changed / seconds:,.0f} changed/s "
             f"(load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})"
         )
         return seconds
@@ -122,9 +142,9 @@ def main() -> None:
         job(run)
     for label, change in (("add holiday", add), ("remove holiday", remove)):
         load = os.getloadavg()
-        seconds, run = save(change)
+        seconds, run = save(change, changed_from=day)
         print(f"{label}: saved in {seconds * 1000:.0f} ms (load average {load[0]:.1f})")
-        job(run)
+        job(run, args.profile if change is add else None)
 
 
 def generate(total: int, open_count: int) -> None:

@@ -1,7 +1,7 @@
 """Recomputing open deadlines when the calendar changes: registry, batches, audit, isolation."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,8 +11,9 @@ from django.urls import reverse
 from motcua.core import deadline_sources, services
 from motcua.core.calendar_yaml import parse_calendar_year
 from motcua.core.deadline_sources import DeadlineItem
-from motcua.core.deadlines import Pause
+from motcua.core.deadlines import DayRule, DeadlineError, Pause, due_at
 from motcua.core.models import DeadlineChange, DeadlineRecomputation, Holiday
+from motcua.core.services import DueMemo
 
 from .conftest import at, calendar_2025
 
@@ -295,3 +296,33 @@ def test_recomputation_runs_are_listed_in_the_desk_with_old_and_new(client):
     assert "tests.fake" in detail.content.decode()
     changes = client.get(reverse("admin:core_deadlinechange_changelist") + "?q=1")
     assert changes.status_code == 200
+
+
+def test_the_run_memo_gives_what_due_at_gives_for_every_start():
+    """The day-keyed shortcut (Civil Code, working days, no pause) and the exact-key memo agree
+    with ``due_at`` at every half hour from Thu 24/4 to Tue 6/5/2025: the 26/4 make-up Saturday,
+    the 30/4–4/5 holidays, before and after office hours and the same-day cut-off."""
+    cal = calendar_2025()
+    pause = (Pause(at(2025, 5, 7, 9, 0), at(2025, 5, 8, 10, 0)),)  # after every start
+    for rule in (DayRule.CIVIL_CODE, DayRule.OFFICE_TIME):
+        memo = DueMemo(cal, rule)
+        start = at(2025, 4, 24, 0, 0)
+        while start < at(2025, 5, 7, 0, 0):
+            for amount, unit, pauses in (
+                (3, "working_days", ()),
+                (15, "working_days", ()),
+                (3, "working_days", pause),
+                (4, "working_hours", ()),
+                (0, "same_day", ()),
+            ):
+                given = item(1, start, amount, unit, pauses=pauses)
+                expected = due_at(
+                    cal, start=start, amount=amount, unit=unit, pauses=pauses, day_rule=rule
+                )
+                assert memo(given) == expected, (rule, start, amount, unit, pauses)
+            start += timedelta(minutes=30)
+        # 13 days × 48 starts × 5 deadlines; under the Civil Code the two working-day deadlines
+        # without pauses are kept once per day (13 × 2) instead of once per start
+        assert len(memo.memo) == (13 * 48 * 3 + 13 * 2 if rule == DayRule.CIVIL_CODE else 3120)
+    with pytest.raises(DeadlineError):
+        DueMemo(cal, DayRule.CIVIL_CODE)(item(2, at(2025, 4, 24, 9, 0), 0, "working_days"))

@@ -159,3 +159,53 @@ def test_the_calendar_page_polls_while_a_run_is_active(admin_client, source):
     text = fragment.content.decode()
     assert "Hoàn thành" in text and "Đã kiểm tra 3/3 hạn" in text
     assert 'hx-trigger="every 3s"' not in text
+
+
+def test_the_first_changed_day_is_kept_when_changes_are_merged(source):
+    source(3)
+    services.calendar_changed(reason="thêm 12/3", changed_from=date(2025, 3, 12))
+    services.calendar_changed(reason="thêm 5/3", changed_from=date(2025, 3, 5))
+    services.calendar_changed(reason="thêm 20/3", changed_from=date(2025, 3, 20))
+    run = DeadlineRecomputation.objects.get()
+    assert (run.requests, run.changed_from) == (3, date(2025, 3, 5))
+    # office hours touch no single day: the merged run rechecks every open deadline
+    services.calendar_changed(reason="giờ hành chính")
+    run.refresh_from_db()
+    assert (run.requests, run.changed_from) == (4, None)
+
+
+def test_a_superseded_run_hands_its_first_day_to_the_run_that_follows(source):
+    def change_during_second_batch(n):
+        if n == 2:
+            row = services.calendar_ensure()
+            Holiday.objects.create(calendar=row, start_date=date(2025, 3, 20), name="Nghỉ thêm")
+            services.calendar_changed(reason="thêm 20/3", changed_from=date(2025, 3, 20))
+
+    source(10, on_batch=change_during_second_batch)
+    _day_off()
+    services.calendar_changed(reason="thêm 4/3", changed_from=date(2025, 3, 4))
+    assert recompute_job.recompute_pending(batch_size=4) == 2
+    first, second = DeadlineRecomputation.objects.order_by("pk")
+    assert (first.status, first.changed_from) == ("superseded", date(2025, 3, 4))
+    # what the first run did not reach (from 4/3) is read by the second
+    assert (second.status, second.changed_from, second.checked) == ("done", date(2025, 3, 4), 10)
+
+
+def test_the_desk_save_of_a_holiday_queues_a_run_from_its_first_day(admin_client):
+    row = services.calendar_ensure()
+    form = {"name": "Nghỉ đột xuất", "decision": "", "year": "2025", "end_date": ""}
+    admin_client.post("/admin/core/holiday/add/", {**form, "start_date": "20/03/2025"})
+    holiday = Holiday.objects.get(calendar=row)
+    assert DeadlineRecomputation.objects.get(status="queued").changed_from == date(2025, 3, 20)
+    DeadlineRecomputation.objects.update(status="done")
+    # moved later: the run starts from the day it was on before
+    admin_client.post(
+        f"/admin/core/holiday/{holiday.pk}/change/", {**form, "start_date": "27/03/2025"}
+    )
+    holiday.refresh_from_db()
+    assert holiday.start_date == date(2025, 3, 27)
+    assert DeadlineRecomputation.objects.get(status="queued").changed_from == date(2025, 3, 20)
+    DeadlineRecomputation.objects.update(status="done")
+    admin_client.post(f"/admin/core/holiday/{holiday.pk}/delete/", {"post": "yes"})
+    assert not Holiday.objects.exists()
+    assert DeadlineRecomputation.objects.get(status="queued").changed_from == date(2025, 3, 27)

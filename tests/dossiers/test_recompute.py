@@ -6,11 +6,8 @@ without that day.
 """
 
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
-import time_machine
-from django.test import TestCase
 
 from motcua.core.calendar_yaml import CalendarYear, HolidayEntry
 from motcua.core.models import DeadlineChange, DeadlineRecomputation
@@ -19,6 +16,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.states import Status
 from tests.builders import at
+from tests.dossiers.recompute_set import act, recompute_set
 
 DAY_OFF = CalendarYear(
     year=2025,
@@ -26,71 +24,10 @@ DAY_OFF = CalendarYear(
 )
 
 
-def _act(moment, func, **kwargs):
-    """Do *func* at *moment*; its on-commit work (the recompute job, inline) runs there too."""
-    with (
-        time_machine.travel(moment, tick=False),
-        TestCase.captureOnCommitCallbacks(execute=True),
-    ):
-        result = func(**kwargs)
-    if getattr(result, "run", None) is not None:
-        result.run.refresh_from_db()
-    return result
-
-
 @pytest.fixture
 def dossiers(world, applicant, documents):
-    """Five dossiers received Mon 3/3 09:00 (due Mon 24/3 17:00, step 1 due Thu 13/3 17:00)."""
-    u = world.users
-
-    def received():
-        return _act(
-            at(2025, 3, 3, 9, 0),
-            services.dossier_receive,
-            user=u.reception,
-            procedure=world.procedure,
-            unit=world.units.d,
-            applicant=applicant,
-            documents=documents,
-            assignee=u.spec1,
-        )
-
-    open_ = received()
-    resumed = received()
-    resumed = _act(
-        at(2025, 3, 4, 15, 0),
-        services.dossier_suspend,
-        dossier=resumed,
-        user=u.spec1,
-        reason="Chờ thuế.",
-    )
-    resumed = _act(at(2025, 3, 6, 10, 0), services.dossier_resume, dossier=resumed, user=u.spec1)
-    paused = received()
-    paused = _act(
-        at(2025, 3, 4, 15, 0),
-        services.dossier_suspend,
-        dossier=paused,
-        user=u.spec1,
-        reason="Chờ thuế.",
-    )
-    finished = received()
-    finished = _act(
-        at(2025, 3, 4, 10, 0),
-        services.dossier_refuse,
-        dossier=finished,
-        user=u.spec1,
-        reason="Không đủ điều kiện.",
-    )
-    submitted = _act(
-        at(2025, 3, 4, 10, 0),
-        services.dossier_submit_online,
-        procedure=world.procedure,
-        unit=world.units.d,
-        applicant=applicant,
-    )
-    return SimpleNamespace(
-        open=open_, resumed=resumed, paused=paused, finished=finished, submitted=submitted
-    )
+    """The set of ``tests/dossiers/recompute_set.py`` (five dossiers received Mon 3/3 09:00)."""
+    return recompute_set(world, applicant, documents)
 
 
 def _dues(dossier):
@@ -108,9 +45,7 @@ def test_a_new_holiday_moves_open_deadlines_and_not_finished_ones(world, dossier
     assert _dues(dossiers.resumed) == (at(2025, 3, 26, 13, 30), at(2025, 3, 17, 13, 30))
 
     # when: the administrator imports 2025 with Wed 12/3 off, on Fri 7/3 10:00
-    result = _act(
-        at(2025, 3, 7, 10, 0), calendar_year_import, data=DAY_OFF, actor=world.users.admin
-    )
+    result = act(at(2025, 3, 7, 10, 0), calendar_year_import, data=DAY_OFF, actor=world.users.admin)
 
     # then, open: 15 working days after Mon 3/3 without 12/3:
     # 4 5 6 7 | 10 11 13 14 | 17–21 | 24 25 → Tue 25/3 17:00;
@@ -181,12 +116,12 @@ def test_a_new_holiday_moves_open_deadlines_and_not_finished_ones(world, dossier
 
 
 def test_recompute_is_idempotent_and_a_year_off_the_due_dates_moves_nothing(world, dossiers):
-    _act(at(2025, 3, 7, 10, 0), calendar_year_import, data=DAY_OFF, actor=world.users.admin)
+    act(at(2025, 3, 7, 10, 0), calendar_year_import, data=DAY_OFF, actor=world.users.admin)
     before = {d.pk: _dues(d) for d in Dossier.objects.all()}
 
     # when: the same file again, and a 2026 holiday
-    again = _act(at(2025, 3, 7, 11, 0), calendar_year_import, data=DAY_OFF)
-    other_year = _act(
+    again = act(at(2025, 3, 7, 11, 0), calendar_year_import, data=DAY_OFF)
+    other_year = act(
         at(2025, 3, 7, 11, 5),
         calendar_year_import,
         data=CalendarYear(
@@ -196,18 +131,21 @@ def test_recompute_is_idempotent_and_a_year_off_the_due_dates_moves_nothing(worl
     )
 
     assert (again.run.checked, again.run.changed) == (6, 0)
-    assert (other_year.run.checked, other_year.run.changed) == (6, 0)
+    # a day of 2026 is reached by no open deadline here: only the paused dossier (its resume is
+    # not fixed) and its step are read
+    assert other_year.run.changed_from == date(2026, 1, 1)
+    assert (other_year.run.checked, other_year.run.changed) == (2, 0)
     assert not DeadlineChange.objects.filter(run__in=[again.run, other_year.run]).exists()
     assert {d.pk: _dues(d) for d in Dossier.objects.all()} == before
 
 
 def test_later_receptions_and_resumes_use_the_new_calendar(world, applicant, documents, dossiers):
     u = world.users
-    _act(at(2025, 3, 7, 10, 0), calendar_year_import, data=DAY_OFF, actor=u.admin)
+    act(at(2025, 3, 7, 10, 0), calendar_year_import, data=DAY_OFF, actor=u.admin)
 
     # a dossier received Mon 10/3 09:00: 15 working days without 12/3:
     # 11 13 14 | 17–21 | 24–28 | 31, 1/4 → Tue 1/4 17:00
-    dossier = _act(
+    dossier = act(
         at(2025, 3, 10, 9, 0),
         services.dossier_receive,
         user=u.reception,
@@ -222,7 +160,7 @@ def test_later_receptions_and_resumes_use_the_new_calendar(world, applicant, doc
     # Tue 2 h + Wed 5/3 8 h + Thu 6/3 8 h + Fri 7/3 8 h + Mon 10/3 8 h + Tue 11/3 8 h
     # + (Wed 12/3 off) + Thu 13/3 07:30–10:00 2.5 h = 44.5 h = 5 days 4.5 h;
     # 25/3 17:00 + 5 days → Wed 26, Thu 27, Fri 28, Mon 31/3, Tue 1/4 17:00 → Wed 2/4 4.5 h → 13:30
-    paused = _act(
+    paused = act(
         at(2025, 3, 13, 10, 0), services.dossier_resume, dossier=dossiers.paused, user=u.spec1
     )
     assert paused.status == Status.IN_PROGRESS

@@ -47,10 +47,21 @@ YAML_MAX_BYTES = 256 * 1024
 
 class CalendarChangeAdminMixin:
     """After any save or delete, queue the recomputation of open deadlines (a job, so the save
-    returns at once) and point to the calendar page, where its progress shows."""
+    returns at once) and point to the calendar page, where its progress shows.
 
-    def _calendar_changed(self, request, reason: str) -> None:
-        run = services.calendar_changed(actor=request.user, reason=reason)
+    A row that is one day or a run of days (a holiday, a make-up working day) names its first
+    day's field in :attr:`calendar_day_field`: the run then reads only the deadlines that can
+    reach the earliest day the save touched (before and after an edit); the calendar's own
+    settings touch no single day and recheck every open deadline."""
+
+    calendar_day_field: str | None = None
+
+    def _calendar_changed(self, request, reason: str, days=()) -> None:
+        field = self.calendar_day_field
+        changed_from = min((d for d in days if d), default=None) if field else None
+        run = services.calendar_changed(
+            actor=request.user, reason=reason, changed_from=changed_from
+        )
         url = reverse("admin:core_workingcalendar_changelist")
         self.message_user(
             request,
@@ -67,23 +78,45 @@ class CalendarChangeAdminMixin:
             messages.INFO,
         )
 
+    def _days(self, objs) -> list:
+        field = self.calendar_day_field
+        return [getattr(obj, field) for obj in objs] if field else []
+
+    def save_model(self, request, obj, form, change):
+        # the day before the edit: moving a holiday later must recheck from its old first day
+        field = self.calendar_day_field
+        if change and field:
+            request._calendar_days_before = list(
+                type(obj).objects.filter(pk=obj.pk).values_list(field, flat=True)
+            )
+        super().save_model(request, obj, form, change)
+
     def response_add(self, request, obj, post_url_continue=None):
-        self._calendar_changed(request, gettext("Thêm: %(obj)s") % {"obj": obj})
+        self._calendar_changed(request, gettext("Thêm: %(obj)s") % {"obj": obj}, self._days([obj]))
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        self._calendar_changed(request, gettext("Sửa: %(obj)s") % {"obj": obj})
+        before = getattr(request, "_calendar_days_before", [])
+        self._calendar_changed(
+            request, gettext("Sửa: %(obj)s") % {"obj": obj}, [*before, *self._days([obj])]
+        )
         return super().response_change(request, obj)
 
     def delete_model(self, request, obj):
         label = str(obj)
+        days = self._days([obj])
         super().delete_model(request, obj)
-        self._calendar_changed(request, gettext("Xóa: %(obj)s") % {"obj": label})
+        self._calendar_changed(request, gettext("Xóa: %(obj)s") % {"obj": label}, days)
 
     def delete_queryset(self, request, queryset):
         labels = ", ".join(str(obj) for obj in queryset[:5])
+        days = (
+            list(queryset.values_list(self.calendar_day_field, flat=True))
+            if (self.calendar_day_field)
+            else []
+        )
         super().delete_queryset(request, queryset)
-        self._calendar_changed(request, (gettext("Xóa: %(obj)s") % {"obj": labels})[:255])
+        self._calendar_changed(request, (gettext("Xóa: %(obj)s") % {"obj": labels})[:255], days)
 
 
 # -- the calendar ---------------------------------------------------------------------------
@@ -336,6 +369,7 @@ class CalendarRowsAdmin(CalendarChangeAdminMixin, SimpleHistoryAdmin, ModelAdmin
 @admin.register(Holiday)
 class HolidayAdmin(CalendarRowsAdmin):
     form = HolidayForm
+    calendar_day_field = "start_date"
     list_display = ["__str__", "start_date", "end_date", "days_display", "decision", "year"]
     date_hierarchy = "start_date"
     ordering = ["-start_date"]
@@ -348,6 +382,7 @@ class HolidayAdmin(CalendarRowsAdmin):
 @admin.register(MakeUpWorkingDay)
 class MakeUpWorkingDayAdmin(CalendarRowsAdmin):
     form = MakeUpWorkingDayForm
+    calendar_day_field = "date"
     list_display = ["__str__", "date", "name", "decision", "year"]
     date_hierarchy = "date"
     ordering = ["-date"]

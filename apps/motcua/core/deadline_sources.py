@@ -28,9 +28,11 @@ the calendar, open dossiers' deadlines are recomputed").
 
 :func:`motcua.core.services.deadlines_recompute` then walks every registered source in batches,
 computes each item's due moment from its start, amount, unit and pauses, hands the changed ones to
-``apply`` and audits old → new. Two optional members make the recompute job better: ``open_items``
+``apply`` and audits old → new. Optional members make the recompute job better: ``open_items``
 taking ``after`` (the last id done) lets a killed run resume where it stopped instead of from the
-start, and ``count()`` gives the progress bar its total. Registering is an explicit call, not a Django signal (docs/architecture.md: no signals).
+start; taking ``changed_from`` (the first calendar day a change touched) lets it read only the
+items whose count can reach that day; ``count()`` (with the same ``changed_from``) gives the
+progress bar its total. Registering is an explicit call, not a Django signal (docs/architecture.md: no signals).
 """
 
 from __future__ import annotations

@@ -335,6 +335,10 @@ class DeadlineRecomputation(models.Model):
     requests = models.PositiveIntegerField(_("Số lần thay đổi lịch gộp"), default=1)
     #: ``{"sources_done": [...], "<source>": last id}``: where a killed run resumes.
     cursor = models.JSONField(_("Vị trí đã xử lý"), default=dict, blank=True, editable=False)
+    #: The first calendar day the change touches (a holiday's or make-up day's date): only the
+    #: deadlines whose count can reach that day are read. Empty: every open deadline (office
+    #: hours, weekly days or the day rule changed).
+    changed_from = models.DateField(_("Thay đổi lịch từ ngày"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Lần tính lại hạn xử lý")

@@ -16,6 +16,17 @@ open deadline with the newest calendar: no change is lost and no work is repeate
 The schedule (``jobs/schedule.py``) calls the job every five minutes too, so a queued run whose
 enqueue was lost (Redis down at commit time) or whose worker died still finishes.
 
+A change that touches known days (a holiday or a make-up working day added, edited or removed, a
+year imported without touching the settings) carries the first of those days: the run stores the
+earliest (:attr:`~motcua.core.models.DeadlineRecomputation.changed_from`) and the sources read only
+the deadlines whose count can reach it (due on or after it, or paused). A deadline counted from its
+start to its due moment never looks at a later day, so those left out would not move: the result
+is the full recomputation's. A change to office hours, weekly days or the day rule carries no day
+and rechecks every open deadline. A run superseded while it works hands its day to the queued run,
+so what it did not reach is read again. The narrowing trusts the stored due moments: one left
+wrong by a failed batch (recorded in the run's audit) is read again by the next run whose day is
+before it, or by a run without a day.
+
 The calendar page shows :func:`recompute_progress` (done / total, rate, estimated end).
 """
 
@@ -24,7 +35,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,11 +52,19 @@ def _actor(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def recompute_request(*, actor=None, reason: str = "") -> DeadlineRecomputation:
+def _earliest(*days: date | None) -> date | None:
+    """The first of the changed days; None (every deadline) when any change has no day."""
+    return None if any(day is None for day in days) else min(days)  # type: ignore[type-var]
+
+
+def recompute_request(
+    *, actor=None, reason: str = "", changed_from: date | None = None
+) -> DeadlineRecomputation:
     """Queue a recomputation, merged into the one already waiting; return the queued run.
 
-    Must be called in the transaction that changed the calendar: the run is visible and the job
-    starts only if that transaction commits.
+    *changed_from* is the first calendar day the change touches (None: it touches no single day,
+    e.g. office hours). Must be called in the transaction that changed the calendar: the run is
+    visible and the job starts only if that transaction commits.
     """
     with transaction.atomic():
         waiting = (
@@ -54,6 +73,11 @@ def recompute_request(*, actor=None, reason: str = "") -> DeadlineRecomputation:
             .order_by("pk")
             .first()
         )
+        # the running run will stop as superseded: what it has not reached is read by this one
+        running = DeadlineRecomputation.objects.filter(status=Status.RUNNING).values_list(
+            "changed_from", flat=True
+        )
+        changed_from = _earliest(changed_from, *running)
         row = site_calendar_row()
         revision = row.revision if row else ""
         if waiting is not None:
@@ -62,7 +86,10 @@ def recompute_request(*, actor=None, reason: str = "") -> DeadlineRecomputation:
             waiting.requests += 1
             waiting.calendar_revision = revision
             waiting.actor = _actor(actor) or waiting.actor
-            waiting.save(update_fields=["reason", "requests", "calendar_revision", "actor"])
+            waiting.changed_from = _earliest(waiting.changed_from, changed_from)
+            waiting.save(
+                update_fields=["reason", "requests", "calendar_revision", "actor", "changed_from"]
+            )
             run = waiting
         else:
             run = DeadlineRecomputation.objects.create(
@@ -70,6 +97,7 @@ def recompute_request(*, actor=None, reason: str = "") -> DeadlineRecomputation:
                 reason=(reason or "")[:255],
                 status=Status.QUEUED,
                 calendar_revision=revision,
+                changed_from=changed_from,
             )
     transaction.on_commit(recompute_kick, robust=True)
     return run

@@ -13,6 +13,7 @@ import inspect
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -34,6 +35,7 @@ from motcua.core.models import (
     new_revision,
     weekdays_to_text,
 )
+from motcua.core.rows_update import rows_insert
 from motcua.core.selectors import (
     calendar_year,
     site_calendar,
@@ -43,6 +45,7 @@ from motcua.core.selectors import (
     site_default_cutoff,
     site_default_hours,
 )
+from motcua.core.timeunits import TimeUnit
 from motcua.core.workcalendar import CalendarError, WorkCalendar
 
 logger = logging.getLogger(__name__)
@@ -89,11 +92,15 @@ def calendar_touch() -> str:
     return revision
 
 
-def calendar_changed(*, actor=None, reason: str = "") -> DeadlineRecomputation:
+def calendar_changed(
+    *, actor=None, reason: str = "", changed_from: date | None = None
+) -> DeadlineRecomputation:
     """Record that calendar data changed and queue the recomputation of open deadlines.
 
     Returns at once with the queued run (a change made while another waits is merged into it);
     the job (:mod:`motcua.core.recompute_jobs`) starts when the caller's transaction commits.
+    *changed_from*: the first day the change touches (a holiday's first day), so that only the
+    deadlines that can reach it are read; None when the change touches no single day.
     Raises :class:`CalendarError` when the calendar now has no working time at all (the caller's
     transaction should then roll back).
     """
@@ -101,7 +108,9 @@ def calendar_changed(*, actor=None, reason: str = "") -> DeadlineRecomputation:
 
     calendar_touch()
     site_calendar()  # fail here, not in the middle of the recomputation
-    return recompute_request(actor=actor, reason=reason or _("Thay đổi lịch làm việc"))
+    return recompute_request(
+        actor=actor, reason=reason or _("Thay đổi lịch làm việc"), changed_from=changed_from
+    )
 
 
 # -- import / export ---------------------------------------------------------------------------
@@ -172,6 +181,17 @@ def calendar_year_import(
             changed.append(_("giờ chốt trong ngày"))
         if changed:
             row.save()
+        # the first day the import can change: the earliest of the year's old and new days
+        touched = [
+            *Holiday.objects.filter(calendar=row, year=data.year).values_list(
+                "start_date", flat=True
+            ),
+            *MakeUpWorkingDay.objects.filter(calendar=row, year=data.year).values_list(
+                "date", flat=True
+            ),
+            *(entry.start for entry in data.holidays),
+            *(entry.day for entry in data.working_days),
+        ]
         Holiday.objects.filter(calendar=row, year=data.year).delete()
         MakeUpWorkingDay.objects.filter(calendar=row, year=data.year).delete()
         days = 0
@@ -213,7 +233,9 @@ def calendar_year_import(
             from motcua.core.recompute_jobs import recompute_request
 
             run = recompute_request(
-                actor=actor, reason=_("Nhập lịch năm %(year)s") % {"year": data.year}
+                actor=actor,
+                reason=_("Nhập lịch năm %(year)s") % {"year": data.year},
+                changed_from=None if changed else min(touched, default=date(data.year, 1, 1)),
             )
     return CalendarImportResult(
         year=data.year,
@@ -237,12 +259,60 @@ def calendar_year_export(year: int) -> str:
 # -- recomputation -----------------------------------------------------------------------------
 
 
+class DueMemo:
+    """The due moments of one run, each computed once (:func:`~motcua.core.deadlines.due_at`).
+
+    Under the Civil Code rule (Art. 147: a period counted in days starts on the day after the
+    event), a deadline in working days without pauses is the end of the N-th working day after the
+    day of receipt whatever the hour (``due_at`` reads only the day's ordinal there), so it is
+    kept once per local day, amount and unit (the
+    generator's shortcut, ``dossiers/loadgen/rows.py``); every other item once per its exact
+    inputs. A deadline that cannot be computed is remembered as its error.
+    """
+
+    def __init__(self, calendar: WorkCalendar, day_rule: DayRule):
+        self.calendar, self.day_rule = calendar, day_rule
+        self.by_day = day_rule == DayRule.CIVIL_CODE
+        self.memo: dict = {}
+
+    def __call__(self, item: DeadlineItem):
+        if self.by_day and not item.pauses and item.unit == TimeUnit.WORKING_DAYS:
+            key: tuple = (self.calendar._split(item.start)[0], item.amount, item.unit)
+        else:
+            key = (item.start, item.amount, item.unit, item.pauses)
+        try:
+            hit = self.memo[key]
+        except KeyError:
+            try:
+                hit = due_at(
+                    self.calendar,
+                    start=item.start,
+                    amount=item.amount,
+                    unit=item.unit,
+                    pauses=item.pauses,
+                    day_rule=self.day_rule,
+                )
+            except DeadlineError as exc:
+                hit = exc
+            self.memo[key] = hit
+        if isinstance(hit, DeadlineError):
+            raise hit
+        return hit
+
+
+_CHANGE_COLUMNS = ("run", "source", "item_id", "old_due", "new_due", "error")
+
+
+def _changes_insert(rows: Sequence[tuple]) -> None:
+    """The audit rows ``(run id, source, item id, old, new, error)`` in one multi-row INSERT."""
+    rows_insert(DeadlineChange, _CHANGE_COLUMNS, rows)
+
+
 def _recompute_batch(
     run: DeadlineRecomputation,
     source: DeadlineSource,
     batch: Sequence[DeadlineItem],
-    calendar: WorkCalendar,
-    day_rule: DayRule,
+    due: DueMemo,
 ) -> None:
     """Recompute one batch; its writes, audit rows, counters and cursor commit together."""
     updates = []
@@ -250,43 +320,20 @@ def _recompute_batch(
     failed = 0
     for item in batch:
         try:
-            new_due = due_at(
-                calendar,
-                start=item.start,
-                amount=item.amount,
-                unit=item.unit,
-                pauses=item.pauses,
-                day_rule=day_rule,
-            )
+            new_due = due(item)
         except DeadlineError as exc:
             failed += 1
-            changes.append(
-                DeadlineChange(
-                    run=run,
-                    source=source.name,
-                    item_id=str(item.id),
-                    old_due=item.due,
-                    error=str(exc),
-                )
-            )
+            changes.append((run.pk, source.name, str(item.id), item.due, None, str(exc)))
             continue
         if new_due != item.due:
             updates.append((item.id, new_due))
-            changes.append(
-                DeadlineChange(
-                    run=run,
-                    source=source.name,
-                    item_id=str(item.id),
-                    old_due=item.due,
-                    new_due=new_due,
-                )
-            )
+            changes.append((run.pk, source.name, str(item.id), item.due, new_due, ""))
     counters = ["checked", "changed", "failed", "cursor"]
     try:
         with transaction.atomic():
             if updates:
                 source.apply(updates)
-            DeadlineChange.objects.bulk_create(changes)
+            _changes_insert(changes)
             run.changed += len(updates)
             run.checked += len(batch)
             run.failed += failed
@@ -298,16 +345,10 @@ def _recompute_batch(
         run.refresh_from_db(fields=counters)
         message = _("Không lưu được hạn mới: %(error)s") % {"error": exc}
         failed += len(updates)
-        DeadlineChange.objects.bulk_create(
-            [c for c in changes if c.error]
+        _changes_insert(
+            [c for c in changes if c[5]]
             + [
-                DeadlineChange(
-                    run=run,
-                    source=source.name,
-                    item_id=str(item_id),
-                    new_due=new_due,
-                    error=message,
-                )
+                (run.pk, source.name, str(item_id), None, new_due, message)
                 for item_id, new_due in updates
             ]
         )
@@ -317,11 +358,16 @@ def _recompute_batch(
     run.save(update_fields=counters)
 
 
-def _open_items(source: DeadlineSource, *, batch_size: int, after):
-    """The source's batches, resumed after the id *after* when the source supports it."""
-    if after is not None and "after" in inspect.signature(source.open_items).parameters:
-        return source.open_items(batch_size=batch_size, after=after)  # type: ignore[call-arg]
-    return source.open_items(batch_size=batch_size)
+def _open_items(source: DeadlineSource, *, batch_size: int, after, changed_from=None):
+    """The source's batches, resumed after the id *after* and narrowed to the items that can
+    reach the day *changed_from*, where the source supports it."""
+    accepts = inspect.signature(source.open_items).parameters
+    kwargs: dict = {"batch_size": batch_size}
+    if after is not None and "after" in accepts:
+        kwargs["after"] = after
+    if changed_from is not None and "changed_from" in accepts:
+        kwargs["changed_from"] = changed_from
+    return source.open_items(**kwargs)
 
 
 def deadlines_recompute(
@@ -338,7 +384,8 @@ def deadlines_recompute(
     """Recompute every open deadline of *sources* (default: all registered) and audit the changes.
 
     Each item's due moment is computed afresh from its start, amount, unit and pauses with the
-    site calendar and day rule (docs/architecture.md, Deadlines). Items whose due moment changes are handed to the
+    site calendar and day rule (docs/architecture.md, Deadlines); a *run* that names the first
+    changed day (``changed_from``) reads only the items that can reach it. Items whose due moment changes are handed to the
     source's ``apply`` and recorded old → new; items that cannot be computed are recorded with the
     error and left alone. Work is done in batches, each in its own transaction (a savepoint inside
     the caller's) with the run's counters and cursor, so a batch whose ``apply`` fails is recorded
@@ -360,15 +407,19 @@ def deadlines_recompute(
             status=DeadlineRecomputation.Status.RUNNING,
             started_at=timezone.now(),
         )
+    due = DueMemo(calendar, day_rule)
     done = list(run.cursor.get("sources_done", []))
     for source in deadline_sources.registered() if sources is None else sources:
         if source.name in done:
             continue
         after = run.cursor.get(source.name)
-        for batch in _open_items(source, batch_size=batch_size, after=after):
+        items = _open_items(
+            source, batch_size=batch_size, after=after, changed_from=run.changed_from
+        )
+        for batch in items:
             if not batch:
                 continue
-            _recompute_batch(run, source, batch, calendar, day_rule)
+            _recompute_batch(run, source, batch, due)
             if between_batches is not None and not between_batches(run):
                 run.status = DeadlineRecomputation.Status.SUPERSEDED
                 run.finished_at = timezone.now()

@@ -313,6 +313,8 @@ class DossierStep(DueTracked, models.Model):
             models.Index(fields=["due_state", "due_next_position"], name="dossierstep_due_next"),
             # The open steps (a few percent) for the recomputation after a calendar change.
             models.Index(fields=["state", "id"], name="dossierstep_state_id"),
+            # The open steps whose deadline can reach a changed calendar day.
+            models.Index(fields=["state", "due_at"], name="dossierstep_state_due"),
         ]
 
     def __str__(self) -> str:
@@ -407,6 +409,10 @@ class DossierPause(models.Model):
         verbose_name = _("lần tạm dừng của hồ sơ")
         verbose_name_plural = _("lần tạm dừng của hồ sơ")
         ordering = ["started_at", "id"]
+        indexes = [
+            # Pauses still open or closed after a changed calendar day (recomputation).
+            models.Index(fields=["ended_at"], name="dossierpause_ended"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {timezone.localtime(self.started_at):%d/%m/%Y %H:%M}"

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from motcua.core.rows_update import rows_insert
 from motcua.integrations.models import OutboxMessage
 from motcua.jobs.queue import job_enqueue
 
@@ -74,12 +75,15 @@ def outbox_emit(*, topic: str, payload: dict) -> OutboxMessage:
 
 
 def outbox_emit_many(*, topic: str, payloads: list[dict]) -> None:
-    """Write several messages of one topic in one INSERT, in the caller's transaction."""
+    """Write several messages of one topic in one INSERT (no model instances), in the caller's
+    transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_emit must run inside the transaction of the change it reports")
     now = timezone.now()
-    OutboxMessage.objects.bulk_create(
-        [OutboxMessage(topic=topic, payload=payload, next_attempt_at=now) for payload in payloads]
+    rows_insert(
+        OutboxMessage,
+        ("topic", "payload", "created_at", "next_attempt_at"),
+        [(topic, payload, now, now) for payload in payloads],
     )
     transaction.on_commit(outbox_kick, robust=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from inspect import signature
 
 from django.utils import timezone
 
@@ -32,11 +33,15 @@ def _next_run() -> DeadlineRecomputation | None:
     return DeadlineRecomputation.objects.filter(status=Status.QUEUED).order_by("pk").first()
 
 
-def _total() -> int | None:
+def _total(changed_from=None) -> int | None:
     counts = [getattr(s, "count", None) for s in deadline_sources.registered()]
     if any(c is None for c in counts):
         return None
-    return sum(count() for count in counts)  # type: ignore[misc]
+    total = 0
+    for count in counts:
+        narrowed = changed_from is not None and "changed_from" in signature(count).parameters
+        total += count(changed_from=changed_from) if narrowed else count()  # type: ignore[misc]
+    return total
 
 
 def recompute_pending(*, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE) -> int:
@@ -60,7 +65,7 @@ def recompute_pending(*, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE)
                 if run.status == Status.QUEUED:
                     run.status = Status.RUNNING
                     run.started_at = timezone.now()
-                    run.total = _total()
+                    run.total = _total(run.changed_from)
                     run.save(update_fields=["status", "started_at", "total"])
                 else:
                     log.info("deadline recompute: resuming run %s at %s", run.pk, run.cursor)
