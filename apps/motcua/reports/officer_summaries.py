@@ -28,12 +28,13 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from motcua.core import deadlines
+from motcua.core.rows_update import rows_insert
 from motcua.core.selectors import site_calendar
 from motcua.dossiers import ontime
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.states import Action
 from motcua.reports.models import OfficerEntry, OfficerMonth
-from motcua.reports.summaries import month_of, rows_add, rows_insert
+from motcua.reports.summaries import month_of, rows_add
 
 #: The summed columns of an officer row, in a fixed order.
 COLUMNS = ("steps", "late_steps", "office_seconds", "supplements")
@@ -108,7 +109,7 @@ def _stored(ids: list[int]) -> dict[int, dict[tuple, list[int]]]:
 
 
 def _entries_insert(contributions: dict[int, dict[tuple, list[int]]]) -> None:
-    """Insert the officer entries of *contributions* (:func:`motcua.reports.summaries.rows_insert`)."""
+    """Insert the officer entries of *contributions* (:func:`motcua.core.rows_update.rows_insert`)."""
     rows_insert(
         OfficerEntry,
         ("dossier", *KEYS, *COLUMNS),

@@ -32,6 +32,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.core.rows_update import rows_insert
 from motcua.core.selectors import site_time_zone
 from motcua.dossiers import ontime
 from motcua.dossiers.models import Dossier, DossierDocument, DossierPause
@@ -357,23 +358,6 @@ def rows_add(model, keys: tuple[str, ...], columns: tuple[str, ...], delta: dict
             sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(chunk))} {tail}"
             params = [value for key, vector in chunk for value in (*key, *vector)]
             cursor.execute(sql, params)
-
-
-def rows_insert(model, columns: tuple[str, ...], rows: list[tuple], *, chunk: int = 1000) -> None:
-    """Insert *rows* (tuples of *columns*, in that order) into *model*'s table with one plain
-    multi-row ``INSERT`` per *chunk* rows: no model instances, no upsert clause (the batch jobs
-    write thousands of rows; the ORM's ``bulk_create`` with ``update_conflicts`` cost about three
-    times as much at 200,000 dossiers). Values go as parameters, as the driver adapts them."""
-    if not rows:
-        return
-    table = model._meta.db_table
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for k in range(0, len(rows), chunk):
-            part = rows[k : k + chunk]
-            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(part))}"
-            cursor.execute(sql, [value for row in part for value in row])
 
 
 def summary_rows_add(delta: dict[tuple, list[int]]) -> None:
