@@ -39,7 +39,11 @@ from motcua.core.people import person_name
 from motcua.core.roles import STAFF_ROLES, Role
 from motcua.dossiers.models import Delegation, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.permissions import ActionForbidden
-from motcua.dossiers.selectors import dossier_search_filter, dossiers_visible
+from motcua.dossiers.selectors import (
+    dossier_search_filter,
+    dossiers_visible,
+    dossiers_visible_parts,
+)
 from motcua.dossiers.services import training_close_request
 from motcua.dossiers.states import OPEN, Status
 from motcua.dossiers.training import (
@@ -375,6 +379,19 @@ class DossierAdmin(ModelAdmin):
             "procedure", "unit", "current_unit", "competent_unit"
         )
         return queryset.order_by(*(self.get_ordering(request) or ["-id"]))
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """The capped paginator, told the index-driven parts of the user's scope (see
+        ``dossiers_visible_parts``): a scope receiving ``cap`` of the listed dossiers is counted
+        on its receiving unit's index, without the scope's disjunction."""
+        parts = dossiers_visible_parts(user=request.user)
+        return self.paginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            subsets=[queryset.filter(part) for part in parts],
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Search as the desk does: exact code by its index, words through the full-text index."""
