@@ -102,11 +102,17 @@ def test_the_list_count_stops_at_the_cap_on_the_receiving_units_index(
     cl = response.context["cl"]
     assert set(cl.result_list) == {hongbang, third}
     assert cl.result_count == 2 and cl.paginator.capped
-    # one capped count, on the receiving unit's part of the scope: the union is not counted
     sqls = [q["sql"].replace("`", '"') for q in queries]  # MariaDB quotes with backticks
     capped = [sql for sql in sqls if "COUNT(" in sql and "LIMIT 2)" in sql]
-    assert len(capped) == 1
-    assert f'AND "dossiers_dossier"."unit_id" IN ({world.units.d.pk})) LIMIT 2' in capped[0]
+    # one capped count, on the receiving unit's index alone: the scope's union is not counted
+    assert len(capped) == 1 and "dossiers_dossiervisit" not in capped[0]
+    assert f'WHERE "dossiers_dossier"."unit_id" IN ({world.units.d.pk}) LIMIT 2' in capped[0]
+    # the list's filters and search apply to the part counted
+    searched = _login(client, world.users.spec1).get(LIST, {"q": hongbang.code})
+    assert searched.context["cl"].result_count == 1
+    assert set(searched.context["cl"].result_list) == {hongbang}
+    refused = _login(client, world.users.spec1).get(LIST, {"status__exact": Status.REJECTED})
+    assert refused.context["cl"].result_count == 0
     # below the cap every part is counted, then the scope itself: exact, still within scope
     filtered = _login(client, world.users.spec1).get(LIST, {"status__exact": Status.IN_PROGRESS})
     assert filtered.context["cl"].result_count == 2

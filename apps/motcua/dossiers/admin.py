@@ -247,6 +247,35 @@ class ScopeUnitFilter(admin.RelatedFieldListFilter):
         ]
 
 
+def _scoped_changelist(base):
+    """*base* whose list carries ``count_subsets``: the list's filters and search applied to each
+    index-driven part of the user's scope (``dossiers_visible_parts``) instead of the whole scope.
+
+    Each part lies inside the visible set, so a part holding ``cap`` rows settles the capped count
+    from its own index, without the scope's disjunction; the parts are only counted, never listed.
+    """
+
+    class ScopedChangeList(base):
+        def get_queryset(self, request, exclude_parameters=None):
+            rows = super().get_queryset(request, exclude_parameters)
+            if exclude_parameters is None and not getattr(self, "_counting_part", False):
+                rows.count_subsets = lambda: [
+                    self._part_rows(request, part)
+                    for part in dossiers_visible_parts(user=request.user)
+                ]
+            return rows
+
+        def _part_rows(self, request, part):
+            root, self.root_queryset = self.root_queryset, Dossier.objects.filter(part)
+            self._counting_part = True
+            try:
+                return self.get_queryset(request)
+            finally:
+                self.root_queryset, self._counting_part = root, False
+
+    return ScopedChangeList
+
+
 @admin.register(Dossier)
 class DossierAdmin(ModelAdmin):
     form = DossierTrainingForm
@@ -380,17 +409,18 @@ class DossierAdmin(ModelAdmin):
         )
         return queryset.order_by(*(self.get_ordering(request) or ["-id"]))
 
+    def get_changelist(self, request, **kwargs):
+        return _scoped_changelist(super().get_changelist(request, **kwargs))
+
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        """The capped paginator, told the index-driven parts of the user's scope (see
-        ``dossiers_visible_parts``): a scope receiving ``cap`` of the listed dossiers is counted
-        on its receiving unit's index, without the scope's disjunction."""
-        parts = dossiers_visible_parts(user=request.user)
+        """The capped paginator, told the parts of the list that one index answers."""
+        subsets = getattr(queryset, "count_subsets", None)
         return self.paginator(
             queryset,
             per_page,
             orphans,
             allow_empty_first_page,
-            subsets=[queryset.filter(part) for part in parts],
+            subsets=subsets() if subsets else (),
         )
 
     def get_search_results(self, request, queryset, search_term):
