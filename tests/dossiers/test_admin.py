@@ -102,6 +102,7 @@ def test_the_list_count_stops_at_the_cap_on_the_receiving_units_index(
     cl = response.context["cl"]
     assert set(cl.result_list) == {hongbang, third}
     assert cl.result_count == 2 and cl.paginator.capped
+    assert "<span data-capped-count>2+</span>" in response.content.decode()
     sqls = [q["sql"].replace("`", '"') for q in queries]  # MariaDB quotes with backticks
     capped = [sql for sql in sqls if "COUNT(" in sql and "LIMIT 2)" in sql]
     # one capped count, on the receiving unit's index alone: the scope's union is not counted

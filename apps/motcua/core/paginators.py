@@ -19,6 +19,8 @@ from django.utils.functional import cached_property
 
 class CappedCountPaginator(Paginator):
     cap = 10_000
+    #: unfold's admin pagination includes it: a capped count reads "10.000+".
+    template_name = "core/capped_pagination.html"
 
     def __init__(self, *args, subsets=(), **kwargs):
         super().__init__(*args, **kwargs)
