@@ -78,7 +78,9 @@ def delegators_of(user: User) -> set[int]:
 
 #: The roles read while :func:`dossier_available_actions` checks every action of one dossier:
 #: the same (user, unit) question would otherwise be asked once per action.
-_ROLES_SEEN: ContextVar[dict | None] = ContextVar("dossier_roles_seen", default=None)
+_ROLES_SEEN: ContextVar[dict[tuple[int | None, int], set[str]] | None] = ContextVar(
+    "dossier_roles_seen", default=None
+)
 
 
 def _roles_in(user: AnyUser, unit: Unit) -> set[str]:
