@@ -241,10 +241,15 @@ class ScopeUnitFilter(admin.RelatedFieldListFilter):
     """Units of the viewer's scope as filter choices, read from the unit table (no dossier scan)."""
 
     def field_choices(self, field, request, model_admin):
-        return [
-            (unit.pk, str(unit))
-            for unit in units_in_scope(user=request.user, roles=STAFF_ROLES).order_by("path")
-        ]
+        # Both unit filters, and the count of each part of the scope, ask: read once a request.
+        return _cached(
+            request,
+            "scope_units",
+            lambda: [
+                (unit.pk, str(unit))
+                for unit in units_in_scope(user=request.user, roles=STAFF_ROLES).order_by("path")
+            ],
+        )
 
 
 def _scoped_changelist(base):
