@@ -106,3 +106,77 @@ def test_an_officer_may_filter_only_by_themselves(world, board, login):
     assert own.status_code == 200
     assert other.status_code == 400
     assert 'aria-describedby="id_officer_error"' in other.content.decode()
+
+
+# --------------------------------------------------------------------------- one group, page by page
+
+
+@pytest.fixture
+def overdue_five(world, applicant, documents):
+    """Five dossiers overdue at NOW (received on five mornings, so their deadlines differ)."""
+    from motcua.jobs.sweep import due_sweep
+
+    rows = [
+        receive(world, applicant, documents, at(2025, 2, day, 9, 0)) for day in (24, 25, 26, 27, 28)
+    ]
+    with time_machine.travel(NOW, tick=False):
+        due_sweep()
+    return rows
+
+
+def _page(client, **params):
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/desk/", {"group": "overdue", **params})
+    assert response.status_code == 200
+    [(key, _label, rows)] = response.context["sections"]
+    assert key == "overdue"
+    return response, [d.code for d in rows]
+
+
+def test_a_group_is_listed_page_by_page_most_urgent_first(world, overdue_five, login, monkeypatch):
+    from motcua.dossiers import selectors
+    from motcua.dossiers.models import Dossier
+
+    monkeypatch.setattr("motcua.desk.views.GROUP_PAGE_ROWS", 2)
+    monkeypatch.setattr(selectors, "WORKLIST_ROWS", 3)
+    client = login(world.users.leader)
+    by_urgency = [d.code for d in sorted(overdue_five, key=lambda d: (d.watch_due_at, d.pk))]
+    persisted = Dossier.objects.filter(due_state="overdue").count()
+    assert persisted == 5
+
+    # the worklist shows the three most urgent, the exact count and a link to the whole group
+    with time_machine.travel(NOW, tick=False):
+        overview = client.get("/desk/")
+    assert overview.context["counts"]["overdue"] == persisted
+    assert [d.code for d in overview.context["sections"][0][2]] == by_urgency[:3]
+    assert "?group=overdue" in overview.content.decode()
+
+    first, codes1 = _page(client)
+    second, codes2 = _page(client, page=2)
+    third, codes3 = _page(client, page=3)
+    assert (codes1, codes2, codes3) == (by_urgency[:2], by_urgency[2:4], by_urgency[4:])
+    assert first.context["counts"]["overdue"] == persisted == first.context["page"].paginator.count
+    html = first.content.decode()
+    assert 'href="?group=overdue&amp;page=2"' in html  # the next page keeps the group
+    assert 'aria-labelledby="heading-overdue"' in html
+
+
+def test_group_pages_keep_the_filters_and_the_scope(world, overdue_five, login, monkeypatch):
+    monkeypatch.setattr("motcua.desk.views.GROUP_PAGE_ROWS", 2)
+    spec1 = world.users.spec1
+    own = sorted(
+        (d for d in overdue_five if d.current_step.assignee_id == spec1.pk),
+        key=lambda d: (d.watch_due_at, d.pk),
+    )
+    assert own  # round robin gave spec1 some of them
+    leader = login(world.users.leader)
+    first, codes = _page(leader, officer=spec1.pk)
+    assert first.context["counts"]["overdue"] == len(own)
+    for number in range(2, first.context["page"].paginator.num_pages + 1):
+        codes += _page(leader, officer=spec1.pk, page=number)[1]
+    assert codes == [d.code for d in own]
+    if len(own) > 2:
+        assert f"officer={spec1.pk}&amp;page=2" in first.content.decode()
+    # an officer of another unit gets an empty group, whatever the page asked
+    response, codes = _page(login(world.users.other_spec), page=2)
+    assert codes == [] and response.context["counts"]["overdue"] == 0

@@ -83,6 +83,45 @@ def test_an_officer_lists_only_the_dossiers_of_their_scope(client, world, two_do
     assert _rows(_login(client, world.users.stn_spec).get(LIST)) == set()
 
 
+def test_the_list_count_stops_at_the_cap_on_the_receiving_units_index(
+    client, world, applicant, documents, two_dossiers, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.core.paginators import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    hongbang, lechan = two_dossiers
+    third = _receive(
+        world, applicant, documents, world.units.d, world.users.reception, at(2025, 3, 4, 9, 0)
+    )
+    _login(client, world.users.spec1)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST)
+    cl = response.context["cl"]
+    assert set(cl.result_list) == {hongbang, third}
+    assert cl.result_count == 2 and cl.paginator.capped
+    assert "<span data-capped-count>2+</span>" in response.content.decode()
+    sqls = [q["sql"].replace("`", '"') for q in queries]  # MariaDB quotes with backticks
+    capped = [sql for sql in sqls if "COUNT(" in sql and "LIMIT 2)" in sql]
+    # one capped count, on the receiving unit's index alone: the scope's union is not counted
+    assert len(capped) == 1 and "dossiers_dossiervisit" not in capped[0]
+    assert f'WHERE "dossiers_dossier"."unit_id" IN ({world.units.d.pk}) LIMIT 2' in capped[0]
+    # the list's filters and search apply to the part counted
+    searched = _login(client, world.users.spec1).get(LIST, {"q": hongbang.code})
+    assert searched.context["cl"].result_count == 1
+    assert set(searched.context["cl"].result_list) == {hongbang}
+    refused = _login(client, world.users.spec1).get(LIST, {"status__exact": Status.REJECTED})
+    assert refused.context["cl"].result_count == 0
+    # below the cap every part is counted, then the scope itself: exact, still within scope
+    filtered = _login(client, world.users.spec1).get(LIST, {"status__exact": Status.IN_PROGRESS})
+    assert filtered.context["cl"].result_count == 2
+    other = _login(client, world.users.other_spec).get(LIST)
+    assert other.context["cl"].result_count == 1 and not other.context["cl"].paginator.capped
+    assert set(other.context["cl"].result_list) == {lechan}
+
+
 def test_a_superuser_lists_every_dossier(superuser_client, two_dossiers):
     assert _rows(superuser_client.get(LIST)) == set(two_dossiers)
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -36,7 +37,14 @@ from motcua.dossiers.files import (
 )
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import ActionForbidden, dossier_available_actions
-from motcua.dossiers.selectors import worklist
+from motcua.dossiers.selectors import (
+    GROUP_PAGE_ROWS,
+    GroupRows,
+    worklist,
+    worklist_counts,
+    worklist_group_page,
+    worklist_rows,
+)
 from motcua.dossiers.services import DossierConflict, DossierError, dossier_receive
 from motcua.dossiers.states import TERMINAL, Status
 from motcua.dossiers.transitions import TransitionNotAllowed
@@ -66,30 +74,59 @@ def _forbidden(request, message: str):
 # --------------------------------------------------------------------------- lists
 
 
+def _worklist_sections():
+    return [
+        ("overdue", _("Quá hạn")),
+        ("due_today", _("Đến hạn hôm nay")),
+        ("due_soon", _("Sắp đến hạn (trong 2 ngày làm việc)")),
+        ("in_time", _("Còn hạn")),
+        ("paused", _("Đang tạm dừng, chờ bổ sung")),
+    ]
+
+
 @require_GET
 @desk_required
 def worklist_view(request):
+    """The officer's open dossiers by urgency: each group's first rows and its exact count.
+
+    ``?group=<name>&page=<n>`` (with the same filters) lists one group page by page, so a
+    supervisor's worklist never renders a province's open dossiers at once.
+    """
     form = WorklistFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    groups = worklist(user=request.user, unit=filters.get("unit"), officer=filters.get("officer"))
-    sections = [
-        ("overdue", _("Quá hạn"), groups.overdue),
-        ("due_today", _("Đến hạn hôm nay"), groups.due_today),
-        ("due_soon", _("Sắp đến hạn (trong 2 ngày làm việc)"), groups.due_soon),
-        ("in_time", _("Còn hạn"), groups.in_time),
-        ("paused", _("Đang tạm dừng, chờ bổ sung"), groups.paused),
-    ]
-    return desk_render(
-        request,
-        "desk/worklist.html",
-        {
-            "title": _("Hồ sơ cần xử lý"),
-            "form": form,
-            "sections": sections,
-            "counts": groups.counts(),
-        },
-        status=400 if form.errors else 200,
+    scope = {"user": request.user, "unit": filters.get("unit"), "officer": filters.get("officer")}
+    labels = {
+        "overdue": _("Quá hạn"),
+        "due_today": _("Đến hạn hôm nay"),
+        "due_soon": _("Sắp đến hạn (trong 2 ngày làm việc)"),
+        "in_time": _("Còn hạn"),
+        "paused": _("Đang tạm dừng, chờ bổ sung"),
+    }
+    group = request.GET.get("group")
+    context = {"title": _("Hồ sơ cần xử lý"), "form": form, "page": None}
+    if group in labels:
+        now = timezone.now()
+        rows = worklist_rows(**scope)
+        counts = worklist_counts(rows, now)
+        page = Paginator(range(counts[group]), GROUP_PAGE_ROWS).get_page(request.GET.get("page"))
+        shown = GroupRows(
+            worklist_group_page(
+                rows, group, now, offset=max(page.start_index() - 1, 0), limit=GROUP_PAGE_ROWS
+            )
+        )
+        shown.total = counts[group]
+        sections = [(group, labels[group], shown)]
+        context.update(group=group, group_label=labels[group], page=page)
+    else:
+        groups = worklist(**scope)
+        counts = groups.counts()
+        sections = [(key, label, getattr(groups, key)) for key, label in labels.items()]
+    context.update(
+        counts=counts,
+        summary=[(key, label, counts[key]) for key, label in labels.items()],
+        sections=sections,
     )
+    return desk_render(request, "desk/worklist.html", context, status=400 if form.errors else 200)
 
 
 @require_GET

@@ -39,7 +39,11 @@ from motcua.core.people import person_name
 from motcua.core.roles import STAFF_ROLES, Role
 from motcua.dossiers.models import Delegation, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.permissions import ActionForbidden
-from motcua.dossiers.selectors import dossier_search_filter, dossiers_visible
+from motcua.dossiers.selectors import (
+    dossier_search_filter,
+    dossiers_visible,
+    dossiers_visible_parts,
+)
 from motcua.dossiers.services import training_close_request
 from motcua.dossiers.states import OPEN, Status
 from motcua.dossiers.training import (
@@ -237,10 +241,44 @@ class ScopeUnitFilter(admin.RelatedFieldListFilter):
     """Units of the viewer's scope as filter choices, read from the unit table (no dossier scan)."""
 
     def field_choices(self, field, request, model_admin):
-        return [
-            (unit.pk, str(unit))
-            for unit in units_in_scope(user=request.user, roles=STAFF_ROLES).order_by("path")
-        ]
+        # Both unit filters, and the count of each part of the scope, ask: read once a request.
+        return _cached(
+            request,
+            "scope_units",
+            lambda: [
+                (unit.pk, str(unit))
+                for unit in units_in_scope(user=request.user, roles=STAFF_ROLES).order_by("path")
+            ],
+        )
+
+
+def _scoped_changelist(base):
+    """*base* whose list carries ``count_subsets``: the list's filters and search applied to each
+    index-driven part of the user's scope (``dossiers_visible_parts``) instead of the whole scope.
+
+    Each part lies inside the visible set, so a part holding ``cap`` rows settles the capped count
+    from its own index, without the scope's disjunction; the parts are only counted, never listed.
+    """
+
+    class ScopedChangeList(base):
+        def get_queryset(self, request, exclude_parameters=None):
+            rows = super().get_queryset(request, exclude_parameters)
+            if exclude_parameters is None and not getattr(self, "_counting_part", False):
+                rows.count_subsets = lambda: [
+                    self._part_rows(request, part)
+                    for part in dossiers_visible_parts(user=request.user)
+                ]
+            return rows
+
+        def _part_rows(self, request, part):
+            root, self.root_queryset = self.root_queryset, Dossier.objects.filter(part)
+            self._counting_part = True
+            try:
+                return self.get_queryset(request)
+            finally:
+                self.root_queryset, self._counting_part = root, False
+
+    return ScopedChangeList
 
 
 @admin.register(Dossier)
@@ -375,6 +413,20 @@ class DossierAdmin(ModelAdmin):
             "procedure", "unit", "current_unit", "competent_unit"
         )
         return queryset.order_by(*(self.get_ordering(request) or ["-id"]))
+
+    def get_changelist(self, request, **kwargs):
+        return _scoped_changelist(super().get_changelist(request, **kwargs))
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """The capped paginator, told the parts of the list that one index answers."""
+        subsets = getattr(queryset, "count_subsets", None)
+        return self.paginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            subsets=subsets() if subsets else (),
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Search as the desk does: exact code by its index, words through the full-text index."""

@@ -205,6 +205,23 @@ class Dossier(DueTracked, models.Model):
             ),
             # Drives the sweep: only the rows whose next transition moment is reached.
             models.Index(fields=["due_state", "due_next_position"], name="dossier_due_next"),
+            # The worklist (counts by group and each group's page), index only: the tracked rows
+            # by due moment, with every column the scope and the officer's own work test.
+            models.Index(
+                fields=[
+                    "due_state",
+                    "watch_due_at",
+                    "due_soon_at",
+                    "unit",
+                    "current_unit",
+                    "applicant_user",
+                    "current_step",
+                    "status",
+                ],
+                name="dossier_worklist_idx",
+            ),
+            # The admin list filtered by receiving unit and status, newest first.
+            models.Index(fields=["unit", "status", "received_at"], name="dossier_unit_status_recv"),
         ]
 
     def __str__(self) -> str:

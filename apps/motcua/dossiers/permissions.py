@@ -29,6 +29,7 @@ A refused check raises :class:`ActionForbidden` with a Vietnamese message and ch
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -75,8 +76,25 @@ def delegators_of(user: User) -> set[int]:
     )
 
 
+#: The roles read while :func:`dossier_available_actions` checks every action of one dossier:
+#: the same (user, unit) question would otherwise be asked once per action.
+_ROLES_SEEN: ContextVar[dict[tuple[int | None, int], set[str]] | None] = ContextVar(
+    "dossier_roles_seen", default=None
+)
+
+
+def _roles_in(user: AnyUser, unit: Unit) -> set[str]:
+    seen = _ROLES_SEEN.get()
+    if seen is None:
+        return user_roles_in_unit(user=user, unit=unit)
+    key = (user.pk, unit.pk)
+    if key not in seen:
+        seen[key] = user_roles_in_unit(user=user, unit=unit)
+    return seen[key]
+
+
 def _require_roles(user: AnyUser, unit: Unit, allowed: set[str]) -> set[str]:
-    held = user_roles_in_unit(user=user, unit=unit)
+    held = _roles_in(user, unit)
     if not held & allowed:
         raise ActionForbidden(
             _("Bạn không có vai trò được phép thực hiện thao tác này tại %(unit)s.")
@@ -124,15 +142,13 @@ def dossier_action_check(*, user: AnyUser, dossier: Dossier, action: Action) -> 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ActionForbidden(_("Bạn cần đăng nhập để thực hiện thao tác này."))
     if creates and Taker.RECEPTION in takers:
-        if Role.RECEPTION_OFFICER in user_roles_in_unit(user=user, unit=dossier.unit):
+        if Role.RECEPTION_OFFICER in _roles_in(user, dossier.unit):
             return Actor(user)
         raise ActionForbidden(
             _("Chỉ cán bộ một cửa của %(unit)s được tiếp nhận hồ sơ.") % {"unit": dossier.unit}
         )
     if Taker.ADMINISTRATOR in takers:
-        if user.is_superuser or Role.ADMINISTRATOR in user_roles_in_unit(
-            user=user, unit=dossier.unit
-        ):
+        if user.is_superuser or Role.ADMINISTRATOR in _roles_in(user, dossier.unit):
             return Actor(user)
         raise ActionForbidden(_("Chỉ quản trị hệ thống được đóng hồ sơ tập huấn."))
     if action in CITIZEN_ACTIONS and dossier.applicant_user_id == user.pk:
@@ -145,7 +161,7 @@ def dossier_action_check(*, user: AnyUser, dossier: Dossier, action: Action) -> 
         if Taker.RECEPTION not in takers:
             raise ActionForbidden(_("Hồ sơ chưa được chuyển vào quy trình xử lý."))
         if dossier.unit_id != dossier.current_unit_id and Role.RECEPTION_OFFICER in (
-            user_roles_in_unit(user=user, unit=dossier.unit)
+            _roles_in(user, dossier.unit)
         ):
             return Actor(user)  # the counter that received it (rule 1)
         _require_roles(user, dossier.current_unit, {Role.RECEPTION_OFFICER})
@@ -178,12 +194,16 @@ def dossier_available_actions(*, user: AnyUser, dossier: Dossier) -> list[Action
     allowed = []
     from motcua.dossiers.guards import guard_problem
 
-    for action in actions_from(dossier.status):
-        try:
-            dossier_action_check(user=user, dossier=dossier, action=action)
-        except ActionForbidden:
-            continue
-        if guard_problem(dossier=dossier, action=action):
-            continue  # the service would refuse it (core/lifecycle.Guard)
-        allowed.append(action)
+    token = _ROLES_SEEN.set({})  # one page's checks: the roles cannot change in between
+    try:
+        for action in actions_from(dossier.status):
+            try:
+                dossier_action_check(user=user, dossier=dossier, action=action)
+            except ActionForbidden:
+                continue
+            if guard_problem(dossier=dossier, action=action):
+                continue  # the service would refuse it (core/lifecycle.Guard)
+            allowed.append(action)
+    finally:
+        _ROLES_SEEN.reset(token)
     return allowed

@@ -23,7 +23,7 @@ from motcua.core.text import fold
 from motcua.dossiers import search_index
 from motcua.dossiers.due_fields import DueState
 from motcua.dossiers.models import Consultation, Dossier, DossierStep, DossierVisit
-from motcua.dossiers.states import OPEN, Status
+from motcua.dossiers.states import Status
 from motcua.units.history import Structure, units_of
 from motcua.units.models import Unit
 from motcua.units.selectors import units_in_scope
@@ -56,6 +56,21 @@ def dossiers_visible(*, user) -> QuerySet[Dossier]:
         # "assigned to them" (a fixed-unit step elsewhere) while their membership lasts.
         condition |= Q(unit__in=scope) | Q(current_unit__in=scope) | _visited(scope)
     return Dossier.objects.filter(condition)
+
+
+def dossiers_visible_parts(*, user) -> list[Q]:
+    """Conditions each selecting a part of ``dossiers_visible(user=user)`` through one index.
+
+    The receiving units and the current units of the scope (``(unit, received_at)`` and
+    ``(current_unit, received_at)``); empty when the visible set has no condition (every dossier)
+    or no unit scope. A count that reaches a cap on one part needs not evaluate the whole set.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_superuser:
+        return []
+    scope = scope_unit_ids(user=user)
+    if not scope or len(scope) == Unit.objects.count():
+        return []
+    return [Q(unit__in=scope), Q(current_unit__in=scope)]
 
 
 #: A scope reaching fewer dossiers than this by its receiving and current units, and fewer
@@ -196,8 +211,12 @@ def _fulltext_min_token() -> int:
 
 
 GROUPS = ("overdue", "due_today", "due_soon", "in_time", "paused")
-#: Rows listed per group on the worklist page (counts are exact whatever the size).
-WORKLIST_ROWS = 500
+#: Rows of each group shown on the worklist; the rest are on the group's own pages.
+WORKLIST_ROWS = 20
+#: Rows per page of one group's own list.
+GROUP_PAGE_ROWS = 50
+#: The due states of the dossiers on a worklist: open and past intake (blank otherwise).
+TRACKED = (DueState.IN_TIME, DueState.DUE_SOON, DueState.OVERDUE, DueState.PAUSED)
 
 
 class GroupRows(list):
@@ -222,15 +241,20 @@ class WorklistGroups:
         }
 
 
+def _day(now: datetime) -> tuple[datetime, datetime]:
+    local = timezone.localtime(now)
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day_start, day_start + timedelta(days=1)
+
+
 def urgency_expression(now: datetime):
     """SQL for a dossier's worklist group, read from its persisted due columns at *now*.
 
     The columns hold the moments the state changes (``watch_due_at``: the earlier of the dossier's
     and the open step's deadline; ``due_soon_at``), so the group is exact between two sweeps.
+    :func:`group_condition` is the same rule as one filter per group.
     """
-    local = timezone.localtime(now)
-    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    day_end = day_start + timedelta(days=1)
+    day_start, day_end = _day(now)
     return Case(
         When(due_state=DueState.PAUSED, then=Value("paused")),
         When(watch_due_at__lt=now, then=Value("overdue")),
@@ -239,6 +263,30 @@ def urgency_expression(now: datetime):
         default=Value("in_time"),
         output_field=CharField(),
     )
+
+
+def group_condition(name: str, now: datetime) -> Q:
+    """The rows of worklist group *name* at *now*, as ranges on the persisted due columns.
+
+    The same rule as :func:`urgency_expression`, branch by branch (``now`` lies in its own day,
+    so "not overdue and due today" is ``now <= watch_due_at < end of day``); written as ranges on
+    ``watch_due_at`` so that a group's page walks ``(watch_due_at, id)`` in order and stops at the
+    page's end instead of sorting every open dossier of the scope.
+    """
+    if name == "paused":
+        return Q(due_state=DueState.PAUSED)
+    running = Q(due_state__in=[s for s in TRACKED if s != DueState.PAUSED])
+    _start, day_end = _day(now)
+    if name == "overdue":
+        return running & Q(watch_due_at__lt=now)
+    if name == "due_today":
+        return running & Q(watch_due_at__gte=now, watch_due_at__lt=day_end)
+    later = running & (Q(watch_due_at__isnull=True) | Q(watch_due_at__gte=day_end))
+    if name == "due_soon":
+        return later & Q(due_soon_at__lte=now)
+    if name == "in_time":
+        return later & (Q(due_soon_at__isnull=True) | Q(due_soon_at__gt=now))
+    raise ValueError(name)
 
 
 def _actionable(*, user, rows: QuerySet[Dossier]) -> QuerySet[Dossier]:
@@ -279,31 +327,64 @@ def _actionable(*, user, rows: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return rows.filter(mine)
 
 
-def worklist(*, user, unit=None, officer=None, now: datetime | None = None) -> WorklistGroups:
-    """Group the open dossiers *user* must act on by urgency of the earlier of step and dossier due.
+def worklist_rows(*, user, unit=None, officer=None) -> QuerySet[Dossier]:
+    """The open dossiers past intake that *user* must act on (every group), unordered.
 
-    Officers get their own work (see :func:`_actionable`); leaders and supervisors (subtree scope)
-    get their units' dossiers, optionally filtered by unit or officer. Online submissions waiting
-    for intake are on the intake queue, not here. After an apology (form 04) the new date counts
-    for the officer; the KPIs keep the original due_at.
+    Open and past intake is read from the persisted due state, which the lifecycle writes on
+    every transition: blank for closed dossiers and online submissions waiting for intake
+    (:mod:`motcua.dossiers.due_state`), one of :data:`TRACKED` otherwise.
     """
-    now = now or timezone.now()
-    rows = dossiers_visible(user=user).filter(status__in=list(OPEN - {Status.SUBMITTED}))
+    rows = dossiers_visible(user=user).filter(due_state__in=TRACKED)
     rows = _actionable(user=user, rows=rows)
     if unit is not None:
         rows = rows.filter(current_unit=unit)
     if officer is not None:
         rows = rows.filter(current_step__assignee=officer)
-    rows = rows.annotate(urgency=urgency_expression(now))
+    return rows
+
+
+_WORKLIST_RELATED = ("procedure", "current_unit", "current_step", "current_step__assignee")
+
+
+def worklist_counts(rows: QuerySet[Dossier], now: datetime) -> dict[str, int]:
+    """Exact size of each group of *rows* at *now*: one grouped count over the due columns."""
     totals = dict(
-        rows.order_by().values_list("urgency").annotate(n=Count("pk")).values_list("urgency", "n")
+        rows.annotate(urgency=urgency_expression(now))
+        .order_by()
+        .values_list("urgency")
+        .annotate(n=Count("pk"))
+        .values_list("urgency", "n")
     )
-    listed = rows.select_related(
-        "procedure", "current_unit", "current_step", "current_step__assignee"
-    ).order_by("watch_due_at", "pk")
+    return {name: totals.get(name, 0) for name in GROUPS}
+
+
+def worklist_group_page(
+    rows: QuerySet[Dossier], name: str, now: datetime, *, offset: int = 0, limit: int
+) -> list[Dossier]:
+    """One page of group *name*: most urgent first (``watch_due_at``, then id), ids first."""
+    ordered = rows.filter(group_condition(name, now)).order_by("watch_due_at", "pk")
+    return page_of(ordered, offset=offset, limit=limit, related=_WORKLIST_RELATED)
+
+
+def worklist(
+    *, user, unit=None, officer=None, now: datetime | None = None, limit: int | None = None
+) -> WorklistGroups:
+    """Group the open dossiers *user* must act on by urgency of the earlier of step and dossier due.
+
+    Officers get their own work (see :func:`_actionable`); leaders and supervisors (subtree scope)
+    get their units' dossiers, optionally filtered by unit or officer. Online submissions waiting
+    for intake are on the intake queue, not here. After an apology (form 04) the new date counts
+    for the officer; the KPIs keep the original due_at. Each group holds its first *limit* rows
+    (:data:`WORKLIST_ROWS` by default) and its exact total; :func:`worklist_group_page` gives the
+    rest, page by page.
+    """
+    now = now or timezone.now()
+    limit = limit or WORKLIST_ROWS
+    rows = worklist_rows(user=user, unit=unit, officer=officer)
+    totals = worklist_counts(rows, now)
     groups = WorklistGroups()
     for name in GROUPS:
-        group = GroupRows(listed.filter(urgency=name)[:WORKLIST_ROWS])
-        group.total = totals.get(name, 0)
+        group = GroupRows(worklist_group_page(rows, name, now, limit=limit) if totals[name] else [])
+        group.total = totals[name]
         setattr(groups, name, group)
     return groups

@@ -9,9 +9,14 @@ def _staff(request) -> bool:
 
 
 def _administrator(request) -> bool:
+    """Asked once per item of the sidebar: answered once per request."""
     from motcua.notifications.admin import is_administrator
 
-    return _staff(request) and is_administrator(request.user)
+    if "_motcua_notifications_admin" not in request.__dict__:
+        request.__dict__["_motcua_notifications_admin"] = _staff(request) and is_administrator(
+            request.user
+        )
+    return request.__dict__["_motcua_notifications_admin"]
 
 
 def _item(title, icon, url_name, permission=_staff):
