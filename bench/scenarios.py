@@ -144,7 +144,7 @@ def desk_pages(world: BenchWorld):
             world.small_officer,
         ),
         (
-            "ledger (form 07, one day, PDF)",
+            "ledger (form 07, one day, HTML page)",
             f"/print/ledger/?unit={world.unit_id}&from={today - timedelta(days=1):%d/%m/%Y}"
             f"&to={today - timedelta(days=1):%d/%m/%Y}",
             world.reception,
@@ -215,8 +215,27 @@ def service_timings(world: BenchWorld, *, receptions: int):
     started = time.perf_counter()
     render_form(code="01", user=world.reception, dossier=measured["last"])
     out.append(("form 01 (receipt) PDF", (time.perf_counter() - started) * 1000, "ms"))
+    out.append(ledger_pdf_timing(world))
     out.extend(_calendar_change())
     return out
+
+
+def ledger_pdf_timing(world: BenchWorld):
+    """The ledger's PDF (form 07, yesterday of the busiest unit) as its job renders it: the desk
+    page answers with HTML and queues this work (``motcua.printing.jobs``)."""
+    from motcua.printing.render import render_form
+    from motcua.units.models import Unit
+
+    day = timezone.localdate() - timedelta(days=1)
+    unit = Unit.objects.get(pk=world.unit_id)
+    started = time.perf_counter()
+    rendered = render_form(code="07", user=world.reception, unit=unit, date_from=day, date_to=day)
+    elapsed = time.perf_counter() - started
+    return (
+        "ledger PDF (form 07, one day), the job's render",
+        elapsed,
+        f"s ({len(rendered.pdf)} B)",
+    )
 
 
 def _calendar_change():
@@ -299,6 +318,9 @@ def explain_hot_queries(world: BenchWorld) -> str:
         .order_by("received_at", "pk")[:50],
         "ledger (form 07, one day)": ledger_dossiers(
             user=world.reception, unit=unit, date_from=yesterday, date_to=yesterday
+        ),
+        "ledger, returns book (form 07, one day)": ledger_dossiers(
+            user=world.reception, unit=unit, date_from=yesterday, date_to=yesterday, book="returned"
         ),
     }
     return explain_markdown("# EXPLAIN of the hot queries", queries)

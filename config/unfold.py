@@ -1,5 +1,6 @@
 """The desk's look and sidebar (django-unfold), grouped by domain."""
 
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -21,6 +22,8 @@ UNFOLD = {
     "SITE_SYMBOL": "account_balance",
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
+    # the change forms' phone layout (nothing wider than the screen)
+    "STYLES": [lambda request: static("desk/forms.css")],
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": True,
@@ -36,7 +39,7 @@ UNFOLD = {
                         _("Ủy quyền xử lý"), "swap_horiz", "admin:dossiers_delegation_changelist"
                     ),
                     _item(
-                        _("In sổ theo dõi hồ sơ"),
+                        _("Sổ theo dõi hồ sơ"),
                         "menu_book",
                         "printing:ledger",
                         "motcua.printing.access.may_print_request",

@@ -16,11 +16,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from motcua.core.roles import Role
 from motcua.core.services import calendar_year_import
 from motcua.procedures.services import procedure_publish
 from motcua.security.roles import role_permissions_update
@@ -29,6 +29,7 @@ from tests.browser.test_screenshots import OVERFLOW, UNNAMED, _save
 from tests.desk.conftest import receive
 from tests.dossiers.conftest import at
 from tests.dossiers.test_recompute import DAY_OFF
+from tests.units.factories import make_membership, make_user
 
 pytestmark = BROWSER
 
@@ -115,6 +116,12 @@ PAGES = {
 }
 
 
+def site_administrator(world):
+    user = make_user("quantri.tinh", first_name="Quản", last_name="Nguyễn Văn")
+    make_membership(user, world.units.p, Role.ADMINISTRATOR)
+    return user
+
+
 def _ready(page, desk_page: DeskPage, values: dict):
     kind, name = desk_page.ready
     main = page.locator("#desk-main") if page.locator("#desk-main").count() else page
@@ -125,29 +132,14 @@ def _ready(page, desk_page: DeskPage, values: dict):
     return target
 
 
-# Pages with a known layout bug: xfail(strict) on the sideways-scroll check, which runs last.
-KNOWN = {
-    "procedure-draft": pytest.mark.xfail(
-        strict=True,
-        reason="the desk's change forms keep 452 px wide field rows on a 390 px phone (unfold)",
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=KNOWN[n]) if n in KNOWN else n for n in PAGES]
-)
+@pytest.mark.parametrize("name", list(PAGES))
 def test_desk_pages_of_the_day_one_fixes(
     name, portal_world, applicant, documents, page, live_server
 ):
     prepare, desk_page = PAGES[name]
     values = prepare(portal_world, applicant, documents)
-    # the site's superuser (the demo's quantri): the deadline audit is not among the permissions
-    # the administrator role is given by default
-    superuser = get_user_model().objects.create_superuser(
-        "quantri.tinh", "qt@example.vn", "x", first_name="Quản", last_name="Nguyễn Văn"
-    )
-    sign_in(page, live_server, superuser)
+    # the site administrator (a role, not a superuser): the deadline audit is among its rights
+    sign_in(page, live_server, site_administrator(portal_world))
     page.set_viewport_size(PHONE)
     url = live_server.url + desk_page.path.format(**values)
     response = page.goto(url, timeout=LOAD_MS, wait_until="domcontentloaded")

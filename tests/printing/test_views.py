@@ -63,18 +63,15 @@ def test_ledger_page_asks_for_unit_and_dates(demo, world, client):
     assert "Ủy ban nhân dân quận Lê Chân" not in page  # only units in scope
 
 
-def test_ledger_pdf_by_agency_code_or_pk(demo, world, client, frozen_print):
+def test_ledger_page_by_agency_code_or_pk(demo, world, client, frozen_print):
     client.force_login(world.users.reception)
     for unit in ("000.00.31.H27", world.units.d.pk):
         response = client.get(
             "/print/ledger/", {"unit": unit, "from": "2025-03-01", "to": "2025-03-31"}
         )
-        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-        text = pdf_text(response.content)
-        assert demo.full.code in text and demo.other.code not in text
-    assert response["Content-Disposition"] == (
-        'inline; filename="mau-07-000.00.31.H27-20250301-20250331.pdf"'
-    )
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+        page = response.content.decode()
+        assert demo.full.code in page and demo.other.code not in page
 
 
 def test_ledger_outside_scope_is_404_and_bad_dates_are_explained(demo, world, client):

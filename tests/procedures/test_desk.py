@@ -151,3 +151,39 @@ def test_procedure_change_history_and_version_pages_render(admin_client_vi, proc
         ).status_code
         == 403
     )
+
+
+def test_the_editor_shows_whole_numbers_without_a_decimal_point(admin_client_vi, procedure):
+    """Issue 12, left over: the processing time showed "15.0" (its column keeps one decimal for
+    half days); it shows "15", a half day "1.5", and a fee "75000"."""
+    from decimal import Decimal
+
+    from motcua.procedures.workflow import WorkflowStep
+
+    procedure.refresh_from_db()  # read back as the column stores it: Decimal("15.0")
+    assert str(procedure.processing_amount) == "15.0"
+    WorkflowStep.objects.create(
+        procedure=procedure, order=1, name="Thẩm định", duration_amount=Decimal("1.5")
+    )
+    WorkflowStep.objects.create(
+        procedure=procedure, order=2, name="Ký duyệt", duration_amount=Decimal("2")
+    )
+    page = admin_client_vi.get(f"/admin/procedures/procedure/{procedure.pk}/change/")
+    html = page.content.decode()
+    assert 'name="processing_amount" value="15"' in html
+    assert 'name="steps-0-duration_amount" value="1.5"' in html
+    assert 'name="steps-1-duration_amount" value="2"' in html
+    assert 'name="fees-0-amount" value="75000"' in html
+    assert 'value="15.0"' not in html and 'value="2.0"' not in html
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("15.0", "15"), ("1.50", "1.5"), ("100", "100"), ("0.0", "0"), ("1E+2", "100")],
+)
+def test_decimal_plain(stored, shown):
+    from decimal import Decimal
+
+    from motcua.core.widgets import decimal_plain
+
+    assert decimal_plain(Decimal(stored)) == shown

@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from motcua.core.roles import Role
 from motcua.dossiers.models import Consultation, Dossier
@@ -68,6 +69,12 @@ class Row:
 
 def _get(path, **data):
     return [("get", path, data)]
+
+
+def _received_day(dossier) -> dict:
+    """The ledger's query for the day *dossier* was received (both ends of the range)."""
+    day = f"{timezone.localdate(dossier.received_at):%d/%m/%Y}"
+    return {"from": day, "to": day}
 
 
 def _admin_model(app_model: str, *, search: str = "", filters: dict | None = None):
@@ -220,7 +227,16 @@ ROWS: dict[str, Row] = {
         lambda c: (
             _get("/print/ledger/", format="html")
             + _get("/print/ledger/", unit=c.dossier.unit_id, format="html")
+            + _get("/print/ledger/", unit=c.dossier.unit_id, **_received_day(c.dossier))
         ),
+        control="officer_this_unit",
+    ),
+    # queues the PDF (a redirect to the task); the file is the asker's (jobs:task_file)
+    "printing:ledger_pdf": Row(
+        "desk",
+        lambda c: [
+            ("post", "/print/ledger/pdf/", {"unit": c.dossier.unit_id, **_received_day(c.dossier)})
+        ],
     ),
     # -- portal
     "portal:lookup": Row(
@@ -382,6 +398,9 @@ NOT_DOSSIER_READING = {
     "notifications:contact",  # the viewer's own SMS phone and Zalo id
     "jobs:health",  # queue and sweep figures for the load balancer, no dossier
     "jobs:task",  # a long task's counts and label, for the person who asked or an administrator
+    # a task's file (the ledger's PDF), for the person who asked only: rows chosen in their scope
+    # (tests/printing/test_ledger_page.py refuses it to another officer of the same unit)
+    "jobs:task_file",
     "ops:live",  # "ok" for the load balancer
     "ops:ready",  # database / Redis / store checks and counts, no dossier
     "ops:metrics",  # Prometheus gauges and counters, monitoring networks only

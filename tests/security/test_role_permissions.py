@@ -214,3 +214,31 @@ def test_the_matrix_has_a_print_column(site_client):
     print_dossier = Permission.objects.get(codename="print_dossier")
     assert f'value="{print_dossier.pk}"' in page and ">In<" in page
     assert group.permissions.filter(pk=print_dossier.pk).exists()  # granted as before
+
+
+def test_the_site_administrator_opens_the_deadline_audit_pages(site_client, tree, client):
+    """Issue 12, left over: the site administrator (a role, not a superuser) was refused the audit
+    of deadline recomputations; it reads it (view only), other staff still do not."""
+    from motcua.core.models import DeadlineChange, DeadlineRecomputation
+
+    run = DeadlineRecomputation.objects.create(reason="Thêm ngày nghỉ 02/9", checked=1, changed=1)
+    DeadlineChange.objects.create(run=run, source="dossier", item_id="1")
+    for path in (
+        "/admin/core/deadlinerecomputation/",
+        f"/admin/core/deadlinerecomputation/{run.pk}/change/",
+        "/admin/core/deadlinechange/",
+    ):
+        response = site_client.get(path)
+        assert response.status_code == 200, path
+    assert (
+        "Thêm ngày nghỉ 02/9"
+        in site_client.get("/admin/core/deadlinerecomputation/").content.decode()
+    )
+    # view only: the audit is never edited, even by its reader
+    assert (
+        site_client.post(f"/admin/core/deadlinerecomputation/{run.pk}/delete/").status_code == 403
+    )
+    officer = make_user("cv_audit")
+    make_membership(officer, tree.p, "specialist")
+    client.force_login(officer)
+    assert client.get("/admin/core/deadlinerecomputation/").status_code == 403

@@ -7,7 +7,10 @@ so the date fields are text inputs showing ``dd/mm/yyyy``; parsing follows the s
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from unfold.widgets import UnfoldAdminDecimalFieldWidget
 
 DATE_HINT = "dd/mm/yyyy"
 DATETIME_HINT = "dd/mm/yyyy hh:mm"
@@ -27,3 +30,22 @@ class MomentInput(forms.DateTimeInput):
         super().__init__(
             {"placeholder": DATETIME_HINT, "autocomplete": "off", **(attrs or {})}, format
         )
+
+
+def decimal_plain(value):
+    """Return a Decimal without the trailing zeros of its stored scale, never in exponent form:
+    ``Decimal("15.0")`` → ``"15"``, ``Decimal("1.50")`` → ``"1.5"``, ``Decimal("100")`` → ``"100"``.
+    Other values are returned unchanged. An ``<input type="number">`` takes a dot; the browser
+    shows it in the reader's locale (``1,5`` in Vietnamese)."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return value
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class PlainDecimalInput(UnfoldAdminDecimalFieldWidget):
+    """The desk's number input for a decimal field (a processing time of "15" working days, not
+    "15.0" — the one decimal place the column keeps is for half days)."""
+
+    def format_value(self, value):
+        return super().format_value(decimal_plain(value))

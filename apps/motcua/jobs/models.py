@@ -97,6 +97,8 @@ class TaskRun(models.Model):
     started_at = models.DateTimeField(_("chạy từ"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    # A file the task produced (e.g. the ledger's PDF), served to the person who asked for it.
+    result_file = models.FileField(_("tệp kết quả"), upload_to="tasks/%Y/%m/", blank=True)
 
     class Meta:
         verbose_name = _("tác vụ dài")

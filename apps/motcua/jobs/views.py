@@ -65,3 +65,19 @@ def task_view(request, pk: int):
     if request.GET.get("fragment"):
         return TemplateResponse(request, "jobs/task_progress.html", context)
     return desk_render(request, "jobs/task.html", context)
+
+
+@require_GET
+@desk_required
+def task_file_view(request, pk: int):
+    """The file a task produced (the ledger's PDF), for the person who asked for it only: its
+    rows were chosen in that person's scope, which an administrator's may not cover."""
+    from django.shortcuts import get_object_or_404
+
+    from motcua.core.serving import file_response
+    from motcua.jobs.models import TaskRun
+
+    task = get_object_or_404(TaskRun, pk=pk)
+    if task.actor_id != request.user.pk:
+        return HttpResponseForbidden(_("Tệp này chỉ dành cho người đã yêu cầu."))
+    return file_response(task.result_file, content_type="application/pdf")

@@ -173,6 +173,9 @@ class LedgerRow:
 class Period:
     date_from: date
     date_to: date
+    book: str = (
+        "received"  # or "returned": the returns book (by the day the result was handed back)
+    )
 
 
 @dataclass(frozen=True)
@@ -577,10 +580,11 @@ def control_rows(dossier: Dossier, *, now: datetime) -> tuple[tuple[ControlRow, 
 # --------------------------------------------------------------------------- ledger
 
 
-def ledger_rows(dossiers, *, now: datetime) -> tuple[LedgerRow, ...]:
-    """Return the rows of form 07 for *dossiers* (already scoped, filtered and ordered)."""
+def ledger_rows(dossiers, *, now: datetime, start: int = 1) -> tuple[LedgerRow, ...]:
+    """Return the rows of form 07 for *dossiers* (already scoped, filtered and ordered), numbered
+    from *start* (a later page of the desk's ledger goes on with the book's numbering)."""
     rows = []
-    for number, d in enumerate(dossiers, start=1):
+    for number, d in enumerate(dossiers, start=start):
         steps = sorted(d.steps.all(), key=lambda s: (s.started_at, s.pk))
         first = steps[0] if steps else None
         if d.status in (Status.RESULT_READY, Status.RETURNED):

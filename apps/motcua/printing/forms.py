@@ -1,4 +1,4 @@
-"""The ledger request (form 07): a unit in the officer's scope and a date range."""
+"""The ledger request (form 07): a unit in the officer's scope, a date range and the book."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ class UnitField(forms.ModelChoiceField):
 
 
 class LedgerForm(forms.Form):
-    """``?unit=&from=&to=``; the fields are named as the query string (``from`` is a keyword)."""
+    """``?unit=&from=&to=&book=``; the fields are named as the query string (``from`` is a
+    keyword). ``book`` is ``received`` (sổ nhận, the default) or ``returned`` (sổ trả)."""
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
@@ -49,6 +50,18 @@ class LedgerForm(forms.Form):
         self.fields["to"] = forms.DateField(
             label=_("Đến ngày"), widget=DayInput(attrs={"class": INPUT})
         )
+        self.fields["book"] = forms.ChoiceField(
+            label=_("Sổ"),
+            choices=[
+                ("received", _("Sổ nhận hồ sơ (theo ngày tiếp nhận)")),
+                ("returned", _("Sổ trả kết quả (theo ngày trả)")),
+            ],
+            required=False,
+            widget=forms.Select(attrs={"class": INPUT}),
+        )
+
+    def clean_book(self) -> str:
+        return self.cleaned_data.get("book") or "received"
 
     def clean(self):
         cleaned = super().clean()

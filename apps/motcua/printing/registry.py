@@ -170,25 +170,45 @@ def build_dossier_form(spec: FormSpec, *, dossier: Dossier, user, now: datetime)
     )
 
 
-def ledger_dossiers(*, user, unit: Unit, date_from: date, date_to: date):
-    """Return the dossiers of the ledger: received by *unit* in the range, within *user*'s scope.
+#: The two books of form 07's register: by the day a dossier was received at the counter, or by
+#: the day its result was handed back (Thông tư 03/2025/TT-VPCP, Phụ lục I, mẫu số 07: the same
+#: columns "ngày, giờ nhận hồ sơ" and "ngày, giờ trả kết quả").
+LEDGER_BOOKS = ("received", "returned")
 
-    Training dossiers are left out (they are not in the official book), except in a training
-    site, where every dossier is one.
+
+def ledger_dossiers(*, user, unit: Unit, date_from: date, date_to: date, book: str = "received"):
+    """Return the dossiers of the ledger: received (or, for the returns book, handed back) by
+    *unit* in the range, within *user*'s scope, in the order of that moment.
+
+    Each book is a range read of one index: ``(unit_id, received_at)`` or ``(unit_id,
+    returned_at)``. Training dossiers are left out (they are not in the official book), except in
+    a training site, where every dossier is one.
     """
+    if book not in LEDGER_BOOKS:
+        raise ValueError(f"unknown ledger book {book!r}")
+    moment = "received_at" if book == "received" else "returned_at"
     start, end = ctx.day_bounds(date_from, date_to)
     dossiers = dossiers_visible(user=user).filter(
-        unit=unit, received_at__gte=start, received_at__lt=end
+        unit=unit, **{f"{moment}__gte": start, f"{moment}__lt": end}
     )
     if not settings.SITE.training:
         dossiers = dossiers.filter(is_training=False)
-    return dossiers.order_by("received_at", "id")
+    return dossiers.order_by(moment, "id")
 
 
 def build_ledger(
-    spec: FormSpec, *, user, unit: Unit, date_from: date, date_to: date, now: datetime
+    spec: FormSpec,
+    *,
+    user,
+    unit: Unit,
+    date_from: date,
+    date_to: date,
+    now: datetime,
+    book: str = "received",
 ) -> ctx.FormData:
-    dossiers = ledger_dossiers(user=user, unit=unit, date_from=date_from, date_to=date_to)
+    dossiers = ledger_dossiers(
+        user=user, unit=unit, date_from=date_from, date_to=date_to, book=book
+    )
     total = dossiers.count()
     page = list(
         dossiers.select_related("procedure", "current_unit").prefetch_related("steps__unit")[
@@ -203,7 +223,7 @@ def build_ledger(
         printed_at=now,
         printed_by=ctx.person(user),
         rows=ctx.ledger_rows(page, now=now),
-        period=ctx.Period(date_from=date_from, date_to=date_to),
+        period=ctx.Period(date_from=date_from, date_to=date_to, book=book),
         total=total,
         truncated=total > len(page),
     )

@@ -128,6 +128,7 @@ def form_data(
     date_from: date | None = None,
     date_to: date | None = None,
     now: datetime | None = None,
+    book: str = "received",
 ) -> tuple[FormSpec, FormData, Unit | None]:
     """Return the form, its data and the issuing unit (whose template applies)."""
     try:
@@ -142,7 +143,9 @@ def form_data(
         return spec, build_dossier_form(spec, dossier=loaded, user=user, now=now), loaded.unit
     if unit is None or date_from is None or date_to is None:
         raise PrintError(_("Mẫu %(code)s cần đơn vị và khoảng ngày.") % {"code": code})
-    data = build_ledger(spec, user=user, unit=unit, date_from=date_from, date_to=date_to, now=now)
+    data = build_ledger(
+        spec, user=user, unit=unit, date_from=date_from, date_to=date_to, now=now, book=book
+    )
     return spec, data, unit
 
 
@@ -155,6 +158,7 @@ def render_form(
     date_from: date | None = None,
     date_to: date | None = None,
     now: datetime | None = None,
+    book: str = "received",
 ) -> RenderedForm:
     """Render form *code* for *user* to PDF, with the details the desk needs (fallback problem).
 
@@ -170,6 +174,7 @@ def render_form(
         date_from=date_from,
         date_to=date_to,
         now=now,
+        book=book,
     )
     html, template, problem = render_html(spec, data, unit=issuer)
     if data.dossier is not None:

@@ -1,4 +1,5 @@
-"""Print views: a dossier's form as PDF, the ledger (bulk print), a signed result.
+"""Print views: a dossier's form as PDF, the ledger (a desk page, its PDF by a job), a signed
+result.
 
 Only staff holding the print right reach them (anonymous → login, citizens and officers without
 the right → 403); the dossier is read through the scoped
@@ -14,18 +15,23 @@ from urllib.parse import quote
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from motcua.desk.shortcuts import desk_render
 from motcua.dossiers.models import Dossier
 from motcua.printing import services
 from motcua.printing.access import may_print
+from motcua.printing.context import ledger_rows
 from motcua.printing.forms import LedgerForm
-from motcua.printing.registry import FORMS
+from motcua.printing.jobs import ledger_pdf_request
+from motcua.printing.registry import FORMS, ledger_dossiers
 from motcua.printing.render import render_form
 from motcua.printing.signing import SigningUnavailable, signing_required
 from motcua.units.desk_access import may_enter_desk
@@ -108,32 +114,75 @@ def dossier_form(request, pk: int, code: str):
     return _pdf(request, rendered.pdf, rendered.filename, problem=rendered.problem)
 
 
+#: Rows per page of the HTML ledger (a busy unit's day is about 150).
+LEDGER_PAGE_SIZE = 50
+
+
 @require_GET
 @staff_required
 def ledger(request):
-    """``GET /print/ledger/?unit=&from=&to=``: the ledger (form 07) as PDF; without a query, the
-    page that asks for the unit and dates (bulk print of the book)."""
+    """``GET /print/ledger/?unit=&from=&to=&book=&page=``: the ledger (form 07) as a page of the
+    desk, 50 rows a page, with the same rows and columns as the PDF; without a query, the form
+    that asks for the unit, the days and the book. The PDF is made by a job
+    (:func:`ledger_pdf`); a unit outside the officer's scope is a 404."""
+    title = _("Sổ theo dõi hồ sơ")
     if not request.GET:
         today = timezone.localdate()
-        form = LedgerForm(user=request.user, initial={"from": today.replace(day=1), "to": today})
-        return _page(
-            request, "printing/desk/ledger.html", {"title": _("In sổ theo dõi hồ sơ"), "form": form}
-        )
+        form = LedgerForm(user=request.user, initial={"from": today, "to": today})
+        return desk_render(request, "printing/desk/ledger.html", {"title": title, "form": form})
     form = LedgerForm(request.GET, user=request.user)
     if not form.is_valid():
         if "unit" in form.errors and request.GET.get("unit"):  # unknown or outside the scope
             raise Http404(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
-        return _page(
+        return desk_render(
+            request, "printing/desk/ledger.html", {"title": title, "form": form}, status=400
+        )
+    data = form.cleaned_data
+    dossiers = (
+        ledger_dossiers(
+            user=request.user,
+            unit=data["unit"],
+            date_from=data["from"],
+            date_to=data["to"],
+            book=data["book"],
+        )
+        .select_related("procedure", "current_unit")
+        .prefetch_related("steps__unit")
+    )
+    page = Paginator(dossiers, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = ledger_rows(page.object_list, now=timezone.now(), start=page.start_index())
+    return desk_render(
+        request,
+        "printing/desk/ledger.html",
+        {"title": title, "form": form, "ledger": data, "page": page, "rows": rows},
+    )
+
+
+@require_POST
+@staff_required
+def ledger_pdf(request):
+    """``POST /print/ledger/pdf/`` (the ledger's query): queue the PDF (form 07) as a job and go
+    to the task's page, which links the file when it is made (:mod:`motcua.printing.jobs`)."""
+    form = LedgerForm(request.POST, user=request.user)
+    if not form.is_valid():
+        if "unit" in form.errors and request.POST.get("unit"):
+            raise Http404(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
+        return desk_render(
             request,
             "printing/desk/ledger.html",
-            {"title": _("In sổ theo dõi hồ sơ"), "form": form},
+            {"title": _("Sổ theo dõi hồ sơ"), "form": form},
             status=400,
         )
     data = form.cleaned_data
-    rendered = render_form(
-        code="07", user=request.user, unit=data["unit"], date_from=data["from"], date_to=data["to"]
+    task = ledger_pdf_request(
+        user=request.user,
+        unit=data["unit"],
+        date_from=data["from"],
+        date_to=data["to"],
+        book=data["book"],
+        sign=request.POST.get("sign") == "1",
     )
-    return _pdf(request, rendered.pdf, rendered.filename, problem=rendered.problem)
+    return redirect("jobs:task", pk=task.pk)
 
 
 @require_GET

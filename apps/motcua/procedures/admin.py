@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -27,6 +28,7 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import display
 from unfold.forms import PaginationInlineFormSet
+from unfold.overrides import FORMFIELD_OVERRIDES_INLINE
 from unfold.widgets import (
     UnfoldAdminCheckboxSelectMultipleWidget,
     UnfoldAdminSplitDateTimeWidget,
@@ -36,6 +38,7 @@ from motcua.core.admin_files import ServedFileWidget
 from motcua.core.roles import Role
 from motcua.core.serving import file_response
 from motcua.core.timeunits import duration_text
+from motcua.core.widgets import PlainDecimalInput
 from motcua.procedures.diagram import workflow_diagram_html
 from motcua.procedures.models import Fee, Procedure, ProcedureVersion, RequiredDocument, Sector
 from motcua.procedures.resources import ProcedureResource
@@ -85,9 +88,14 @@ class RequiredDocumentInline(TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+#: Decimal fields as "15", not "15.0" (motcua.core.widgets.decimal_plain).
+PLAIN_DECIMALS = {models.DecimalField: {"widget": PlainDecimalInput}}
+
+
 class FeeInline(TabularInline):
     model = Fee
     extra = 0
+    formfield_overrides = {**FORMFIELD_OVERRIDES_INLINE, **PLAIN_DECIMALS}
     fields = ["name", "amount", "note"]
     verbose_name_plural = _("phí, lệ phí")
 
@@ -189,6 +197,7 @@ class WorkflowStepInline(StackedInline):
     model = WorkflowStep
     form = WorkflowStepForm
     formset = WorkflowStepFormSet
+    formfield_overrides = {**FORMFIELD_OVERRIDES_INLINE, **PLAIN_DECIMALS}
     extra = 0
     collapsible = True
     autocomplete_fields = ["unit", "consult_units"]
@@ -268,6 +277,7 @@ class ProcedureAdmin(
 ):
     unit_scope_field = "units"  # the units applying it; shared procedures stay the site's
     form = ProcedureForm
+    formfield_overrides = PLAIN_DECIMALS
     resource_classes = [ProcedureResource]
     inlines = [RequiredDocumentInline, FeeInline, WorkflowStepInline]
     list_display = [

@@ -42,13 +42,14 @@ def _cell(value):
     return safe_cell(value)
 
 
-def ledger_xlsx(*, user, unit, date_from: date, date_to: date):
-    """Write the ledger of *unit* for the days to a temporary XLSX file; return it rewound."""
+def ledger_xlsx(*, user, unit, date_from: date, date_to: date, book: str = "received"):
+    """Write the ledger (or the returns book) of *unit* for the days to a temporary XLSX file;
+    return it rewound."""
     from openpyxl import Workbook
 
     now = timezone.now()
     dossiers = (
-        ledger_dossiers(user=user, unit=unit, date_from=date_from, date_to=date_to)
+        ledger_dossiers(user=user, unit=unit, date_from=date_from, date_to=date_to, book=book)
         .select_related("procedure", "current_unit")
         .prefetch_related("steps__unit")
     )

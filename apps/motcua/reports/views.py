@@ -358,7 +358,7 @@ def ledger_xlsx_view(request):
         return HttpResponseBadRequest(" ".join(e for errs in form.errors.values() for e in errs))
     d = form.cleaned_data
     handle = ledger.ledger_xlsx(
-        user=request.user, unit=d["unit"], date_from=d["from"], date_to=d["to"]
+        user=request.user, unit=d["unit"], date_from=d["from"], date_to=d["to"], book=d["book"]
     )
     return FileResponse(
         handle,
