@@ -137,15 +137,20 @@ def _for_status_page(rows):
 def dossier_for_visitor(*, user, code: str, granted_ids) -> tuple[Dossier | None, str]:
     """Return ``(dossier, access)`` for the status page; access is owner, officer or lookup."""
     if getattr(user, "is_authenticated", False):
-        dossier = _for_status_page(dossiers_visible(user=user)).filter(code=code).first()
+        dossier = _one(_for_status_page(dossiers_visible(user=user)).filter(code=code))
         if dossier is not None:
             return dossier, "owner" if dossier.applicant_user_id == user.pk else "officer"
     ids = [int(i) for i in granted_ids or () if str(i).isdigit()]
     if ids:
-        dossier = _for_status_page(Dossier.objects).filter(code=code, pk__in=ids).first()
+        dossier = _one(_for_status_page(Dossier.objects).filter(code=code, pk__in=ids))
         if dossier is not None:
             return dossier, "lookup"
     return None, ""
+
+
+def _one(rows):
+    """The row of a filter on the unique code, or None: no ORDER BY (``first()`` adds one)."""
+    return next(iter(rows.order_by()[:1]), None)
 
 
 # ----------------------------------------------------------------------------- the status page
