@@ -9,8 +9,10 @@ visit only (:func:`dossier_for_visitor`).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -185,7 +187,13 @@ def status_text(dossier: Dossier) -> str:
 
 
 def _public_labels() -> dict:
-    """The citizen's timeline labels, from the lifecycle declarations (``core/lifecycle.py``)."""
+    """The citizen's timeline labels, from the lifecycle declarations (``core/lifecycle.py``), in
+    the active language (built once per language and process: the declarations are constants)."""
+    return _public_labels_in(translation.get_language())
+
+
+@lru_cache(maxsize=8)
+def _public_labels_in(language: str | None) -> dict:
     return {a: str(r.public_label) for a, r in LIFECYCLE.items() if r.public_label is not None}
 
 
