@@ -118,7 +118,7 @@ def test_excluded_prefixes_and_debug_pages_as_django_csp(settings):
 # --------------------------------------------------------------------------- sessions
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded roles
 def test_a_new_session_is_one_insert_outside_a_transaction():
     store = SessionStore()
     store["portal_lookup"] = {"7": [1.0, "phone"]}
@@ -129,7 +129,7 @@ def test_a_new_session_is_one_insert_outside_a_transaction():
     assert SessionStore(store.session_key).load() == {"portal_lookup": {"7": [1.0, "phone"]}}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded roles
 def test_a_taken_key_is_never_overwritten():
     first = SessionStore()
     first["owner"] = "first"
