@@ -76,16 +76,26 @@ def test_constants_stay_and_string_arguments_work(two_dossiers):
     "build",
     [
         lambda pk: Dossier.objects.filter(pk=pk).select_related("procedure"),
-        lambda pk: Dossier.objects.filter(pk=pk).only("code"),
         lambda pk: Dossier.objects.filter(pk=pk).values("code"),
         lambda pk: Dossier.objects.filter(pk=pk, unit_id=pk),  # the argument used twice
         lambda pk: Dossier.objects.filter(code__startswith=pk),  # the argument changed ("-1%")
     ],
-    ids=["select_related", "only", "values", "twice", "transformed"],
+    ids=["select_related", "values", "twice", "transformed"],
 )
 def test_shapes_a_raw_query_cannot_fill_are_refused(build, world):
     with pytest.raises(ValueError, match="Prepared"):
         Prepared(build, markers=(-1,)).rows(1)
+
+
+def test_only_leaves_the_other_columns_deferred(two_dossiers):
+    dossier = two_dossiers[0]
+    codes = Prepared(lambda pk: Dossier.objects.filter(pk=pk).only("pk", "code"), markers=(-1,))
+    (row,) = codes.rows(dossier.pk)
+    assert row.code == dossier.code
+    assert (
+        row.get_deferred_fields()
+        == Dossier.objects.only("pk", "code").get(pk=dossier.pk).get_deferred_fields()
+    )
 
 
 def test_the_number_of_arguments_is_checked():

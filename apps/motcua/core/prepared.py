@@ -8,8 +8,9 @@ Django composes its SQL and parameters, and every later call runs that same SQL 
 arguments in the markers' places, through ``Model.objects.raw`` (the model's own columns,
 converters and instances: JSON, aware datetimes and choices as the ORM gives them).
 
-Only querysets over the model's own columns qualify: no ``select_related``, ``only``/``defer``,
-annotations or ``values()`` (a raw query fills model fields by column name). Each marker must
+Only querysets over the model's own columns qualify: no ``select_related``, annotations or
+``values()`` (a raw query fills model fields by column name). ``only()``/``defer()`` work as in
+the ORM: the columns left out of the SQL are deferred on the instances. Each marker must
 reach the SQL parameters unchanged and exactly once; anything else is refused when the query is
 first composed, not silently run with a wrong argument.
 """
@@ -41,7 +42,7 @@ class Prepared:
     def _compile(self, alias: str) -> tuple[str, list[Any], list[int | None]]:
         queryset = self.build(*self.markers)
         query = queryset.query
-        if query.select_related or query.deferred_loading[0] or query.annotations:
+        if query.select_related or query.annotations:
             raise ValueError("Prepared: only querysets over the model's own columns")
         if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
             raise ValueError("Prepared: only querysets of model instances, without prefetch")

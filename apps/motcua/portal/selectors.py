@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.identity import identifier_matches
 from motcua.core.lifecycle import LIFECYCLE
+from motcua.core.prepared import Prepared
 from motcua.dossiers.models import Delivery, Dossier
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.dossiers.states import Action, Status
@@ -104,6 +105,17 @@ def proof_kind(*, dossier: Dossier, proof: str) -> str:
     return ""
 
 
+#: The lookup's read (every lookup POST): the dossier by code, its identifiers only, composed once.
+_LOOKUP = Prepared(
+    lambda typed, upper: (
+        Dossier.objects.filter(code__in=[typed, upper])
+        .only("pk", "code", *(f"applicant_{kind}" for kind in PROOF_KINDS))
+        .order_by("pk")[:1]
+    ),
+    markers=("\x00typed", "\x00upper"),
+)
+
+
 def dossier_lookup(*, code: str, proof: str) -> tuple[Dossier | None, str]:
     """Return the dossier with *code* if *proof* is its applicant's phone, ID number or tax code.
 
@@ -111,12 +123,7 @@ def dossier_lookup(*, code: str, proof: str) -> tuple[Dossier | None, str]:
     """
     # as typed, or upper-cased (our codes are; an imported system's code is kept as it was)
     typed = code.strip()
-    dossier = (
-        Dossier.objects.filter(code__in={typed, typed.upper()})
-        .only("pk", "code", *(f"applicant_{kind}" for kind in PROOF_KINDS))
-        .order_by("pk")
-        .first()
-    )
+    dossier = next(iter(_LOOKUP.rows(typed, typed.upper())), None)
     if dossier is None:
         return None, ""
     kind = proof_kind(dossier=dossier, proof=proof)
