@@ -91,7 +91,8 @@ INSTALLED_APPS = installed_apps(MOTCUA_PLUGINS)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp with the policy string built once (motcua.security.csp).
+    "motcua.security.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.SiteLanguageMiddleware",
@@ -109,6 +110,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+
+# Sessions in the database, a new one stored with one INSERT (motcua.security.sessions); a site
+# with Redis keeps them in the cache (config/settings/prod.py).
+SESSION_ENGINE = "motcua.security.sessions"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -2,6 +2,7 @@
 visitor's token stored, stale on every change), and the number of queries of the status page and
 the lookup (pinned: a new query there is paid on every citizen's visit)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from motcua.dossiers import services as lifecycle
+from motcua.dossiers.models import Dossier
 from motcua.portal import pagecache
 from motcua.procedures.models import Fee
 from motcua.procedures.services import procedure_publish
@@ -158,9 +160,9 @@ def test_the_lookup_and_the_status_page_read_the_fewest_rows(counter_dossier):
     with CaptureQueriesContext(connection) as lookup:
         response = client.post("/tra-cuu/", data)
     assert response.status_code == 302
-    # the dossier by code (its identifiers only), then the new session (key check, insert)
+    # the dossier by code (its identifiers only), then the new session: one insert, no key check
     statements = [q["sql"] for q in lookup if not q["sql"].startswith(_TRANSACTION)]
-    assert [sql.split()[0] for sql in statements] == ["SELECT", "SELECT", "INSERT"]
+    assert [sql.split()[0] for sql in statements] == ["SELECT", "INSERT"]
     assert "search_text" not in statements[0] and "form_data" not in statements[0]
     with CaptureQueriesContext(connection) as status:
         page = client.get(response["Location"])
@@ -180,3 +182,99 @@ def _tables(captured) -> list[str]:
     import re
 
     return [re.search(r'FROM [`"](\w+)[`"]', q["sql"])[1] for q in captured]
+
+
+def _looked_up(dossier) -> Client:
+    client = _anonymous()
+    data = {"code": dossier.code, "proof": dossier.applicant_phone}
+    data["csrfmiddlewaretoken"] = _token(client.get("/tra-cuu/"))
+    assert client.post("/tra-cuu/", data).status_code == 302
+    return client
+
+
+def test_a_paid_dossiers_status_page_reads_no_payment(counter_dossier):
+    client = _looked_up(counter_dossier)
+    Dossier.objects.filter(pk=counter_dossier.pk).update(is_paid=True)
+    with CaptureQueriesContext(connection) as status:
+        page = client.get(f"/tra-cuu/{counter_dossier.code}/").content.decode()
+    assert "Đã nộp — tại bộ phận một cửa" in page and "/bat-dau/" not in page
+    assert _tables(status) == [
+        "django_session",
+        "dossiers_dossier",
+        "dossiers_dossierevent",
+        "dossiers_dossierdocument",
+    ]
+
+
+def test_the_payment_block_is_rendered_in_the_pages_context(counter_dossier):
+    # the lookup visitor of an unpaid dossier may pay: the form posts with their own token
+    client = _looked_up(counter_dossier)
+    page = client.get(f"/tra-cuu/{counter_dossier.code}/")
+    html = page.content.decode()
+    assert f'action="/thanh-toan/{counter_dossier.code}/bat-dau/"' in html
+    assert f'name="next" value="/tra-cuu/{counter_dossier.code}/"' in html
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert len(tokens) == 2 and len(set(tokens)) == 1  # the language switch's and the pay form's
+    assert f'id="payment-heading-{counter_dossier.pk}"' in html
+
+
+# --------------------------------------------------------------------------- the security headers
+
+_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _directives(policy: str) -> dict[str, str]:
+    return dict(part.strip().partition(" ")[::2] for part in policy.split(";"))
+
+
+def test_every_public_page_carries_the_site_policy_and_headers(counter_dossier, portal):
+    from csp.utils import build_policy
+
+    site_policy = build_policy()  # django-csp's own construction from the settings
+    assert _directives(site_policy)["frame-ancestors"] == "'self'"
+    assert _directives(site_policy)["object-src"] == "'none'"
+    client = _anonymous()
+    responses = {
+        "catalogue (miss)": client.get("/thu-tuc/"),
+        "catalogue (cached)": _anonymous().get("/thu-tuc/"),
+        "procedure (miss)": client.get(_page(portal)),
+        "procedure (cached)": _anonymous().get(_page(portal)),
+        "lookup form": client.get("/tra-cuu/"),
+    }
+    looked_up = _looked_up(counter_dossier)
+    responses["lookup POST"] = looked_up.post(
+        "/tra-cuu/",
+        {
+            "code": counter_dossier.code,
+            "proof": counter_dossier.applicant_phone,
+            "csrfmiddlewaretoken": _token(looked_up.get("/tra-cuu/")),
+        },
+    )
+    responses["status page"] = looked_up.get(f"/tra-cuu/{counter_dossier.code}/")
+    responses["unknown status page"] = client.get("/tra-cuu/000.00.31.H27-250303-9999/")
+    responses["not found"] = client.get("/khong-co-trang-nay/")
+    for name, response in responses.items():
+        assert response.status_code in (200, 302, 404), name
+        assert response["Content-Security-Policy"] == site_policy, name
+        assert "Content-Security-Policy-Report-Only" not in response, name
+        for header, value in _HEADERS.items():
+            assert response[header] == value, (name, header)
+
+
+def test_a_changed_policy_setting_is_served_at_once(portal, settings):
+    client = _anonymous()
+    before = client.get("/thu-tuc/")["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'"]}
+    }
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    cache.clear()
+    after = client.get("/thu-tuc/")
+    assert _directives(before)["img-src"] == "'self' data: blob:"
+    assert _directives(after["Content-Security-Policy"])["img-src"] == "'self'"
+    assert after["Content-Security-Policy-Report-Only"] == "default-src 'none'"

@@ -71,10 +71,11 @@ def payment_state(*, dossier: Dossier, user=None, session: Mapping | None = None
     an officer looking at the same page sees the facts without the button.
     """
     amount = dossier.fee_total or Decimal(0)
-    # Nothing to pay, nothing to show of payments (the block says so): no query.
+    # Nothing to pay, or paid already: the block shows no transaction (no query); ``latest`` is
+    # the transaction whose outcome is still awaited or refused.
     latest = (
         Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id").first()
-        if amount > 0
+        if amount > 0 and not dossier.is_paid
         else None
     )
     may_pay = payer_may_pay(dossier=dossier, user_or_session=user) if user is not None else False

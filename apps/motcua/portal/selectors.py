@@ -9,13 +9,16 @@ visit only (:func:`dossier_for_visitor`).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from motcua.core.identity import identifier_matches
 from motcua.core.lifecycle import LIFECYCLE
+from motcua.core.prepared import Prepared
 from motcua.dossiers.models import Delivery, Dossier
 from motcua.dossiers.selectors import dossiers_visible
 from motcua.dossiers.states import Action, Status
@@ -102,6 +105,17 @@ def proof_kind(*, dossier: Dossier, proof: str) -> str:
     return ""
 
 
+#: The lookup's read (every lookup POST): the dossier by code, its identifiers only, composed once.
+_LOOKUP = Prepared(
+    lambda typed, upper: (
+        Dossier.objects.filter(code__in=[typed, upper])
+        .only("pk", "code", *(f"applicant_{kind}" for kind in PROOF_KINDS))
+        .order_by("pk")[:1]
+    ),
+    markers=("\x00typed", "\x00upper"),
+)
+
+
 def dossier_lookup(*, code: str, proof: str) -> tuple[Dossier | None, str]:
     """Return the dossier with *code* if *proof* is its applicant's phone, ID number or tax code.
 
@@ -109,12 +123,7 @@ def dossier_lookup(*, code: str, proof: str) -> tuple[Dossier | None, str]:
     """
     # as typed, or upper-cased (our codes are; an imported system's code is kept as it was)
     typed = code.strip()
-    dossier = (
-        Dossier.objects.filter(code__in={typed, typed.upper()})
-        .only("pk", "code", *(f"applicant_{kind}" for kind in PROOF_KINDS))
-        .order_by("pk")
-        .first()
-    )
+    dossier = next(iter(_LOOKUP.rows(typed, typed.upper())), None)
     if dossier is None:
         return None, ""
     kind = proof_kind(dossier=dossier, proof=proof)
@@ -137,15 +146,20 @@ def _for_status_page(rows):
 def dossier_for_visitor(*, user, code: str, granted_ids) -> tuple[Dossier | None, str]:
     """Return ``(dossier, access)`` for the status page; access is owner, officer or lookup."""
     if getattr(user, "is_authenticated", False):
-        dossier = _for_status_page(dossiers_visible(user=user)).filter(code=code).first()
+        dossier = _one(_for_status_page(dossiers_visible(user=user)).filter(code=code))
         if dossier is not None:
             return dossier, "owner" if dossier.applicant_user_id == user.pk else "officer"
     ids = [int(i) for i in granted_ids or () if str(i).isdigit()]
     if ids:
-        dossier = _for_status_page(Dossier.objects).filter(code=code, pk__in=ids).first()
+        dossier = _one(_for_status_page(Dossier.objects).filter(code=code, pk__in=ids))
         if dossier is not None:
             return dossier, "lookup"
     return None, ""
+
+
+def _one(rows):
+    """The row of a filter on the unique code, or None: no ORDER BY (``first()`` adds one)."""
+    return next(iter(rows.order_by()[:1]), None)
 
 
 # ----------------------------------------------------------------------------- the status page
@@ -180,7 +194,13 @@ def status_text(dossier: Dossier) -> str:
 
 
 def _public_labels() -> dict:
-    """The citizen's timeline labels, from the lifecycle declarations (``core/lifecycle.py``)."""
+    """The citizen's timeline labels, from the lifecycle declarations (``core/lifecycle.py``), in
+    the active language (built once per language and process: the declarations are constants)."""
+    return _public_labels_in(translation.get_language())
+
+
+@lru_cache(maxsize=8)
+def _public_labels_in(language: str | None) -> dict:
     return {a: str(r.public_label) for a, r in LIFECYCLE.items() if r.public_label is not None}
 
 

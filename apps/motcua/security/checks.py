@@ -38,6 +38,12 @@ def check_payment_sandbox(app_configs=None, **kwargs):
 
 @register(Tags.security, deploy=True)
 def check_content_security_policy(app_configs=None, **kwargs):
-    if "csp.middleware.CSPMiddleware" not in settings.MIDDLEWARE:
+    from csp.middleware import CSPMiddleware
+    from django.utils.module_loading import import_string
+
+    if not any(
+        isinstance(cls := import_string(path), type) and issubclass(cls, CSPMiddleware)
+        for path in settings.MIDDLEWARE
+    ):
         return [Warning("No Content-Security-Policy middleware.", id="motcua.security.W001")]
     return []

@@ -27,15 +27,16 @@ def agency_name() -> str:
 
 @register.simple_tag(takes_context=True)
 def payment_block(context, dossier) -> str:
-    """Render ``portal/_payment.html`` when an app ships it (the integrations app does), else ""."""
-    request = context.get("request")
+    """Render ``portal/_payment.html`` when an app ships it (the integrations app does), else "".
+
+    Rendered in the page's own context, as ``{% include %}`` does (request, CSRF token, access):
+    the context processors are not run a second time for the block."""
     try:
         payment_template = get_template("portal/_payment.html")
     except template.TemplateDoesNotExist:
         return ""
-    return payment_template.render(
-        {"dossier": dossier, "access": context.get("access"), "request": request}, request
-    )
+    with context.push(dossier=dossier):
+        return payment_template.template.render(context)
 
 
 @register.filter

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.core.prepared import Prepared
 from motcua.core.serving import file_response
 from motcua.dossiers.files import document_file_response, result_file_response
-from motcua.dossiers.models import Delivery
+from motcua.dossiers.models import Delivery, DossierDocument, DossierEvent
 from motcua.dossiers.states import Action, Status
 from motcua.dossiers.transitions import TRANSITIONS
 from motcua.portal import ratelimit, selectors, services
@@ -89,13 +90,24 @@ def _can_act(request, dossier, access) -> bool:
     return access == "owner" and dossier.applicant_user_id == request.user.pk
 
 
+#: The status page's reads of a dossier's events and documents, composed once (every visit).
+_EVENTS = Prepared(
+    lambda pk: DossierEvent.objects.filter(dossier_id=pk).order_by("created_at", "id"),
+    markers=(-1,),
+)
+_DOCUMENTS = Prepared(
+    lambda pk: DossierDocument.objects.filter(dossier_id=pk).exclude(file="").order_by("id"),
+    markers=(-1,),
+)
+
+
 def _status_context(request, dossier, access, **forms) -> dict:
     """What the status page shows, read with the fewest queries: the events once (timeline,
     situation, supplement note), the rating only where one may exist, the frozen procedure
     version only for the owner's delivery form."""
     owner = _can_act(request, dossier, access)
     status = dossier.status
-    events = list(dossier.events.order_by("created_at", "id"))
+    events = _EVENTS.rows(dossier.pk)
     rating = Rating.objects.filter(dossier=dossier).first() if status in services.RATABLE else None
     text = selectors.status_text(dossier)
     context = {
@@ -105,7 +117,7 @@ def _status_context(request, dossier, access, **forms) -> dict:
         "status_text": text,
         "situation": situation(dossier, text, events=events),
         "timeline": selectors.public_timeline(dossier=dossier, events=events),
-        "documents": list(dossier.documents.exclude(file="")),
+        "documents": _DOCUMENTS.rows(dossier.pk),
         "result_available": bool(dossier.result_file) and status in services.RATABLE,
         "rating": rating,
         "can_link": (
