@@ -29,7 +29,7 @@ graceful_timeout = int(_web.get("graceful_timeout", timeout))
 # The worker's MariaDB connections stop a statement two seconds before gunicorn would kill the
 # request, so a killed request's query does not run on in the server (read by the settings).
 os.environ.setdefault("MOTCUA_STATEMENT_TIMEOUT", str(max(1, timeout - 2)))
-max_requests = int(_web.get("max_requests", 2000))
+max_requests = int(_web.get("max_requests", 10000))
 max_requests_jitter = max_requests // 10
 forwarded_allow_ips = _web.get("forwarded_allow_ips", "127.0.0.1")
 accesslog = "-"
