@@ -13,6 +13,7 @@ office hours on working days without extra checks; positions become UTC datetime
 from __future__ import annotations
 
 import json
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,9 +37,17 @@ ONLINE_SHARE = 0.40
 LATE_SHARE = 0.07
 SUPPLEMENT_SHARE = 0.08
 SUSPEND_SHARE = 0.015
-#: Dossiers received in the last RECENT_DAYS whose deadline passed stay open with this probability.
+#: Dossiers received in the last RECENT_DAYS whose deadline passed stay open (overdue) with this
+#: probability; those whose deadline lies after "now" stay open with IN_TIME_OPEN.
 RECENT_DAYS = 30
-RECENT_OPEN = 0.25
+RECENT_OPEN = 0.4
+IN_TIME_OPEN = 0.97
+#: Weight of a procedure in the traffic: same-day and hourly ones SHORT_WEIGHT, one of N working
+#: days 1 + N / DAYS_WEIGHT (land and construction files are the bulk of a district centre's work).
+SHORT_WEIGHT = 2.0
+DAYS_WEIGHT = 3.0
+#: Share of supplements the applicant takes 6–60 working days to bring (else 1–6).
+LONG_WAIT_SHARE = 0.4
 HOUR_US = 3_600_000_000
 
 
@@ -119,7 +128,13 @@ class Batch:
 
 @dataclass(frozen=True)
 class Span:
-    """Receipts are spread evenly over [start, end) in office positions; *now* is end."""
+    """Receipts over [start, end) in office positions; *now* is end.
+
+    The volume grows over the three years (online services, the merged provinces of 2025): the
+    density of receipts rises linearly from 3/4 of the mean at the start to 3/2 of it at the end.
+    Dossier *i* lies at ``start + L·F(i/N)`` with ``F(u) = (4u − u²)/3`` (F' falls from 4/3 to
+    2/3), in integers so that every process computes the same positions.
+    """
 
     start: int
     end: int
@@ -127,12 +142,14 @@ class Span:
     day_us: int
 
     def base(self, i: int) -> int:
-        return self.start + (i * (self.end - self.start)) // self.total
+        n = self.total
+        return self.start + ((self.end - self.start) * i * (4 * n - i)) // (3 * n * n)
 
     def first_of_day(self, day: int) -> int:
         """Index of the first dossier whose base position lies in working day number *day*."""
-        span = self.end - self.start
-        i = max(0, -(-((day * self.day_us - self.start) * self.total) // span))
+        n, length = self.total, self.end - self.start
+        x = min(max((day * self.day_us - self.start) / length, 0.0), 1.0)
+        i = max(0, min(n, int(n * (2 - math.sqrt(max(0.0, 4 - 3 * x))))))
         while i > 0 and self.base(i - 1) >= day * self.day_us:
             i -= 1
         while self.base(i) < day * self.day_us:
@@ -149,7 +166,6 @@ class Generator:
         self.now_ordinal = now.date().toordinal()
         self.json_memo: dict = {}
         self.unit_codes = {pk: (code, fold(code)) for pk, code in world.unit_codes.items()}
-        self.spacing = max(1, (span.end - span.start) // span.total)
         weights = [self._weight(p) for p in world.procedures]
         self.procedures, self.cum = world.procedures, []
         acc = 0.0
@@ -161,10 +177,11 @@ class Generator:
 
     @staticmethod
     def _weight(plan: ProcedurePlan) -> float:
-        # Short procedures (certification, civil status) make most of a centre's traffic.
+        # Short procedures (certification, civil status) are frequent, long ones (land,
+        # construction) fill the centre's workload.
         if plan.time_unit in (TimeUnit.SAME_DAY, TimeUnit.WORKING_HOURS):
-            return 4.0
-        return 1.0 + 10.0 / (1.0 + float(plan.amount))
+            return SHORT_WEIGHT
+        return 1.0 + float(plan.amount) / DAYS_WEIGHT
 
     def _after(self, pos: int, rng, low_days: float, high_days: float) -> int:
         return pos + int(rng.uniform(low_days, high_days) * self.span.day_us)
@@ -196,7 +213,8 @@ class Generator:
         base = span.base(i)
         day = base // span.day_us
         room = (day + 1) * span.day_us - base - 1
-        pos = base + 1 + (rng.randrange(min(self.spacing, room)) if room > 0 else 0)
+        spacing = max(1, span.base(i + 1) - base)
+        pos = base + 1 + (rng.randrange(min(spacing, room)) if room > 0 else 0)
         utc = self.clock.utc
         received = utc(pos)
         received_day = self.clock.local_date(pos)
@@ -228,7 +246,12 @@ class Generator:
         roll = rng.random()
         if roll < SUPPLEMENT_SHARE + SUSPEND_SHARE:
             p_start = self._after(pos, rng, 0.2, 1.5)
-            p_end = self._after(p_start, rng, 1, 6)
+            if roll >= SUPPLEMENT_SHARE:
+                p_end = self._after(p_start, rng, 10, 90)
+            elif rng.random() < LONG_WAIT_SHARE:
+                p_end = self._after(p_start, rng, 6, 60)
+            else:
+                p_end = self._after(p_start, rng, 1, 6)
             kind = "supplement" if roll < SUPPLEMENT_SHARE else "suspend"
             pause = [kind, p_start, p_end]
         due = self.deadlines(pos, plan.amount, plan.time_unit, [pause[1:]] if pause else ())
@@ -237,7 +260,7 @@ class Generator:
         # Open or closed, and when it finished.
         age_days = self.now_ordinal - received_day.toordinal()
         if due_pos > self.now_pos:
-            is_open = rng.random() < 0.97
+            is_open = rng.random() < IN_TIME_OPEN
         else:
             is_open = age_days < RECENT_DAYS and rng.random() < RECENT_OPEN
         if pause and pause[2] > self.now_pos:

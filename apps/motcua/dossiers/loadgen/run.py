@@ -32,8 +32,9 @@ from motcua.dossiers.models import Dossier
 YEARS = 3
 META_KEY = "loadgen"
 #: Version of the rows a seed gives; a set begun by another version is not resumed (it would mix
-#: two kinds of rows). 2: since the faster generator of 2026-12-08 (sets without it are 1).
-FORMAT = 2
+#: two kinds of rows). 2: since the faster generator of 2026-12-08 (sets without it are 1);
+#: 3: realistic open shares (growing volume, procedure mix, long supplement waits).
+FORMAT = 3
 
 
 class LoadError(Exception):
