@@ -12,9 +12,16 @@ from motcua.core.selectors import site_calendar
 from motcua.core.text import fold
 from motcua.dossiers.loadgen import indexes, run
 from motcua.dossiers.loadgen.rows import ID_BASE
-from motcua.dossiers.models import Dossier, DossierEvent, DossierPause, DossierStep
+from motcua.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierPause,
+    DossierStep,
+)
 from motcua.dossiers.search_index import search_index_check
 from motcua.dossiers.states import OPEN, PAUSED, TERMINAL
+from motcua.procedures.models import ProcedureVersion
 from tests.dossiers.test_selectors import expected_visits, stored_visits
 
 CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,}$")
@@ -79,6 +86,19 @@ def test_a_set_is_plausible_and_the_same_seed_gives_the_same_rows(small_batches)
     assert DossierEvent.objects.filter(dossier__pk__gte=ID_BASE).count() >= 3000
     broken = rows.exclude(current_step=None).exclude(current_step__dossier_id=models_f("pk"))
     assert not broken.exists()
+    # The history (written in SQL from the rows) leads to each dossier's status, enters each of
+    # its steps once, and has the checklist of its procedure.
+    events = DossierEvent.objects.filter(dossier__in=rows).order_by("dossier_id", "id")
+    last = dict(events.values_list("dossier_id", "to_status"))
+    assert last == dict(rows.values_list("pk", "status"))
+    steps = DossierStep.objects.filter(dossier__in=rows)
+    entered = list(events.exclude(to_step=None).values_list("to_step_id", flat=True))
+    assert sorted(entered) == sorted(steps.values_list("pk", flat=True))
+    documents = DossierDocument.objects.filter(dossier__in=rows)
+    for dossier_id, version_id in rows.values_list("pk", "procedure_version_id")[:50]:
+        names = documents.filter(dossier_id=dossier_id).values_list("name", flat=True)
+        checklist = ProcedureVersion.objects.get(pk=version_id).snapshot.get("documents", [])
+        assert sorted(names) == sorted(d["name"] for d in checklist[:4])  # the first four
     search_index_check()  # SQLite: the raw INSERTs reached the desk search's index (triggers)
     # Receipts in office hours of working days (make-up Saturdays included).
     calendar = site_calendar()

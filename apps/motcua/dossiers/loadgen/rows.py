@@ -25,7 +25,7 @@ from motcua.core.timeunits import TimeUnit
 from motcua.dossiers.loadgen.clock import Clock
 from motcua.dossiers.loadgen.people import applicant
 from motcua.dossiers.loadgen.world import ProcedurePlan, World
-from motcua.dossiers.states import Action, Status
+from motcua.dossiers.states import Status
 from motcua.dossiers.workflow import condition_matches
 
 #: Generated rows use ids from here up (dossier *i* has id ``ID_BASE + i``); at most MAX_DOSSIERS.
@@ -113,14 +113,13 @@ class Deadlines:
 
 @dataclass
 class Batch:
-    """Rows of one batch, per table, as dicts keyed by attname."""
+    """Rows of one batch, per table, as dicts keyed by attname (events and documents are derived
+    from them in the database, see :mod:`motcua.dossiers.loadgen.derived`)."""
 
     dossiers: list = field(default_factory=list)
     steps: list = field(default_factory=list)
     consultations: list = field(default_factory=list)
     pauses: list = field(default_factory=list)
-    events: list = field(default_factory=list)
-    documents: list = field(default_factory=list)
 
     def size(self) -> int:
         return sum(len(v) for v in vars(self).values())
@@ -165,6 +164,7 @@ class Generator:
         self.now_pos = span.end
         self.now_ordinal = now.date().toordinal()
         self.json_memo: dict = {}
+        self.first_of_day: dict[int, int] = {}
         self.unit_codes = {pk: (code, fold(code)) for pk, code in world.unit_codes.items()}
         weights = [self._weight(p) for p in world.procedures]
         self.procedures, self.cum = world.procedures, []
@@ -221,7 +221,10 @@ class Generator:
         plan = self.procedures[_pick(self.cum, rng.random() * self.cum[-1])]
         unit_id = plan.unit_ids[rng.randrange(len(plan.unit_ids))]
         online = plan.online and rng.random() < self.online_p
-        seq = i - span.first_of_day(day) + 1
+        first = self.first_of_day.get(day)
+        if first is None:
+            first = self.first_of_day[day] = span.first_of_day(day)
+        seq = i - first + 1
         agency, agency_folded = self.unit_codes[unit_id]
         number = f"-{received_day:%y%m%d}-{seq:04d}"
         code = agency + number
@@ -391,21 +394,6 @@ class Generator:
                     "reason": "Thiếu bản sao giấy tờ" if pause[0] == "supplement" else "",
                 }
             )
-        for k, (doc_name, originals, copies, mandatory) in enumerate(plan.documents):
-            batch.documents.append(
-                {
-                    "id": child + k,
-                    "dossier_id": dossier_id,
-                    "name": doc_name,
-                    "originals": originals,
-                    "copies": copies,
-                    "is_mandatory": mandatory,
-                    "received": True,
-                }
-            )
-        self._events(
-            batch, child, row, steps_out, pause, receptionist, status, finished_m, returned_m
-        )
 
     def _form_data(self, plan: ProcedurePlan, rng) -> dict:
         data = {}
@@ -437,68 +425,6 @@ class Generator:
         if r < 0.2:
             return Status.RESULT_READY, len(route) - 1, True
         return Status.IN_PROGRESS, rng.randrange(len(route)), False
-
-    def _events(self, batch, child, row, steps, pause, actor, status, finished_m, returned_m):
-        events = []
-
-        def add(action, from_status, to_status, at, step=None, to_step=None, unit=None, data=None):
-            events.append(
-                {
-                    "id": child + len(events),
-                    "dossier_id": row["id"],
-                    "action": action,
-                    "actor_id": actor,
-                    "from_status": from_status,
-                    "to_status": to_status,
-                    "step_id": step,
-                    "to_step_id": to_step,
-                    "unit_id": unit or row["unit_id"],
-                    "note": "",
-                    "data": json.dumps(data) if data else "{}",
-                    "created_at": at,
-                }
-            )
-
-        if status == Status.SUBMITTED:
-            add(Action.RECEIVE, "", Status.SUBMITTED, row["submitted_at"])
-            batch.events.extend(events)
-            return
-        received = row["received_at"]
-        add(Action.RECEIVE if row["channel"] == 1 else Action.ACCEPT, "", Status.RECEIVED, received)
-        for k, step in enumerate(steps):
-            if k == 0:
-                add(Action.START, Status.RECEIVED, Status.IN_PROGRESS, received, to_step=step["id"])
-            else:
-                add(
-                    Action.FORWARD,
-                    Status.IN_PROGRESS,
-                    Status.IN_PROGRESS,
-                    step["started_at"],
-                    step=steps[k - 1]["id"],
-                    to_step=step["id"],
-                    unit=step["unit_id"],
-                )
-        if pause:
-            started, ended = pause[1], pause[2]
-            first = steps[0]["id"] if steps else None
-            paused = Status.SUPPLEMENT_REQUESTED if pause[0] == "supplement" else Status.SUSPENDED
-            action = Action.REQUEST_SUPPLEMENT if pause[0] == "supplement" else Action.SUSPEND
-            add(action, Status.IN_PROGRESS, paused, self.clock.utc(started), step=first)
-            if ended is not None:
-                back = Action.SUPPLEMENT if pause[0] == "supplement" else Action.RESUME
-                add(back, paused, Status.IN_PROGRESS, self.clock.utc(ended), step=first)
-        last = steps[-1]["id"] if steps else None
-        if finished_m is not None:
-            end = finished_m
-            if status == Status.REJECTED:
-                add(Action.REFUSE, Status.IN_PROGRESS, Status.REJECTED, end, step=last)
-            elif status == Status.WITHDRAWN:
-                add(Action.WITHDRAW, Status.IN_PROGRESS, Status.WITHDRAWN, end, step=last)
-            else:
-                add(Action.ISSUE_RESULT, Status.IN_PROGRESS, Status.RESULT_READY, end, step=last)
-        if returned_m is not None:
-            add(Action.RETURN_RESULT, Status.RESULT_READY, Status.RETURNED, returned_m)
-        batch.events.extend(events)
 
 
 def _pick(cum: list[float], x: float) -> int:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from motcua.core.selectors import site_calendar, site_day_rule
 from motcua.dossiers.loadgen import indexes
+from motcua.dossiers.loadgen.derived import Derived
 from motcua.dossiers.loadgen.rows import ID_BASE, MAX_DOSSIERS, SLOTS, Generator, Span
 from motcua.dossiers.loadgen.world import world_build
 from motcua.dossiers.loadgen.writer import BatchWriter, bulk_session, ids_reserve
@@ -165,6 +166,7 @@ def load_generate(
         span=span,
         now=end,
     )
+    writer = BatchWriter(Derived(world))
     todo = batches_missing(params.dossiers)
     if todo and stored is not None and (stored_meta() or {}).get("format", 1) != FORMAT:
         raise LoadError(
@@ -183,7 +185,7 @@ def load_generate(
             meta[META_KEY] = params.as_dict()
             rows.dossiers[0]["form_data"] = json.dumps(meta)
         with bulk_session():
-            BatchWriter().write(rows)
+            writer.write(rows)
         return len(rows.dossiers)
 
     written = 0
