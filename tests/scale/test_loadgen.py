@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 
 from motcua.core.roles import Role
 from motcua.core.selectors import site_calendar
@@ -20,7 +21,7 @@ from motcua.dossiers.models import (
     DossierStep,
 )
 from motcua.dossiers.search_index import search_index_check
-from motcua.dossiers.states import OPEN, PAUSED, TERMINAL
+from motcua.dossiers.states import OPEN, PAUSED, TERMINAL, Status
 from motcua.procedures.models import ProcedureVersion
 from tests.dossiers.test_selectors import expected_visits, stored_visits
 
@@ -120,10 +121,16 @@ def test_a_set_is_plausible_and_the_same_seed_gives_the_same_rows(small_batches)
 
 def _shares(rows) -> dict[str, float]:
     """Open share of the set, overdue share of the open ones at the set's "now" (midnight that
-    starts UNTIL, where receipts stop), late share of the resolved ones."""
+    starts UNTIL, where receipts stop; paused ones and online ones not yet received are not
+    overdue), late share of the resolved ones."""
     now = datetime.combine(UNTIL, time.min, tzinfo=site_calendar().tz)
     open_ = rows.filter(status__in=list(OPEN))
-    overdue = open_.exclude(status__in=list(PAUSED)).filter(due_at__lte=now)
+    # overdue as the desk measures it: the dossier's deadline or its open current step's passed
+    overdue = (
+        open_.exclude(status__in=[*PAUSED, Status.SUBMITTED])
+        .filter(Q(due_at__lte=now) | Q(current_step__state="open", current_step__due_at__lte=now))
+        .distinct()
+    )
     done = rows.filter(status__in=list(TERMINAL)).exclude(due_at=None)
     late = done.filter(finished_at__gt=models_f("due_at"))
     return {

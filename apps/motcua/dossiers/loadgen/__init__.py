@@ -18,9 +18,10 @@ Rules of the generated data (what the benchmark relies on):
 * Deadlines come from the site's deadline function (the same one reception uses), pauses
   included; 5–10 % of resolved dossiers finish late. About 3–5 % of the set is open at the end of
   the three years (the generation's "now"), mostly in time: nearly every dossier whose deadline
-  lies after "now" is still open, a share of the recent ones past their deadline too (overdue, a
-  fifth of the open ones or less), and some wait for a supplement or are suspended (supplements
-  take 1–6 working days, or 6–60 for a slow applicant; suspensions 10–90).
+  lies after "now" is still open (its current step mostly in time too), a share of the recent
+  ones past their deadline (overdue by the desk's rule, the dossier's or the current step's
+  deadline passed: a quarter of the open ones or less), and some wait for a supplement or are
+  suspended (supplements take 1–6 working days, or 6–60 for a slow applicant; suspensions 10–90).
 * Rows are written with multi-row ``INSERT`` statements, one transaction per batch; the ORM is
   used only for the few hundred officers and the demo catalogue. On MariaDB the statements are
   rendered as SQL text by the generator (:mod:`~motcua.dossiers.loadgen.writer`) and the plain

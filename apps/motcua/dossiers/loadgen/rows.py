@@ -40,7 +40,7 @@ SUSPEND_SHARE = 0.015
 #: Dossiers received in the last RECENT_DAYS whose deadline passed stay open (overdue) with this
 #: probability; those whose deadline lies after "now" stay open with IN_TIME_OPEN.
 RECENT_DAYS = 30
-RECENT_OPEN = 0.4
+RECENT_OPEN = 0.25
 IN_TIME_OPEN = 0.97
 #: Weight of a procedure in the traffic: same-day and hourly ones SHORT_WEIGHT, one of N working
 #: days 1 + N / DAYS_WEIGHT (land and construction files are the bulk of a district centre's work).
@@ -287,6 +287,16 @@ class Generator:
                 )
             )
             bounds = _split(pos, max(end_pos, pos + n_steps), n_steps, rng)
+            c = n_steps - 1
+            if is_open and status == Status.IN_PROGRESS and due_pos > self.now_pos and c > 0:
+                # A dossier in time is mostly in time in its current step too: a step whose
+                # deadline has passed by "now" started later (the desk measures the earlier one).
+                spec = route[c]
+                step_due = self.deadlines(bounds[c], spec.amount, spec.time_unit)
+                if step_due and step_due[1] <= self.now_pos:
+                    length = step_due[1] - bounds[c]
+                    late_start = self.now_pos - int(length * rng.uniform(0.1, 0.9))
+                    bounds[c] = max(bounds[c], min(late_start, self.now_pos - 1))
             for k, spec in enumerate(route[:n_steps]):
                 is_current_open = is_open and k == current_index and status != Status.RESULT_READY
                 step_unit_id = plan.step_units[unit_id][spec.index]
