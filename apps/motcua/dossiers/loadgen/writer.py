@@ -202,8 +202,11 @@ def bulk_session():
         return
     with connection.cursor() as cursor:
         cursor.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0")
+        # INSERT … SELECT of the derived rows reads the batch just written: no need to lock it
+        cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET SESSION foreign_key_checks = 1, unique_checks = 1")
+            cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
