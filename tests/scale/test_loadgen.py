@@ -1,21 +1,28 @@
 """generate_load: a reproducible provincial set, resumable, refusing another seed on the same data."""
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Q
 
 from motcua.core.roles import Role
 from motcua.core.selectors import site_calendar
 from motcua.core.text import fold
 from motcua.dossiers.loadgen import indexes, run
 from motcua.dossiers.loadgen.rows import ID_BASE
-from motcua.dossiers.models import Dossier, DossierEvent, DossierPause, DossierStep
+from motcua.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierPause,
+    DossierStep,
+)
 from motcua.dossiers.search_index import search_index_check
-from motcua.dossiers.states import OPEN, TERMINAL
+from motcua.dossiers.states import OPEN, PAUSED, TERMINAL, Status
+from motcua.procedures.models import ProcedureVersion
 from tests.dossiers.test_selectors import expected_visits, stored_visits
 
 CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,}$")
@@ -46,12 +53,10 @@ def test_a_set_is_plausible_and_the_same_seed_gives_the_same_rows(small_batches)
     assert rows.count() == 1000
     codes = list(rows.values_list("code", flat=True))
     assert len(set(codes)) == 1000 and all(CODE.match(c) for c in codes)
-    statuses = dict(rows.values_list("status").annotate(n=Count("pk")))
-    open_ = sum(n for s, n in statuses.items() if s in OPEN)
-    assert 0 < open_ < 150  # a few percent, recent
-    done = rows.filter(status__in=list(TERMINAL))
-    late = done.filter(finished_at__gt=models_f("due_at")).count()
-    assert 0.02 < late / done.count() < 0.15
+    shares = _shares(rows)
+    assert 0.02 <= shares["open"] <= 0.06  # a few percent (3–5 % expected)
+    assert shares["overdue"] < 0.3  # of the open ones: mostly in time at the set's "now"
+    assert 0.04 <= shares["late"] <= 0.11  # of the resolved ones (5–10 % expected)
     online = rows.filter(channel=2).count()
     assert 0.25 < online / 1000 < 0.55
     paused = DossierPause.objects.filter(dossier__in=rows)
@@ -82,6 +87,19 @@ def test_a_set_is_plausible_and_the_same_seed_gives_the_same_rows(small_batches)
     assert DossierEvent.objects.filter(dossier__pk__gte=ID_BASE).count() >= 3000
     broken = rows.exclude(current_step=None).exclude(current_step__dossier_id=models_f("pk"))
     assert not broken.exists()
+    # The history (written in SQL from the rows) leads to each dossier's status, enters each of
+    # its steps once, and has the checklist of its procedure.
+    events = DossierEvent.objects.filter(dossier__in=rows).order_by("dossier_id", "id")
+    last = dict(events.values_list("dossier_id", "to_status"))
+    assert last == dict(rows.values_list("pk", "status"))
+    steps = DossierStep.objects.filter(dossier__in=rows)
+    entered = list(events.exclude(to_step=None).values_list("to_step_id", flat=True))
+    assert sorted(entered) == sorted(steps.values_list("pk", flat=True))
+    documents = DossierDocument.objects.filter(dossier__in=rows)
+    for dossier_id, version_id in rows.values_list("pk", "procedure_version_id")[:50]:
+        names = documents.filter(dossier_id=dossier_id).values_list("name", flat=True)
+        checklist = ProcedureVersion.objects.get(pk=version_id).snapshot.get("documents", [])
+        assert sorted(names) == sorted(d["name"] for d in checklist[:4])  # the first four
     search_index_check()  # SQLite: the raw INSERTs reached the desk search's index (triggers)
     # Receipts in office hours of working days (make-up Saturdays included).
     calendar = site_calendar()
@@ -99,6 +117,27 @@ def test_a_set_is_plausible_and_the_same_seed_gives_the_same_rows(small_batches)
 
     with pytest.raises(CommandError, match="--seed 7"):
         call_command("generate_load", dossiers=1000, seed=8, no_progress=True)
+
+
+def _shares(rows) -> dict[str, float]:
+    """Open share of the set, overdue share of the open ones at the set's "now" (midnight that
+    starts UNTIL, where receipts stop; paused ones and online ones not yet received are not
+    overdue), late share of the resolved ones."""
+    now = datetime.combine(UNTIL, time.min, tzinfo=site_calendar().tz)
+    open_ = rows.filter(status__in=list(OPEN))
+    # overdue as the desk measures it: the dossier's deadline or its open current step's passed
+    overdue = (
+        open_.exclude(status__in=[*PAUSED, Status.SUBMITTED])
+        .filter(Q(due_at__lte=now) | Q(current_step__state="open", current_step__due_at__lte=now))
+        .distinct()
+    )
+    done = rows.filter(status__in=list(TERMINAL)).exclude(due_at=None)
+    late = done.filter(finished_at__gt=models_f("due_at"))
+    return {
+        "open": open_.count() / rows.count(),
+        "overdue": overdue.count() / open_.count(),
+        "late": late.count() / done.count(),
+    }
 
 
 def _forget(lo: int, hi: int) -> None:

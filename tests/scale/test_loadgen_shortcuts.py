@@ -13,7 +13,7 @@ from motcua.core.timeunits import TimeUnit
 from motcua.core.workcalendar import WorkCalendar
 from motcua.dossiers.loadgen.clock import Clock
 from motcua.dossiers.loadgen.people import applicant
-from motcua.dossiers.loadgen.rows import Deadlines
+from motcua.dossiers.loadgen.rows import Deadlines, Span
 from motcua.dossiers.loadgen.writer import sql_literal
 from motcua.dossiers.states import Status
 
@@ -95,3 +95,16 @@ def test_sql_literals_escape_what_mariadb_reads_specially():
     assert sql_literal(naive) == "'2026-01-02 03:04:05.000006'"
     with pytest.raises(TypeError):
         sql_literal(object())
+
+
+@given(st.integers(min_value=1, max_value=3_000_000), st.integers(min_value=0, max_value=800))
+def test_the_first_dossier_of_a_day_is_found_on_the_growing_span(total, offset):
+    span = Span(start=START, end=END, total=total, day_us=CALENDAR._day_us)
+    day = START // span.day_us + offset
+    i = span.first_of_day(day)
+    assert i == total or span.base(i) >= day * span.day_us
+    assert i == 0 or span.base(i - 1) < day * span.day_us
+    # receipts grow: the last tenth of the dossiers takes less time than the first tenth
+    tenth = total // 10
+    if tenth:
+        assert span.end - span.base(total - tenth) < span.base(tenth) - span.start

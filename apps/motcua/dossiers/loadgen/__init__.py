@@ -11,12 +11,17 @@ Rules of the generated data (what the benchmark relies on):
   writes the same rows, so a run that was killed resumes where it stopped and a finished one is a
   no-op. Generated rows use ids from :data:`~motcua.dossiers.loadgen.rows.ID_BASE` up, away from
   the site's own rows.
-* Receipts are spread evenly over the office time of the site calendar (holidays and weekends
-  skipped), about 40 % online; codes follow the reception format
-  ``{agency code}-{yymmdd}-{seq:04d}``, unique per receiving unit and day.
+* Receipts fall in the office time of the site calendar (holidays and weekends skipped), their
+  volume growing over the three years (the last months receive twice the rate of the first),
+  about 40 % online; codes follow the reception format ``{agency code}-{yymmdd}-{seq:04d}``,
+  unique per receiving unit and day.
 * Deadlines come from the site's deadline function (the same one reception uses), pauses
-  included; 5–10 % of resolved dossiers finish late; the open ones are recent, a few percent of
-  the total, mostly in time, some waiting for a supplement or suspended.
+  included; 5–10 % of resolved dossiers finish late. About 3–5 % of the set is open at the end of
+  the three years (the generation's "now"), mostly in time: nearly every dossier whose deadline
+  lies after "now" is still open (its current step mostly in time too), a share of the recent
+  ones past their deadline (overdue by the desk's rule, the dossier's or the current step's
+  deadline passed: a quarter of the open ones or less), and some wait for a supplement or are
+  suspended (supplements take 1–6 working days, or 6–60 for a slow applicant; suspensions 10–90).
 * Rows are written with multi-row ``INSERT`` statements, one transaction per batch; the ORM is
   used only for the few hundred officers and the demo catalogue. On MariaDB the statements are
   rendered as SQL text by the generator (:mod:`~motcua.dossiers.loadgen.writer`) and the plain
@@ -28,7 +33,8 @@ Rules of the generated data (what the benchmark relies on):
 
 Since 2026-12-08 (faster generation: positions turned into moments by a table per working day,
 deadlines memoised where the rule allows it, names folded once) the same seed gives a different
-set than the generator before that date (format 1 and 2 in the set's record): an unfinished set
-of the old format is refused (finishing it would mix two kinds of rows); regenerate it in an empty
+set than the generator before that date (format 1 and 2 in the set's record), and format 3
+(realistic open shares, growing volume, long supplement waits) another again: an unfinished set
+of an older format is refused (finishing it would mix two kinds of rows); regenerate it in an empty
 database.
 """

@@ -13,6 +13,7 @@ office hours on working days without extra checks; positions become UTC datetime
 from __future__ import annotations
 
 import json
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ from motcua.core.timeunits import TimeUnit
 from motcua.dossiers.loadgen.clock import Clock
 from motcua.dossiers.loadgen.people import applicant
 from motcua.dossiers.loadgen.world import ProcedurePlan, World
-from motcua.dossiers.states import Action, Status
+from motcua.dossiers.states import Status
 from motcua.dossiers.workflow import condition_matches
 
 #: Generated rows use ids from here up (dossier *i* has id ``ID_BASE + i``); at most MAX_DOSSIERS.
@@ -36,9 +37,17 @@ ONLINE_SHARE = 0.40
 LATE_SHARE = 0.07
 SUPPLEMENT_SHARE = 0.08
 SUSPEND_SHARE = 0.015
-#: Dossiers received in the last RECENT_DAYS whose deadline passed stay open with this probability.
+#: Dossiers received in the last RECENT_DAYS whose deadline passed stay open (overdue) with this
+#: probability; those whose deadline lies after "now" stay open with IN_TIME_OPEN.
 RECENT_DAYS = 30
 RECENT_OPEN = 0.25
+IN_TIME_OPEN = 0.97
+#: Weight of a procedure in the traffic: same-day and hourly ones SHORT_WEIGHT, one of N working
+#: days 1 + N / DAYS_WEIGHT (land and construction files are the bulk of a district centre's work).
+SHORT_WEIGHT = 2.0
+DAYS_WEIGHT = 3.0
+#: Share of supplements the applicant takes 6–60 working days to bring (else 1–6).
+LONG_WAIT_SHARE = 0.4
 HOUR_US = 3_600_000_000
 
 
@@ -104,14 +113,13 @@ class Deadlines:
 
 @dataclass
 class Batch:
-    """Rows of one batch, per table, as dicts keyed by attname."""
+    """Rows of one batch, per table, as dicts keyed by attname (events and documents are derived
+    from them in the database, see :mod:`motcua.dossiers.loadgen.derived`)."""
 
     dossiers: list = field(default_factory=list)
     steps: list = field(default_factory=list)
     consultations: list = field(default_factory=list)
     pauses: list = field(default_factory=list)
-    events: list = field(default_factory=list)
-    documents: list = field(default_factory=list)
 
     def size(self) -> int:
         return sum(len(v) for v in vars(self).values())
@@ -119,7 +127,13 @@ class Batch:
 
 @dataclass(frozen=True)
 class Span:
-    """Receipts are spread evenly over [start, end) in office positions; *now* is end."""
+    """Receipts over [start, end) in office positions; *now* is end.
+
+    The volume grows over the three years (online services, the merged provinces of 2025): the
+    density of receipts rises linearly from 3/4 of the mean at the start to 3/2 of it at the end.
+    Dossier *i* lies at ``start + L·F(i/N)`` with ``F(u) = (4u − u²)/3`` (F' falls from 4/3 to
+    2/3), in integers so that every process computes the same positions.
+    """
 
     start: int
     end: int
@@ -127,12 +141,14 @@ class Span:
     day_us: int
 
     def base(self, i: int) -> int:
-        return self.start + (i * (self.end - self.start)) // self.total
+        n = self.total
+        return self.start + ((self.end - self.start) * i * (4 * n - i)) // (3 * n * n)
 
     def first_of_day(self, day: int) -> int:
         """Index of the first dossier whose base position lies in working day number *day*."""
-        span = self.end - self.start
-        i = max(0, -(-((day * self.day_us - self.start) * self.total) // span))
+        n, length = self.total, self.end - self.start
+        x = min(max((day * self.day_us - self.start) / length, 0.0), 1.0)
+        i = max(0, min(n, int(n * (2 - math.sqrt(max(0.0, 4 - 3 * x))))))
         while i > 0 and self.base(i - 1) >= day * self.day_us:
             i -= 1
         while self.base(i) < day * self.day_us:
@@ -148,8 +164,8 @@ class Generator:
         self.now_pos = span.end
         self.now_ordinal = now.date().toordinal()
         self.json_memo: dict = {}
+        self.first_of_day: dict[int, int] = {}
         self.unit_codes = {pk: (code, fold(code)) for pk, code in world.unit_codes.items()}
-        self.spacing = max(1, (span.end - span.start) // span.total)
         weights = [self._weight(p) for p in world.procedures]
         self.procedures, self.cum = world.procedures, []
         acc = 0.0
@@ -161,10 +177,11 @@ class Generator:
 
     @staticmethod
     def _weight(plan: ProcedurePlan) -> float:
-        # Short procedures (certification, civil status) make most of a centre's traffic.
+        # Short procedures (certification, civil status) are frequent, long ones (land,
+        # construction) fill the centre's workload.
         if plan.time_unit in (TimeUnit.SAME_DAY, TimeUnit.WORKING_HOURS):
-            return 4.0
-        return 1.0 + 10.0 / (1.0 + float(plan.amount))
+            return SHORT_WEIGHT
+        return 1.0 + float(plan.amount) / DAYS_WEIGHT
 
     def _after(self, pos: int, rng, low_days: float, high_days: float) -> int:
         return pos + int(rng.uniform(low_days, high_days) * self.span.day_us)
@@ -196,14 +213,18 @@ class Generator:
         base = span.base(i)
         day = base // span.day_us
         room = (day + 1) * span.day_us - base - 1
-        pos = base + 1 + (rng.randrange(min(self.spacing, room)) if room > 0 else 0)
+        spacing = max(1, span.base(i + 1) - base)
+        pos = base + 1 + (rng.randrange(min(spacing, room)) if room > 0 else 0)
         utc = self.clock.utc
         received = utc(pos)
         received_day = self.clock.local_date(pos)
         plan = self.procedures[_pick(self.cum, rng.random() * self.cum[-1])]
         unit_id = plan.unit_ids[rng.randrange(len(plan.unit_ids))]
         online = plan.online and rng.random() < self.online_p
-        seq = i - span.first_of_day(day) + 1
+        first = self.first_of_day.get(day)
+        if first is None:
+            first = self.first_of_day[day] = span.first_of_day(day)
+        seq = i - first + 1
         agency, agency_folded = self.unit_codes[unit_id]
         number = f"-{received_day:%y%m%d}-{seq:04d}"
         code = agency + number
@@ -228,7 +249,12 @@ class Generator:
         roll = rng.random()
         if roll < SUPPLEMENT_SHARE + SUSPEND_SHARE:
             p_start = self._after(pos, rng, 0.2, 1.5)
-            p_end = self._after(p_start, rng, 1, 6)
+            if roll >= SUPPLEMENT_SHARE:
+                p_end = self._after(p_start, rng, 10, 90)
+            elif rng.random() < LONG_WAIT_SHARE:
+                p_end = self._after(p_start, rng, 6, 60)
+            else:
+                p_end = self._after(p_start, rng, 1, 6)
             kind = "supplement" if roll < SUPPLEMENT_SHARE else "suspend"
             pause = [kind, p_start, p_end]
         due = self.deadlines(pos, plan.amount, plan.time_unit, [pause[1:]] if pause else ())
@@ -237,7 +263,7 @@ class Generator:
         # Open or closed, and when it finished.
         age_days = self.now_ordinal - received_day.toordinal()
         if due_pos > self.now_pos:
-            is_open = rng.random() < 0.97
+            is_open = rng.random() < IN_TIME_OPEN
         else:
             is_open = age_days < RECENT_DAYS and rng.random() < RECENT_OPEN
         if pause and pause[2] > self.now_pos:
@@ -261,6 +287,16 @@ class Generator:
                 )
             )
             bounds = _split(pos, max(end_pos, pos + n_steps), n_steps, rng)
+            c = n_steps - 1
+            if is_open and status == Status.IN_PROGRESS and due_pos > self.now_pos and c > 0:
+                # A dossier in time is mostly in time in its current step too: a step whose
+                # deadline has passed by "now" started later (the desk measures the earlier one).
+                spec = route[c]
+                step_due = self.deadlines(bounds[c], spec.amount, spec.time_unit)
+                if step_due and step_due[1] <= self.now_pos:
+                    length = step_due[1] - bounds[c]
+                    late_start = self.now_pos - int(length * rng.uniform(0.1, 0.9))
+                    bounds[c] = max(bounds[c], min(late_start, self.now_pos - 1))
             for k, spec in enumerate(route[:n_steps]):
                 is_current_open = is_open and k == current_index and status != Status.RESULT_READY
                 step_unit_id = plan.step_units[unit_id][spec.index]
@@ -368,21 +404,6 @@ class Generator:
                     "reason": "Thiếu bản sao giấy tờ" if pause[0] == "supplement" else "",
                 }
             )
-        for k, (doc_name, originals, copies, mandatory) in enumerate(plan.documents):
-            batch.documents.append(
-                {
-                    "id": child + k,
-                    "dossier_id": dossier_id,
-                    "name": doc_name,
-                    "originals": originals,
-                    "copies": copies,
-                    "is_mandatory": mandatory,
-                    "received": True,
-                }
-            )
-        self._events(
-            batch, child, row, steps_out, pause, receptionist, status, finished_m, returned_m
-        )
 
     def _form_data(self, plan: ProcedurePlan, rng) -> dict:
         data = {}
@@ -414,68 +435,6 @@ class Generator:
         if r < 0.2:
             return Status.RESULT_READY, len(route) - 1, True
         return Status.IN_PROGRESS, rng.randrange(len(route)), False
-
-    def _events(self, batch, child, row, steps, pause, actor, status, finished_m, returned_m):
-        events = []
-
-        def add(action, from_status, to_status, at, step=None, to_step=None, unit=None, data=None):
-            events.append(
-                {
-                    "id": child + len(events),
-                    "dossier_id": row["id"],
-                    "action": action,
-                    "actor_id": actor,
-                    "from_status": from_status,
-                    "to_status": to_status,
-                    "step_id": step,
-                    "to_step_id": to_step,
-                    "unit_id": unit or row["unit_id"],
-                    "note": "",
-                    "data": json.dumps(data) if data else "{}",
-                    "created_at": at,
-                }
-            )
-
-        if status == Status.SUBMITTED:
-            add(Action.RECEIVE, "", Status.SUBMITTED, row["submitted_at"])
-            batch.events.extend(events)
-            return
-        received = row["received_at"]
-        add(Action.RECEIVE if row["channel"] == 1 else Action.ACCEPT, "", Status.RECEIVED, received)
-        for k, step in enumerate(steps):
-            if k == 0:
-                add(Action.START, Status.RECEIVED, Status.IN_PROGRESS, received, to_step=step["id"])
-            else:
-                add(
-                    Action.FORWARD,
-                    Status.IN_PROGRESS,
-                    Status.IN_PROGRESS,
-                    step["started_at"],
-                    step=steps[k - 1]["id"],
-                    to_step=step["id"],
-                    unit=step["unit_id"],
-                )
-        if pause:
-            started, ended = pause[1], pause[2]
-            first = steps[0]["id"] if steps else None
-            paused = Status.SUPPLEMENT_REQUESTED if pause[0] == "supplement" else Status.SUSPENDED
-            action = Action.REQUEST_SUPPLEMENT if pause[0] == "supplement" else Action.SUSPEND
-            add(action, Status.IN_PROGRESS, paused, self.clock.utc(started), step=first)
-            if ended is not None:
-                back = Action.SUPPLEMENT if pause[0] == "supplement" else Action.RESUME
-                add(back, paused, Status.IN_PROGRESS, self.clock.utc(ended), step=first)
-        last = steps[-1]["id"] if steps else None
-        if finished_m is not None:
-            end = finished_m
-            if status == Status.REJECTED:
-                add(Action.REFUSE, Status.IN_PROGRESS, Status.REJECTED, end, step=last)
-            elif status == Status.WITHDRAWN:
-                add(Action.WITHDRAW, Status.IN_PROGRESS, Status.WITHDRAWN, end, step=last)
-            else:
-                add(Action.ISSUE_RESULT, Status.IN_PROGRESS, Status.RESULT_READY, end, step=last)
-        if returned_m is not None:
-            add(Action.RETURN_RESULT, Status.RESULT_READY, Status.RETURNED, returned_m)
-        batch.events.extend(events)
 
 
 def _pick(cum: list[float], x: float) -> int:

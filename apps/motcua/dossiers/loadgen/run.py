@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from motcua.core.selectors import site_calendar, site_day_rule
 from motcua.dossiers.loadgen import indexes
+from motcua.dossiers.loadgen.derived import Derived
 from motcua.dossiers.loadgen.rows import ID_BASE, MAX_DOSSIERS, SLOTS, Generator, Span
 from motcua.dossiers.loadgen.world import world_build
 from motcua.dossiers.loadgen.writer import BatchWriter, bulk_session, ids_reserve
@@ -32,8 +33,9 @@ from motcua.dossiers.models import Dossier
 YEARS = 3
 META_KEY = "loadgen"
 #: Version of the rows a seed gives; a set begun by another version is not resumed (it would mix
-#: two kinds of rows). 2: since the faster generator of 2026-12-08 (sets without it are 1).
-FORMAT = 2
+#: two kinds of rows). 2: since the faster generator of 2026-12-08 (sets without it are 1);
+#: 3: realistic open shares (growing volume, procedure mix, long supplement waits).
+FORMAT = 3
 
 
 class LoadError(Exception):
@@ -164,6 +166,7 @@ def load_generate(
         span=span,
         now=end,
     )
+    writer = BatchWriter(Derived(world))
     todo = batches_missing(params.dossiers)
     if todo and stored is not None and (stored_meta() or {}).get("format", 1) != FORMAT:
         raise LoadError(
@@ -182,7 +185,7 @@ def load_generate(
             meta[META_KEY] = params.as_dict()
             rows.dossiers[0]["form_data"] = json.dumps(meta)
         with bulk_session():
-            BatchWriter().write(rows)
+            writer.write(rows)
         return len(rows.dossiers)
 
     written = 0

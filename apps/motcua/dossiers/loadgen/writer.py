@@ -12,6 +12,7 @@ codes).
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from operator import itemgetter
 
 from django.db import connection, transaction
 
+from motcua.dossiers.loadgen.derived import Derived
 from motcua.dossiers.loadgen.rows import Batch
 from motcua.dossiers.models import (
     Consultation,
@@ -30,14 +32,15 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.visits import visits_rebuild
 
-#: Tables in the order a batch writes them, with the Batch attribute holding their rows.
+#: Tables of a generated set, in the order a batch writes them, with the Batch attribute holding
+#: their rows (None: derived in the database from the others, see :mod:`.derived`).
 TABLES = (
     (Dossier, "dossiers"),
     (DossierStep, "steps"),
     (Consultation, "consultations"),
     (DossierPause, "pauses"),
-    (DossierEvent, "events"),
-    (DossierDocument, "documents"),
+    (DossierEvent, None),
+    (DossierDocument, None),
 )
 #: Characters of a MariaDB string literal escaped as ``mysql_real_escape_string`` does (utf8mb4).
 _ESCAPES = str.maketrans(
@@ -47,7 +50,13 @@ _ESCAPES = str.maketrans(
 STATEMENT_CHARS = 1_000_000
 
 
+_SPECIAL = re.compile(r"""[\\'"\x00\n\r\x1a]""")
+
+
 def _text(value: str) -> str:
+    # most generated strings need no escape: searching is much cheaper than translating
+    if _SPECIAL.search(value) is None:
+        return "'" + value + "'"
     return "'" + value.translate(_ESCAPES) + "'"
 
 
@@ -125,9 +134,12 @@ class TableWriter:
 
 
 class BatchWriter:
-    def __init__(self):
+    """Writes batches of one generated set; keep one per process (it caches the statements)."""
+
+    def __init__(self, derived: Derived):
         self.writers: dict[tuple[type, tuple[str, ...]], TableWriter] = {}
         self.text_sql = connection.vendor == "mysql"
+        self.derived = derived
 
     def _writer(self, model, rows: list[dict]) -> TableWriter:
         keys = tuple(rows[0])
@@ -138,18 +150,23 @@ class BatchWriter:
 
     def write(self, batch: Batch) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
+            # the statements of a batch are megabytes of text: past Django's cursor wrapper,
+            # which keeps each one in memory under DEBUG
+            raw = cursor.cursor if self.text_sql else cursor
             for model, attr in TABLES:
-                rows = getattr(batch, attr)
+                rows = getattr(batch, attr) if attr else None
                 if not rows:
                     continue
                 writer = self._writer(model, rows)
                 if self.text_sql:
                     for statement in writer.statements(rows):
-                        cursor.execute(statement)
+                        raw.execute(statement)
                 else:
                     cursor.executemany(writer.params_sql, writer.tuples(rows))
-            if batch.dossiers:  # the units visited besides the receiving one, for the selector
+            if batch.dossiers:
                 ids = [row["id"] for row in batch.dossiers]
+                self.derived.write(cursor, min(ids), max(ids))
+                # the units visited besides the receiving one, for the selector
                 visits_rebuild(first=min(ids), last=max(ids))
 
 
@@ -185,8 +202,11 @@ def bulk_session():
         return
     with connection.cursor() as cursor:
         cursor.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0")
+        # INSERT … SELECT of the derived rows reads the batch just written: no need to lock it
+        cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET SESSION foreign_key_checks = 1, unique_checks = 1")
+            cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
