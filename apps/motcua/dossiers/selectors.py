@@ -26,7 +26,7 @@ from motcua.dossiers.models import Consultation, Dossier, DossierStep, DossierVi
 from motcua.dossiers.states import Status
 from motcua.units.history import Structure, units_of
 from motcua.units.models import Unit
-from motcua.units.selectors import units_in_scope
+from motcua.units.selectors import holds_role, units_in_scope
 
 
 def dossiers_visible(*, user) -> QuerySet[Dossier]:
@@ -339,10 +339,7 @@ def _actionable(*, user, rows: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """
     if not getattr(user, "is_authenticated", False):
         return rows.none()
-    if (
-        user.is_superuser
-        or units_in_scope(user=user, roles=[Role.UNIT_LEADER, Role.SUPERVISOR]).exists()
-    ):
+    if user.is_superuser or holds_role(user=user, roles=[Role.UNIT_LEADER, Role.SUPERVISOR]):
         return rows
     from motcua.dossiers.permissions import delegators_of
 
