@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "motcua.portal.pagecache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "motcua.security.request_context.RequestContextMiddleware",
+    # The user's memberships read once per read-only request (motcua.units.middleware).
+    "motcua.units.middleware.MembershipsRememberedMiddleware",
     "motcua.security.middleware.StaffIdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "motcua.security.middleware.OTPRequiredMiddleware",

@@ -12,7 +12,7 @@ from motcua.dossiers.states import Status
 from motcua.procedures.models import Procedure
 from motcua.procedures.selectors import procedure_search
 from motcua.units.models import Membership, MembershipScope, Unit
-from motcua.units.selectors import units_in_scope
+from motcua.units.selectors import units_in_scope, user_memberships
 
 _LIST_RELATED = ("procedure", "unit", "current_unit", "current_step", "current_step__assignee")
 
@@ -103,6 +103,9 @@ def supervises(*, user) -> bool:
     leaders, supervisors, administrators; the scope of each role is data), or a superuser."""
     if user.is_superuser:
         return True
+    remembered = user_memberships(user)
+    if remembered is not None:
+        return any(row[2] != MembershipScope.UNIT for row in remembered)
     return (
         Membership.objects.filter(user=user, is_active=True)
         .exclude(scope=MembershipScope.UNIT)

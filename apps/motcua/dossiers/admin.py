@@ -52,7 +52,7 @@ from motcua.dossiers.training import (
     training_flag_error,
 )
 from motcua.units.desk_access import is_desk_member, may_enter_desk
-from motcua.units.selectors import units_in_scope
+from motcua.units.selectors import holds_role, units_in_scope
 
 User = get_user_model()
 
@@ -77,7 +77,7 @@ def _is_administrator(request) -> bool:
     if not may_enter_desk(user):
         return False
     return user.is_superuser or _cached(
-        request, "admin", lambda: units_in_scope(user=user, roles=[Role.ADMINISTRATOR]).exists()
+        request, "admin", lambda: holds_role(user=user, roles=[Role.ADMINISTRATOR])
     )
 
 

@@ -41,7 +41,7 @@ from motcua.core.lifecycle import CITIZEN_ACTIONS, LIFECYCLE, RECEPTION_ACTIONS,
 from motcua.core.people import person_name
 from motcua.core.roles import Role
 from motcua.dossiers.states import Action
-from motcua.units.selectors import user_roles_in_unit
+from motcua.units.selectors import user_memberships, user_roles_in_unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -114,11 +114,15 @@ def consultation_for(*, user: User, step_id: int | None) -> Consultation | None:
 
     if step_id is None:
         return None
-    staff_units = set(
-        Membership.objects.filter(user=user, is_active=True)
-        .exclude(role__name__in=list(_NOT_ANSWERING))
-        .values_list("unit_id", flat=True)
-    )
+    remembered = user_memberships(user)
+    if remembered is not None:
+        staff_units = {row[0] for row in remembered if row[3] not in _NOT_ANSWERING}
+    else:
+        staff_units = set(
+            Membership.objects.filter(user=user, is_active=True)
+            .exclude(role__name__in=list(_NOT_ANSWERING))
+            .values_list("unit_id", flat=True)
+        )
     open_ones = Consultation.objects.filter(step_id=step_id, answered_at=None).order_by("pk")
     for consultation in open_ones.select_related("unit"):
         if consultation.officer_id == user.pk or (

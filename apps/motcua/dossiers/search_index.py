@@ -47,12 +47,13 @@ REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
 MATCH_SQL = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
 
 
-def match_expression(words: list[str]) -> str:
-    """FTS5 query: every word as a prefix of a word of the row ("09123" finds 0912345678).
+def match_expression(words: list[tuple[str, bool]]) -> str:
+    """FTS5 query: every ``(word, prefix)`` must be a word of the row, or begin one when *prefix*
+    ("09123" finds 0912345678, "qua" finds Quân; see ``dossiers.selectors.search_words``).
 
     *words* are folded ``[0-9a-z]+`` runs; each is quoted so that none reads as an operator.
     """
-    return " ".join(f'"{word}"*' for word in words)
+    return " ".join(f'"{word}"*' if prefix else f'"{word}"' for word, prefix in words)
 
 
 def search_index_create(cursor) -> None:

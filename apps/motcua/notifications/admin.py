@@ -33,7 +33,7 @@ from motcua.notifications.models import (
 )
 from motcua.notifications.services import notifications_resend
 from motcua.notifications.texts import DEFAULTS
-from motcua.units.selectors import units_in_scope
+from motcua.units.selectors import holds_role
 
 
 def _moment(value) -> str:
@@ -43,8 +43,7 @@ def _moment(value) -> str:
 def is_administrator(user) -> bool:
     """Superusers and system administrators (the role) run the technical pages."""
     return bool(
-        user.is_active
-        and (user.is_superuser or units_in_scope(user=user, roles=[Role.ADMINISTRATOR]).exists())
+        user.is_active and (user.is_superuser or holds_role(user=user, roles=[Role.ADMINISTRATOR]))
     )
 
 

@@ -23,6 +23,7 @@ from django_otp.qr import write_qrcode_image
 from motcua.security.models import SecurityEventKind
 from motcua.security.services import security_event_record
 from motcua.units.models import Membership
+from motcua.units.selectors import user_memberships
 
 
 def otp_required(user) -> bool:
@@ -32,6 +33,9 @@ def otp_required(user) -> bool:
         return False
     if user.is_superuser and "superuser" in roles:
         return True
+    remembered = user_memberships(user, roles)
+    if remembered is not None:
+        return bool(remembered)
     return Membership.objects.filter(user=user, is_active=True, role__name__in=roles).exists()
 
 

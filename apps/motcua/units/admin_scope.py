@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from motcua.core.roles import SITE_ONLY_ROLES, STAFF_ROLES, Role
 from motcua.units.models import Membership, Unit
-from motcua.units.selectors import units_in_scope
+from motcua.units.selectors import holds_role, units_in_scope
 
 
 def _cached(request_or_user, key: str, compute):
@@ -41,9 +41,7 @@ def is_site_administrator(user) -> bool:
     return _cached(
         user,
         "site",
-        lambda: Membership.objects.filter(
-            user=user, is_active=True, role__name=Role.ADMINISTRATOR
-        ).exists(),
+        lambda: holds_role(user=user, roles=[Role.ADMINISTRATOR]),
     )
 
 

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from motcua.core.roles import STAFF_ROLES
-from motcua.units.selectors import units_in_scope
+from motcua.units.selectors import holds_role
 
 _CACHE = "_motcua_desk_member"
 
@@ -32,5 +32,5 @@ def is_desk_member(request) -> bool:
     if user.is_superuser:
         return True
     if _CACHE not in request.__dict__:
-        request.__dict__[_CACHE] = units_in_scope(user=user, roles=STAFF_ROLES).exists()
+        request.__dict__[_CACHE] = holds_role(user=user, roles=STAFF_ROLES)
     return request.__dict__[_CACHE]

@@ -44,6 +44,53 @@ def _active_memberships(user, roles: Iterable[str] | None):
     return memberships
 
 
+#: user id -> the user's active memberships as (unit id, unit path, scope, role name), read once
+#: per request while :func:`memberships_remembered` is active.
+_memberships: ContextVar[dict | None] = ContextVar("motcua_memberships", default=None)
+
+
+@contextmanager
+def memberships_remembered() -> Iterator[None]:
+    """Within the block, each user's active memberships are read once (one query).
+
+    For one read-only request (``units.middleware``): a desk page asks who the user is in five
+    places (desk access, the sidebar's roles, the scope of the dossier selector, reception's
+    units, the actions of a dossier), each answer identical. A write to a membership or a unit
+    in the block forgets what was read (``units.apps``).
+    """
+    token = _memberships.set({})
+    try:
+        yield
+    finally:
+        _memberships.reset(token)
+
+
+def memberships_forget(**_signal) -> None:
+    """Forget the memberships read in the current block (a membership or a unit changed)."""
+    memo = _memberships.get()
+    if memo is not None:
+        memo.clear()
+
+
+def user_memberships(user, roles: Iterable[str] | None = None) -> list[tuple] | None:
+    """The user's active memberships (unit id, unit path, scope, role name), through *roles* if
+    given, from the block's memo; None outside :func:`memberships_remembered` (query instead)."""
+    memo = _memberships.get()
+    if memo is None:
+        return None
+    if user.pk not in memo:
+        memo[user.pk] = list(
+            _active_memberships(user, None).values_list(
+                "unit_id", "unit__path", "scope", "role__name"
+            )
+        )
+    rows = memo[user.pk]
+    if roles is None:
+        return list(rows)
+    wanted = set(roles)
+    return [row for row in rows if row[3] in wanted]
+
+
 def units_in_scope(*, user, roles: Iterable[str] | None = None) -> QuerySet[Unit]:
     """Return every unit the user may work in, optionally only through the given role names.
 
@@ -56,9 +103,12 @@ def units_in_scope(*, user, roles: Iterable[str] | None = None) -> QuerySet[Unit
         return Unit.objects.all()
     condition = Q()
     unit_ids = []
-    for unit_id, path, scope in _active_memberships(user, roles).values_list(
-        "unit_id", "unit__path", "scope"
-    ):
+    rows = user_memberships(user, roles)
+    if rows is None:
+        rows = _active_memberships(user, roles).values_list(
+            "unit_id", "unit__path", "scope", "role__name"
+        )
+    for unit_id, path, scope, _role in rows:
         if scope == MembershipScope.ALL:
             return Unit.objects.all()
         if scope == MembershipScope.SUBTREE:
@@ -70,6 +120,16 @@ def units_in_scope(*, user, roles: Iterable[str] | None = None) -> QuerySet[Unit
     if not condition:
         return Unit.objects.none()
     return Unit.objects.filter(condition)
+
+
+def holds_role(*, user, roles: Iterable[str] | None = None) -> bool:
+    """Whether :func:`units_in_scope` has any unit: an active membership (through *roles*)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_superuser:
+        return units_in_scope(user=user, roles=roles).exists()
+    rows = user_memberships(user, roles)
+    if rows is None:
+        return units_in_scope(user=user, roles=roles).exists()
+    return bool(rows)  # every membership's scope holds at least its own unit
 
 
 _remembered: ContextVar[dict | None] = ContextVar("motcua_roles_remembered", default=None)
@@ -108,6 +168,16 @@ def user_roles_in_unit(*, user, unit: Unit) -> set[str]:
 
 def _roles_in_unit(user, unit: Unit) -> set[str]:
     current = Unit(pk=unit.pk, path=_fresh_path(unit))
+    rows = user_memberships(user)
+    if rows is not None:
+        ancestors = set(current.ancestor_ids)
+        return {
+            role
+            for unit_id, _path, scope, role in rows
+            if unit_id == unit.pk
+            or (scope == MembershipScope.SUBTREE and unit_id in ancestors)
+            or scope == MembershipScope.ALL
+        }
     memberships = _active_memberships(user, None).filter(
         Q(unit_id=unit.pk)
         | Q(unit_id__in=current.ancestor_ids, scope=MembershipScope.SUBTREE)
