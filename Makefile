@@ -14,7 +14,7 @@ export DJANGO_ALLOW_ASYNC_UNSAFE := true
 run: setup
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) run_patches
-	$(MANAGE) load_demo
+	$(MANAGE) load_demo --base-url http://$(RUN_ADDR)
 	$(MANAGE) runserver $(RUN_ADDR)
 
 ## make start: the production-style start of docs/deploy.md on this machine (site config decides
