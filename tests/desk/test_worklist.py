@@ -180,3 +180,21 @@ def test_group_pages_keep_the_filters_and_the_scope(world, overdue_five, login, 
     # an officer of another unit gets an empty group, whatever the page asked
     response, codes = _page(login(world.users.other_spec), page=2)
     assert codes == [] and response.context["counts"]["overdue"] == 0
+
+
+def test_the_rows_of_every_group_are_joined_in_one_query(world, board):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.dossiers.selectors import worklist
+
+    # when: five groups of one dossier each
+    with CaptureQueriesContext(connection) as queries:
+        groups = worklist(user=world.users.leader, now=NOW)
+    # then: each group's ids read alone, the rows with their procedure and step joined once
+    joined = [q["sql"] for q in queries.captured_queries if "JOIN" in q["sql"].upper()]
+    assert len([sql for sql in joined if "dossiers_dossierstep" in sql]) == 1
+    for group, dossier in board.items():
+        rows = getattr(groups, group)
+        assert [d.pk for d in rows] == [dossier.pk]
+        assert rows[0].current_step.assignee_id == dossier.current_step.assignee_id

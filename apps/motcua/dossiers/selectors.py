@@ -400,8 +400,13 @@ def worklist_group_page(
     rows: QuerySet[Dossier], name: str, now: datetime, *, offset: int = 0, limit: int
 ) -> list[Dossier]:
     """One page of group *name*: most urgent first (``watch_due_at``, then id), ids first."""
-    ordered = rows.filter(group_condition(name, now)).order_by("watch_due_at", "pk")
+    ordered = _group_ordered(rows, name, now)
     return page_of(ordered, offset=offset, limit=limit, related=_WORKLIST_RELATED)
+
+
+def _group_ordered(rows: QuerySet[Dossier], name: str, now: datetime) -> QuerySet[Dossier]:
+    """The rows of group *name*, most urgent first (``watch_due_at``, then id)."""
+    return rows.filter(group_condition(name, now)).order_by("watch_due_at", "pk")
 
 
 def worklist(
@@ -420,9 +425,19 @@ def worklist(
     limit = limit or WORKLIST_ROWS
     rows = worklist_rows(user=user, unit=unit, officer=officer)
     totals = worklist_counts(rows, now)
+    # Each group's ids on its own range; the rows of every group joined in one query.
+    ids = {
+        name: list(_group_ordered(rows, name, now).values_list("pk", flat=True)[:limit])
+        if totals[name]
+        else []
+        for name in GROUPS
+    }
+    by_id = Dossier.objects.select_related(*_WORKLIST_RELATED).in_bulk(
+        [pk for group_ids in ids.values() for pk in group_ids]
+    )
     groups = WorklistGroups()
     for name in GROUPS:
-        group = GroupRows(worklist_group_page(rows, name, now, limit=limit) if totals[name] else [])
+        group = GroupRows([by_id[pk] for pk in ids[name] if pk in by_id])
         group.total = totals[name]
         setattr(groups, name, group)
     return groups
