@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from motcua.dossiers.due_state import NEVER, office_seconds
+from motcua.dossiers.due_state import NEVER, due_next_fill, office_seconds
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.jobs.models import SweepRun
 from motcua.jobs.sweep import due_sweep
@@ -56,6 +56,21 @@ def test_rows_without_a_next_position_are_filled_by_the_next_pass(received):
     assert row.due_state == "in_time"
     assert row.due_next_position == office_seconds(row.due_soon_at)
     assert not DossierStep.objects.filter(due_state="in_time", due_next_position=None).exists()
+
+
+def test_due_soon_and_overdue_rows_without_a_next_position_get_it_from_the_deadline(received):
+    act(at(2025, 4, 28, 17, 30), due_sweep)  # due soon
+    Dossier.objects.update(due_next_position=None)
+    assert due_next_fill(Dossier, ids=[received.pk]) == 1
+    row = Dossier.objects.get(pk=received.pk)
+    assert row.due_state == "due_soon" and row.due_next_position == row.due_position
+    act(at(2025, 5, 2, 9, 10), due_sweep)  # overdue by 1 office hour
+    Dossier.objects.update(due_next_position=None)
+    assert due_next_fill(Dossier, ids=[received.pk]) == 1
+    row = Dossier.objects.get(pk=received.pk)
+    assert (row.due_state, row.overdue_office_hours) == ("overdue", 1)
+    assert row.due_next_position == row.due_position + 2 * 3600
+    assert due_next_fill(Dossier, ids=[received.pk]) == 0  # nothing left to fill
 
 
 def test_a_deadline_moved_later_outside_a_transition_is_caught_by_the_guard(received):

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import BigIntegerField, Case, F, IntegerField, Q, Value, When
+from django.db.models import F, IntegerField, Q, Value
 from django.db.models.functions import Coalesce, Floor, Greatest
 
+from motcua.core.rows_update import rows_update
 from motcua.core.selectors import site_calendar
 from motcua.dossiers.due_fields import DueState
 from motcua.dossiers.models import Dossier, DossierStep, StepState
@@ -41,9 +42,6 @@ _US = 1_000_000
 #: ``due_next_position`` of a live row that will never change by itself (no deadline).
 NEVER = 2**62
 HOUR = 3600
-#: Rows per ``CASE`` update: MariaDB evaluates a ``CASE`` branch by branch, so the cost of one
-#: statement grows with rows × branches; short ones are much cheaper in total.
-CASE_CHUNK = 100
 FIELDS = (
     "due_state",
     "due_state_since",
@@ -289,34 +287,34 @@ def due_states_advance(model, *, state: str, ids, now: datetime, position_now: i
 def due_next_fill(model, *, ids) -> int:
     """Give the live rows *ids* that have none their next sweep position; return how many.
 
-    Due soon and overdue rows get it in SQL from ``due_position``; rows in time need the office
-    position of ``due_soon_at``, computed here (one UPDATE for the batch).
+    Due soon rows get their ``due_position``, overdue rows the position of their next whole
+    overdue hour, the others (in time, or without a deadline position) the office position of
+    ``due_soon_at`` (never, without one). One read of the rows concerned, then one write of the
+    batch as a derived table joined on the id (:func:`motcua.core.rows_update.rows_update`; a
+    ``CASE`` per row made this step most of a catch-up pass's time).
     """
-    rows = model.objects.filter(pk__in=list(ids), due_next_position__isnull=True)
-    filled = rows.filter(due_state=DueState.DUE_SOON, due_position__isnull=False).update(
-        due_next_position=F("due_position")
-    )
-    filled += rows.filter(due_state=DueState.OVERDUE, due_position__isnull=False).update(
-        due_next_position=F("due_position") + (F("overdue_office_hours") + 1) * HOUR
-    )
-    calendar = site_calendar()
     pending = list(
-        rows.filter(
-            due_state__in=[DueState.IN_TIME, DueState.DUE_SOON, DueState.OVERDUE]
-        ).values_list("pk", "due_soon_at")
+        model.objects.filter(
+            pk__in=list(ids),
+            due_next_position__isnull=True,
+            due_state__in=[DueState.IN_TIME, DueState.DUE_SOON, DueState.OVERDUE],
+        ).values_list("pk", "due_state", "due_position", "overdue_office_hours", "due_soon_at")
     )
-    if pending:
-        values = [(pk, office_seconds(soon, calendar) if soon else NEVER) for pk, soon in pending]
-        for k in range(0, len(values), CASE_CHUNK):  # a CASE is read linearly: keep it short
-            chunk = values[k : k + CASE_CHUNK]
-            model.objects.filter(pk__in=[pk for pk, _v in chunk]).update(
-                due_next_position=Case(
-                    *[When(pk=pk, then=Value(v)) for pk, v in chunk],
-                    output_field=BigIntegerField(),
-                )
-            )
-        filled += len(values)
-    return filled
+    if not pending:
+        return 0
+    calendar = site_calendar()
+    positions: dict = {None: NEVER}  # a batch repeats its moments: each converted once
+    values = []
+    for pk, state, position, hours, soon in pending:
+        if state == DueState.DUE_SOON and position is not None:
+            values.append((pk, position))
+        elif state == DueState.OVERDUE and position is not None:
+            values.append((pk, position + (hours + 1) * HOUR))
+        else:
+            if soon not in positions:
+                positions[soon] = office_seconds(soon, calendar)
+            values.append((pk, positions[soon]))
+    return rows_update(model, ["due_next_position"], values)
 
 
 def _thresholds(procedure_ids) -> dict[int | None, timedelta]:
@@ -344,7 +342,6 @@ def due_states_refresh(
     """
     from django.utils import timezone
 
-    from motcua.core.rows_update import rows_update
     from motcua.notifications.escalation import firings_clear_uncrossed_many
 
     now = now or timezone.now()

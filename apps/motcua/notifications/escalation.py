@@ -201,13 +201,17 @@ def levels_fire(*, ids, now: datetime, position_now: int) -> int:
         EscalationFiring.objects.bulk_create(rows, ignore_conflicts=True)
         written = EscalationFiring.objects.filter(
             level=level, fired_at=now, dossier_id__in=[r.dossier_id for r in rows]
-        ).select_related(
+        )
+        fired += written.count()
+        if set(level.audiences) <= {Audience.ASSIGNEE}:
+            # only a dossier whose current step has an assignee has someone to tell: the
+            # others are not read (most of a catch-up's firings)
+            written = written.filter(dossier__current_step__assignee__isnull=False)
+        for firing in written.select_related(
             "dossier__procedure",
             "dossier__current_unit",
             "dossier__current_step__assignee",
-        )
-        for firing in written:
-            fired += 1
+        ):
             _firing_notify(firing, level, now)
     return fired
 

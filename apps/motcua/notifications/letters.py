@@ -58,12 +58,14 @@ def apology_drafts_prepare(*, ids, now: datetime) -> int:
     if not drafts:
         return 0
     ApologyDraft.objects.bulk_create(drafts, ignore_conflicts=True)
-    made = 0
     written = ApologyDraft.objects.filter(
         created_at=now, dossier_id__in=[d.dossier_id for d in drafts]
-    ).select_related("dossier__procedure", "dossier__current_step__assignee")
-    for draft in written:
-        made += 1
+    )
+    made = written.count()
+    # only the assignee of the current step is told: drafts without one are not read
+    for draft in written.filter(dossier__current_step__assignee__isnull=False).select_related(
+        "dossier__procedure", "dossier__current_step__assignee"
+    ):
         dossier = draft.dossier
         step = dossier.current_step
         if step is not None and step.assignee_id:
