@@ -289,24 +289,40 @@ def explain_rows(queryset) -> tuple[list[str], list[tuple]]:
 def explain_hot_queries(world: BenchWorld) -> str:
     """EXPLAIN of the query behind each desk list, as the selectors build it."""
     from motcua.desk import selectors as desk
-    from motcua.dossiers.selectors import _actionable, dossier_search, dossiers_visible
+    from motcua.dossiers.selectors import (
+        _group_ordered,
+        dossier_search,
+        dossiers_visible,
+        urgency_expression,
+        worklist_rows,
+    )
     from motcua.printing.registry import ledger_dossiers
     from motcua.reports.selectors import report_dossiers
     from motcua.units.models import Unit
 
-    open_states = list(OPEN - {Status.SUBMITTED})
     now = timezone.now()
     month_ago = now - timedelta(days=30)
     yesterday = timezone.localdate() - timedelta(days=1)
     unit = Unit.objects.get(pk=world.unit_id)
     queries = {
-        "worklist, specialist (visible ∩ own work, open, by due)": _actionable(
-            user=world.specialist,
-            rows=dossiers_visible(user=world.specialist).filter(status__in=open_states),
-        ).order_by("due_at")[:2000],
-        "worklist, unit leader": dossiers_visible(user=world.leader)
-        .filter(status__in=open_states)
-        .order_by("due_at")[:2000],
+        "worklist counts, specialist (one grouped count over the due columns)": worklist_rows(
+            user=world.specialist
+        )
+        .annotate(urgency=urgency_expression(now))
+        .order_by()
+        .values("urgency")
+        .annotate(n=Count("pk")),
+        "worklist group page, specialist (overdue, ids first)": _group_ordered(
+            worklist_rows(user=world.specialist), "overdue", now
+        ).values("pk")[:20],
+        "worklist counts, unit leader": worklist_rows(user=world.leader)
+        .annotate(urgency=urgency_expression(now))
+        .order_by()
+        .values("urgency")
+        .annotate(n=Count("pk")),
+        "worklist group page, unit leader (in time, ids first)": _group_ordered(
+            worklist_rows(user=world.leader), "in_time", now
+        ).values("pk")[:20],
         "intake queue": desk.intake_queue(user=world.reception)[:20],
         "search by code": dossier_search(user=world.reception, query=world.code)[:100],
         "search by name": dossier_search(
