@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from motcua.core.roles import Role
 from motcua.dossiers import services
 from motcua.dossiers.assignment import assignment_state_rebuild
-from motcua.dossiers.models import AssignmentTurn, DossierStep, OfficerLoad, StepState
+from motcua.dossiers.assignment_models import AssignmentTurn, OfficerLoad
+from motcua.dossiers.models import DossierStep, StepState
 from motcua.dossiers.rehoming import dossiers_rehome
 from tests.dossiers.conftest import at
 from tests.dossiers.test_lifecycle import act, make_procedure, receive

@@ -17,7 +17,8 @@ from django.db import connection, transaction
 
 from motcua.dossiers import services
 from motcua.dossiers.assignment import assignment_pick, assignment_turns_record
-from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent, OfficerLoad
+from motcua.dossiers.assignment_models import OfficerLoad
+from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
 from motcua.dossiers.services import DossierConflict
 from motcua.dossiers.states import Action
 from motcua.dossiers.workflow import workflow_steps

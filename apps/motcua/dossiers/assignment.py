@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from motcua.dossiers.models import AssignmentQueue, AssignmentTurn, OfficerLoad
+from motcua.dossiers.assignment_models import AssignmentQueue, AssignmentTurn, OfficerLoad
 
 
 def step_assignable_officers(*, unit, roles: Iterable[str]) -> QuerySet:
