@@ -15,12 +15,14 @@ import zipfile
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from motcua.core.roles import Role
+from motcua.dossiers import services as lifecycle
 from motcua.portal.models import CitizenProfile, FormField
 from motcua.procedures.models import Fee, RequiredDocument
 from motcua.procedures.services import procedure_publish
@@ -245,3 +247,16 @@ def stored_files() -> set[str]:
         if root.exists()
         else set()
     )
+
+
+@pytest.fixture
+def counter_dossier(portal, applicant, documents):
+    """A dossier received at the Hồng Bàng counter: no portal account."""
+    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
+        return lifecycle.dossier_receive(
+            user=portal.users.reception,
+            procedure=portal.procedure,
+            unit=portal.units.d,
+            applicant=applicant,
+            documents=documents,
+        )

@@ -4,25 +4,8 @@ an unknown code get the same answer; attempts are limited per IP and per code.""
 import re
 
 import pytest
-import time_machine
-
-from motcua.dossiers import services as lifecycle
-from tests.portal.conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def counter_dossier(portal, applicant, documents):
-    """A dossier received at the Hồng Bàng counter: no portal account."""
-    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
-        return lifecycle.dossier_receive(
-            user=portal.users.reception,
-            procedure=portal.procedure,
-            unit=portal.units.d,
-            applicant=applicant,
-            documents=documents,
-        )
 
 
 def _lookup(client, code, proof, **extra):

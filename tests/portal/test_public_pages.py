@@ -13,12 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from motcua.dossiers import services as lifecycle
 from motcua.dossiers.models import Dossier
 from motcua.portal import pagecache
 from motcua.procedures.models import Fee
 from motcua.procedures.services import procedure_publish
-from tests.portal.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -132,18 +130,6 @@ def test_the_shared_cache_holds_the_revision_set_after_commit(portal, monkeypatc
 
 
 # --------------------------------------------------------------------------- status and lookup
-
-
-@pytest.fixture
-def counter_dossier(portal, applicant, documents):
-    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
-        return lifecycle.dossier_receive(
-            user=portal.users.reception,
-            procedure=portal.procedure,
-            unit=portal.units.d,
-            applicant=applicant,
-            documents=documents,
-        )
 
 
 _TRANSACTION = ("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT")
